@@ -1,0 +1,45 @@
+# sendlib — the two commands: `make report` and `make test`.
+# Every target bootstraps .venv (python3.11 -m venv + pip install -e .[dev]) when it is
+# missing or pyproject.toml changed, so a fresh machine needs only Python 3.11 and make.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   := data/demo
+SEED   ?= 42
+MONTH  ?=
+
+.PHONY: venv report demo validate scorecard test lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(DEMO)/.generated: $(STAMP)
+	$(BIN)/sendlib demo --out $(DEMO) --seed $(SEED)
+	@touch $@
+
+demo: $(DEMO)/.generated
+
+validate: demo
+	$(BIN)/sendlib validate --data $(DEMO) $(if $(MONTH),--month $(MONTH))
+
+report: validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) outputs/*/ .pytest_cache

@@ -1,0 +1,96 @@
+"""The ``sendlib`` command line (typer). Exit codes: 0 ok, 1 data errors, 2 usage/render failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from sendlib import findings as fnd
+from sendlib.console import console, print_findings, print_summary
+from sendlib.dates import last_complete_month, parse_month
+
+app = typer.Typer(
+    help="sendlib: the monthly SEND performance paper, scorecard and manifest.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DataOpt = Annotated[Path, typer.Option("--data", help="Folder of input CSVs (the data contract).")]
+
+
+def month_option(value: str | None) -> pd.Period:
+    """Parse --month, defaulting to the last complete month."""
+    if value is None:
+        return last_complete_month()
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@app.command()
+def validate(
+    data: DataOpt = Path("data/raw"),
+    month: Annotated[
+        str | None, typer.Option(help="Report month YYYY-MM (default: last complete month).")
+    ] = None,
+    findings_out: Annotated[
+        Path | None, typer.Option("--findings", help="Also write every finding to this CSV.")
+    ] = None,
+) -> None:
+    """Check the input files against the data contract; exit 1 if there are errors."""
+    from sendlib.load import check_data
+    from sendlib.quality import warnings
+
+    report_month = month_option(month)
+    tables, found = check_data(data)
+    if tables is not None:
+        found = fnd.combine([found, warnings(tables, report_month)])
+    errors, warns = fnd.errors(found), fnd.warnings(found)
+    if findings_out:
+        found.to_csv(findings_out, index=False)
+    if len(errors):
+        print_findings(errors, f"{len(errors):,} error(s) in {data} — the run stops")
+    if len(found):
+        print_summary(found)
+    console.print(
+        f"{data}: {len(errors):,} error(s), {len(warns):,} warning(s) for {report_month}."
+        + ("" if tables is None else " Warnings are listed in the paper's data-quality section.")
+    )
+    raise typer.Exit(1 if len(errors) else 0)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder to write the synthetic council into.")] = Path(
+        "data/demo"
+    ),
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives identical files.")
+    ] = 42,
+    scale: Annotated[
+        str, typer.Option(help="la (one council) or national (England's size).")
+    ] = "la",
+    end: Annotated[
+        str | None, typer.Option(help="Last month of data YYYY-MM (default: last complete month).")
+    ] = None,
+) -> None:
+    """Generate a synthetic council's case history (no real people) in the data contract."""
+    from sendlib.demo import SCALES, generate
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"--scale must be one of {', '.join(SCALES)}")
+    last = month_option(end)
+    counts = generate(out, seed=seed, scale=scale, end=last)
+    console.print(
+        f"Wrote a synthetic council ({scale}, seed {seed}, Jan 2020 – {last}) to {out}: "
+        + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

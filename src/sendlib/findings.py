@@ -1,0 +1,118 @@
+"""Findings: every problem with the input, as a row naming file, row, column, value and reason.
+
+Findings are a tidy frame so that a national-scale extract with many warnings stays cheap,
+and so the paper's data-quality section can count them by rule.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+COLUMNS = ["severity", "rule", "file", "row", "column", "value", "reason"]
+
+#: Plain-English description of each rule, used for the data-quality summary.
+RULES: dict[str, str] = {
+    # errors: the run stops
+    "unreadable_file": "File cannot be read as UTF-8 CSV",
+    "missing_file": "A file the catalogue needs is missing",
+    "malformed_row": "Row has the wrong number of fields",
+    "missing_column": "Required column is missing",
+    "duplicate_column": "Column name appears twice in the header",
+    "blank_required": "Required value is blank",
+    "bad_date": "Date is not a real ISO date (YYYY-MM-DD)",
+    "bad_number": "Value is not a number",
+    "bad_integer": "Value is not a whole number",
+    "bad_bool": "Value is not true or false",
+    "bad_period": "Period is not YYYY-MM",
+    "unknown_code": "Code is not in the SEN2 code list",
+    "duplicate_id": "Identifier appears on more than one row",
+    "orphan_reference": "Refers to a record that does not exist",
+    # warnings: the run continues and the paper lists them
+    "date_order": "Dates are in an impossible order",
+    "date_after_month": "Date falls after the report month",
+    "age_26_plus": "Plan holder aged 26 or over at month end",
+    "missing_upn": "No UPN for a child aged 6 or over",
+    "overlapping_placements": "Overlapping open placements for one person",
+    "unnecessary_exception": "20-week exception recorded on a plan issued within 20 weeks",
+    "review_before_plan": "Review meeting dated before the plan started",
+    "blank_gender": "Gender not recorded",
+    "duplicate_upn": "The same UPN is held by more than one person",
+    "cease_without_reason": "Plan ceased with no cease reason",
+    "invalid": "Other problem found by the schema",
+}
+
+
+def empty() -> pd.DataFrame:
+    """A findings frame with no rows."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+
+
+def make(
+    severity: str,
+    rule: str,
+    file: str,
+    rows: pd.Series | list | None,
+    column: str | None,
+    values: pd.Series | list | None,
+    reason: str | pd.Series,
+) -> pd.DataFrame:
+    """Findings of one rule for many rows at once (vectorised)."""
+    if rows is None:
+        rows = [None]
+    n = len(rows)
+    frame = pd.DataFrame(
+        {
+            "severity": severity,
+            "rule": rule,
+            "file": file,
+            "row": pd.array(list(rows), dtype="Int64"),
+            "column": column,
+            "value": list(values) if values is not None else [None] * n,
+            "reason": list(reason) if isinstance(reason, pd.Series) else reason,
+        },
+        index=range(n),
+    )
+    frame["value"] = frame["value"].map(lambda v: None if v is None or v != v else str(v))
+    return frame[COLUMNS]
+
+
+def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Stack findings in a stable order: errors first, then by file, row and column."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty()
+    out = pd.concat(frames, ignore_index=True)
+    out["_sev"] = (out["severity"] != "error").astype(int)
+    out = out.sort_values(
+        ["_sev", "file", "row", "column", "rule"], na_position="first", kind="stable"
+    )
+    return out.drop(columns="_sev").reset_index(drop=True)
+
+
+def errors(findings: pd.DataFrame) -> pd.DataFrame:
+    """Only the findings that stop a run."""
+    return findings[findings["severity"] == "error"]
+
+
+def warnings(findings: pd.DataFrame) -> pd.DataFrame:
+    """Only the findings the run carries on with."""
+    return findings[findings["severity"] == "warning"]
+
+
+def summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """Counts by severity and rule, with the rule's description (seed 004's DQ summary)."""
+    if findings.empty:
+        return pd.DataFrame(columns=["severity", "rule", "description", "count"])
+    counts = findings.groupby(["severity", "rule"], sort=False).size().rename("count").reset_index()
+    counts["description"] = counts["rule"].map(RULES).fillna(counts["rule"])
+    counts = counts.sort_values(["severity", "count", "rule"], ascending=[True, False, True])
+    return counts[["severity", "rule", "description", "count"]].reset_index(drop=True)
+
+
+class InvalidData(Exception):  # noqa: N818 - the name users see
+    """The input data has errors; ``findings`` lists every one of them."""
+
+    def __init__(self, findings: pd.DataFrame):
+        self.findings = findings
+        n = len(errors(findings))
+        super().__init__(f"{n} data error{'s' if n != 1 else ''} in the input")

@@ -1,0 +1,172 @@
+"""Shared fixtures: a tiny, hand-built, valid council written as CSV files to a tmp dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+TINY: dict[str, list[dict[str, str]]] = {
+    "person": [
+        {
+            "person_id": "P1",
+            "upn": "Z00000000001",
+            "birth_date": "2012-03-04",
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "team": "Pod: Secondary",
+            "case_officer": "SEC-01",
+            "social_care": "",
+        },
+        {
+            "person_id": "P2",
+            "upn": "Z00000000002",
+            "birth_date": "2016-09-10",
+            "sex": "F",
+            "ethnicity": "MWBC",
+            "team": "Pod: Early Years and Primary",
+            "case_officer": "EYP-02",
+            "social_care": "LAC",
+        },
+        {
+            "person_id": "P3",
+            "upn": "",
+            "birth_date": "2021-01-15",
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "team": "Pod: Early Years and Primary",
+            "case_officer": "EYP-01",
+            "social_care": "",
+        },
+    ],
+    "requests": [
+        {
+            "request_id": "R1",
+            "person_id": "P1",
+            "received_date": "2024-01-08",
+            "transfer_in": "false",
+            "request_source": "school",
+            "request_outcome": "A",
+            "request_outcome_date": "2024-02-19",
+        },
+        {
+            "request_id": "R2",
+            "person_id": "P2",
+            "received_date": "2024-03-01",
+            "transfer_in": "true",
+            "request_source": "other_la",
+            "request_outcome": "",
+            "request_outcome_date": "",
+        },
+        {
+            "request_id": "R3",
+            "person_id": "P3",
+            "received_date": "2024-04-02",
+            "transfer_in": "false",
+            "request_source": "parent",
+            "request_outcome": "N",
+            "request_outcome_date": "2024-05-10",
+        },
+    ],
+    "assessments": [
+        {
+            "request_id": "R1",
+            "assessment_outcome": "Y",
+            "assessment_outcome_date": "2024-05-01",
+            "week20_exception": "false",
+            "no_plan_reason": "",
+        },
+    ],
+    "plans": [
+        {
+            "plan_id": "E1",
+            "person_id": "P1",
+            "request_id": "R1",
+            "start_date": "2024-05-27",
+            "cease_date": "",
+            "cease_reason": "",
+            "primary_need": "ASD",
+        },
+        {
+            "plan_id": "E2",
+            "person_id": "P2",
+            "request_id": "R2",
+            "start_date": "2024-03-01",
+            "cease_date": "",
+            "cease_reason": "",
+            "primary_need": "SLCN",
+        },
+    ],
+    "reviews": [
+        {
+            "plan_id": "E1",
+            "review_meeting_date": "2025-05-10",
+            "review_decision": "M",
+            "decision_date": "2025-05-20",
+        },
+    ],
+    "placements": [
+        {
+            "person_id": "P1",
+            "setting": "mainstream",
+            "urn": "100001",
+            "entry_date": "2024-05-27",
+            "leaving_date": "",
+        },
+        {
+            "person_id": "P2",
+            "setting": "special_state",
+            "urn": "100002",
+            "entry_date": "2024-03-01",
+            "leaving_date": "",
+        },
+    ],
+    "disputes": [
+        {
+            "dispute_id": "D1",
+            "person_id": "P3",
+            "kind": "mediation",
+            "registered_date": "2024-06-01",
+            "outcome": "resolved",
+            "outcome_date": "2024-07-01",
+        },
+    ],
+    "returns": [
+        {"kpi_id": "sendiass_open_l3", "period": "2025-05", "value": "188", "note": ""},
+        {"kpi_id": "sendiass_open_l3", "period": "2025-06", "value": "", "note": "requested"},
+    ],
+    "benchmarks": [
+        {
+            "kpi_id": "requests_refused_pct",
+            "comparator": "england",
+            "period": "2023-12",
+            "value": "25.2",
+            "source": "DfE",
+        },
+    ],
+    "population": [
+        {"year": "2024", "population": "112000"},
+        {"year": "2025", "population": "112500"},
+    ],
+}
+
+
+def write_tables(folder: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
+    """Write tables of text cells as contract CSVs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in tables.items():
+        pd.DataFrame(rows, dtype=str).to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+@pytest.fixture
+def tiny() -> dict[str, list[dict[str, str]]]:
+    """A fresh copy of the tiny council, to be changed by a test."""
+    return {name: [dict(row) for row in rows] for name, rows in TINY.items()}
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path, tiny) -> Path:
+    """The tiny council written to a temporary folder."""
+    return write_tables(tmp_path / "data", tiny)

@@ -1,0 +1,70 @@
+"""The command line: exit codes, readable messages, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from conftest import write_tables
+from sendlib.cli import app
+
+runner = CliRunner()
+
+
+def test_validate_clean_data_exits_0(tiny_dir):
+    result = runner.invoke(app, ["validate", "--data", str(tiny_dir), "--month", "2025-06"])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+
+
+def test_validate_bad_data_exits_1_with_a_table(tmp_path, tiny):
+    tiny["plans"][1]["person_id"] = "P404"
+    folder = write_tables(tmp_path / "d", tiny)
+    result = runner.invoke(app, ["validate", "--data", str(folder), "--month", "2025-06"])
+    assert result.exit_code == 1
+    assert "plans.csv" in result.output and "person_id" in result.output
+    assert "no row in person.csv" in result.output
+
+
+def test_validate_writes_every_finding_on_request(tmp_path, tiny):
+    tiny["person"][0]["sex"] = ""
+    folder = write_tables(tmp_path / "d", tiny)
+    out = tmp_path / "findings.csv"
+    result = runner.invoke(
+        app, ["validate", "--data", str(folder), "--month", "2025-06", "--findings", str(out)]
+    )
+    assert result.exit_code == 0
+    assert "blank_gender" in out.read_text()
+
+
+def test_bad_month_is_a_usage_error_not_a_traceback(tiny_dir):
+    result = subprocess.run(
+        [sys.executable, "-m", "sendlib", "validate", "--data", str(tiny_dir), "--month", "May"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "YYYY-MM" in result.stderr
+
+
+def test_garbage_file_gives_findings_not_a_traceback(tiny_dir):
+    (tiny_dir / "plans.csv").write_bytes(b"\xff\xfe\x00garbage\n\x00\x01")
+    result = subprocess.run(
+        [sys.executable, "-m", "sendlib", "validate", "--data", str(tiny_dir)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "plans.csv" in result.stdout
+
+
+def test_demo_command_writes_a_valid_council(tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out), "--seed", "3", "--end", "2022-03"])
+    assert result.exit_code == 0, result.output
+    check = runner.invoke(app, ["validate", "--data", str(out), "--month", "2022-03"])
+    assert check.exit_code == 0, check.output

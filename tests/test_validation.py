@@ -1,0 +1,355 @@
+"""Each malformed input gives the right located error finding, and no traceback."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import write_tables
+from sendlib import findings as fnd
+from sendlib.load import check_data, load_tables
+
+
+def _set(tiny, file, row, column, value):
+    tiny[file][row][column] = value
+    return tiny
+
+
+def _drop_column(tiny, file, column):
+    for row in tiny[file]:
+        row.pop(column)
+    return tiny
+
+
+# (test id, change to the tiny council, rule, file, spreadsheet row, column)
+CASES = [
+    (
+        "blank person_id",
+        lambda t: _set(t, "person", 0, "person_id", ""),
+        "blank_required",
+        "person.csv",
+        2,
+        "person_id",
+    ),
+    (
+        "blank birth date",
+        lambda t: _set(t, "person", 1, "birth_date", ""),
+        "blank_required",
+        "person.csv",
+        3,
+        "birth_date",
+    ),
+    (
+        "impossible birth date",
+        lambda t: _set(t, "person", 1, "birth_date", "2016-02-30"),
+        "bad_date",
+        "person.csv",
+        3,
+        "birth_date",
+    ),
+    (
+        "UK-style date",
+        lambda t: _set(t, "requests", 0, "received_date", "08/01/2024"),
+        "bad_date",
+        "requests.csv",
+        2,
+        "received_date",
+    ),
+    (
+        "date with time",
+        lambda t: _set(t, "plans", 0, "start_date", "2024-05-27 10:00"),
+        "bad_date",
+        "plans.csv",
+        2,
+        "start_date",
+    ),
+    (
+        "unknown sex",
+        lambda t: _set(t, "person", 0, "sex", "X"),
+        "unknown_code",
+        "person.csv",
+        2,
+        "sex",
+    ),
+    (
+        "unknown social care",
+        lambda t: _set(t, "person", 0, "social_care", "LAC?"),
+        "unknown_code",
+        "person.csv",
+        2,
+        "social_care",
+    ),
+    (
+        "unknown request outcome",
+        lambda t: _set(t, "requests", 2, "request_outcome", "Refused"),
+        "unknown_code",
+        "requests.csv",
+        4,
+        "request_outcome",
+    ),
+    (
+        "unknown assessment outcome",
+        lambda t: _set(t, "assessments", 0, "assessment_outcome", "P"),
+        "unknown_code",
+        "assessments.csv",
+        2,
+        "assessment_outcome",
+    ),
+    (
+        "unknown cease reason",
+        lambda t: _set(t, "plans", 1, "cease_reason", "10"),
+        "unknown_code",
+        "plans.csv",
+        3,
+        "cease_reason",
+    ),
+    (
+        "unknown primary need",
+        lambda t: _set(t, "plans", 0, "primary_need", "ASC"),
+        "unknown_code",
+        "plans.csv",
+        2,
+        "primary_need",
+    ),
+    (
+        "unknown review decision",
+        lambda t: _set(t, "reviews", 0, "review_decision", "X"),
+        "unknown_code",
+        "reviews.csv",
+        2,
+        "review_decision",
+    ),
+    (
+        "unknown setting",
+        lambda t: _set(t, "placements", 0, "setting", "academy"),
+        "unknown_code",
+        "placements.csv",
+        2,
+        "setting",
+    ),
+    (
+        "unknown dispute kind",
+        lambda t: _set(t, "disputes", 0, "kind", "complaint"),
+        "unknown_code",
+        "disputes.csv",
+        2,
+        "kind",
+    ),
+    (
+        "unknown comparator",
+        lambda t: _set(t, "benchmarks", 0, "comparator", "wales"),
+        "unknown_code",
+        "benchmarks.csv",
+        2,
+        "comparator",
+    ),
+    (
+        "bad boolean",
+        lambda t: _set(t, "requests", 0, "transfer_in", "maybe"),
+        "bad_bool",
+        "requests.csv",
+        2,
+        "transfer_in",
+    ),
+    (
+        "number with comma",
+        lambda t: _set(t, "returns", 0, "value", "1,234"),
+        "bad_number",
+        "returns.csv",
+        2,
+        "value",
+    ),
+    (
+        "population not whole",
+        lambda t: _set(t, "population", 1, "population", "112500.5"),
+        "bad_integer",
+        "population.csv",
+        3,
+        "population",
+    ),
+    (
+        "bad period",
+        lambda t: _set(t, "returns", 1, "period", "2025-13"),
+        "bad_period",
+        "returns.csv",
+        3,
+        "period",
+    ),
+    (
+        "duplicate person id",
+        lambda t: _set(t, "person", 2, "person_id", "P1"),
+        "duplicate_id",
+        "person.csv",
+        4,
+        "person_id",
+    ),
+    (
+        "duplicate plan id",
+        lambda t: _set(t, "plans", 1, "plan_id", "E1"),
+        "duplicate_id",
+        "plans.csv",
+        3,
+        "plan_id",
+    ),
+    (
+        "duplicate return key",
+        lambda t: _set(t, "returns", 1, "period", "2025-05"),
+        "duplicate_id",
+        "returns.csv",
+        3,
+        "kpi_id, period",
+    ),
+    (
+        "plan of unknown person",
+        lambda t: _set(t, "plans", 1, "person_id", "P9"),
+        "orphan_reference",
+        "plans.csv",
+        3,
+        "person_id",
+    ),
+    (
+        "assessment of unknown request",
+        lambda t: _set(t, "assessments", 0, "request_id", "R9"),
+        "orphan_reference",
+        "assessments.csv",
+        2,
+        "request_id",
+    ),
+    (
+        "review of unknown plan",
+        lambda t: _set(t, "reviews", 0, "plan_id", "E9"),
+        "orphan_reference",
+        "reviews.csv",
+        2,
+        "plan_id",
+    ),
+    (
+        "placement of unknown person",
+        lambda t: _set(t, "placements", 1, "person_id", "P7"),
+        "orphan_reference",
+        "placements.csv",
+        3,
+        "person_id",
+    ),
+    (
+        "missing required column",
+        lambda t: _drop_column(t, "plans", "start_date"),
+        "missing_column",
+        "plans.csv",
+        None,
+        "start_date",
+    ),
+    (
+        "missing file",
+        lambda t: {k: v for k, v in t.items() if k != "reviews"},
+        "missing_file",
+        "reviews.csv",
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "file", "row", "column"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_malformed_input_gives_a_located_error(tmp_path, tiny, change, rule, file, row, column):
+    folder = write_tables(tmp_path / "data", change(tiny))
+    tables, found = check_data(folder)
+    assert tables is None
+    hits = found[(found["rule"] == rule) & (found["file"] == file)]
+    assert len(hits) >= 1, found.to_string()
+    hit = hits.iloc[0]
+    assert hit["severity"] == "error"
+    assert pd.isna(hit["row"]) if row is None else hit["row"] == row
+    assert hit["column"] == column
+    assert hit["reason"]
+
+
+def test_the_tiny_council_is_valid(tiny_dir):
+    tables, found = check_data(tiny_dir)
+    assert tables is not None
+    assert fnd.errors(found).empty
+
+
+def test_load_raises_its_own_error_listing_every_problem(tmp_path, tiny):
+    _set(tiny, "person", 0, "sex", "X")
+    _set(tiny, "plans", 1, "person_id", "P9")
+    folder = write_tables(tmp_path / "data", tiny)
+    with pytest.raises(fnd.InvalidData) as caught:
+        load_tables(folder)
+    assert set(caught.value.findings["rule"]) == {"unknown_code", "orphan_reference"}
+
+
+def test_row_with_too_many_fields_is_reported_not_dropped(tiny_dir):
+    path = tiny_dir / "disputes.csv"
+    path.write_text(path.read_text() + "D2,P1,appeal,2024-07-01,,,extra\n")
+    _, found = check_data(tiny_dir)
+    hit = found[found["rule"] == "malformed_row"].iloc[0]
+    assert hit["file"] == "disputes.csv"
+    assert hit["row"] == 3
+    assert "fields" in hit["reason"]
+
+
+def test_file_that_is_not_utf8_is_reported_with_its_line(tiny_dir):
+    path = tiny_dir / "person.csv"
+    path.write_bytes(
+        path.read_bytes() + "P9,,2010-01-01,M,WBRI,Caf\xe9 team,X,\n".encode("latin-1")
+    )
+    _, found = check_data(tiny_dir)
+    hit = found[found["rule"] == "unreadable_file"].iloc[0]
+    assert (hit["file"], hit["row"]) == ("person.csv", 5)
+
+
+def test_empty_file_is_reported(tiny_dir):
+    (tiny_dir / "reviews.csv").write_text("")
+    _, found = check_data(tiny_dir)
+    assert found[found["rule"] == "unreadable_file"]["file"].tolist() == ["reviews.csv"]
+
+
+def test_duplicate_header_is_reported(tiny_dir):
+    (tiny_dir / "population.csv").write_text("year,year,population\n2024,2024,1\n")
+    _, found = check_data(tiny_dir)
+    assert found[found["rule"] == "duplicate_column"]["column"].tolist() == ["year"]
+
+
+def test_byte_order_mark_and_padding_are_tolerated(tiny_dir):
+    path = tiny_dir / "population.csv"
+    path.write_text("\ufeffyear, population\n 2024 ,112000\n", encoding="utf-8")
+    tables, found = check_data(tiny_dir)
+    assert fnd.errors(found).empty
+    assert tables.population["population"].tolist() == [112000]
+
+
+def test_optional_file_may_be_absent_when_not_needed(tiny_dir):
+    (tiny_dir / "disputes.csv").unlink()
+    needed = ["person", "requests", "assessments", "plans", "reviews", "placements"]
+    tables, _ = check_data(tiny_dir, needed=needed)
+    assert tables is not None
+    assert tables.disputes.empty and "kind" in tables.disputes.columns
+
+
+def test_optional_column_may_be_absent(tmp_path, tiny):
+    _drop_column(tiny, "person", "social_care")
+    tables, _ = check_data(write_tables(tmp_path / "d", tiny))
+    assert tables.person["social_care"].isna().all()
+
+
+def test_types_follow_the_contract(tiny_dir):
+    t = load_tables(tiny_dir)
+    assert str(t.plans["start_date"].dtype).startswith("datetime64")
+    assert t.requests["transfer_in"].tolist() == [False, True, False]
+    assert t.returns["value"].isna().tolist() == [False, True]
+    assert t.returns["note"].tolist()[1] == "requested"
+    assert pd.isna(t.plans["cease_date"]).all()
+
+
+def test_missing_data_folder_is_a_finding(tmp_path):
+    tables, found = check_data(tmp_path / "nowhere")
+    assert tables is None and found.iloc[0]["rule"] == "missing_file"
+
+
+def test_no_row_is_dropped(tiny_dir, tiny):
+    t = load_tables(tiny_dir)
+    for name, rows in tiny.items():
+        assert len(getattr(t, name)) == len(rows), name
