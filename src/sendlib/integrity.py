@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib import findings as fnd
+from sendlib.columns import is_in
 from sendlib.contract import Contract
 
 
@@ -19,7 +20,7 @@ def orphans(frames: dict[str, pd.DataFrame], contract: Contract) -> pd.DataFrame
                 continue
             known = frames[target_file][target_column]
             values = frame[column]
-            bad = values[(values != "") & ~values.isin(known)]
+            bad = values[(values != "") & ~is_in(values, known)]
             if len(bad):
                 out.append(
                     fnd.make(

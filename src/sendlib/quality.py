@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from sendlib import findings as fnd
+from sendlib.columns import is_in
 from sendlib.dates import age_at, month_end
 from sendlib.load import Tables
 
@@ -103,7 +104,7 @@ def active_plan_holders(t: Tables, month: pd.Period) -> pd.DataFrame:
     end = month_end(month)
     p = t.plans
     active = p[(p["start_date"] <= end) & ~(p["cease_date"] <= end)]
-    return t.person[t.person["person_id"].isin(active["person_id"])]
+    return t.person[is_in(t.person["person_id"], active["person_id"])]
 
 
 def age_26_plus(t: Tables, month: pd.Period) -> pd.DataFrame:
