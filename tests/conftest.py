@@ -170,3 +170,28 @@ def tiny() -> dict[str, list[dict[str, str]]]:
 def tiny_dir(tmp_path: Path, tiny) -> Path:
     """The tiny council written to a temporary folder."""
     return write_tables(tmp_path / "data", tiny)
+
+
+def council_dir(folder: Path, **tables: list[dict[str, str]]) -> Path:
+    """Write a council from a few rows per table (only the columns given); every other
+    contract file is written with its header only, so the data is complete but empty."""
+    from sendlib.contract import FILES, contract
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        rows = tables.get(name, [])
+        columns = list(contract().files[name].columns)
+        frame = pd.DataFrame(rows, dtype=str).reindex(columns=columns).astype(object)
+        frame = frame.where(frame.notna(), "")
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder
+
+
+def measures(folder: Path, month: str, *ids: str) -> dict[str, float]:
+    """Computed measures of a council folder for one month."""
+    from sendlib.cases import prepare
+    from sendlib.kpis import compute
+    from sendlib.load import load_tables
+
+    frame = compute(prepare(load_tables(folder)), [pd.Period(month, freq="M")], ids or None)
+    return dict(zip(frame["kpi_id"], frame["value"], strict=True))

@@ -94,3 +94,58 @@ def demo(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+@app.command()
+def scorecard(
+    month: Annotated[
+        str | None, typer.Option(help="Report month YYYY-MM (default: last complete month).")
+    ] = None,
+    months: Annotated[
+        int, typer.Option(min=1, max=60, help="Months in the scorecard window (seed 001 uses 14).")
+    ] = 6,
+    data: DataOpt = Path("data/raw"),
+    params: Annotated[Path, typer.Option(help="Folder of report.yaml and kpis.yaml.")] = Path(
+        "params"
+    ),
+    catalogue: Annotated[
+        Path | None, typer.Option(help="KPI catalogue (default: PARAMS/kpis.yaml).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Outputs folder; files go to OUT/YYYY-MM/.")] = Path(
+        "outputs"
+    ),
+) -> None:
+    """Write scorecard.csv and scorecard.xlsx for a month (no paper)."""
+    from sendlib.outputs import write_scorecard_files
+
+    report_month = month_option(month)
+    cat = _catalogue(catalogue or params / "kpis.yaml")
+    tables = _tables(data, cat)
+    folder = write_scorecard_files(tables, cat, report_month, months, out)
+    console.print(
+        f"Scorecard for {report_month} ({months} months): {folder}/scorecard.csv, "
+        f"{folder}/scorecard.xlsx"
+    )
+
+
+def _catalogue(path: Path):
+    from sendlib.catalogue import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue(path)
+    except CatalogueError as exc:
+        console.print(f"[bold red]Catalogue error[/]\n{exc}")
+        raise typer.Exit(1) from None
+
+
+def _tables(data: Path, cat):
+    """Validated tables for the catalogue, or exit 1 after printing every error."""
+    from sendlib.load import check_data
+
+    tables, found = check_data(data, needed=cat.files_needed())
+    if tables is None:
+        errors = fnd.errors(found)
+        print_findings(errors, f"{len(errors):,} error(s) in {data} — the run stops")
+        print_summary(errors)
+        raise typer.Exit(1)
+    return tables

@@ -52,6 +52,7 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid")
     codes: dict[str, list[str]]
     files: dict[str, FileSpec]
+    dispute_outcomes: dict[str, list[str]] = {}
 
     @model_validator(mode="before")
     @classmethod

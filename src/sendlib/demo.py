@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import csv as pacsv
 
+from sendlib.catalogue import SCHEDULE
 from sendlib.dates import month_end
 
 SCALES = ("la", "national")
@@ -693,7 +694,6 @@ RETURN_PROFILES: dict[str, tuple[float, float, float, float, float, int, str]] =
     "ehcp_suspension_rate": (15, 1, 1.5, 0, 40, 1, "termly"),
     "places_special_available": (0, 0, 0, 0, 0, 0, "requested"),
 }
-CENSUS_MONTHS = (1, 5, 10)  # school census months: termly figures
 
 
 def partner_returns(rng: np.random.Generator, months: pd.PeriodIndex, s: Scale) -> pd.DataFrame:
@@ -703,13 +703,16 @@ def partner_returns(rng: np.random.Generator, months: pd.PeriodIndex, s: Scale) 
     for kpi_id, (base, drift, noise, lo, hi, decimals, freq) in RETURN_PROFILES.items():
         counts = kpi_id.endswith(("_count", "_cases", "_l1", "_l2", "_l3", "_l4", "_waiting"))
         k = s.factor if counts else 1.0
-        walk = np.cumsum(rng.normal(0, noise * 0.35, len(months)))
-        value = np.clip(base + drift * t + walk + rng.normal(0, noise, len(months)), lo, hi) * k
+        wobble = np.zeros(len(months))  # AR(1): persistent but mean-reverting
+        shocks = rng.normal(0, noise, len(months))
+        for i in range(1, len(months)):
+            wobble[i] = 0.6 * wobble[i - 1] + shocks[i]
+        value = np.clip(base + drift * t + wobble, lo, hi) * k
         value = np.round(value, decimals)
         note = np.full(len(months), "", dtype=object)
         blank = rng.random(len(months)) < 0.04
         if freq == "termly":
-            keep = np.isin(months.month, CENSUS_MONTHS)
+            keep = np.isin(months.month, SCHEDULE["termly"])
             published_late = np.zeros(len(months), bool)
             published_late[-2:] = True
             blank = keep & published_late

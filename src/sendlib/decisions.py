@@ -1,0 +1,136 @@
+"""Requests for an EHC needs assessment and the decision whether to assess.
+
+The LA must decide within 6 weeks of the request (SEND Regulations 2014 reg 5(1)),
+i.e. ``decision date − received date ≤ 42 days``. Transfers-in of a plan from another LA
+are not requests for assessment and are counted separately (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sendlib.cases import Cases, academic_age, count_in, month_end_day, pct
+
+DECISION_DAYS = 42  # reg 5(1): 6 weeks
+WAITING_BANDS = [
+    (0, 42, "0–6 weeks"),
+    (43, 112, "6–16 weeks"),
+    (113, 140, "16–20 weeks"),
+    (141, None, "over 20 weeks"),
+]
+PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (16, None, "post16")]
+
+
+def decisions(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+    """Requests received, decisions to assess or not, 6-week timeliness and the backlog."""
+    r = c.requests
+    new = ~r["transfer"].to_numpy()
+    received_m = r["received_m"].to_numpy()
+    outcome = r["outcome"].to_numpy()
+    decided_m = r["decided_m"].to_numpy()
+    decided = new & np.isin(outcome, ["A", "N"])
+    on_time = (r["decided_day"].to_numpy() - r["received_day"].to_numpy()) <= DECISION_DAYS
+    source = r["source"].to_numpy()
+    n_decisions = count_in(decided_m[decided], months)
+    refused = count_in(decided_m[decided & (outcome == "N")], months)
+    received = count_in(received_m[new], months)
+    out = {
+        "requests_received": received,
+        "transfers_in": count_in(received_m[~new], months),
+        "request_decisions": n_decisions,
+        "request_decisions_6wk_pct": pct(
+            count_in(decided_m[decided & on_time], months), n_decisions
+        ),
+        "requests_assess": n_decisions - refused,
+        "requests_not_assess": refused,
+        "requests_refused_pct": pct(refused, n_decisions),
+        "request_assess_pct": pct(n_decisions - refused, n_decisions),
+        "requests_from_parents_pct": pct(
+            count_in(received_m[new & (source == "parent")], months), received
+        ),
+    }
+    phase_counts = {name: [] for *_, name in PHASES}
+    waiting, waiting_6wk = [], []
+    birth = r["birth_ymd"].to_numpy()
+    for m in months:
+        in_month = new & (received_m == m)
+        acad = academic_age(birth[in_month], m)
+        for lo, hi, name in PHASES:
+            hit = np.ones(len(acad), bool)
+            if lo is not None:
+                hit &= acad >= lo
+            if hi is not None:
+                hit &= acad <= hi
+            phase_counts[name].append(int(hit.sum()))
+        pending = awaiting_mask(c, m)
+        waited = month_end_day(m) - r["received_day"].to_numpy()[pending]
+        waiting.append(int(pending.sum()))
+        waiting_6wk.append(int((waited > DECISION_DAYS).sum()))
+    for name, values in phase_counts.items():
+        out[f"requests_{name}"] = np.asarray(values, dtype=float)
+    out["requests_awaiting_decision"] = np.asarray(waiting, dtype=float)
+    out["requests_awaiting_over_6wk"] = np.asarray(waiting_6wk, dtype=float)
+    return out
+
+
+def awaiting_mask(c: Cases, month: int) -> np.ndarray:
+    """New requests received by month end with no decision (A, N or W) by month end."""
+    r = c.requests
+    return (
+        ~r["transfer"].to_numpy()
+        & (r["received_m"].to_numpy() <= month)
+        & (r["decided_m"].to_numpy() > month)
+    )
+
+
+def band_of(days: np.ndarray, bands=WAITING_BANDS) -> np.ndarray:
+    """Label each waiting time (days) with its band."""
+    labels = np.full(len(days), "", dtype=object)
+    for lo, hi, label in bands:
+        labels[(days >= lo) & ((days <= hi) if hi is not None else True)] = label
+    return labels
+
+
+def awaiting_by_band(c: Cases, month: pd.Period) -> pd.Series:
+    """Requests awaiting a decision at month end by time since the request (seed 004)."""
+    pending = awaiting_mask(c, month.ordinal)
+    waited = month_end_day(month.ordinal) - c.requests["received_day"].to_numpy()[pending]
+    counts = pd.Series(band_of(waited)).value_counts()
+    return counts.reindex([b[2] for b in WAITING_BANDS], fill_value=0).rename("count")
+
+
+def requests_by(c: Cases, month: pd.Period, by: str) -> pd.Series:
+    """New requests received in the month by 'age' (years at request) or 'need' (seed 001 I)."""
+    r = c.requests
+    hit = ~r["transfer"].to_numpy() & (r["received_m"].to_numpy() == month.ordinal)
+    if by == "age":
+        age = (r["received_ymd"].to_numpy()[hit] - r["birth_ymd"].to_numpy()[hit]) // 10000
+        return pd.Series(age).value_counts().sort_index().rename_axis("age").rename("count")
+    need = _need_of_request(c)[hit]
+    return pd.Series(need).value_counts().rename_axis("need").rename("count")
+
+
+def _need_of_request(c: Cases) -> np.ndarray:
+    """Primary need of the plan that followed a request, or 'no plan (yet)'."""
+    p = c.plans[c.plans["request_row"].to_numpy() >= 0]
+    need = np.full(len(c.requests), "no plan (yet)", dtype=object)
+    need[p["request_row"].to_numpy()] = p["need"].to_numpy()
+    return need
+
+
+def decision_table(c: Cases, year: int) -> pd.DataFrame:
+    """Completed decisions by month of a calendar year: assess, not assess, transfers-in."""
+    r = c.requests
+    months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
+    ords = months.asi8
+    new = ~r["transfer"].to_numpy()
+    outcome, decided_m = r["outcome"].to_numpy(), r["decided_m"].to_numpy()
+    return pd.DataFrame(
+        {
+            "Proceed to EHC assessment": count_in(decided_m[new & (outcome == "A")], ords),
+            "Decision not to proceed": count_in(decided_m[new & (outcome == "N")], ords),
+            "Transfer in of EHCP from another LA": count_in(r["received_m"].to_numpy()[~new], ords),
+        },
+        index=months.strftime("%b"),
+    )
