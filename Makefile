@@ -30,13 +30,14 @@ validate: demo
 	$(BIN)/sendlib validate --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
 report: validate
+	$(BIN)/sendlib scorecard --data $(DEMO) --months 14 $(if $(MONTH),--month $(MONTH))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

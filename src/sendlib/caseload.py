@@ -13,10 +13,11 @@ import pandas as pd
 
 from sendlib.cases import (
     Cases,
-    academic_age,
     age_years,
     count_in,
     count_open,
+    first_month_academic_age,
+    first_month_aged,
     month_end_ymd,
     pct,
 )
@@ -57,29 +58,27 @@ def caseload(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Active, new and ceased plans; early years, rising 5s, school age; social care status."""
     p = c.plans
     start, cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
+    birth = p["birth_ymd"].to_numpy()
+    active = count_open(start, cease, months)
+    # academic age ≤ 3 (not yet in Reception) and == 3 (rising 5s) hold over month intervals
+    reception = first_month_academic_age(birth, 4)
+    rising = first_month_academic_age(birth, 3)
+    school_from, school_to = first_month_aged(birth, 5), first_month_aged(birth, 16)
     out = {
-        "ehcp_active": count_open(start, cease, months),
+        "ehcp_active": active,
         "ehcp_new": count_in(start, months),
         "ehcp_ceased": count_in(cease, months),
+        "ehcp_early_years": count_open(start, np.minimum(cease, reception), months),
+        "ehcp_rising5": count_open(np.maximum(start, rising), np.minimum(cease, reception), months),
+        "ehcp_school_age_pct": pct(
+            count_open(np.maximum(start, school_from), np.minimum(cease, school_to), months), active
+        ),
     }
-    birth = p["birth_ymd"].to_numpy()
     social = p["social_care"].to_numpy()
-    per_month = {
-        k: []
-        for k in ("ehcp_early_years", "ehcp_rising5", "ehcp_school_age_pct", *SOCIAL_CARE.values())
-    }
-    for m in months:
-        active = (start <= m) & (cease > m)
-        acad = academic_age(birth[active], m)
-        age = age_years(birth[active], month_end_ymd(m))
-        per_month["ehcp_early_years"].append(int((acad <= 3).sum()))
-        per_month["ehcp_rising5"].append(int((acad == 3).sum()))
-        per_month["ehcp_school_age_pct"].append(pct(((age >= 5) & (age <= 15)).sum(), active.sum()))
-        status = social[active]
-        for code, kpi in SOCIAL_CARE.items():
-            per_month[kpi].append(int((status == code).sum()))
-    out.update({k: np.asarray(v, dtype=float) for k, v in per_month.items()})
-    return out
+    for code, kpi in SOCIAL_CARE.items():
+        hit = social == code
+        out[kpi] = count_open(start[hit], cease[hit], months)
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
 def age_band(age: np.ndarray) -> np.ndarray:

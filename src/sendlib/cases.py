@@ -72,6 +72,47 @@ def academic_age(birth_ymd: np.ndarray, month: int) -> np.ndarray:
     return age_years(birth_ymd, start_year * 10000 + 831)
 
 
+def month_of_day(days: np.ndarray) -> np.ndarray:
+    """Month ordinal of day numbers (NEVER stays NEVER)."""
+    days = np.asarray(days, dtype=np.int64)
+    never = days >= NEVER
+    out = np.where(never, 0, days).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return np.where(never, NEVER, out)
+
+
+def _ymd_parts(birth_ymd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    b = np.asarray(birth_ymd, dtype=np.int64)
+    return b // 10000, (b // 100) % 100, b % 100
+
+
+def first_month_aged(birth_ymd: np.ndarray, years: int) -> np.ndarray:
+    """First month at whose end a person is ``years`` old in completed years (as ``age_years``).
+
+    A 29 February birthday in a non-leap year is reached on 1 March, as yyyymmdd arithmetic has it.
+    """
+    y, m, d = _ymd_parts(birth_ymd)
+    ty = y + years
+    month = (ty - 1970) * 12 + (m - 1)
+    leap = (ty % 4 == 0) & ((ty % 100 != 0) | (ty % 400 == 0))
+    past_month_end = (m == 2) & (d == 29) & ~leap
+    return month + past_month_end
+
+
+def first_month_academic_age(birth_ymd: np.ndarray, years: int) -> np.ndarray:
+    """First month whose academic year gives academic age ``years`` (age on 31 August): the
+    September of the year the person is ``years`` on or before 31 August."""
+    y, m, _ = _ymd_parts(birth_ymd)
+    start_year = y + years + (m >= 9)
+    return (start_year - 1970) * 12 + 8
+
+
+def academic_age_at(birth_ymd: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Academic age of each person in their own month (element-wise ``academic_age``)."""
+    months = np.asarray(months, dtype=np.int64)
+    start_year = 1970 + months // 12 - (months % 12 < 8)
+    return (start_year * 10000 + 831 - np.asarray(birth_ymd, dtype=np.int64)) // 10000
+
+
 def count_open(lo: np.ndarray, hi: np.ndarray, months: np.ndarray) -> np.ndarray:
     """For each month M, how many windows [lo, hi) contain it (vectorised over months).
 
@@ -154,7 +195,9 @@ def labels(values: pd.Series, missing: str | None = "not recorded") -> np.ndarra
     return table[np.where(codes < 0, len(table) - 1, codes)]
 
 
-def _arrow_text(values: pd.Series) -> pa.Array:
+def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return values.array.__arrow_array__()  # zero-copy: the column is Arrow already
     return pa.array(pd.Series(values, dtype="str"), from_pandas=True)
 
 

@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sendlib.cases import Cases, academic_age, count_in, month_end_day, pct
+from sendlib.cases import (
+    Cases,
+    academic_age_at,
+    count_in,
+    count_open,
+    month_end_day,
+    month_of_day,
+    pct,
+)
 
 DECISION_DAYS = 42  # reg 5(1): 6 weeks
 WAITING_BANDS = [
@@ -50,28 +58,20 @@ def decisions(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
             count_in(received_m[new & (source == "parent")], months), received
         ),
     }
-    phase_counts = {name: [] for *_, name in PHASES}
-    waiting, waiting_6wk = [], []
-    birth = r["birth_ymd"].to_numpy()
-    for m in months:
-        in_month = new & (received_m == m)
-        acad = academic_age(birth[in_month], m)
-        for lo, hi, name in PHASES:
-            hit = np.ones(len(acad), bool)
-            if lo is not None:
-                hit &= acad >= lo
-            if hi is not None:
-                hit &= acad <= hi
-            phase_counts[name].append(int(hit.sum()))
-        pending = awaiting_mask(c, m)
-        waited = month_end_day(m) - r["received_day"].to_numpy()[pending]
-        waiting.append(int(pending.sum()))
-        waiting_6wk.append(int((waited > DECISION_DAYS).sum()))
-    for name, values in phase_counts.items():
-        out[f"requests_{name}"] = np.asarray(values, dtype=float)
-    out["requests_awaiting_decision"] = np.asarray(waiting, dtype=float)
-    out["requests_awaiting_over_6wk"] = np.asarray(waiting_6wk, dtype=float)
-    return out
+    acad = academic_age_at(r["birth_ymd"].to_numpy(), received_m)
+    for lo, hi, name in PHASES:
+        hit = (
+            new
+            & (acad >= (lo if lo is not None else -99))
+            & (acad <= (hi if hi is not None else 999))
+        )
+        out[f"requests_{name}"] = count_in(received_m[hit], months)
+    # waiting at month end: received by then and not decided (A, N or W) by then
+    decided_any = r["decided_m"].to_numpy()
+    out["requests_awaiting_decision"] = count_open(received_m[new], decided_any[new], months)
+    over_6wk = month_of_day(r["received_day"].to_numpy() + DECISION_DAYS + 1)
+    out["requests_awaiting_over_6wk"] = count_open(over_6wk[new], decided_any[new], months)
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
 def awaiting_mask(c: Cases, month: int) -> np.ndarray:

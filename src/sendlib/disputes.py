@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sendlib.cases import Cases, count_in, pct
+from sendlib.cases import Cases, count_in, count_open, pct
 from sendlib.contract import contract
 
 
@@ -44,12 +44,13 @@ def dispute_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     to_appeal = med & outcome_group(outcome, "went_to_appeal")
     parent = app & outcome_group(outcome, "parent_favour")
     la = app & outcome_group(outcome, "la_favour")
-    ytd = {}
-    for name, mask in (("to_appeal", to_appeal), ("parent", parent), ("la", la)):
-        values = []
-        for m, y0 in zip(months, year_start, strict=True):
-            values.append(int((mask & (reg >= y0) & (reg <= m) & (decided <= m)).sum()))
-        ytd[name] = np.asarray(values, dtype=float)
+    # an outcome counts from the month it is known until the end of the registration year
+    year_end = reg - (reg % 12) + 12
+    known_from = np.maximum(reg, decided)
+    ytd = {
+        name: count_open(known_from[mask], year_end[mask], months)
+        for name, mask in (("to_appeal", to_appeal), ("parent", parent), ("la", la))
+    }
     out["mediations_to_appeal_pct"] = pct(ytd["to_appeal"], out["mediations_ytd"])
     out["appeals_parent_favour_pct"] = pct(ytd["parent"], out["appeals_ytd"])
     out["appeals_la_favour_pct"] = pct(ytd["la"], out["appeals_ytd"])

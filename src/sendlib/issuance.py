@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sendlib.cases import Cases, count_in, month_end_day, pct
+from sendlib.cases import NEVER, Cases, count_in, count_open, month_end_day, month_of_day, pct
 from sendlib.decisions import band_of
 
 WEEK20_DAYS = 140  # reg 13(2)
@@ -49,22 +49,21 @@ def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
 
     r = c.requests
     a_out, a_m = r["a_outcome"].to_numpy(), r["a_m"].to_numpy()
-    not_issued, over_20, under, plan_dec, no_plan = [], [], [], [], []
-    for m in months:
-        waiting = not_yet_issued_mask(c, m)
-        waited = month_end_day(m) - r["received_day"].to_numpy()[waiting]
-        not_issued.append(int(waiting.sum()))
-        over_20.append(int((waited > WEEK20_DAYS).sum()))
-        under.append(int(under_assessment_mask(c, m).sum()))
-    out["plans_not_yet_issued"] = np.asarray(not_issued, dtype=float)
-    out["plans_pending_over_20wk"] = np.asarray(over_20, dtype=float)
-    out["under_assessment"] = np.asarray(under, dtype=float)
+    assess = ~r["transfer"].to_numpy() & (r["outcome"].to_numpy() == "A")
+    decided = r["decided_m"].to_numpy()[assess]
+    # not yet issued: from the decision to assess until a plan, or a no-plan/withdrawn outcome
+    closed = np.where(np.isin(a_out, ["N", "W"]), a_m, NEVER)[assess]
+    until = np.minimum(r["plan_m"].to_numpy()[assess], closed)
+    over_20 = month_of_day(r["received_day"].to_numpy()[assess] + WEEK20_DAYS + 1)
+    out["plans_not_yet_issued"] = count_open(decided, until, months)
+    out["plans_pending_over_20wk"] = count_open(np.maximum(decided, over_20), until, months)
+    out["under_assessment"] = count_open(decided, a_m[assess], months)
     plan_dec = count_in(a_m[a_out == "Y"], months)
     no_plan = count_in(a_m[a_out == "N"], months)
     out["assessments_plan"] = plan_dec
     out["assessments_no_plan"] = no_plan
     out["plan_after_assessment_pct"] = pct(plan_dec, plan_dec + no_plan)
-    return out
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
 def under_assessment_mask(c: Cases, month: int) -> np.ndarray:

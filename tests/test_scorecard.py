@@ -1,0 +1,226 @@
+"""The scorecard: the tidy CSV contract, partner notes, schedules, comparators, workbook."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from conftest import council_dir
+from sendlib.catalogue import Catalogue, load_catalogue
+from sendlib.cli import app
+from sendlib.demo import generate
+from sendlib.load import load_tables
+from sendlib.scorecard import COLUMNS, build, headline_tiles, write_csv
+from sendlib.workbook import write_workbook
+
+ROOT = Path(__file__).parents[1]
+GOLDEN = ROOT / "tests" / "golden" / "scorecard_demo_2025-06.csv"
+MONTH = pd.Period("2025-06", freq="M")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    generate(folder, seed=42, end=MONTH)
+    return load_tables(folder)
+
+
+@pytest.fixture(scope="module")
+def card(demo):
+    return build(demo, load_catalogue(ROOT / "params" / "kpis.yaml"), MONTH, 6)
+
+
+def test_scorecard_csv_matches_the_golden_file(card, tmp_path):
+    out = tmp_path / "scorecard.csv"
+    write_csv(card, out)
+    if os.environ.get("SENDLIB_UPDATE_GOLDEN"):
+        GOLDEN.write_bytes(out.read_bytes())
+    assert out.read_text() == GOLDEN.read_text(), (
+        "scorecard.csv changed; if intended, rerun with SENDLIB_UPDATE_GOLDEN=1"
+    )
+
+
+def test_scorecard_has_the_contract_columns_and_one_row_per_kpi_and_period(card):
+    assert list(card.columns) == COLUMNS
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    assert len(card) == len(cat.kpis) * 6
+    assert sorted(card["period"].unique()) == [str(p) for p in pd.period_range("2025-01", MONTH)]
+    assert set(card["direction"]) <= {"up", "down", "same", ""}
+    assert set(card["rag"]) <= {"green", "amber", "red", ""}
+    assert set(card["spc_variation"]) <= {"common_cause", "improvement", "concern", "neither", ""}
+    assert set(card["spc_assurance"]) <= {"pass", "fail", "hit_and_miss", ""}
+    assert "nan" not in " ".join(card["display"])
+
+
+def test_arrows_never_contradict_the_printed_figures(card):
+    for _, rows in card.groupby("kpi_id"):
+        rows = rows.sort_values("period")
+        shown = rows["display"].tolist()
+        arrows = rows["direction"].tolist()[1:]
+        for before, now, arrow in zip(shown[:-1], shown[1:], arrows, strict=True):
+            if arrow == "same":
+                assert before == now
+            elif arrow in ("up", "down"):
+                assert before != now
+
+
+def test_comparators_and_last_year(card):
+    row = card[(card["kpi_id"] == "plans_issued_20wk_pct") & (card["period"] == "2025-06")].iloc[0]
+    assert (row["england"], row["region"], row["statistical_neighbours"]) == (45.9, 31.0, 26.5)
+    june_2024 = build_value(card, "plans_issued_20wk_pct", "2025-06", "last_year_value")
+    assert not math.isnan(june_2024)
+
+
+def build_value(card, kpi_id, period, column="value"):
+    return card[(card["kpi_id"] == kpi_id) & (card["period"] == period)].iloc[0][column]
+
+
+def test_headline_tiles(card):
+    tiles = {t["kpi_id"]: t for t in headline_tiles(card, MONTH)}
+    assert list(tiles) == [
+        "ehcp_rate_per_10k",
+        "ehcp_active",
+        "school_pop_ehcp_pct",
+        "sen_support_pct",
+        "ehcp_looked_after",
+    ]
+    assert tiles["ehcp_active"]["period"] == "Jun 2025"
+    assert tiles["ehcp_active"]["value"] == build_value(card, "ehcp_active", "2025-06", "display")
+    # termly values come from the latest census month with a published figure
+    assert tiles["school_pop_ehcp_pct"]["period"] in ("Jan 2025", "May 2025")
+
+
+CATALOGUE = {
+    "kpis": [
+        {
+            "id": "sendiass_open_l3",
+            "ref": "1",
+            "title": "SENDIASS L3",
+            "section": "S",
+            "unit": "count",
+            "polarity": "neutral",
+            "frequency": "monthly",
+            "source": "return",
+        },
+        {
+            "id": "sen_support_pct",
+            "ref": "2",
+            "title": "SEN Support",
+            "section": "S",
+            "unit": "percent",
+            "polarity": "neutral",
+            "frequency": "termly",
+            "source": "return",
+        },
+        {
+            "id": "ehcp_active",
+            "ref": "3",
+            "title": "EHCPs",
+            "section": "S",
+            "unit": "count",
+            "polarity": "up",
+            "frequency": "monthly",
+            "source": "ehcp_active",
+            "target": 2,
+            "tolerance": 1,
+        },
+    ]
+}
+
+
+def test_partner_blank_keeps_its_note_and_is_not_zero(tmp_path):
+    d = council_dir(
+        tmp_path,
+        person=[{"person_id": "P1", "birth_date": "2012-01-01"}],
+        plans=[{"plan_id": "E1", "person_id": "P1", "start_date": "2025-01-10"}],
+        returns=[
+            {"kpi_id": "sendiass_open_l3", "period": "2025-05", "value": "188"},
+            {"kpi_id": "sendiass_open_l3", "period": "2025-06", "value": "", "note": "requested"},
+            {"kpi_id": "sen_support_pct", "period": "2025-01", "value": "13.7"},
+            {
+                "kpi_id": "sen_support_pct",
+                "period": "2025-05",
+                "value": "",
+                "note": "Available in July",
+            },
+        ],
+    )
+    card = build(load_tables(d), Catalogue.model_validate(CATALOGUE), MONTH, 6)
+    l3 = card[card["kpi_id"] == "sendiass_open_l3"].set_index("period")
+    assert math.isnan(l3.loc["2025-06", "value"])
+    assert l3.loc["2025-06", "display"] == "requested"
+    assert l3.loc["2025-05", "display"] == "188"
+    assert l3.loc["2025-04", "display"] == "[x]"  # monthly return not sent, no note
+    assert l3.loc["2025-06", "direction"] == ""
+    sen = card[card["kpi_id"] == "sen_support_pct"].set_index("period")
+    assert sen.loc["2025-01", "display"] == "13.7%"
+    assert sen.loc["2025-05", "display"] == "Available in July"
+    assert sen.loc["2025-03", "display"] == ""  # not a termly period
+    ehcp = card[card["kpi_id"] == "ehcp_active"].set_index("period")
+    assert ehcp.loc["2025-06", "rag"] == "amber"  # 1 plan, target 2, tolerance 1
+    assert ehcp.loc["2025-01", "direction"] == ""  # December is before the data begins
+    assert ehcp.loc["2025-02", "direction"] == "same"
+    assert ehcp.loc["2025-06", "spc_variation"] == ""  # fewer than 12 points of data
+
+
+def test_workbook_is_laid_out_for_a_clerk(card, tmp_path):
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    path = tmp_path / "scorecard.xlsx"
+    write_workbook(card, cat, MONTH, path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Scorecard", "Data", "Key"]
+    ws = wb["Scorecard"]
+    assert ws.freeze_panes == "E3"
+    assert [c.value for c in ws[2]][:5] == ["Ref", "KPI", "Frequency", "Good is", "Jan 25"]
+    assert ws["A3"].value == cat.sections[0]
+    values = {row[1].value: row for row in ws.iter_rows(min_row=3) if row[1].value}
+    ehcp = values["Number of EHCPs"]
+    latest = ehcp[9]
+    assert isinstance(latest.value, int | float) and latest.number_format.startswith("#,##0")
+    assert latest.number_format.endswith(('▲"', '▼"', '►"'))
+    statuses = {row[11].value for row in ws.iter_rows(min_row=3)}
+    assert statuses & {"on target", "near target", "off target"}
+    assert wb["Data"].max_row == len(card) + 1
+
+
+def test_scorecard_command_writes_both_files(tmp_path, demo):
+    folder = tmp_path / "demo"
+    generate(folder, seed=42, end=MONTH)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        [
+            "scorecard",
+            "--month",
+            "2025-06",
+            "--months",
+            "14",
+            "--data",
+            str(folder),
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    card = pd.read_csv(out / "2025-06" / "scorecard.csv")
+    assert card["period"].nunique() == 14
+    assert (out / "2025-06" / "scorecard.xlsx").stat().st_size > 0
+
+
+def test_scorecard_command_reports_bad_data_and_bad_catalogue(tmp_path, tiny):
+    from conftest import write_tables
+
+    tiny["plans"][0]["primary_need"] = "ASC"
+    data = write_tables(tmp_path / "d", tiny)
+    result = CliRunner().invoke(app, ["scorecard", "--data", str(data), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "primary_need" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kpis:\n  - {id: x, ref: '1'}\n")
+    result = CliRunner().invoke(app, ["scorecard", "--data", str(data), "--catalogue", str(bad)])
+    assert result.exit_code == 1 and "Catalogue error" in result.output
