@@ -149,3 +149,88 @@ def _tables(data: Path, cat):
         print_summary(errors)
         raise typer.Exit(1)
     return tables
+
+
+@app.command()
+def run(
+    month: Annotated[
+        str | None, typer.Option(help="Report month YYYY-MM (default: last complete month).")
+    ] = None,
+    data: DataOpt = Path("data/raw"),
+    params: Annotated[
+        Path, typer.Option(help="Folder of report.yaml, kpis.yaml and narrative/.")
+    ] = Path("params"),
+    catalogue: Annotated[
+        Path | None, typer.Option(help="KPI catalogue (default: PARAMS/kpis.yaml).")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Outputs folder; the paper goes to OUT/YYYY-MM/.")
+    ] = Path("outputs"),
+    team: Annotated[str, typer.Option(help="Render the paper for one team's cases only.")] = "",
+    renderer: Annotated[str, typer.Option(help="nbconvert (default) or quarto.")] = "nbconvert",
+    notebooks: Annotated[Path, typer.Option(help="Folder of the section notebooks.")] = Path(
+        "notebooks"
+    ),
+    timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.")] = 600,
+) -> None:
+    """Render the monthly paper (HTML, PDF), scorecard and manifest for a month.
+
+    Exit codes: 0 done; 1 bad data, parameters or a failing notebook; 2 rendering failed.
+    """
+    from rich.live import Live
+    from rich.table import Table as RichTable
+
+    from sendlib.render import RenderError
+    from sendlib.runner import RunError
+    from sendlib.runner import run as run_paper
+
+    if renderer not in ("nbconvert", "quarto"):
+        raise typer.BadParameter("--renderer must be nbconvert or quarto")
+    report_month = month_option(month)
+    states: dict[str, str] = {}
+    marks = {"queued": "·", "running": "…", "done": "[green]✓[/]", "failed": "[red]✗[/]"}
+
+    def table() -> RichTable:
+        view = RichTable(title=f"sendlib run {report_month}", title_justify="left")
+        view.add_column("step")
+        view.add_column("state")
+        for stage, state in states.items():
+            view.add_row(stage, marks.get(state, state))
+        return view
+
+    with Live(table(), console=console, transient=False, auto_refresh=False) as live:
+
+        def progress(stage: str, state: str) -> None:
+            states[stage] = state
+            live.update(table(), refresh=True)
+
+        try:
+            result = run_paper(
+                report_month,
+                data,
+                params,
+                catalogue or params / "kpis.yaml",
+                out,
+                team=team,
+                renderer=renderer,
+                notebooks_dir=notebooks,
+                timeout=timeout,
+                progress=progress,
+            )
+        except RunError as exc:
+            live.stop()
+            if exc.findings is not None:
+                print_findings(
+                    exc.findings, f"{len(exc.findings):,} error(s) in {data} — the run stops"
+                )
+            console.print(f"[bold red]Run stopped:[/] {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except RenderError as exc:
+            live.stop()
+            console.print(f"[bold red]Rendering failed:[/] {exc}")
+            raise typer.Exit(2) from None
+    console.print(
+        f"\nPaper for {report_month}: {result.folder}/paper.html and paper.pdf "
+        f"({result.timings.get('total', 0):.1f} s, {result.warnings:,} data-quality "
+        "warning(s) listed in section 9)."
+    )

@@ -1,0 +1,102 @@
+"""Narrative: the analysts' words and the facts sendlib drafts from the KPIs.
+
+Analysts write each section's commentary in ``params/narrative/YYYY-MM/<section>.md``
+(plain markdown; one file per section, any number of paragraphs). A re-render only reads
+these files, so it can never overwrite them. Alongside, each section gets sentences
+drafted from the figures in the register of seed 000 ("The number of EHCPs continues to
+rise, now 2,695, up 9.6% on the same period last year."): thousands separators,
+up/down/unchanged compared at the precision shown, pluralisation, and no claim the
+numbers do not support (a "continues to rise" needs two rises in a row).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from sendlib import display as fmt
+
+_md = MarkdownIt("commonmark", {"html": False})
+
+
+def narrative_path(params_dir: Path | str, month: str, section: str) -> Path:
+    """Where an analyst writes a section's commentary for a month."""
+    return Path(params_dir) / "narrative" / month / f"{section}.md"
+
+
+def analyst_html(params_dir: Path | str, month: str, section: str) -> str:
+    """The analyst's commentary as HTML paragraphs (numbered later), or '' if none."""
+    path = narrative_path(params_dir, month, section)
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8").strip()
+    if not text:
+        return ""
+    rendered = _md.render(text).replace("<p>", '<p class="para">')
+    return f'<div class="narrative analyst">{rendered}</div>'
+
+
+def number(value: float, places: int = 0) -> str:
+    """4,712 / 21.4 — thousands separators, fixed decimals."""
+    return f"{value:,.{places}f}"
+
+
+def plural(count: float, singular: str, plural_form: str | None = None) -> str:
+    """'1 plan', '2 plans', '0 plans', '1 mediation case'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
+
+
+def were(count: float) -> str:
+    return "was" if count == 1 else "were"
+
+
+def missing(*values: float | None) -> bool:
+    return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
+
+
+def change(now: float, before: float, unit: str = "count", places: int = 0) -> str:
+    """'up from 35', 'down from 4.8%', 'unchanged' — compared at display precision."""
+    if missing(now, before):
+        return ""
+    direction = fmt.direction(now, before, places)
+    if direction == "same":
+        return "unchanged"
+    return f"{'up' if direction == 'up' else 'down'} from {fmt.format_value(before, unit, places)}"
+
+
+def percent_change(now: float, before: float) -> str:
+    """'up 9.6%' / 'down 2.0%' / 'unchanged' on an earlier value."""
+    if missing(now, before) or before == 0:
+        return ""
+    pct = 100.0 * (now - before) / before
+    if round(pct, 1) == 0:
+        return "unchanged"
+    return f"{'up' if pct > 0 else 'down'} {abs(pct):.1f}%"
+
+
+def movement(series: list[float], places: int = 0) -> str:
+    """How the latest value moved: 'continues to rise', 'has risen', 'has fallen', …"""
+    values = [v for v in series[-3:]]
+    if len(values) < 2 or missing(values[-1], values[-2]):
+        return "is"
+    last = fmt.direction(values[-1], values[-2], places)
+    before = (
+        fmt.direction(values[-2], values[-3], places)
+        if len(values) == 3 and not missing(values[-3])
+        else ""
+    )
+    if last == "up":
+        return "continues to rise" if before == "up" else "has risen"
+    if last == "down":
+        return "continues to fall" if before == "down" else "has fallen"
+    return "is unchanged"
+
+
+def paragraphs(sentences: list[str]) -> str:
+    """Drafted sentences as one numbered paragraph each (empty sentences dropped)."""
+    body = "".join(f'<p class="para">{html.escape(s)}</p>' for s in sentences if s)
+    return f'<div class="narrative drafted">{body}</div>' if body else ""

@@ -1,0 +1,120 @@
+"""Published tables: tidy frames to accessible HTML (a caption, header cells with scope).
+
+Built declaratively like great_tables — ``Table(frame, caption).row_header("Team")
+.number("Count").percent("Share")`` — each method returns a new Table; ``to_html()``
+renders. Formatting lives in ``sendlib.display``; every table the paper publishes goes
+through here, so there is one place that decides how a number looks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from sendlib import display as fmt
+
+
+def slug(text: str) -> str:
+    """An HTML id from a caption."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "table"
+
+
+@dataclass(frozen=True)
+class Table:
+    """An accessible HTML table of a frame."""
+
+    frame: pd.DataFrame
+    caption: str
+    header_column: str | None = None
+    formats: dict[str, tuple[str, int]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    css_class: str = "data"
+    raw_html_columns: tuple[str, ...] = ()
+    table_id: str | None = None
+
+    def row_header(self, column: str) -> Table:
+        """Cells of this column are row headers (``<th scope="row">``)."""
+        return replace(self, header_column=column)
+
+    def number(self, *columns: str, places: int = 0) -> Table:
+        return replace(self, formats={**self.formats, **{c: ("count", places) for c in columns}})
+
+    def percent(self, *columns: str, places: int = 1) -> Table:
+        return replace(self, formats={**self.formats, **{c: ("percent", places) for c in columns}})
+
+    def note(self, text: str) -> Table:
+        return replace(self, notes=(*self.notes, text))
+
+    def html_columns(self, *columns: str) -> Table:
+        """Columns whose cells are already safe HTML (e.g. a glyph with screen-reader text)."""
+        return replace(self, raw_html_columns=(*self.raw_html_columns, *columns))
+
+    def classed(self, css_class: str) -> Table:
+        return replace(self, css_class=css_class)
+
+    def with_id(self, table_id: str) -> Table:
+        return replace(self, table_id=table_id)
+
+    def cell(self, column: str, value) -> str:
+        """One cell's text."""
+        if column in self.raw_html_columns:
+            return "" if value is None else str(value)
+        if column in self.formats and not isinstance(value, str):
+            unit, places = self.formats[column]
+            return html.escape(
+                fmt.format_value(None if pd.isna(value) else float(value), unit, places)
+            )
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        return html.escape(str(value))
+
+    def to_html(self) -> str:
+        """The table as HTML: caption, thead with scope=col, row headers with scope=row."""
+        table_id = self.table_id or f"t-{slug(self.caption)}"
+        out = [
+            f'<table class="{self.css_class}" id="{table_id}">',
+            f"<caption>{html.escape(self.caption)}</caption>",
+            "<thead><tr>",
+        ]
+        for column in self.frame.columns:
+            numeric = ' class="num"' if column in self.formats else ""
+            out.append(f'<th scope="col"{numeric}>{html.escape(str(column))}</th>')
+        out.append("</tr></thead><tbody>")
+        for row in self.frame.itertuples(index=False):
+            out.append("<tr>")
+            for column, value in zip(self.frame.columns, row, strict=True):
+                text = self.cell(column, value)
+                numeric = ' class="num"' if column in self.formats else ""
+                if column == self.header_column:
+                    out.append(f'<th scope="row"{numeric}>{text}</th>')
+                else:
+                    out.append(f"<td{numeric}>{text}</td>")
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        for text in self.notes:
+            out.append(f'<p class="table-note">{html.escape(text)}</p>')
+        return "".join(out)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def counts_table(counts: pd.Series, caption: str, label: str, total: bool = True) -> Table:
+    """A breakdown (label → count) with its share of the total, and a total row."""
+    frame = counts.rename_axis(label).reset_index(name="Number")
+    n = frame["Number"].sum()
+    frame["Share"] = 100.0 * frame["Number"] / n if n else float("nan")
+    if total:
+        frame = pd.concat(
+            [
+                frame,
+                pd.DataFrame(
+                    {label: ["Total"], "Number": [n], "Share": [100.0 if n else float("nan")]}
+                ),
+            ],
+            ignore_index=True,
+        )
+    return Table(frame, caption).row_header(label).number("Number").percent("Share")
