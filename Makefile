@@ -30,7 +30,7 @@ validate: demo
 	$(BIN)/sendlib validate --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
 report: validate
-	$(BIN)/sendlib scorecard --data $(DEMO) --months 14 $(if $(MONTH),--month $(MONTH))
+	$(BIN)/sendlib run --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

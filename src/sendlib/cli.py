@@ -223,11 +223,11 @@ def run(
                 print_findings(
                     exc.findings, f"{len(exc.findings):,} error(s) in {data} — the run stops"
                 )
-            console.print(f"[bold red]Run stopped:[/] {exc}")
+            console.print(f"\n[bold red]Run stopped:[/] {exc}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except RenderError as exc:
             live.stop()
-            console.print(f"[bold red]Rendering failed:[/] {exc}")
+            console.print(f"\n[bold red]Rendering failed:[/] {exc}", soft_wrap=True)
             raise typer.Exit(2) from None
     console.print(
         f"\nPaper for {report_month}: {result.folder}/paper.html and paper.pdf "

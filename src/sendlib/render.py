@@ -44,6 +44,7 @@ def body_html(paper: nbformat.NotebookNode) -> str:
 def number_paper(body: str) -> tuple[str, list[tuple[str, str, str]]]:
     """Number sections and their paragraphs; return the body and the contents entries."""
     soup = BeautifulSoup(body, "html.parser")
+    _unique_ids(soup)
     contents = []
     section, paragraph = "", 0
     for element in soup.find_all(["h2", "p"]):
@@ -67,6 +68,19 @@ def number_paper(body: str) -> tuple[str, list[tuple[str, str, str]]]:
         label.string = f"{section}.{paragraph}"
         element.insert(0, label)
     return str(soup), contents
+
+
+def _unique_ids(soup: BeautifulSoup) -> None:
+    """Make every id unique (a table shown twice gets -2): duplicate ids break links and
+    assistive technology."""
+    seen: dict[str, int] = {}
+    for element in soup.find_all(id=True):
+        ident = element["id"]
+        if ident in seen:
+            seen[ident] += 1
+            element["id"] = f"{ident}-{seen[ident]}"
+        else:
+            seen[ident] = 1
 
 
 def contents_html(contents: list[tuple[str, str, str]]) -> str:

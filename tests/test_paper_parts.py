@@ -1,0 +1,195 @@
+"""The paper's parts: stitching, numbering, tables (golden HTML), charts, wording, params."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+
+from sendlib import narrative as nv
+from sendlib.charts import bar_chart, line_chart
+from sendlib.params import ParamsError, load_report
+from sendlib.render import number_paper, page
+from sendlib.stitch import stitch
+from sendlib.tables import Table, counts_table
+
+ROOT = Path(__file__).parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("SENDLIB_UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text(), f"{name} changed; rerun with SENDLIB_UPDATE_GOLDEN=1"
+
+
+# ---------------------------------------------------------------- tables
+def test_counts_table_html_snapshot():
+    counts = pd.Series({"Pod: Secondary": 2049, "Pod: Post 16 & over": 1335, "Pod: Primary": 3})
+    check_golden(
+        "table_counts.html", counts_table(counts, "EHCPs by team, June 2025", "Team").to_html()
+    )
+
+
+def test_table_with_formats_and_note_snapshot():
+    frame = pd.DataFrame(
+        {
+            "Measure": ["Including exceptions", "Excluding exceptions"],
+            "Jun 2025": [64.6153, 66.66],
+            "Jun 2024": [float("nan"), 58.2],
+        }
+    )
+    table = (
+        Table(frame, "Plans issued within 20 weeks")
+        .row_header("Measure")
+        .percent("Jun 2025", "Jun 2024")
+        .note("Day 140 counts as within 20 weeks.")
+    )
+    check_golden("table_formats.html", table.to_html())
+
+
+def test_tables_have_caption_and_scoped_headers():
+    html = counts_table(pd.Series({"A": 1}), "Caption <here>", "Group").to_html()
+    assert "<caption>Caption &lt;here&gt;</caption>" in html
+    assert '<th scope="col">Group</th>' in html and '<th scope="row">A</th>' in html
+
+
+# ---------------------------------------------------------------- charts
+def test_line_chart_alt_text_says_what_and_the_key_figure():
+    frame = pd.DataFrame(
+        {"EHCPs": [4378.0, 4399.0, 4712.0]}, index=["2025-01", "2025-02", "2025-03"]
+    )
+    chart = line_chart(frame, "Number of EHCPs", "Number")
+    assert chart.alt == (
+        "Line chart: Number of EHCPs, January 2025 to March 2025. EHCPs: 4,712 "
+        "in March 2025, up from 4,378 at the start."
+    )
+    html = chart.to_html()
+    assert 'alt="Line chart: Number of EHCPs' in html and "<figcaption>" in html
+    assert "<caption>Data for the chart: Number of EHCPs</caption>" in html
+    assert "Source: council SEND case records" in html
+
+
+def test_charts_are_byte_identical_for_the_same_data():
+    series = pd.Series({"Mainstream": 1973.0, "Special": 1030.0})
+    first = bar_chart(series, "Settings", "Number", "Setting")
+    second = bar_chart(series, "Settings", "Number", "Setting")
+    assert first.svg == second.svg
+    assert "Largest first: Mainstream 1,973; Special 1,030" in first.alt
+
+
+# ---------------------------------------------------------------- wording
+def test_plurals_and_separators():
+    assert nv.plural(1, "plan") == "1 plan"
+    assert nv.plural(2695, "plan") == "2,695 plans"
+    assert nv.plural(0, "appeal") == "0 appeals"
+    assert nv.plural(3, "child", "children") == "3 children"
+    assert nv.were(1) == "was" and nv.were(2) == "were"
+
+
+def test_change_words_follow_the_printed_figures():
+    assert nv.change(44, 35) == "up from 35"
+    assert nv.change(4.8, 10.8, "percent", 1) == "down from 10.8%"
+    assert nv.change(21.44, 21.41, "percent", 1) == "unchanged"
+    assert nv.change(float("nan"), 3) == ""
+    assert nv.percent_change(2695, 2459) == "up 9.6%"
+    assert nv.percent_change(100, 100) == "unchanged"
+
+
+def test_continues_to_rise_needs_two_rises():
+    assert nv.movement([1, 2, 3]) == "continues to rise"
+    assert nv.movement([3, 2, 3]) == "has risen"
+    assert nv.movement([3, 2, 1]) == "continues to fall"
+    assert nv.movement([2, 2]) == "is unchanged"
+    assert nv.movement([5]) == "is"
+
+
+def test_drafted_paragraphs_are_escaped_and_numbered_later():
+    html = nv.paragraphs(["Team A & B grew.", ""])
+    assert html == '<div class="narrative drafted"><p class="para">Team A &amp; B grew.</p></div>'
+
+
+def test_analyst_narrative_comes_from_the_months_file(tmp_path):
+    assert nv.analyst_html(tmp_path, "2025-06", "02_caseload") == ""
+    path = nv.narrative_path(tmp_path, "2025-06", "02_caseload")
+    path.parent.mkdir(parents=True)
+    path.write_text("First **point**.\n\nSecond point.")
+    html = nv.analyst_html(tmp_path, "2025-06", "02_caseload")
+    assert html.count('<p class="para">') == 2 and "<strong>point</strong>" in html
+
+
+# ---------------------------------------------------------------- stitch and render
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("executed")
+    out = folder / "01_summary.ipynb"
+    papermill.execute_notebook(
+        str(Path(__file__).parent / "notebooks" / "ok.ipynb"),
+        str(out),
+        parameters={"month": "2025-06"},
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return out
+
+
+def test_stitch_drops_parameters_code_and_streams(executed):
+    paper = stitch([executed], "Paper")
+    sources = [c.source for c in paper.cells if c.cell_type == "code"]
+    assert all(s == "" for s in sources)
+    assert not any("parameters" in c.metadata.get("tags", []) for c in paper.cells)
+    outputs = [o for c in paper.cells if c.cell_type == "code" for o in c.outputs]
+    assert [list(o.data) for o in outputs] == [["text/html"]]
+    ids = [c.id for c in paper.cells]
+    assert len(ids) == len(set(ids)) and ids[0] == "01_summary-open"
+    nbformat.validate(paper)
+
+
+def test_paragraphs_and_sections_are_numbered(executed):
+    html = page(
+        "Paper",
+        number_paper(
+            '<h2 id="a" data-number="3">Three</h2><p class="para">x</p>'
+            "<table><caption>t</caption><tr><td><p>no</p></td></tr></table>"
+            '<p>y</p><h2 id="b" data-number="Appendix 1">Scorecard</h2>'
+            '<p class="para">z</p>'
+        )[0],
+    )
+    assert '<span class="para-no">3.1</span>x' in html
+    assert '<span class="para-no">3.2</span>y' in html
+    assert "<p>no</p>" in html and ">z</p>" in html and "3.3" not in html
+
+
+def test_page_has_language_title_skip_link_and_contents(executed):
+    html = page(
+        "SEND Performance Update: June 2025",
+        '<section class="section"><p>cover</p></section>'
+        '<h2 id="summary" data-number="1">Summary</h2><table id="t"></table>'
+        '<table id="t"></table>',
+    )
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert "<title>SEND Performance Update: June 2025</title>" in html
+    assert '<a class="skip-link" href="#main">' in html and '<main id="main">' in html
+    assert '<a href="#summary">1. Summary</a>' in html
+    assert 'id="t"' in html and 'id="t-2"' in html
+    assert "<script" not in html
+
+
+# ---------------------------------------------------------------- report params
+def test_shipped_report_params_are_valid():
+    report = load_report(ROOT / "params" / "report.yaml")
+    assert report.committee and report.recommendations and report.suppression_threshold == 4
+
+
+def test_bad_report_params_say_which_field(tmp_path):
+    path = tmp_path / "report.yaml"
+    path.write_text("council: X\ncommittee: Y\nmeeting_date: soon\n")
+    with pytest.raises(ParamsError) as caught:
+        load_report(path)
+    text = str(caught.value)
+    assert "meeting_date" in text and "report_subject" in text and "report.yaml" in text

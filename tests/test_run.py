@@ -1,0 +1,200 @@
+"""The runner: parameters checked before execution, failures contained, narrative kept,
+and (slow) a whole paper rendered from demo data and read back from the PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from sendlib.cli import app
+from sendlib.demo import generate
+from sendlib.paper import SECTIONS
+from sendlib.render import RenderError, quarto_commands, render_quarto
+from sendlib.runner import RunError, check_parameters
+
+ROOT = Path(__file__).parents[1]
+FIXTURES = Path(__file__).parent / "notebooks"
+MONTH = "2025-06"
+
+
+def notebook_dir(tmp_path: Path, **books: str) -> Path:
+    """A notebooks folder: section stem → fixture notebook (or a real section notebook)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for stem, source in books.items():
+        origin = (
+            FIXTURES / f"{source}.ipynb"
+            if (FIXTURES / f"{source}.ipynb").exists()
+            else ROOT / "notebooks" / f"{source}.ipynb"
+        )
+        shutil.copy(origin, folder / f"{stem}.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("demo")
+    generate(folder, seed=42, end=pd.Period(MONTH, freq="M"))
+    return folder
+
+
+def params_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "params"
+    shutil.copytree(ROOT / "params", folder, ignore=shutil.ignore_patterns("narrative"))
+    return folder
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, ["run", "--month", MONTH, *args])
+
+
+def test_parameters_that_do_not_match_are_rejected_before_execution(tmp_path):
+    books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "bad_params"})
+    with pytest.raises(RunError, match=r"01_summary.ipynb: .*unexpected surprise"):
+        check_parameters(sorted(books.glob("*.ipynb")))
+
+
+def test_mismatched_parameters_stop_the_cli_before_any_notebook_runs(tmp_path, demo_data):
+    books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "bad_params"})
+    out = tmp_path / "out"
+    result = invoke("--data", str(demo_data), "--out", str(out), "--notebooks", str(books))
+    assert result.exit_code == 1
+    assert "surprise" in result.output
+    assert not (out / ".work").exists()
+
+
+def test_a_failing_notebook_exits_1_and_leaves_previous_outputs(tmp_path, demo_data):
+    out = tmp_path / "out"
+    previous = out / MONTH
+    previous.mkdir(parents=True)
+    (previous / "paper.html").write_text("the paper published last time")
+    books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "raises"})
+    result = invoke("--data", str(demo_data), "--out", str(out), "--notebooks", str(books))
+    assert result.exit_code == 1
+    assert "01_summary" in result.output
+    assert "fixture notebook failed on purpose" in result.output
+    assert (previous / "paper.html").read_text() == "the paper published last time"
+    assert sorted(p.name for p in previous.iterdir()) == ["paper.html"]
+    assert (out / ".failed" / MONTH / "01_summary.ipynb").exists()
+
+
+def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):
+    from conftest import write_tables
+
+    tiny["plans"][0]["start_date"] = "2025-13-01"
+    data = write_tables(tmp_path / "d", tiny)
+    books = notebook_dir(tmp_path, **{"00_cover": "ok"})
+    result = invoke("--data", str(data), "--out", str(tmp_path / "o"), "--notebooks", str(books))
+    assert result.exit_code == 1
+    assert "plans.csv" in result.output and "start_date" in result.output
+
+
+def test_narrative_survives_a_rerender(tmp_path, demo_data):
+    params = params_dir(tmp_path)
+    note = params / "narrative" / MONTH / "01_summary.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("Our commentary: demand for assessments stays high.\n\nA second point.\n")
+    before = hashlib.sha256(note.read_bytes()).hexdigest()
+    books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "01_summary": "01_summary"})
+    out = tmp_path / "out"
+    for _ in range(2):
+        result = invoke(
+            "--data",
+            str(demo_data),
+            "--out",
+            str(out),
+            "--notebooks",
+            str(books),
+            "--params",
+            str(params),
+        )
+        assert result.exit_code == 0, result.output
+        paper = (out / MONTH / "paper.html").read_text()
+        assert "Our commentary: demand for assessments stays high." in paper
+        assert re.search(r'<span class="para-no">1\.\d+</span>A second point\.', paper)
+    assert hashlib.sha256(note.read_bytes()).hexdigest() == before
+    assert not list((out / MONTH).glob("*.ipynb"))  # executed notebooks stay out of it
+
+
+def test_quarto_command_and_missing_quarto(tmp_path, monkeypatch):
+    commands = quarto_commands(tmp_path / "paper.ipynb", tmp_path / "out")
+    assert commands[0][:4] == ["quarto", "render", str(tmp_path / "paper.ipynb"), "--to"]
+    assert commands[0][4] == "html" and commands[1][4] == "typst"
+    assert "--output-dir" in commands[0]
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(RenderError, match="needs the 'quarto' command on PATH"):
+        render_quarto(tmp_path / "paper.ipynb", tmp_path / "out")
+
+
+def test_quarto_renderer_without_quarto_exits_2(tmp_path, demo_data, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    books = notebook_dir(tmp_path, **{"00_cover": "ok"})
+    out = tmp_path / "out"
+    result = invoke(
+        "--data",
+        str(demo_data),
+        "--out",
+        str(out),
+        "--notebooks",
+        str(books),
+        "--renderer",
+        "quarto",
+    )
+    assert result.exit_code == 2
+    assert "quarto" in result.output
+    assert not (out / MONTH).exists()
+
+
+@pytest.mark.slow
+def test_whole_paper_from_demo_data(tmp_path, demo_data):
+    out = tmp_path / "out"
+    result = invoke("--data", str(demo_data), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    folder = out / MONTH
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        "paper.html",
+        "paper.pdf",
+        "scorecard.csv",
+        "scorecard.xlsx",
+    ]
+    text = " ".join(page.extract_text() for page in PdfReader(folder / "paper.pdf").pages)
+    text = re.sub(r"\s+", " ", text)
+    for stem, (_, title) in SECTIONS.items():
+        if stem != "00_cover":  # the cover's heading is the paper's title
+            assert title.split(" and ")[0] in text, title
+    for field in (
+        "Children's Services Overview and Scrutiny Committee",
+        "8 December 2026",
+        "Public Report",
+        "Report Authors",
+        "Classification",
+        "Council-wide",
+    ):
+        assert field in text, field
+    card = pd.read_csv(folder / "scorecard.csv", keep_default_na=False)
+    latest = card[card["period"] == MONTH].set_index("kpi_id")["display"]
+    for kpi_id in (
+        "ehcp_active",
+        "plans_issued_20wk_pct",
+        "reviews_overdue",
+        "requests_received",
+        "mediations_ytd",
+    ):
+        assert latest[kpi_id] in text, (kpi_id, latest[kpi_id])
+    assert "The number of EHCPs" in text and "2.1" in text
+    html = (folder / "paper.html").read_text()
+    assert '<html lang="en-GB">' in html and "<title>" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "https://" not in html
+    for junk in (">nan<", " nan ", "Traceback", "In [", "Out[", "sp.context"):
+        assert junk not in html, junk
+    manifest = (folder / "manifest.json").read_text()
+    assert '"month": "2025-06"' in manifest and "person.csv" in manifest
