@@ -22,6 +22,7 @@ import pandas as pd
 import seaborn as sns
 
 from sendlib import display as fmt
+from sendlib.disclosure import protect_series
 from sendlib.tables import Table, slug
 
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -163,19 +164,26 @@ def bar_chart(
     source: str = SOURCE,
     places: int = 0,
 ) -> Chart:
-    """Horizontal bars for categories (largest first as given)."""
-    values = values.dropna()
-    fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(values), 3) + 1.0))
-    y = np.arange(len(values))
-    ax.barh(y, values.to_numpy(dtype=float), color=PALETTE[0])
-    ax.set_yticks(y, [str(i) for i in values.index])
+    """Horizontal bars for a breakdown (largest first as given); withheld counts are not
+    plotted and show as [c] in the chart's data table."""
+    values, hidden = protect_series(values.dropna())
+    plotted = values[~hidden]
+    fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(plotted), 3) + 1.0))
+    y = np.arange(len(plotted))
+    ax.barh(y, plotted.to_numpy(dtype=float), color=PALETTE[0])
+    ax.set_yticks(y, [str(i) for i in plotted.index])
     ax.invert_yaxis()
-    for yi, v in zip(y, values.to_numpy(dtype=float), strict=True):
+    for yi, v in zip(y, plotted.to_numpy(dtype=float), strict=True):
         ax.text(v, yi, " " + _v(v, unit, places), va="center", fontsize=9)
     ax.grid(axis="y", visible=False)
     _finish(fig, ax, title, xlabel, ylabel, source)
-    data = values.rename_axis(ylabel).reset_index(name=xlabel)
-    return Chart(_svg(fig), title, describe_bars(title, values, unit, places), data, source)
+    data = values.astype(object).mask(hidden, fmt.CONFIDENTIAL)
+    data = data.rename_axis(ylabel).reset_index(name=xlabel)
+    shown = values[~hidden]
+    alt = describe_bars(title, shown, unit, places)
+    if hidden.any():
+        alt += f" {int(hidden.sum())} group(s) withheld to protect confidentiality."
+    return Chart(_svg(fig), title, alt, data, source)
 
 
 def paired_bars(frame: pd.DataFrame, title: str, ylabel: str, source: str = SOURCE) -> Chart:

@@ -18,6 +18,7 @@ from sendlib import findings as fnd
 from sendlib.cases import Cases, prepare
 from sendlib.catalogue import Catalogue, load_catalogue
 from sendlib.dates import parse_month
+from sendlib.disclosure import set_threshold
 from sendlib.kpis import compute, wide
 from sendlib.load import Tables, load_tables
 from sendlib.manifest import code_hash, combined_hash, file_hashes
@@ -142,10 +143,13 @@ def context(
     if path.exists():
         try:
             with path.open("rb") as handle:
-                return pickle.load(handle)
+                ctx = pickle.load(handle)
+            set_threshold(ctx.report.suppression_threshold)
+            return ctx
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             path.unlink(missing_ok=True)
     ctx = build_context(run)
+    set_threshold(ctx.report.suppression_threshold)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as handle:

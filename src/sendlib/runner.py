@@ -104,7 +104,7 @@ def execute_one(source: str, target: str, parameters: dict, cwd: str, timeout: i
         progress_bar=False,
         log_output=False,
         report_mode=True,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     return time.perf_counter() - start
 

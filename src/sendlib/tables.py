@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from sendlib import disclosure
 from sendlib import display as fmt
 
 
@@ -34,6 +35,48 @@ class Table:
     css_class: str = "data"
     raw_html_columns: tuple[str, ...] = ()
     table_id: str | None = None
+    count_columns: tuple[str, ...] = ()
+    shares: dict[str, str] = field(default_factory=dict)
+    total_row: str | None = None
+    total_column: str | None = None
+
+    def breakdown(
+        self,
+        *count_columns: str,
+        shares: dict[str, str] | None = None,
+        total_row: str | None = None,
+        total_column: str | None = None,
+    ) -> Table:
+        """Counts of children in these columns are published under disclosure control;
+        ``shares`` maps a percentage column to the count it is derived from; the total row
+        (by its label in the row-header column) and total column stay visible."""
+        return replace(
+            self,
+            count_columns=count_columns,
+            shares=shares or {},
+            total_row=total_row,
+            total_column=total_column,
+        )
+
+    def withheld(self) -> pd.DataFrame:
+        """Which cells disclosure control withholds (all False for a non-breakdown)."""
+        hidden = pd.DataFrame(False, index=self.frame.index, columns=self.frame.columns)
+        if not self.count_columns:
+            return hidden
+        rows = self.frame.index
+        if self.total_row is not None and self.header_column is not None:
+            rows = rows[self.frame[self.header_column].astype(str) != self.total_row]
+        columns = [c for c in self.count_columns if c != self.total_column]
+        counts = self.frame.loc[rows, columns].apply(pd.to_numeric, errors="coerce")
+        mask = disclosure.suppression_mask(
+            counts,
+            row_totals=self.total_column is not None,
+            column_totals=self.total_row is not None,
+        )
+        hidden.loc[rows, columns] = mask
+        for share, count in self.shares.items():
+            hidden[share] = hidden[share] | hidden[count]
+        return hidden
 
     def row_header(self, column: str) -> Table:
         """Cells of this column are row headers (``<th scope="row">``)."""
@@ -83,10 +126,12 @@ class Table:
             numeric = ' class="num"' if column in self.formats else ""
             out.append(f'<th scope="col"{numeric}>{html.escape(str(column))}</th>')
         out.append("</tr></thead><tbody>")
-        for row in self.frame.itertuples(index=False):
+        hidden = self.withheld()
+        for position, row in enumerate(self.frame.itertuples(index=False)):
             out.append("<tr>")
             for column, value in zip(self.frame.columns, row, strict=True):
-                text = self.cell(column, value)
+                withheld = bool(hidden.iloc[position][column])
+                text = fmt.CONFIDENTIAL if withheld else self.cell(column, value)
                 numeric = ' class="num"' if column in self.formats else ""
                 if column == self.header_column:
                     out.append(f'<th scope="row"{numeric}>{text}</th>')
@@ -117,4 +162,7 @@ def counts_table(counts: pd.Series, caption: str, label: str, total: bool = True
             ],
             ignore_index=True,
         )
-    return Table(frame, caption).row_header(label).number("Number").percent("Share")
+    table = Table(frame, caption).row_header(label).number("Number").percent("Share")
+    return table.breakdown(
+        "Number", shares={"Share": "Number"}, total_row="Total" if total else None
+    )

@@ -169,6 +169,7 @@ def caseload_breakdowns(ctx: Context) -> Html:
         )
         .row_header("Social care status")
         .number("Number")
+        .breakdown("Number")
     )
     ceased = caseload.ceased_in_month(c, m, "reason")
     if ceased.sum():
@@ -260,6 +261,7 @@ def requests_by_age_and_need(ctx: Context) -> Html:
         )
         frame = frame.rename_axis(label).reset_index()
         frame[label] = frame[label].astype(str)
+        frame.loc[len(frame)] = ["Total", *frame.iloc[:, 1:].sum().tolist()]
         out.append(
             Table(
                 frame,
@@ -268,6 +270,7 @@ def requests_by_age_and_need(ctx: Context) -> Html:
             )
             .row_header(label)
             .number(*frame.columns[1:])
+            .breakdown(*frame.columns[1:], total_row="Total")
         )
     return Html("".join(t.to_html() for t in out))
 
@@ -281,6 +284,7 @@ def decisions_table(ctx: Context) -> Html:
         Table(frame, f"Completed decisions by month, {ctx.month.year}")
         .row_header("Decision")
         .number(*frame.columns[1:])
+        .breakdown(*frame.columns[1:], total_column="Total")
         .to_html()
     )
 
@@ -379,6 +383,7 @@ def no_plan_reasons(ctx: Context) -> Html:
         Table(frame, "Reasons a plan was not issued after assessment, by year")
         .row_header("Reason")
         .number(*frame.columns[1:])
+        .breakdown(*frame.columns[1:])
         .to_html()
     )
 
@@ -439,6 +444,7 @@ def review_status_by_team(ctx: Context) -> Html:
         Table(frame, f"Review status of current plans by team, end of {month_name(ctx)}")
         .row_header("Team")
         .number(*frame.columns[1:])
+        .breakdown(*frame.columns[1:], total_column="Total")
         .note(
             "Due: 12 to 14 months since the last review or the plan; overdue: more "
             "than 14 months (the amended plan may take 8 weeks after the meeting, "
@@ -761,6 +767,7 @@ def reviews_due_by_team(ctx: Context) -> Html:
         Table(frame, f"Reviews due or overdue by team, end of {month_name(ctx)}")
         .row_header("Team")
         .number(*frame.columns[1:])
+        .breakdown(*frame.columns[1:])
         .to_html()
     )
 

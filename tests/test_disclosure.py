@@ -1,0 +1,116 @@
+"""Disclosure control: small counts withheld, and no withheld count recoverable from totals."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sendlib import disclosure
+from sendlib.charts import bar_chart
+from sendlib.tables import Table, counts_table
+
+
+@pytest.fixture(autouse=True)
+def default_threshold():
+    disclosure.set_threshold(4)
+    yield
+    disclosure.set_threshold(4)
+
+
+def solutions_1d(shown: list[float | None], total: int, limit: int) -> list[tuple[int, ...]]:
+    """Every assignment of the withheld cells consistent with what a reader sees."""
+    hidden = [i for i, v in enumerate(shown) if v is None]
+    rest = total - sum(v for v in shown if v is not None)
+    options = []
+    for combo in itertools.product(range(0, total + 1), repeat=len(hidden)):
+        if sum(combo) == rest and all(v == 0 or v >= 1 for v in combo):
+            options.append(combo)
+    return options
+
+
+def test_naive_suppression_of_one_cell_would_leak_through_the_total():
+    counts = pd.Series({"A": 10, "B": 3, "C": 20})
+    _, hidden = disclosure.protect_series(counts)
+    assert hidden.tolist() == [True, True, False]  # 3 withheld, and 10 to protect it
+    shown = [None if h else v for v, h in zip(counts, hidden, strict=True)]
+    # the reader can no longer tell B's value: many pairs add up to what is hidden
+    values_of_b = {combo[1] for combo in solutions_1d(shown, 33, 4)}
+    assert len(values_of_b) > 1
+
+
+def test_two_ones_are_not_left_as_the_only_withheld_cells():
+    counts = pd.Series({"A": 1, "B": 1, "C": 50})
+    _, hidden = disclosure.protect_series(counts)
+    # hiding only the two 1s would show they sum to 2, i.e. 1 and 1
+    assert hidden.tolist() == [True, True, True]
+
+
+def test_zeros_and_large_counts_are_published():
+    counts = pd.Series({"A": 0, "B": 12, "C": 30})
+    _, hidden = disclosure.protect_series(counts)
+    assert not hidden.any()
+
+
+def test_two_way_table_with_row_and_column_totals_protects_every_line():
+    counts = np.array([[5, 2, 9], [7, 8, 6], [9, 9, 3], [12, 15, 11]])
+    mask = disclosure.suppression_mask(counts, row_totals=True, column_totals=True)
+    assert mask[0, 1] and mask[2, 2]  # the primaries
+    for line_values, line_mask in itertools.chain(
+        zip(counts, mask, strict=True), zip(counts.T, mask.T, strict=True)
+    ):
+        hidden = int(line_mask.sum())
+        assert hidden != 1
+        if hidden:
+            assert (line_values[line_mask] > 4).any()
+
+
+def test_table_without_totals_needs_only_primary_suppression():
+    counts = np.array([[5, 2], [7, 8]])
+    assert disclosure.suppression_mask(counts).tolist() == [[False, True], [False, False]]
+
+
+def test_threshold_comes_from_configuration():
+    disclosure.set_threshold(9)
+    _, hidden = disclosure.protect_series(pd.Series({"A": 8, "B": 40, "C": 50}))
+    assert hidden.tolist() == [True, True, False]
+    disclosure.set_threshold(0)
+    _, hidden = disclosure.protect_series(pd.Series({"A": 1, "B": 40}))
+    assert not hidden.any()
+
+
+def test_published_table_shows_c_for_the_count_and_its_share_and_keeps_the_total():
+    html = counts_table(
+        pd.Series({"Team A": 10, "Team B": 3, "Team C": 20}), "EHCPs by team", "Team"
+    ).to_html()
+    assert html.count("[c]") == 4  # B and A, number and share
+    assert '<th scope="row">Total</th><td class="num">33</td><td class="num">100.0%</td>' in html
+    assert ">3<" not in html and "9.1%" not in html
+
+
+def test_two_way_published_table_keeps_row_totals():
+    frame = pd.DataFrame(
+        {"Decision": ["Assess", "Not assess"], "Jan": [20, 2], "Feb": [25, 9], "Total": [45, 11]}
+    )
+    table = Table(frame, "Decisions").row_header("Decision").number("Jan", "Feb", "Total")
+    html = table.breakdown("Jan", "Feb", "Total", total_column="Total").to_html()
+    assert html.count("[c]") == 2 and ">11<" in html and ">45<" in html
+
+
+def test_charts_never_plot_a_withheld_value():
+    chart = bar_chart(
+        pd.Series({"Mainstream": 40.0, "INMSS": 3.0, "Special": 12.0}),
+        "Settings",
+        "Number",
+        "Setting",
+    )
+    assert "INMSS" not in chart.alt and "Special" not in chart.alt  # 12 protects the 3
+    assert "2 group(s) withheld to protect confidentiality" in chart.alt
+    assert chart.data.set_index("Setting")["Number"].to_dict() == {
+        "Mainstream": 40.0,
+        "INMSS": "[c]",
+        "Special": "[c]",
+    }
+    assert chart.svg.count("<path") > 0
