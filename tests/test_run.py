@@ -10,12 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from sendlib.cli import app
 from sendlib.demo import generate
-from sendlib.paper import SECTIONS
 from sendlib.render import RenderError, quarto_commands, render_quarto
 from sendlib.runner import RunError, check_parameters
 
@@ -150,51 +148,3 @@ def test_quarto_renderer_without_quarto_exits_2(tmp_path, demo_data, monkeypatch
     assert result.exit_code == 2
     assert "quarto" in result.output
     assert not (out / MONTH).exists()
-
-
-@pytest.mark.slow
-def test_whole_paper_from_demo_data(tmp_path, demo_data):
-    out = tmp_path / "out"
-    result = invoke("--data", str(demo_data), "--out", str(out))
-    assert result.exit_code == 0, result.output
-    folder = out / MONTH
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "manifest.json",
-        "paper.html",
-        "paper.pdf",
-        "scorecard.csv",
-        "scorecard.xlsx",
-    ]
-    text = " ".join(page.extract_text() for page in PdfReader(folder / "paper.pdf").pages)
-    text = re.sub(r"\s+", " ", text)
-    for stem, (_, title) in SECTIONS.items():
-        if stem != "00_cover":  # the cover's heading is the paper's title
-            assert title.split(" and ")[0] in text, title
-    for field in (
-        "Children's Services Overview and Scrutiny Committee",
-        "8 December 2026",
-        "Public Report",
-        "Report Authors",
-        "Classification",
-        "Council-wide",
-    ):
-        assert field in text, field
-    card = pd.read_csv(folder / "scorecard.csv", keep_default_na=False)
-    latest = card[card["period"] == MONTH].set_index("kpi_id")["display"]
-    for kpi_id in (
-        "ehcp_active",
-        "plans_issued_20wk_pct",
-        "reviews_overdue",
-        "requests_received",
-        "mediations_ytd",
-    ):
-        assert latest[kpi_id] in text, (kpi_id, latest[kpi_id])
-    assert "The number of EHCPs" in text and "2.1" in text
-    html = (folder / "paper.html").read_text()
-    assert '<html lang="en-GB">' in html and "<title>" in html
-    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
-    assert "https://" not in html
-    for junk in (">nan<", " nan ", "Traceback", "In [", "Out[", "sp.context"):
-        assert junk not in html, junk
-    manifest = (folder / "manifest.json").read_text()
-    assert '"month": "2025-06"' in manifest and "person.csv" in manifest

@@ -234,3 +234,27 @@ def run(
         f"({result.timings.get('total', 0):.1f} s, {result.warnings:,} data-quality "
         "warning(s) listed in section 9)."
     )
+
+
+@app.command()
+def verify(
+    folder: Annotated[Path, typer.Argument(help="A published month folder, e.g. outputs/2025-05.")],
+) -> None:
+    """Check a paper still matches its data, parameters, notebooks and files (exit 1 if not)."""
+    from rich.table import Table as RichTable
+
+    from sendlib.verify import verify as check
+
+    problems = check(folder)
+    if not problems:
+        console.print(
+            f"{folder}: the paper matches its inputs (every hash in manifest.json agrees)."
+        )
+        return
+    table = RichTable(title=f"{folder}: {len(problems)} difference(s)", title_justify="left")
+    for column in ("what", "file", "problem"):
+        table.add_column(column, overflow="fold")
+    for row in problems:
+        table.add_row(*row)
+    console.print(table)
+    raise typer.Exit(1)

@@ -1,0 +1,224 @@
+"""The published paper, rendered once from canary data: content, no identifiers, accessible
+HTML and PDF, byte-identical reruns, and verification against its manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from sendlib.cli import app
+from sendlib.demo import generate
+from sendlib.paper import SECTIONS
+
+pytestmark = pytest.mark.slow
+MONTH = "2025-06"
+ID_COLUMNS = {
+    "person_id": "CANARYPERSON",
+    "request_id": "CANARYREQ",
+    "plan_id": "CANARYPLAN",
+    "dispute_id": "CANARYDISPUTE",
+    "upn": "CANARYUPN",
+    "case_officer": "CanaryOfficer",
+}
+
+
+def canary_council(folder: Path) -> list[str]:
+    """Demo data whose identifiers and names are unique marker strings; returns markers."""
+    generate(folder, seed=42, end=pd.Period(MONTH, freq="M"))
+    markers = []
+    for csv in sorted(folder.glob("*.csv")):
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for column, prefix in ID_COLUMNS.items():
+            if column in frame:
+                codes, uniques = pd.factorize(frame[column])
+                frame[column] = [
+                    f"{prefix}{c:07d}Z" if v else ""
+                    for c, v in zip(codes, frame[column], strict=True)
+                ]
+                markers += [f"{prefix}0000001Z"]
+        frame.to_csv(csv, index=False)
+    person = pd.read_csv(folder / "person.csv", dtype=str)
+    markers += person["birth_date"].head(20).tolist()
+    return sorted(set(markers))
+
+
+def render(data: Path, out: Path) -> Path:
+    result = CliRunner().invoke(
+        app, ["run", "--month", MONTH, "--data", str(data), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return out / MONTH
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    data = tmp_path_factory.mktemp("canary")
+    markers = canary_council(data)
+    folder = render(data, tmp_path_factory.mktemp("out"))
+    return data, folder, markers
+
+
+@pytest.fixture(scope="module")
+def pdf_text(published):
+    _, folder, _ = published
+    text = " ".join(page.extract_text() for page in PdfReader(folder / "paper.pdf").pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_published_folder_holds_exactly_the_five_files(published):
+    _, folder, _ = published
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        "paper.html",
+        "paper.pdf",
+        "scorecard.csv",
+        "scorecard.xlsx",
+    ]
+
+
+def test_paper_has_every_section_the_cover_and_the_scorecards_figures(published, pdf_text):
+    _, folder, _ = published
+    for stem, (_, title) in SECTIONS.items():
+        if stem != "00_cover":  # the cover's heading is the paper's title
+            assert title.split(" and ")[0] in pdf_text, title
+    for field in (
+        "Children's Services Overview and Scrutiny Committee",
+        "8 December 2026",
+        "Public Report",
+        "Report Authors",
+        "Classification",
+        "Council-wide",
+    ):
+        assert field in pdf_text, field
+    card = pd.read_csv(folder / "scorecard.csv", keep_default_na=False)
+    latest = card[card["period"] == MONTH].set_index("kpi_id")["display"]
+    for kpi_id in (
+        "ehcp_active",
+        "plans_issued_20wk_pct",
+        "reviews_overdue",
+        "requests_received",
+        "mediations_ytd",
+    ):
+        assert latest[kpi_id] in pdf_text, (kpi_id, latest[kpi_id])
+    assert "The number of EHCPs" in pdf_text and "2.1" in pdf_text
+    assert "[c]" in pdf_text  # small counts in breakdowns are withheld
+
+
+def test_no_identifier_reaches_any_published_file(published, pdf_text):
+    _, folder, markers = published
+    html = (folder / "paper.html").read_text()
+    csv = (folder / "scorecard.csv").read_text()
+    manifest = (folder / "manifest.json").read_text()
+    cells = " ".join(
+        str(c.value)
+        for ws in load_workbook(folder / "scorecard.xlsx")
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    )
+    everything = {
+        "paper.html": html,
+        "paper.pdf": pdf_text,
+        "scorecard.csv": csv,
+        "scorecard.xlsx": cells,
+        "manifest.json": manifest,
+    }
+    for marker in markers:
+        for name, text in everything.items():
+            assert marker not in text, f"{marker} leaked into {name}"
+    for generic in ("CANARY", "Canary"):
+        for name, text in everything.items():
+            assert generic not in text, f"an identifier leaked into {name}"
+
+
+class Outline(HTMLParser):
+    """Collects headings, tables, images and links of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.headings, self.images, self.links, self.tables = [], [], [], []
+        self.th_without_scope, self.ids = 0, []
+        self._in_table = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.append(attrs["id"])
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "img":
+            self.images.append(attrs.get("alt", ""))
+        elif tag == "a":
+            self.links.append(attrs.get("href", ""))
+        elif tag == "table":
+            self.tables.append(False)
+        elif tag == "caption":
+            self.tables[-1] = True
+        elif tag == "th" and "scope" not in attrs:
+            self.th_without_scope += 1
+
+
+def test_html_structure_is_accessible(published):
+    _, folder, _ = published
+    html = (folder / "paper.html").read_text()
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert re.search(r"<title>SEND Performance Update: June 2025</title>", html)
+    page = Outline()
+    page.feed(html)
+    assert page.headings.count(1) == 1 and page.headings[0] == 1
+    for before, after in zip(page.headings, page.headings[1:], strict=False):
+        assert after <= before + 1, "headings must not skip a level"
+    assert page.tables and all(page.tables), "every table needs a caption"
+    assert page.th_without_scope == 0
+    assert page.images and all(len(alt) > 30 for alt in page.images)
+    assert len(page.ids) == len(set(page.ids)), "ids must be unique"
+    assert page.links[0] == "#main" and all(link.startswith("#") for link in page.links)
+    assert (
+        "<script" not in html
+        and "https://" not in html
+        and "http://" not in html.replace("http://www.w3.org", "")
+    )
+
+
+def test_pdf_is_tagged_with_title_language_bookmarks_and_text(published, pdf_text):
+    _, folder, _ = published
+    reader = PdfReader(folder / "paper.pdf")
+    assert reader.metadata.title == "SEND Performance Update: June 2025"
+    root = reader.trailer["/Root"]
+    assert str(root.get("/Lang")).startswith("en")
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+
+    def flatten(items):
+        for item in items:
+            yield from flatten(item) if isinstance(item, list) else [item.title]
+
+    titles = list(flatten(reader.outline))
+    assert any("Summary" in t for t in titles) and any("Appendix 1" in t for t in titles)
+    assert len(pdf_text) > 20_000 and "Number of EHCPs" in pdf_text
+
+
+def test_rerender_is_byte_identical_and_verify_agrees(published, tmp_path):
+    data, folder, _ = published
+    again = render(data, tmp_path / "again")
+    for name in ("paper.html", "scorecard.csv"):
+        assert (again / name).read_bytes() == (folder / name).read_bytes(), name
+    result = CliRunner().invoke(app, ["verify", str(again)])
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "changed"
+    shutil.copytree(data, copy)
+    manifest = json.loads((again / "manifest.json").read_text())
+    manifest["parameters"]["data_dir"] = str(copy)
+    (again / "manifest.json").write_text(json.dumps(manifest))
+    with (copy / "plans.csv").open("a") as handle:
+        handle.write("\n")
+    result = CliRunner().invoke(app, ["verify", str(again)])
+    assert result.exit_code == 1 and "plans.csv" in result.output
