@@ -32,22 +32,25 @@ ID_COLUMNS = {
 
 
 def canary_council(folder: Path) -> list[str]:
-    """Demo data whose identifiers and names are unique marker strings; returns markers."""
+    """Demo data whose identifiers and names are unique marker strings; returns markers.
+
+    One mapping per identifier across all files, so the links between files are kept."""
     generate(folder, seed=42, end=pd.Period(MONTH, freq="M"))
+    frames = {
+        csv: pd.read_csv(csv, dtype=str, keep_default_na=False)
+        for csv in sorted(folder.glob("*.csv"))
+    }
     markers = []
-    for csv in sorted(folder.glob("*.csv")):
-        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        for column, prefix in ID_COLUMNS.items():
+    for column, prefix in ID_COLUMNS.items():
+        values = sorted({v for f in frames.values() if column in f for v in f[column] if v})
+        mapping = {v: f"{prefix}{i:07d}Z" for i, v in enumerate(values)}
+        for frame in frames.values():
             if column in frame:
-                codes, uniques = pd.factorize(frame[column])
-                frame[column] = [
-                    f"{prefix}{c:07d}Z" if v else ""
-                    for c, v in zip(codes, frame[column], strict=True)
-                ]
-                markers += [f"{prefix}0000001Z"]
+                frame[column] = frame[column].map(lambda v, m=mapping: m.get(v, ""))
+        markers += list(mapping.values())[:50]
+    for csv, frame in frames.items():
         frame.to_csv(csv, index=False)
-    person = pd.read_csv(folder / "person.csv", dtype=str)
-    markers += person["birth_date"].head(20).tolist()
+    markers += frames[folder / "person.csv"]["birth_date"].head(20).tolist()
     return sorted(set(markers))
 
 
