@@ -10,7 +10,9 @@ DEMO   := data/demo
 SEED   ?= 42
 MONTH  ?=
 
-.PHONY: venv report demo validate scorecard test lint bench clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: venv report demo validate scorecard test lint bench clean browser
 
 venv: $(STAMP)
 
@@ -32,7 +34,14 @@ validate: demo
 report: validate
 	$(BIN)/sendlib run --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
-test: $(STAMP)
+# Debian's Chromium for the accessibility test (axe-core in a real browser); never a
+# browser download from a test tool.
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the accessibility test"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	  echo "could not install chromium (not root?): the axe test will be skipped outside CI"; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
