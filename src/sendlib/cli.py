@@ -166,32 +166,134 @@ def run(
     out: Annotated[
         Path, typer.Option(help="Outputs folder; the paper goes to OUT/YYYY-MM/.")
     ] = Path("outputs"),
-    team: Annotated[str, typer.Option(help="Render the paper for one team's cases only.")] = "",
+    team: Annotated[
+        str, typer.Option(help="Render one team's pack (operational sections, its cases only).")
+    ] = "",
+    all_teams: Annotated[
+        bool, typer.Option("--all-teams", help="Render every team's pack.")
+    ] = False,
+    from_month: Annotated[
+        str | None, typer.Option("--from", help="Backfill from this month YYYY-MM …")
+    ] = None,
+    to_month: Annotated[
+        str | None, typer.Option("--to", help="… to this month YYYY-MM (inclusive).")
+    ] = None,
+    narrative_only: Annotated[
+        bool,
+        typer.Option(
+            "--narrative-only",
+            help="Re-use the last run's executed notebooks when inputs, params and code "
+            "are unchanged; only re-stitch and re-render.",
+        ),
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait/--no-wait",
+            help="If another run of the month is in progress, wait for it (default) "
+            "or stop at once.",
+        ),
+    ] = True,
     renderer: Annotated[str, typer.Option(help="nbconvert (default) or quarto.")] = "nbconvert",
     notebooks: Annotated[Path, typer.Option(help="Folder of the section notebooks.")] = Path(
         "notebooks"
     ),
     timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.")] = 600,
 ) -> None:
-    """Render the monthly paper (HTML, PDF), scorecard and manifest for a month.
+    """Render the monthly paper (HTML, PDF), scorecard and manifest.
 
-    Exit codes: 0 done; 1 bad data, parameters or a failing notebook; 2 rendering failed.
+    Exit codes: 0 done; 1 bad data, parameters or a failing notebook; 2 rendering failed;
+    3 another run of the same month is in progress (with --no-wait).
     """
-    from rich.live import Live
-    from rich.table import Table as RichTable
-
     from sendlib.render import RenderError
     from sendlib.runner import RunError
-    from sendlib.runner import run as run_paper
 
     if renderer not in ("nbconvert", "quarto"):
         raise typer.BadParameter("--renderer must be nbconvert or quarto")
-    report_month = month_option(month)
+    if from_month or to_month:
+        first, last = month_option(from_month or to_month), month_option(to_month or from_month)
+        if last < first:
+            raise typer.BadParameter("--to is before --from")
+        months = list(pd.period_range(first, last, freq="M"))
+    else:
+        months = [month_option(month)]
+    teams = [team]
+    if all_teams:
+        from sendlib.load import load_tables
+        from sendlib.teams import teams as team_names
+
+        try:
+            teams = team_names(load_tables(data, needed=["person"]))
+        except fnd.InvalidData as exc:
+            print_findings(fnd.errors(exc.findings), f"errors in {data}")
+            raise typer.Exit(1) from None
+    failures = 0
+    worst = 0
+    for report_month in months:
+        for one_team in teams:
+            try:
+                _run_one(
+                    report_month,
+                    data,
+                    params,
+                    catalogue or params / "kpis.yaml",
+                    out,
+                    one_team,
+                    renderer,
+                    notebooks,
+                    timeout,
+                    narrative_only,
+                    wait,
+                )
+            except RunError as exc:
+                failures += 1
+                worst = max(worst, exc.exit_code)
+                if exc.findings is not None:
+                    print_findings(
+                        exc.findings, f"{len(exc.findings):,} error(s) in {data} — the run stops"
+                    )
+                which = f"{report_month}{' ' + one_team if one_team else ''}"
+                console.print(f"\n[bold red]Run stopped ({which}):[/] {exc}", soft_wrap=True)
+            except RenderError as exc:
+                failures += 1
+                worst = max(worst, 2)
+                console.print(
+                    f"\n[bold red]Rendering failed ({report_month}):[/] {exc}", soft_wrap=True
+                )
+    if len(months) * len(teams) > 1:
+        console.print(
+            f"{len(months) * len(teams) - failures} of {len(months) * len(teams)} "
+            "paper(s) rendered.",
+            soft_wrap=True,
+        )
+    if failures:
+        raise typer.Exit(worst or 1)
+
+
+def _run_one(
+    report_month,
+    data,
+    params,
+    catalogue,
+    out,
+    team,
+    renderer,
+    notebooks,
+    timeout,
+    narrative_only,
+    wait,
+) -> None:
+    from rich.live import Live
+    from rich.table import Table as RichTable
+
+    from sendlib.runner import run as run_paper
+
     states: dict[str, str] = {}
     marks = {"queued": "·", "running": "…", "done": "[green]✓[/]", "failed": "[red]✗[/]"}
+    title = f"sendlib run {report_month}" + (f" – {team}" if team else "")
 
     def table() -> RichTable:
-        view = RichTable(title=f"sendlib run {report_month}", title_justify="left")
+        view = RichTable(title=title, title_justify="left")
         view.add_column("step")
         view.add_column("state")
         for stage, state in states.items():
@@ -204,36 +306,37 @@ def run(
             states[stage] = state
             live.update(table(), refresh=True)
 
-        try:
-            result = run_paper(
-                report_month,
-                data,
-                params,
-                catalogue or params / "kpis.yaml",
-                out,
-                team=team,
-                renderer=renderer,
-                notebooks_dir=notebooks,
-                timeout=timeout,
-                progress=progress,
-            )
-        except RunError as exc:
-            live.stop()
-            if exc.findings is not None:
-                print_findings(
-                    exc.findings, f"{len(exc.findings):,} error(s) in {data} — the run stops"
-                )
-            console.print(f"\n[bold red]Run stopped:[/] {exc}", soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-        except RenderError as exc:
-            live.stop()
-            console.print(f"\n[bold red]Rendering failed:[/] {exc}", soft_wrap=True)
-            raise typer.Exit(2) from None
+        result = run_paper(
+            report_month,
+            data,
+            params,
+            catalogue,
+            out,
+            team=team,
+            renderer=renderer,
+            notebooks_dir=notebooks,
+            timeout=timeout,
+            progress=progress,
+            narrative_only=narrative_only,
+            wait=wait,
+        )
+    executed = (
+        f"{result.executed} notebook(s) executed"
+        if result.executed
+        else "narrative only: no notebook re-executed"
+    )
     console.print(
         f"\nPaper for {report_month}: {result.folder}/paper.html and paper.pdf "
-        f"({result.timings.get('total', 0):.1f} s, {result.warnings:,} data-quality "
-        "warning(s) listed in section 9)."
+        f"({result.timings.get('total', 0):.1f} s, {executed}, {result.warnings:,} "
+        "data-quality warning(s) listed in the data-quality section).",
+        soft_wrap=True,
     )
+    for name in result.pending_review:
+        console.print(
+            f"[yellow]Narrative still marked for review:[/] "
+            f"{params}/narrative/{report_month}/{name}",
+            soft_wrap=True,
+        )
 
 
 @app.command()

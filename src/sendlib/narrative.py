@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -20,6 +21,9 @@ from markdown_it import MarkdownIt
 from sendlib import display as fmt
 
 _md = MarkdownIt("commonmark", {"html": False})
+#: notes to the analyst in narrative files (<!-- … -->) never reach the paper
+REVIEW_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+REVIEW_MARKER = "sendlib: review"
 
 
 def narrative_path(params_dir: Path | str, month: str, section: str) -> Path:
@@ -32,11 +36,34 @@ def analyst_html(params_dir: Path | str, month: str, section: str) -> str:
     path = narrative_path(params_dir, month, section)
     if not path.exists():
         return ""
-    text = path.read_text(encoding="utf-8").strip()
+    text = REVIEW_COMMENT.sub("", path.read_text(encoding="utf-8")).strip()
     if not text:
         return ""
-    rendered = _md.render(text).replace("<p>", '<p class="para">')
-    return f'<div class="narrative analyst">{rendered}</div>'
+    return _md.render(text).replace("<p>", '<p class="para">')
+
+
+def narrative_block(section: str, body: str) -> str:
+    """The analyst's block in the paper; the stitcher refreshes its content at render time."""
+    return f'<div class="narrative analyst" data-narrative="{section}">{body}</div>'
+
+
+NARRATIVE_BLOCK = re.compile(
+    r'<div class="narrative analyst" data-narrative="([^"]+)">.*?</div>', re.DOTALL
+)
+
+
+def refresh(html_text: str, params_dir: Path | str, month: str) -> str:
+    """Put each section's current narrative file into its block (so an edit needs no rerun)."""
+    return NARRATIVE_BLOCK.sub(
+        lambda m: narrative_block(m.group(1), analyst_html(params_dir, month, m.group(1))),
+        html_text,
+    )
+
+
+def pending_review(params_dir: Path | str, month: str) -> list[Path]:
+    """Narrative files still marked for review (carried over by ``sendlib new-month``)."""
+    folder = Path(params_dir) / "narrative" / month
+    return sorted(p for p in folder.glob("*.md") if REVIEW_MARKER in p.read_text(encoding="utf-8"))
 
 
 def number(value: float, places: int = 0) -> str:

@@ -22,7 +22,7 @@ from sendlib.disclosure import set_threshold
 from sendlib.kpis import compute, wide
 from sendlib.load import Tables, load_tables
 from sendlib.manifest import code_hash, combined_hash, file_hashes
-from sendlib.narrative import analyst_html
+from sendlib.narrative import analyst_html, narrative_block
 from sendlib.params import ReportParams, RunParams, load_report
 from sendlib.quality import warnings
 from sendlib.scorecard import Series, build, headline_tiles, kpi_series
@@ -170,8 +170,8 @@ def heading(ctx: Context, section: str) -> Html:
 
 
 def narrative(ctx: Context, section: str) -> Html:
-    """The analyst's commentary for this section and month, if written."""
-    return Html(analyst_html(ctx.run.params_dir, str(ctx.month), section))
+    """The analyst's commentary for this section and month (refreshed when stitched)."""
+    return Html(narrative_block(section, analyst_html(ctx.run.params_dir, str(ctx.month), section)))
 
 
 def month_name(ctx: Context) -> str:

@@ -27,6 +27,8 @@ from sendlib import findings as fnd
 from sendlib import manifest as mf
 from sendlib.catalogue import load_catalogue
 from sendlib.load import check_data
+from sendlib.locks import Busy, month_lock
+from sendlib.narrative import pending_review, refresh
 from sendlib.outputs import staged
 from sendlib.paper import SECTIONS, context
 from sendlib.params import RunParams, load_report
@@ -41,7 +43,8 @@ WORKERS = 2
 
 
 class RunError(Exception):
-    """The run stopped; ``exit_code`` is 1 (data, parameters, notebook) or 2 (rendering)."""
+    """The run stopped; ``exit_code`` is 1 (data, parameters, notebook), 2 (rendering) or
+    3 (another run of the same month holds the lock)."""
 
     def __init__(self, message: str, exit_code: int = 1, findings: pd.DataFrame | None = None):
         super().__init__(message)
@@ -54,12 +57,15 @@ class RunResult:
     folder: Path
     timings: dict[str, float] = field(default_factory=dict)
     warnings: int = 0
+    executed: int = 0  # notebooks executed (0 when a narrative-only run re-used them)
+    pending_review: list[str] = field(default_factory=list)
 
 
-def notebooks(folder: Path | str = "notebooks") -> list[Path]:
-    """The section notebooks, in paper order (those named in ``SECTIONS``)."""
+def notebooks(folder: Path | str = "notebooks", only: tuple[str, ...] | None = None) -> list[Path]:
+    """The section notebooks, in paper order (those named in ``SECTIONS``, or ``only``)."""
     folder = Path(folder)
-    found = [folder / f"{stem}.ipynb" for stem in SECTIONS if (folder / f"{stem}.ipynb").exists()]
+    stems = [s for s in SECTIONS if only is None or s in only]
+    found = [folder / f"{stem}.ipynb" for stem in stems if (folder / f"{stem}.ipynb").exists()]
     if not found:
         raise RunError(f"no section notebooks found in {folder}")
     return found
@@ -120,6 +126,40 @@ def describe_failure(path: Path, exc: BaseException) -> str:
     return f"{path.name}{cell}: {ename}: {evalue}"
 
 
+#: the operational sections of a team or case-officer pack (seed 004's filters)
+TEAM_SECTIONS = (
+    "00_cover",
+    "02_caseload",
+    "03_requests",
+    "04_timeliness",
+    "05_reviews",
+    "06_placements",
+    "11_operational_annex",
+    "12_glossary",
+)
+
+
+def places(out: Path, month: pd.Period, team: str = "") -> tuple[str, Path, Path]:
+    """(label, published folder, work folder) of a month's paper or a team's pack."""
+    if not team:
+        return str(month), out / str(month), out / ".work" / str(month)
+    slug = _slug(team)
+    return f"{month}-{slug}", out / "teams" / slug / str(month), out / ".work" / f"{month}-{slug}"
+
+
+def run_state(run_params: RunParams, sources: list[Path]) -> dict:
+    """Content hashes of everything execution depends on (the analysts' narrative is not:
+    it is read when the paper is stitched)."""
+    return {
+        "run": {"month": run_params.month, "team": run_params.team},
+        "inputs": mf.file_hashes(run_params.data_dir),
+        "params": mf.file_hashes(run_params.params_dir, "*.yaml"),
+        "catalogue": mf.sha256(Path(run_params.catalogue)),
+        "notebooks": {p.name: mf.sha256(p) for p in sources},
+        "code": mf.code_hash(),
+    }
+
+
 def run(
     month: pd.Period,
     data_dir: Path,
@@ -132,29 +172,64 @@ def run(
     workers: int = WORKERS,
     timeout: int = CELL_TIMEOUT,
     progress: Callable[[str, str], None] | None = None,
+    narrative_only: bool = False,
+    wait: bool = True,
 ) -> RunResult:
-    """Render the paper for ``month`` into ``out/YYYY-MM/`` (see module docstring)."""
+    """Render the paper for ``month`` into ``out/YYYY-MM/`` (see module docstring).
+
+    With ``narrative_only``, the executed notebooks of the last run are re-used when the
+    inputs, parameters, notebooks and code are unchanged (content hashes), and only the
+    stitching and rendering are done again.
+    """
     say = progress or (lambda stage, state: None)
+    label, target, work = places(out, month, team)
+    try:
+        with month_lock(out, label, wait=wait, on_wait=lambda m: say("lock", m)):
+            return _run_locked(
+                month,
+                data_dir,
+                params_dir,
+                catalogue,
+                out,
+                team,
+                renderer,
+                notebooks_dir,
+                workers,
+                timeout,
+                say,
+                narrative_only,
+                target,
+                work,
+            )
+    except Busy as exc:
+        raise RunError(str(exc), exit_code=3) from None
+
+
+def _run_locked(
+    month,
+    data_dir,
+    params_dir,
+    catalogue,
+    out,
+    team,
+    renderer,
+    notebooks_dir,
+    workers,
+    timeout,
+    say,
+    narrative_only,
+    target,
+    work,
+) -> RunResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    sources = notebooks(notebooks_dir)
+    sources = notebooks(notebooks_dir, TEAM_SECTIONS if team else None)
     check_parameters(sources)
     try:
         report = load_report(params_dir / "report.yaml")
         cat = load_catalogue(catalogue)
     except Exception as exc:  # ParamsError, CatalogueError: clear messages already
         raise RunError(str(exc)) from None
-    say("validate", "running")
-    tables, found = check_data(data_dir, needed=cat.files_needed())
-    if tables is None:
-        raise RunError(f"the input data in {data_dir} has errors", findings=fnd.errors(found))
-    say("validate", "done")
-
-    label = str(month) if not team else f"{month}-{_slug(team)}"
-    target = out / str(month) if not team else out / "teams" / _slug(team) / str(month)
-    work = out / ".work" / label
-    shutil.rmtree(work, ignore_errors=True)
-    (work / "executed").mkdir(parents=True)
     run_params = RunParams(
         month=str(month),
         data_dir=str(data_dir.resolve()),
@@ -163,19 +238,39 @@ def run(
         output_dir=str(out.resolve()),
         team=team,
     )
+    state = run_state(run_params, sources)
+    state_file = work / "state.json"
+    executed = [work / "executed" / src.name for src in sources]
+    reuse = (
+        narrative_only
+        and state_file.exists()
+        and all(p.exists() for p in executed)
+        and json.loads(state_file.read_text()) == state
+    )
+    if narrative_only and not reuse:
+        say("narrative-only", "inputs changed: running the notebooks")
+    if not reuse:
+        say("validate", "running")
+        tables, found = check_data(data_dir, needed=cat.files_needed())
+        if tables is None:
+            raise RunError(f"the input data in {data_dir} has errors", findings=fnd.errors(found))
+        say("validate", "done")
+        shutil.rmtree(work, ignore_errors=True)
+        (work / "executed").mkdir(parents=True)
     say("context", "running")
     t0 = time.perf_counter()
     ctx = context(**run_params.model_dump())
     timings["context"] = round(time.perf_counter() - t0, 2)
     say("context", "done")
-
-    executed = _execute(
-        sources, work / "executed", run_params, out, month, timeout, workers, timings, say
-    )
+    if not reuse:
+        executed = _execute(
+            sources, work / "executed", run_params, out, month, timeout, workers, timings, say
+        )
+        state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     title = f"{report.report_subject}: {month.strftime('%B %Y')}" + (f" – {team}" if team else "")
     say("render", "running")
     t0 = time.perf_counter()
-    paper = stitch(executed, title)
+    paper = stitch(executed, title, narrative=lambda html: refresh(html, params_dir, str(month)))
     nbformat.write(paper, work / "paper.ipynb")
     with staged(target) as folder:
         if renderer == "quarto":
@@ -191,9 +286,19 @@ def run(
         manifest = _manifest(
             run_params, data_dir, params_dir, sources, timings, ctx.warnings, renderer, folder
         )
+        manifest["narrative_only"] = bool(reuse)
+        manifest["narrative_pending_review"] = [
+            p.name for p in pending_review(params_dir, str(month))
+        ]
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     say("render", "done")
-    return RunResult(target, timings, len(ctx.warnings))
+    return RunResult(
+        target,
+        timings,
+        len(ctx.warnings),
+        0 if reuse else len(sources),
+        manifest["narrative_pending_review"],
+    )
 
 
 def _execute(sources, folder, run_params, out, month, timeout, workers, timings, say):

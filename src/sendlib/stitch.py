@@ -7,6 +7,7 @@ section is wrapped in a ``<section>`` so the renderer can number and lay it out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -32,8 +33,11 @@ def _html_cell(html: str, cell_id: str) -> nbformat.NotebookNode:
     return cell
 
 
-def stitch(executed: list[Path], title: str) -> nbformat.NotebookNode:
-    """One notebook of every section's outputs, in the order given."""
+def stitch(
+    executed: list[Path], title: str, narrative: Callable[[str], str] | None = None
+) -> nbformat.NotebookNode:
+    """One notebook of every section's outputs, in the order given; ``narrative`` refreshes
+    the analysts' blocks from their files at stitch time."""
     paper = new_notebook(
         metadata={
             "title": title,
@@ -59,6 +63,10 @@ def stitch(executed: list[Path], title: str) -> nbformat.NotebookNode:
                 cell.execution_count = None
                 cell.outputs = [_clean(o) for o in cell.outputs if o.output_type in KEEP_OUTPUTS]
                 cell.outputs = [o for o in cell.outputs if o.get("data")]
+                if narrative is not None:
+                    for output in cell.outputs:
+                        if "text/html" in output.data:
+                            output.data["text/html"] = narrative(output.data["text/html"])
             paper.cells.append(cell)
         paper.cells.append(_html_cell("</section>", f"{stem}-close"))
     return paper

@@ -1,0 +1,58 @@
+"""One run of a month at a time: an exclusive lock file per (output folder, month).
+
+A second run of the same month waits for the first (saying so), or with ``wait=False``
+stops at once with a clear message. The lock is released by the operating system if a
+run dies, so a crashed job never blocks the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+
+class Busy(Exception):  # noqa: N818 - the name users see
+    """Another run holds the month's lock."""
+
+
+@contextlib.contextmanager
+def month_lock(
+    out: Path, label: str, wait: bool = True, timeout: float = 3600, on_wait=None
+) -> Iterator[Path]:
+    """Hold ``out/.locks/<label>.lock`` for the duration of the block."""
+    folder = Path(out) / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{label}.lock"
+    handle = path.open("a+")
+    try:
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if not wait or time.monotonic() > deadline:
+                    raise Busy(
+                        f"another run of {label} is in progress ({holder}); "
+                        "try again when it has finished"
+                    ) from None
+                if on_wait and not told:
+                    on_wait(f"waiting for another run of {label} ({holder}) to finish")
+                    told = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
