@@ -1,0 +1,121 @@
+"""Running without a person: backfills, one run per month at a time, fast narrative
+re-renders, and team packs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sendlib.cli import app
+from sendlib.demo import generate
+from sendlib.load import load_tables
+from test_run import notebook_dir, params_dir
+
+MONTH = "2025-06"
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    generate(folder, seed=42, end=pd.Period(MONTH, freq="M"))
+    return folder
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, ["run", *args])
+
+
+def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
+    books = notebook_dir(tmp_path, **{"00_cover": "ok"})
+    out = tmp_path / "out"
+    result = invoke("--from", "2025-04", "--to", MONTH, "--data", str(demo_data), "--out",
+                    str(out), "--notebooks", str(books))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "2025-04", "2025-05", "2025-06"]
+    assert "3 of 3 paper(s) rendered" in result.output
+    for month in ("2025-04", "2025-05", "2025-06"):
+        assert json.loads((out / month / "manifest.json").read_text())["month"] == month
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from sendlib.locks import month_lock
+with month_lock(Path(sys.argv[1]), sys.argv[2]):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+def test_concurrent_runs_of_one_month_are_serialised(tmp_path, demo_data):
+    books = notebook_dir(tmp_path, **{"00_cover": "ok"})
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out), MONTH, "4"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    busy = invoke("--month", MONTH, "--data", str(demo_data), "--out", str(out), "--notebooks",
+                  str(books), "--no-wait")
+    assert busy.exit_code == 3
+    assert "another run of 2025-06 is in progress" in busy.output
+    start = time.monotonic()
+    waited = invoke("--month", MONTH, "--data", str(demo_data), "--out", str(out),
+                    "--notebooks", str(books))
+    holder.wait()
+    assert waited.exit_code == 0, waited.output
+    assert holder.returncode == 0
+    assert time.monotonic() - start > 1  # it waited for the first run to finish
+    assert (out / MONTH / "paper.html").exists()
+
+
+def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_data):
+    books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
+    params = params_dir(tmp_path)
+    out = tmp_path / "out"
+    common = ("--month", MONTH, "--data", str(demo_data), "--out", str(out), "--notebooks",
+              str(books), "--params", str(params))
+    first = invoke(*common)
+    assert first.exit_code == 0 and "2 notebook(s) executed" in first.output
+    executed = sorted((out / ".work" / MONTH / "executed").glob("*.ipynb"))
+    stamps = [p.stat().st_mtime_ns for p in executed]
+    note = params / "narrative" / MONTH / "02_caseload.md"
+    note.parent.mkdir(parents=True)
+    note.write_text("Demand from early years settings doubled this autumn.\n")
+    second = invoke(*common, "--narrative-only")
+    assert second.exit_code == 0, second.output
+    assert "narrative only: no notebook re-executed" in second.output
+    assert [p.stat().st_mtime_ns for p in executed] == stamps
+    assert "Demand from early years settings doubled" in (out / MONTH / "paper.html").read_text()
+    assert json.loads((out / MONTH / "manifest.json").read_text())["narrative_only"] is True
+    # a changed input makes --narrative-only run the notebooks again
+    (params / "report.yaml").write_text((params / "report.yaml").read_text().replace(
+        "Council-wide", "Every ward"))
+    third = invoke(*common, "--narrative-only")
+    assert third.exit_code == 0 and "2 notebook(s) executed" in third.output
+
+
+def test_team_pack_contains_only_that_teams_cases(tmp_path, demo_data):
+    books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
+    out = tmp_path / "out"
+    result = invoke("--month", MONTH, "--data", str(demo_data), "--out", str(out),
+                    "--notebooks", str(books), "--team", "Pod: Secondary")
+    assert result.exit_code == 0, result.output
+    folder = out / "teams" / "pod-secondary" / MONTH
+    tables = load_tables(demo_data)
+    team = tables.person.loc[tables.person["team"] == "Pod: Secondary", "person_id"]
+    end = pd.Timestamp("2025-06-30")
+    plans = tables.plans[tables.plans["person_id"].isin(set(team))]
+    active = int(((plans["start_date"] <= end) & ~(plans["cease_date"] <= end)).sum())
+    card = pd.read_csv(folder / "scorecard.csv")
+    value = card[(card["kpi_id"] == "ehcp_active") & (card["period"] == MONTH)]["value"].iloc[0]
+    assert value == active
+    html = (folder / "paper.html").read_text()
+    assert "Pod: Secondary" in html
+    assert "Pod: Post 16" not in html and "Pod: Early Years and Primary" not in html
+    assert "– Pod: Secondary</h1>" in html
