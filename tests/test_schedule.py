@@ -34,11 +34,24 @@ def invoke(*args: str):
 def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
-    result = invoke("--from", "2025-04", "--to", MONTH, "--data", str(demo_data), "--out",
-                    str(out), "--notebooks", str(books))
+    result = invoke(
+        "--from",
+        "2025-04",
+        "--to",
+        MONTH,
+        "--data",
+        str(demo_data),
+        "--out",
+        str(out),
+        "--notebooks",
+        str(books),
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
-        "2025-04", "2025-05", "2025-06"]
+        "2025-04",
+        "2025-05",
+        "2025-06",
+    ]
     assert "3 of 3 paper(s) rendered" in result.output
     for month in ("2025-04", "2025-05", "2025-06"):
         assert json.loads((out / month / "manifest.json").read_text())["month"] == month
@@ -57,16 +70,27 @@ with month_lock(Path(sys.argv[1]), sys.argv[2]):
 def test_concurrent_runs_of_one_month_are_serialised(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out), MONTH, "4"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(out), MONTH, "4"], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "locked"
-    busy = invoke("--month", MONTH, "--data", str(demo_data), "--out", str(out), "--notebooks",
-                  str(books), "--no-wait")
+    busy = invoke(
+        "--month",
+        MONTH,
+        "--data",
+        str(demo_data),
+        "--out",
+        str(out),
+        "--notebooks",
+        str(books),
+        "--no-wait",
+    )
     assert busy.exit_code == 3
     assert "another run of 2025-06 is in progress" in busy.output
     start = time.monotonic()
-    waited = invoke("--month", MONTH, "--data", str(demo_data), "--out", str(out),
-                    "--notebooks", str(books))
+    waited = invoke(
+        "--month", MONTH, "--data", str(demo_data), "--out", str(out), "--notebooks", str(books)
+    )
     holder.wait()
     assert waited.exit_code == 0, waited.output
     assert holder.returncode == 0
@@ -78,8 +102,18 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     params = params_dir(tmp_path)
     out = tmp_path / "out"
-    common = ("--month", MONTH, "--data", str(demo_data), "--out", str(out), "--notebooks",
-              str(books), "--params", str(params))
+    common = (
+        "--month",
+        MONTH,
+        "--data",
+        str(demo_data),
+        "--out",
+        str(out),
+        "--notebooks",
+        str(books),
+        "--params",
+        str(params),
+    )
     first = invoke(*common)
     assert first.exit_code == 0 and "2 notebook(s) executed" in first.output
     executed = sorted((out / ".work" / MONTH / "executed").glob("*.ipynb"))
@@ -94,8 +128,9 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     assert "Demand from early years settings doubled" in (out / MONTH / "paper.html").read_text()
     assert json.loads((out / MONTH / "manifest.json").read_text())["narrative_only"] is True
     # a changed input makes --narrative-only run the notebooks again
-    (params / "report.yaml").write_text((params / "report.yaml").read_text().replace(
-        "Council-wide", "Every ward"))
+    (params / "report.yaml").write_text(
+        (params / "report.yaml").read_text().replace("Council-wide", "Every ward")
+    )
     third = invoke(*common, "--narrative-only")
     assert third.exit_code == 0 and "2 notebook(s) executed" in third.output
 
@@ -103,8 +138,18 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
 def test_team_pack_contains_only_that_teams_cases(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     out = tmp_path / "out"
-    result = invoke("--month", MONTH, "--data", str(demo_data), "--out", str(out),
-                    "--notebooks", str(books), "--team", "Pod: Secondary")
+    result = invoke(
+        "--month",
+        MONTH,
+        "--data",
+        str(demo_data),
+        "--out",
+        str(out),
+        "--notebooks",
+        str(books),
+        "--team",
+        "Pod: Secondary",
+    )
     assert result.exit_code == 0, result.output
     folder = out / "teams" / "pod-secondary" / MONTH
     tables = load_tables(demo_data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -78,10 +79,17 @@ def demo(
     end: Annotated[
         str | None, typer.Option(help="Last month of data YYYY-MM (default: last complete month).")
     ] = None,
+    councils: Annotated[
+        int, typer.Option(min=0, help="Write this many councils (OUT/LA001 …) for batches.")
+    ] = 0,
 ) -> None:
     """Generate a synthetic council's case history (no real people) in the data contract."""
-    from sendlib.demo import SCALES, generate
+    from sendlib.demo import SCALES, generate, generate_councils
 
+    if councils:
+        folders = generate_councils(out, councils, seed=seed, end=month_option(end))
+        console.print(f"Wrote {len(folders)} synthetic councils to {out}/", soft_wrap=True)
+        return
     if scale not in SCALES:
         raise typer.BadParameter(f"--scale must be one of {', '.join(SCALES)}")
     last = month_option(end)
@@ -361,3 +369,60 @@ def verify(
         table.add_row(*row)
     console.print(table)
     raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    data_root: Annotated[
+        Path, typer.Option("--data-root", help="Folder with one data folder per council.")
+    ],
+    months: Annotated[
+        str, typer.Option(help="Months, e.g. 2024-01:2025-01 (inclusive) or 2025-01.")
+    ],
+    out: Annotated[Path, typer.Option(help="Outputs: OUT/<council>/<YYYY-MM>/.")] = Path(
+        "outputs/batch"
+    ),
+    catalogue: Annotated[Path, typer.Option(help="KPI catalogue for every council.")] = Path(
+        "params/kpis.yaml"
+    ),
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="An existing Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Local cluster workers (default: one per core).")
+    ] = None,
+) -> None:
+    """Scorecards for every (council, month) pair on Dask; exit 1 if any pair failed."""
+    from rich.table import Table as RichTable
+
+    from sendlib.batch import parse_months, run_batch
+
+    try:
+        periods = parse_months(months)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    started = time.perf_counter()
+    try:
+        outcomes = run_batch(data_root, periods, out, catalogue, scheduler, workers)
+    except ValueError as exc:
+        console.print(f"[bold red]Batch stopped:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    table = RichTable(
+        title=f"sendlib batch: {len(outcomes)} council-month pair(s)", title_justify="left"
+    )
+    for column in ("council", "month", "status", "seconds", "detail"):
+        table.add_column(column, overflow="fold")
+    for o in outcomes:
+        style = "red" if o.status == "failed" else ""
+        table.add_row(o.council, o.month, o.status, f"{o.seconds:.2f}", o.detail, style=style)
+    console.print(table)
+    failed = sum(o.status == "failed" for o in outcomes)
+    console.print(
+        f"{len(outcomes) - failed} ok, {failed} failed in "
+        f"{time.perf_counter() - started:.1f} s; outputs in {out}/",
+        soft_wrap=True,
+    )
+    raise typer.Exit(1 if failed else 0)

@@ -203,8 +203,11 @@ def generate(
     seed: int = 42,
     scale: str = "la",
     end: pd.Period | None = None,
+    factor: float | None = None,
 ) -> dict[str, int]:
-    """Write every file of the data contract for a synthetic council; return row counts."""
+    """Write every file of the data contract for a synthetic council; return row counts.
+
+    ``factor`` resizes the council (1.0 = the calibrated council of the seeds)."""
     from sendlib.dates import last_complete_month
 
     end = end or last_complete_month()
@@ -212,6 +215,8 @@ def generate(
         raise ValueError("the demo needs at least 13 months of history (2021-01 or later)")
     rng = np.random.default_rng(seed)
     s = SCALE[scale]
+    if factor is not None:
+        s = Scale(s.factor * factor, round(s.population_2020 * factor))
     last = day(str(month_end(end).date()))
     frames = _council(rng, s, last, end)
     out = Path(out)
@@ -888,3 +893,17 @@ def population(s: Scale, end: pd.Period) -> pd.DataFrame:
     years = np.arange(2019, end.year + 1)
     pop = np.round(s.population_2020 * 1.004 ** (years - 2020)).astype(np.int64)
     return pd.DataFrame({"year": years.astype(str), "population": pop.astype(str)})
+
+
+def generate_councils(
+    root: Path | str, councils: int, seed: int = 42, end: pd.Period | None = None
+) -> list[Path]:
+    """A data root of several synthetic councils (``LA001``, ``LA002`` …) of varied sizes,
+    for regional or national batches."""
+    sizes = np.random.default_rng(seed).uniform(0.4, 1.8, councils)
+    folders = []
+    for i in range(councils):
+        folder = Path(root) / f"LA{i + 1:03d}"
+        generate(folder, seed=seed + 1000 * (i + 1), end=end, factor=float(sizes[i]))
+        folders.append(folder)
+    return folders
