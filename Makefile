@@ -12,7 +12,7 @@ MONTH  ?=
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: venv report demo validate scorecard test lint bench clean browser
+.PHONY: venv report demo validate scorecard test lint bench clean browser lab
 
 venv: $(STAMP)
 
@@ -40,6 +40,12 @@ browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the accessibility test"; \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	  echo "could not install chromium (not root?): the axe test will be skipped outside CI"; }
+
+# JupyterLab on this month's notebooks (parameters filled in); narrative goes in
+# params/narrative/YYYY-MM/ — `sendlib new-month YYYY-MM` prepares it.
+lab: demo
+	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	$(BIN)/sendlib lab --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q

@@ -164,3 +164,23 @@ def test_team_pack_contains_only_that_teams_cases(tmp_path, demo_data):
     assert "Pod: Secondary" in html
     assert "Pod: Post 16" not in html and "Pod: Early Years and Primary" not in html
     assert "– Pod: Secondary</h1>" in html
+
+
+def test_new_month_carries_narrative_over_marked_for_review(tmp_path):
+    from sendlib.narrative import analyst_html, pending_review
+    from sendlib.newmonth import prepare_month
+
+    params = params_dir(tmp_path)
+    last = params / "narrative" / "2025-05" / "02_caseload.md"
+    last.parent.mkdir(parents=True)
+    last.write_text("May's view: demand keeps rising.\n")
+    done = dict(prepare_month(pd.Period(MONTH, freq="M"), params))
+    path = params / "narrative" / MONTH / "02_caseload.md"
+    assert done[path] == "written, marked for review"
+    assert "May's view: demand keeps rising." in path.read_text()
+    assert path in pending_review(params, MONTH)
+    assert analyst_html(params, MONTH, "02_caseload") == (
+        '<p class="para">May\'s view: demand keeps rising.</p>\n')
+    path.write_text("June's own words.\n")
+    assert dict(prepare_month(pd.Period(MONTH, freq="M"), params))[path] == "kept (already exists)"
+    assert path.read_text() == "June's own words.\n"

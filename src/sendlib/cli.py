@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -426,3 +427,92 @@ def batch(
         soft_wrap=True,
     )
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("new-month")
+def new_month(
+    month: Annotated[str, typer.Argument(help="The month to prepare, YYYY-MM.")],
+    params: Annotated[Path, typer.Option(help="Folder holding narrative/.")] = Path("params"),
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Draft this month's facts from this data.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Outputs folder (for the context cache).")] = Path(
+        "outputs"
+    ),
+) -> None:
+    """Prepare params/narrative/MONTH/: last month's text marked for review, plus drafted facts."""
+    from sendlib.newmonth import prepare_month
+
+    report_month = month_option(month)
+    ctx = None
+    if data is not None:
+        from sendlib.paper import context
+
+        try:
+            ctx = context(
+                str(report_month), str(data), str(params), str(params / "kpis.yaml"), str(out)
+            )
+        except fnd.InvalidData as exc:
+            print_findings(fnd.errors(exc.findings), f"errors in {data}")
+            raise typer.Exit(1) from None
+        except Exception as exc:  # CatalogueError, ParamsError: their messages say it all
+            console.print(f"[bold red]Cannot draft the facts:[/] {exc}", soft_wrap=True)
+            raise typer.Exit(1) from None
+    for path, what in prepare_month(report_month, params, ctx):
+        console.print(f"{path}: {what}", soft_wrap=True)
+
+
+@app.command()
+def lab(
+    month: Annotated[
+        str | None, typer.Option(help="Month to open (default: last complete month).")
+    ] = None,
+    data: DataOpt = Path("data/raw"),
+    params: Annotated[
+        Path, typer.Option(help="Folder of report.yaml, kpis.yaml and narrative/.")
+    ] = Path("params"),
+    out: Annotated[Path, typer.Option(help="Outputs folder.")] = Path("outputs"),
+    notebooks: Annotated[Path, typer.Option(help="Folder of the section notebooks.")] = Path(
+        "notebooks"
+    ),
+) -> None:
+    """Open JupyterLab on copies of the notebooks with this month's parameters filled in."""
+    import shutil
+    import subprocess
+
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    from sendlib.params import RunParams
+
+    report_month = month_option(month)
+    folder = out / ".lab" / str(report_month)
+    folder.mkdir(parents=True, exist_ok=True)
+    values = RunParams(
+        month=str(report_month),
+        data_dir=str(data.resolve()),
+        params_dir=str(params.resolve()),
+        catalogue=str((params / "kpis.yaml").resolve()),
+        output_dir=str(out.resolve()),
+    ).model_dump()
+    for source in sorted(notebooks.glob("*.ipynb")):
+        nb = parameterize_notebook(nbformat.read(source, as_version=4), values)
+        nbformat.write(nb, folder / source.name)
+    console.print(
+        f"Notebooks for {report_month} in {folder}; write commentary in "
+        f"{params}/narrative/{report_month}/ (sendlib new-month prepares it).",
+        soft_wrap=True,
+    )
+    if (
+        shutil.which("jupyter-lab") is None
+        and not (Path(sys.executable).parent / "jupyter-lab").exists()
+    ):
+        console.print(
+            "JupyterLab is not installed: `make lab` installs it (pip install jupyterlab)."
+        )
+        raise typer.Exit(1)
+    raise typer.Exit(
+        subprocess.call(
+            [str(Path(sys.executable).parent / "jupyter-lab"), f"--notebook-dir={folder}"]
+        )
+    )
