@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -195,3 +196,37 @@ def measures(folder: Path, month: str, *ids: str) -> dict[str, float]:
 
     frame = compute(prepare(load_tables(folder)), [pd.Period(month, freq="M")], ids or None)
     return dict(zip(frame["kpi_id"], frame["value"], strict=True))
+
+
+ROOT = Path(__file__).parents[1]
+FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks"
+
+
+def notebook_dir(tmp_path: Path, **books: str) -> Path:
+    """A notebooks folder: section stem → fixture notebook (or a real section notebook)."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for stem, source in books.items():
+        origin = (
+            FIXTURE_NOTEBOOKS / f"{source}.ipynb"
+            if (FIXTURE_NOTEBOOKS / f"{source}.ipynb").exists()
+            else ROOT / "notebooks" / f"{source}.ipynb"
+        )
+        shutil.copy(origin, folder / f"{stem}.ipynb")
+    return folder
+
+
+def params_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "params"
+    shutil.copytree(ROOT / "params", folder, ignore=shutil.ignore_patterns("narrative"))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Path:
+    """The synthetic council up to June 2025, generated once per test session."""
+    from sendlib.demo import generate
+
+    folder = tmp_path_factory.mktemp("demo-2025-06")
+    generate(folder, seed=42, end=pd.Period("2025-06", freq="M"))
+    return folder

@@ -5,48 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-from pathlib import Path
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from conftest import notebook_dir, params_dir
 from sendlib.cli import app
-from sendlib.demo import generate
 from sendlib.render import RenderError, quarto_commands, render_quarto
 from sendlib.runner import RunError, check_parameters
 
-ROOT = Path(__file__).parents[1]
-FIXTURES = Path(__file__).parent / "notebooks"
 MONTH = "2025-06"
-
-
-def notebook_dir(tmp_path: Path, **books: str) -> Path:
-    """A notebooks folder: section stem → fixture notebook (or a real section notebook)."""
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    for stem, source in books.items():
-        origin = (
-            FIXTURES / f"{source}.ipynb"
-            if (FIXTURES / f"{source}.ipynb").exists()
-            else ROOT / "notebooks" / f"{source}.ipynb"
-        )
-        shutil.copy(origin, folder / f"{stem}.ipynb")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    generate(folder, seed=42, end=pd.Period(MONTH, freq="M"))
-    return folder
-
-
-def params_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "params"
-    shutil.copytree(ROOT / "params", folder, ignore=shutil.ignore_patterns("narrative"))
-    return folder
 
 
 def invoke(*args: str):

@@ -9,22 +9,13 @@ import sys
 import time
 
 import pandas as pd
-import pytest
 from typer.testing import CliRunner
 
+from conftest import notebook_dir, params_dir
 from sendlib.cli import app
-from sendlib.demo import generate
 from sendlib.load import load_tables
-from test_run import notebook_dir, params_dir
 
 MONTH = "2025-06"
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    generate(folder, seed=42, end=pd.Period(MONTH, freq="M"))
-    return folder
 
 
 def invoke(*args: str):
@@ -180,7 +171,8 @@ def test_new_month_carries_narrative_over_marked_for_review(tmp_path):
     assert "May's view: demand keeps rising." in path.read_text()
     assert path in pending_review(params, MONTH)
     assert analyst_html(params, MONTH, "02_caseload") == (
-        '<p class="para">May\'s view: demand keeps rising.</p>\n')
+        '<p class="para">May\'s view: demand keeps rising.</p>\n'
+    )
     path.write_text("June's own words.\n")
     assert dict(prepare_month(pd.Period(MONTH, freq="M"), params))[path] == "kept (already exists)"
     assert path.read_text() == "June's own words.\n"

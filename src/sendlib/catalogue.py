@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from sendlib.kpis import MEASURES, files_needed
+from sendlib.params import read_yaml
 
 Unit = Literal["count", "percent", "rate_per_10k", "days", "weeks", "fte", "currency", "rate"]
 #: months in which KPIs of each frequency have a value (termly = school census months)
@@ -117,12 +117,7 @@ class CatalogueError(Exception):
 def load_catalogue(path: Path | str) -> Catalogue:
     """Read and validate a catalogue YAML file."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogueError(f"{path}: cannot read the catalogue ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path}: not valid YAML ({exc})") from None
+    data = read_yaml(path, CatalogueError, "the catalogue")
     try:
         return Catalogue.model_validate(data)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Charts in one house style (matplotlib/seaborn), published as accessible figures.
+"""Charts in one house style (matplotlib), published as accessible figures.
 
 Every chart has a title, axis labels, a source line, alt text generated from its data
 (what it shows and its key figure) and its data as a table beside it. Colours are the
@@ -19,7 +19,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from sendlib import display as fmt
 from sendlib.disclosure import protect_series
@@ -30,9 +29,15 @@ MARKERS = ["o", "s", "^", "D", "v", "P"]
 STYLES = ["-", "--", "-.", ":", "-", "--"]
 SOURCE = "Source: council SEND case records"
 
-sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
 plt.rcParams.update(
     {
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.grid": True,
+        "axes.axisbelow": True,
+        "axes.facecolor": "white",
+        "figure.facecolor": "white",
+        "font.family": "DejaVu Sans",
+        "grid.linewidth": 0.8,
         "svg.hashsalt": "sendlib",
         "svg.fonttype": "path",
         "figure.dpi": 100,
@@ -141,7 +146,7 @@ def line_chart(
         )
     step = max(1, -(-len(x) // 9))
     ax.set_xticks(x[::step], labels[::step], rotation=0)
-    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=6))
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=6, integer=unit != "percent"))
     if unit == "percent":
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=None))
     else:

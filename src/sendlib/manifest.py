@@ -19,7 +19,6 @@ PACKAGES = (
     "pandera",
     "pydantic",
     "matplotlib",
-    "seaborn",
     "papermill",
     "nbformat",
     "nbconvert",

@@ -58,15 +58,20 @@ class ParamsError(Exception):
     """A parameters file is missing or invalid; the message says where and why."""
 
 
+def read_yaml(path: Path, error: type[Exception], what: str):
+    """A YAML file's data, or ``error`` saying which file and why it cannot be read."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML ({exc})") from None
+
+
 def load_report(path: Path | str) -> ReportParams:
     """Read and validate report.yaml."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ParamsError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML ({exc})") from None
+    data = read_yaml(path, ParamsError, "the report parameters")
     try:
         return ReportParams.model_validate(data)
     except ValidationError as exc:

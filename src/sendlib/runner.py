@@ -181,49 +181,60 @@ def run(
     inputs, parameters, notebooks and code are unchanged (content hashes), and only the
     stitching and rendering are done again.
     """
-    say = progress or (lambda stage, state: None)
-    label, target, work = places(out, month, team)
+    job = Job(
+        month,
+        data_dir,
+        params_dir,
+        catalogue,
+        out,
+        team,
+        renderer,
+        notebooks_dir,
+        workers,
+        timeout,
+        progress or (lambda stage, state: None),
+        narrative_only,
+    )
+    label, _, _ = places(out, month, team)
     try:
-        with month_lock(out, label, wait=wait, on_wait=lambda m: say("lock", m)):
-            return _run_locked(
-                month,
-                data_dir,
-                params_dir,
-                catalogue,
-                out,
-                team,
-                renderer,
-                notebooks_dir,
-                workers,
-                timeout,
-                say,
-                narrative_only,
-                target,
-                work,
-            )
+        with month_lock(out, label, wait=wait, on_wait=lambda m: job.say("lock", m)):
+            return _run_locked(job)
     except Busy as exc:
         raise RunError(str(exc), exit_code=3) from None
 
 
-def _run_locked(
-    month,
-    data_dir,
-    params_dir,
-    catalogue,
-    out,
-    team,
-    renderer,
-    notebooks_dir,
-    workers,
-    timeout,
-    say,
-    narrative_only,
-    target,
-    work,
-) -> RunResult:
+@dataclass(frozen=True)
+class Job:
+    """One paper to render: what ``run`` was asked for."""
+
+    month: pd.Period
+    data_dir: Path
+    params_dir: Path
+    catalogue: Path
+    out: Path
+    team: str
+    renderer: str
+    notebooks_dir: Path
+    workers: int
+    timeout: int
+    say: Callable[[str, str], None]
+    narrative_only: bool
+
+
+def _run_locked(job: Job) -> RunResult:
+    month, data_dir, params_dir, catalogue, out, team = (
+        job.month,
+        job.data_dir,
+        job.params_dir,
+        job.catalogue,
+        job.out,
+        job.team,
+    )
+    say = job.say
+    _, target, work = places(out, month, team)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    sources = notebooks(notebooks_dir, TEAM_SECTIONS if team else None)
+    sources = notebooks(job.notebooks_dir, TEAM_SECTIONS if team else None)
     check_parameters(sources)
     try:
         report = load_report(params_dir / "report.yaml")
@@ -242,12 +253,12 @@ def _run_locked(
     state_file = work / "state.json"
     executed = [work / "executed" / src.name for src in sources]
     reuse = (
-        narrative_only
+        job.narrative_only
         and state_file.exists()
         and all(p.exists() for p in executed)
         and json.loads(state_file.read_text()) == state
     )
-    if narrative_only and not reuse:
+    if job.narrative_only and not reuse:
         say("narrative-only", "inputs changed: running the notebooks")
     if not reuse:
         say("validate", "running")
@@ -264,7 +275,15 @@ def _run_locked(
     say("context", "done")
     if not reuse:
         executed = _execute(
-            sources, work / "executed", run_params, out, month, timeout, workers, timings, say
+            sources,
+            work / "executed",
+            run_params,
+            out,
+            month,
+            job.timeout,
+            job.workers,
+            timings,
+            say,
         )
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     title = f"{report.report_subject}: {month.strftime('%B %Y')}" + (f" – {team}" if team else "")
@@ -273,7 +292,7 @@ def _run_locked(
     paper = stitch(executed, title, narrative=lambda html: refresh(html, params_dir, str(month)))
     nbformat.write(paper, work / "paper.ipynb")
     with staged(target) as folder:
-        if renderer == "quarto":
+        if job.renderer == "quarto":
             render_quarto(work / "paper.ipynb", folder)
         else:
             page_html = render_html(paper, title)
@@ -284,7 +303,7 @@ def _run_locked(
         write_workbook(ctx.scorecard, ctx.catalogue, month, folder / "scorecard.xlsx")
         timings["total"] = round(time.perf_counter() - started, 2)
         manifest = _manifest(
-            run_params, data_dir, params_dir, sources, timings, ctx.warnings, renderer, folder
+            run_params, data_dir, params_dir, sources, timings, ctx.warnings, job.renderer, folder
         )
         manifest["narrative_only"] = bool(reuse)
         manifest["narrative_pending_review"] = [

@@ -9,8 +9,6 @@ into findings.
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera import Check
 
 from sendlib import findings as fnd
 from sendlib.contract import Contract, FileSpec
@@ -56,7 +54,9 @@ _REASONS = {
 }
 
 
-def _type_check(kind: str, codes: list[str]) -> Check | None:
+def _type_check(kind: str, codes: list[str]):
+    from pandera import Check
+
     if kind == "date":
         return Check(is_iso_date, error="bad_date")
     if kind == "number":
@@ -73,8 +73,12 @@ def _type_check(kind: str, codes: list[str]) -> Check | None:
     return None
 
 
-def schema_for(spec: FileSpec, contract: Contract) -> pa.DataFrameSchema:
-    """The pandera schema of one input file, all columns as text."""
+def schema_for(spec: FileSpec, contract: Contract):
+    """The pandera schema of one input file, all columns as text (pandera is imported only
+    when data is validated, not when a notebook kernel reads a prepared context)."""
+    import pandera.pandas as pa
+    from pandera import Check
+
     columns = {}
     for name, col in spec.columns.items():
         checks = []
@@ -94,6 +98,8 @@ def schema_for(spec: FileSpec, contract: Contract) -> pa.DataFrameSchema:
 
 def failures(frame: pd.DataFrame, spec: FileSpec, contract: Contract) -> pd.DataFrame:
     """Validate one raw frame; every failing cell becomes an error finding."""
+    import pandera.pandas as pa
+
     try:
         schema_for(spec, contract).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
