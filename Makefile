@@ -34,12 +34,14 @@ validate: demo
 report: validate
 	$(BIN)/sendlib run --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
-# Debian's Chromium for the accessibility test (axe-core in a real browser); never a
-# browser download from a test tool.
+# Debian's Chromium for the accessibility test (axe-core in a real browser; never a
+# browser download from a test tool) and HarfBuzz-Subset, which makes WeasyPrint's PDF
+# font subsetting faster.
 browser:
-	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the accessibility test"; \
-	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
-	  echo "could not install chromium (not root?): the axe test will be skipped outside CI"; }
+	@{ test -x $(CHROMIUM) && dpkg -s libharfbuzz-subset0 >/dev/null 2>&1; } || { \
+	  echo "installing Debian's chromium and libharfbuzz-subset0"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium libharfbuzz-subset0 >/dev/null) || \
+	  echo "could not install them (not root?): the axe test will be skipped outside CI"; }
 
 # JupyterLab on this month's notebooks (parameters filled in); narrative goes in
 # params/narrative/YYYY-MM/ — `sendlib new-month YYYY-MM` prepares it.

@@ -117,8 +117,10 @@ class Table:
     def to_html(self) -> str:
         """The table as HTML: caption, thead with scope=col, row headers with scope=row."""
         table_id = self.table_id or f"t-{slug(self.caption)}"
+        # a short table is kept on one page; a long one breaks between rows (header repeats)
+        size = " short" if len(self.frame) <= 20 else ""
         out = [
-            f'<table class="{self.css_class}" id="{table_id}">',
+            f'<table class="{self.css_class}{size}" id="{table_id}">',
             f"<caption>{html.escape(self.caption)}</caption>",
             "<thead><tr>",
         ]
