@@ -28,6 +28,7 @@ GOALS = {  # case: (seconds, GB) from the issues
     "scorecard_36_months_national": (60, 4),
     "paper_cold": (30, None),
     "paper_narrative_only": (5, None),
+    "paper_narrative_preview": (5, None),
 }
 
 
@@ -185,6 +186,14 @@ def paper_cases() -> list[dict]:
                 "note": "no notebook re-executed; re-stitch, HTML and PDF",
             }
         )
+        results.append(
+            {
+                "case": "paper_narrative_preview",
+                "seconds": timed([*run, "--narrative-only", "--preview"]),
+                "peak_rss_gb": None,
+                "note": "no notebook re-executed; paper.html only, in outputs/.preview/",
+            }
+        )
     finally:
         if created:
             note.unlink()
@@ -264,7 +273,7 @@ def main() -> None:
     if not args.only or "paper" in args.only:
         print("· paper (cold, naive baseline, narrative-only)", flush=True)
         results += paper_cases()
-        print(f"  {results[-3:]}", flush=True)
+        print(f"  {results[-4:]}", flush=True)
     if not args.only or "batch" in args.only:
         print("· batch of 20 councils x 3 months", flush=True)
         results += batch_cases()

@@ -118,6 +118,12 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     assert [p.stat().st_mtime_ns for p in executed] == stamps
     assert "Demand from early years settings doubled" in (out / MONTH / "paper.html").read_text()
     assert json.loads((out / MONTH / "manifest.json").read_text())["narrative_only"] is True
+    # a preview shows the next edit at once, without touching the published paper
+    note.write_text("A second draft of the commentary.\n")
+    preview = invoke(*common, "--narrative-only", "--preview")
+    assert preview.exit_code == 0 and "nothing published" in preview.output
+    assert "A second draft" in (out / ".preview" / MONTH / "paper.html").read_text()
+    assert "A second draft" not in (out / MONTH / "paper.html").read_text()
     # a changed input makes --narrative-only run the notebooks again
     (params / "report.yaml").write_text(
         (params / "report.yaml").read_text().replace("Council-wide", "Every ward")

@@ -208,6 +208,14 @@ def run(
         "notebooks"
     ),
     timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.")] = 600,
+    preview: Annotated[
+        bool,
+        typer.Option(
+            "--preview",
+            help="Write only paper.html to OUT/.preview/ (nothing published): with "
+            "--narrative-only, an analyst sees a text edit in seconds.",
+        ),
+    ] = False,
 ) -> None:
     """Render the monthly paper (HTML, PDF), scorecard and manifest.
 
@@ -253,6 +261,7 @@ def run(
                     timeout,
                     narrative_only,
                     wait,
+                    preview,
                 )
             except RunError as exc:
                 failures += 1
@@ -291,6 +300,7 @@ def _run_one(
     timeout,
     narrative_only,
     wait,
+    preview=False,
 ) -> None:
     from rich.live import Live
     from rich.table import Table as RichTable
@@ -328,12 +338,20 @@ def _run_one(
             progress=progress,
             narrative_only=narrative_only,
             wait=wait,
+            preview=preview,
         )
     executed = (
         f"{result.executed} notebook(s) executed"
         if result.executed
         else "narrative only: no notebook re-executed"
     )
+    if preview:
+        console.print(
+            f"\nPreview of {report_month}: {result.folder}/paper.html "
+            f"({result.timings.get('total', 0):.1f} s, {executed}; nothing published).",
+            soft_wrap=True,
+        )
+        return
     console.print(
         f"\nPaper for {report_month}: {result.folder}/paper.html and paper.pdf "
         f"({result.timings.get('total', 0):.1f} s, {executed}, {result.warnings:,} "

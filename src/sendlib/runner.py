@@ -174,12 +174,15 @@ def run(
     progress: Callable[[str, str], None] | None = None,
     narrative_only: bool = False,
     wait: bool = True,
+    preview: bool = False,
 ) -> RunResult:
     """Render the paper for ``month`` into ``out/YYYY-MM/`` (see module docstring).
 
     With ``narrative_only``, the executed notebooks of the last run are re-used when the
     inputs, parameters, notebooks and code are unchanged (content hashes), and only the
-    stitching and rendering are done again.
+    stitching and rendering are done again. With ``preview`` only paper.html is written,
+    to ``out/.preview/<month>/`` (the published folder is untouched): an analyst's view of
+    a narrative edit in a few seconds.
     """
     job = Job(
         month,
@@ -194,6 +197,7 @@ def run(
         timeout,
         progress or (lambda stage, state: None),
         narrative_only,
+        preview,
     )
     label, _, _ = places(out, month, team)
     try:
@@ -219,6 +223,7 @@ class Job:
     timeout: int
     say: Callable[[str, str], None]
     narrative_only: bool
+    preview: bool = False
 
 
 def _run_locked(job: Job) -> RunResult:
@@ -291,6 +296,19 @@ def _run_locked(job: Job) -> RunResult:
     t0 = time.perf_counter()
     paper = stitch(executed, title, narrative=lambda html: refresh(html, params_dir, str(month)))
     nbformat.write(paper, work / "paper.ipynb")
+    if job.preview:
+        preview = out / ".preview" / target.relative_to(out)
+        preview.mkdir(parents=True, exist_ok=True)
+        (preview / "paper.html").write_text(render_html(paper, title), encoding="utf-8")
+        timings["render"] = timings["total"] = round(time.perf_counter() - t0, 2)
+        say("render", "done")
+        return RunResult(
+            preview,
+            timings,
+            len(ctx.warnings),
+            0 if reuse else len(sources),
+            [p.name for p in pending_review(params_dir, str(month))],
+        )
     with staged(target) as folder:
         if job.renderer == "quarto":
             render_quarto(work / "paper.ipynb", folder)
