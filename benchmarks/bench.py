@@ -66,7 +66,7 @@ CASES = {
         from sendlib.demo import generate
         import pandas as pd
         counts = generate(Path(FOLDER), seed=42, scale="national", end=pd.Period(MONTH, "M"))
-        extra["active_plans_rows"] = counts["plans"]
+        extra["plan_rows"] = counts["plans"]
     """,
     "load_national": """
         from sendlib.load import load_tables

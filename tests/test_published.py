@@ -208,6 +208,25 @@ def test_pdf_is_tagged_with_title_language_bookmarks_and_text(published, pdf_tex
     titles = list(flatten(reader.outline))
     assert any("Summary" in t for t in titles) and any("Appendix 1" in t for t in titles)
     assert len(pdf_text) > 20_000 and "Number of EHCPs" in pdf_text
+    figures = list(_figures(root["/StructTreeRoot"]))
+    assert figures and all(
+        str(f.get("/Alt", "")).startswith(("Line chart", "Bar chart")) for f in figures
+    ), "every chart in the PDF needs its alt text"
+
+
+def _figures(node, seen=None):
+    """Figure elements of a tagged PDF's structure tree."""
+    seen = set() if seen is None else seen
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict) and id(node) not in seen:
+        seen.add(id(node))
+        if node.get("/S") == "/Figure":
+            yield node
+        if node.get("/K") is not None:
+            yield from _figures(node["/K"], seen)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _figures(item, seen)
 
 
 def test_rerender_is_byte_identical_and_verify_agrees(published, tmp_path):

@@ -195,6 +195,19 @@ def labels(values: pd.Series, missing: str | None = "not recorded") -> np.ndarra
     return table[np.where(codes < 0, len(table) - 1, codes)]
 
 
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame of arrays as they are: object arrays stay object (pandas 3 would otherwise
+    convert every label column to Arrow strings, and the families convert them back)."""
+    return pd.DataFrame({name: _column(values) for name, values in columns.items()}, copy=False)
+
+
+def _column(values, index=None):
+    values = np.asarray(values)
+    if values.dtype == object:
+        return pd.Series(values, dtype=object, index=index, copy=False)
+    return values
+
+
 def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
         return values.array.__arrow_array__()  # zero-copy: the column is Arrow already
@@ -215,7 +228,7 @@ def prepare(t: Tables) -> Cases:
 
     r = t.requests.reset_index(drop=True)
     r_person = positions(r["person_id"], person["person_id"])
-    requests = pd.DataFrame(
+    requests = _frame(
         {
             "person_row": r_person,
             "received_day": day_num(r["received_date"]),
@@ -231,18 +244,18 @@ def prepare(t: Tables) -> Cases:
     )
     a = t.assessments.reset_index(drop=True)
     a_row = positions(r["request_id"], a["request_id"])
-    requests["a_outcome"] = _take(labels(a["assessment_outcome"], ""), a_row, "")
+    requests["a_outcome"] = _column(_take(labels(a["assessment_outcome"], ""), a_row, ""))
     requests["a_day"] = _take(day_num(a["assessment_outcome_date"]), a_row, NEVER)
     requests["a_m"] = _take(month_ord(a["assessment_outcome_date"]), a_row, NEVER)
     requests["exception"] = _take(a["week20_exception"].to_numpy(dtype=bool), a_row, False)
-    requests["no_plan_reason"] = _take(labels(a["no_plan_reason"], None), a_row, None)
+    requests["no_plan_reason"] = _column(_take(labels(a["no_plan_reason"], None), a_row, None))
 
     p = t.plans.reset_index(drop=True)
     p_person = positions(p["person_id"], person["person_id"])
     p_request = np.where(
         p["request_id"].isna().to_numpy(), -1, positions(p["request_id"], r["request_id"])
     )
-    plans = pd.DataFrame(
+    plans = _frame(
         {
             "person_row": p_person,
             "request_row": p_request,
@@ -261,7 +274,7 @@ def prepare(t: Tables) -> Cases:
     plans["exception"] = _take(requests["exception"].to_numpy(), p_request, False)
     plans["new"] = (p_request >= 0) & ~plans["transfer"].to_numpy(dtype=bool)
     for column in ("sex", "ethnicity", "team", "social_care", "case_officer"):
-        plans[column] = _take(labels(person[column]), p_person, "not recorded")
+        plans[column] = _column(_take(labels(person[column]), p_person, "not recorded"))
 
     # the first plan issued for each request (a request leads to at most one new plan)
     linked = p_request >= 0
@@ -272,7 +285,7 @@ def prepare(t: Tables) -> Cases:
 
     rv = t.reviews.reset_index(drop=True)
     rv_plan = positions(rv["plan_id"], p["plan_id"])
-    reviews = pd.DataFrame(
+    reviews = _frame(
         {
             "plan_row": rv_plan,
             "meeting_day": day_num(rv["review_meeting_date"]),
@@ -281,13 +294,13 @@ def prepare(t: Tables) -> Cases:
             "decided_m": month_ord(rv["decision_date"]),
         }
     )
-    reviews["team"] = _take(plans["team"].to_numpy(), rv_plan, "not recorded")
+    reviews["team"] = _column(_take(plans["team"].to_numpy(), rv_plan, "not recorded"))
     reviews = reviews.iloc[np.lexsort((reviews["meeting_day"].to_numpy(), rv_plan))]
     reviews = reviews.reset_index(drop=True)  # by plan, then meeting date
 
     pl = t.placements.reset_index(drop=True)
     pl_person = positions(pl["person_id"], person["person_id"])
-    placements = pd.DataFrame(
+    placements = _frame(
         {
             "person_row": pl_person,
             "setting": labels(pl["setting"]),
@@ -308,7 +321,7 @@ def prepare(t: Tables) -> Cases:
     placements = placements.reset_index(drop=True)
 
     d = t.disputes.reset_index(drop=True)
-    disputes = pd.DataFrame(
+    disputes = _frame(
         {
             "kind": labels(d["kind"]),
             "registered_m": month_ord(d["registered_date"]),

@@ -12,11 +12,8 @@ import base64
 import html
 import io
 from dataclasses import dataclass
+from functools import cache
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -29,33 +26,44 @@ MARKERS = ["o", "s", "^", "D", "v", "P"]
 STYLES = ["-", "--", "-.", ":", "-", "--"]
 SOURCE = "Source: council SEND case records"
 
-plt.rcParams.update(
-    {
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-        "axes.grid": True,
-        "axes.axisbelow": True,
-        "axes.facecolor": "white",
-        "figure.facecolor": "white",
-        "font.family": "DejaVu Sans",
-        "grid.linewidth": 0.8,
-        "svg.hashsalt": "sendlib",
-        "svg.fonttype": "path",
-        "figure.dpi": 100,
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
-        "axes.labelsize": 10,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 9,
-        "legend.fontsize": 9,
-        "axes.edgecolor": "#3D3D3D",
-        "text.color": "#0B0C0C",
-        "axes.labelcolor": "#0B0C0C",
-        "xtick.color": "#0B0C0C",
-        "ytick.color": "#0B0C0C",
-        "grid.color": "#DDDDDD",
-    }
-)
+
+@cache
+def _pyplot():
+    """matplotlib's pyplot in the house style, imported on first use: a section without
+    charts never pays for it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.grid": True,
+            "axes.axisbelow": True,
+            "axes.facecolor": "white",
+            "figure.facecolor": "white",
+            "font.family": "DejaVu Sans",
+            "grid.linewidth": 0.8,
+            "svg.hashsalt": "sendlib",
+            "svg.fonttype": "path",
+            "figure.dpi": 100,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "axes.edgecolor": "#3D3D3D",
+            "text.color": "#0B0C0C",
+            "axes.labelcolor": "#0B0C0C",
+            "xtick.color": "#0B0C0C",
+            "ytick.color": "#0B0C0C",
+            "grid.color": "#DDDDDD",
+        }
+    )
+    return plt
 
 
 @dataclass(frozen=True)
@@ -99,7 +107,7 @@ def _has_fraction(frame: pd.DataFrame) -> bool:
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(fig)
+    _pyplot().close(fig)
     return buffer.getvalue()
 
 
@@ -123,6 +131,7 @@ def line_chart(
     """Monthly series (index: period text YYYY-MM; one column per line)."""
     frame = frame.copy()
     labels = [pd.Period(p, freq="M").strftime("%b %y") for p in frame.index]
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     x = np.arange(len(frame))
     for i, column in enumerate(frame.columns):
@@ -146,11 +155,13 @@ def line_chart(
         )
     step = max(1, -(-len(x) // 9))
     ax.set_xticks(x[::step], labels[::step], rotation=0)
-    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(nbins=6, integer=unit != "percent"))
+    ax.yaxis.set_major_locator(
+        plt.matplotlib.ticker.MaxNLocator(nbins=6, integer=unit != "percent")
+    )
     if unit == "percent":
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=None))
+        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(decimals=None))
     else:
-        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     if len(frame.columns) > 1 or target is not None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _finish(fig, ax, title, "Month", ylabel, source)
@@ -173,6 +184,7 @@ def bar_chart(
     plotted and show as [c] in the chart's data table."""
     values, hidden = protect_series(values.dropna())
     plotted = values[~hidden]
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(plotted), 3) + 1.0))
     y = np.arange(len(plotted))
     ax.barh(y, plotted.to_numpy(dtype=float), color=PALETTE[0])
@@ -193,6 +205,7 @@ def bar_chart(
 
 def paired_bars(frame: pd.DataFrame, title: str, ylabel: str, source: str = SOURCE) -> Chart:
     """Vertical bars per category for two or three series (e.g. this year vs last year)."""
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     x = np.arange(len(frame))
     width = 0.8 / len(frame.columns)

@@ -95,12 +95,14 @@ def cache_key(run: RunParams) -> str:
     )
 
 
-def build_context(run: RunParams) -> Context:
-    """Load, validate and compute everything the sections show (raises InvalidData)."""
+def build_context(run: RunParams, tables: Tables | None = None) -> Context:
+    """Load, validate and compute everything the sections show (raises InvalidData);
+    ``tables`` are the run's already validated tables, when the caller has them."""
     month = parse_month(run.month)
     catalogue = load_catalogue(run.catalogue)
     report = load_report(Path(run.params_dir) / "report.yaml")
-    tables = load_tables(run.data_dir, needed=catalogue.files_needed())
+    if tables is None:
+        tables = load_tables(run.data_dir, needed=catalogue.files_needed())
     if run.team:
         tables = filter_team(tables, run.team)
     cases = prepare(tables)
@@ -129,6 +131,8 @@ def context(
     catalogue: str = "params/kpis.yaml",
     output_dir: str = "outputs",
     team: str = "",
+    *,
+    tables: Tables | None = None,
 ) -> Context:
     """The month's context, computed once per inputs and shared by every notebook."""
     run = RunParams(
@@ -148,7 +152,7 @@ def context(
             return ctx
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             path.unlink(missing_ok=True)
-    ctx = build_context(run)
+    ctx = build_context(run, tables)
     set_threshold(ctx.report.suppression_threshold)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

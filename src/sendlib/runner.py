@@ -265,6 +265,7 @@ def _run_locked(job: Job) -> RunResult:
     )
     if job.narrative_only and not reuse:
         say("narrative-only", "inputs changed: running the notebooks")
+    tables = None
     if not reuse:
         say("validate", "running")
         tables, found = check_data(data_dir, needed=cat.files_needed())
@@ -275,7 +276,7 @@ def _run_locked(job: Job) -> RunResult:
         (work / "executed").mkdir(parents=True)
     say("context", "running")
     t0 = time.perf_counter()
-    ctx = context(**run_params.model_dump())
+    ctx = context(**run_params.model_dump(), tables=None if reuse else tables)
     timings["context"] = round(time.perf_counter() - t0, 2)
     say("context", "done")
     if not reuse:
