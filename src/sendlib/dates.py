@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 
@@ -29,11 +28,6 @@ def month_end(month: pd.Period) -> pd.Timestamp:
     return month.end_time.normalize()
 
 
-def month_start(month: pd.Period) -> pd.Timestamp:
-    """The first day of the month."""
-    return month.start_time
-
-
 def age_at(birth: pd.Series, when: pd.Timestamp) -> pd.Series:
     """Age in completed years on ``when`` (vectorised; missing birth dates give <NA>)."""
     years = when.year - birth.dt.year
@@ -41,8 +35,3 @@ def age_at(birth: pd.Series, when: pd.Timestamp) -> pd.Series:
         (birth.dt.month == when.month) & (birth.dt.day > when.day)
     )
     return (years - before_birthday.astype("Int64")).astype("Int64")
-
-
-def months_between(periods: pd.Series | np.ndarray, month: pd.Period) -> np.ndarray:
-    """Whole months from each period to ``month`` (month − period)."""
-    return np.asarray(month.ordinal - pd.PeriodIndex(periods, freq="M").asi8)

@@ -11,11 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sendlib import findings as fnd
-from sendlib.contract import FILES, Contract, FileSpec, contract
+from sendlib.contract import FILES, FileSpec, contract
 from sendlib.integrity import orphans
 from sendlib.read import read_text_csv
 from sendlib.schemas import TRUE_WORDS, failures
@@ -138,14 +137,3 @@ def _typed(frame: pd.DataFrame | None, spec: FileSpec) -> pd.DataFrame:
     typed = pd.DataFrame(out, index=frame.index)
     extra = [c for c in frame.columns if c not in spec.columns]
     return typed if not extra else typed.join(frame[extra])
-
-
-def empty_tables(contract_: Contract | None = None) -> Tables:
-    """Tables with every file present and no rows (useful for tests and fixtures)."""
-    spec = contract_ or contract()
-    return Tables(**{name: _typed(None, spec.files[name]) for name in FILES})
-
-
-def spreadsheet_row(index: pd.Index) -> np.ndarray:
-    """The 1-based CSV row (header = row 1) of frame rows."""
-    return np.asarray(index) + 2

@@ -10,7 +10,6 @@ Quarto is an optional renderer for councils that have it (``--renderer quarto``)
 from __future__ import annotations
 
 import html
-import re
 import shutil
 import subprocess
 from importlib import resources
@@ -187,7 +186,3 @@ def render_quarto(notebook: Path, out_dir: Path) -> None:
     for produced, wanted in ((f"{stem}.html", "paper.html"), (f"{stem}.pdf", "paper.pdf")):
         if (out_dir / produced).exists():
             (out_dir / produced).replace(out_dir / wanted)
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
