@@ -90,6 +90,7 @@ def test_plurals_and_separators():
     assert nv.plural(0, "appeal") == "0 appeals"
     assert nv.plural(3, "child", "children") == "3 children"
     assert nv.were(1) == "was" and nv.were(2) == "were"
+    assert nv.agree(1, "falls", "fall") == "falls" and nv.agree(936, "falls", "fall") == "fall"
 
 
 def test_change_words_follow_the_printed_figures():

@@ -77,8 +77,13 @@ def plural(count: float, singular: str, plural_form: str | None = None) -> str:
     return f"{number(count)} {word}"
 
 
+def agree(count: float, singular: str, plural_form: str) -> str:
+    """The verb that agrees with a count: agree(1, "is", "are") → "is"."""
+    return singular if count == 1 else plural_form
+
+
 def were(count: float) -> str:
-    return "was" if count == 1 else "were"
+    return agree(count, "was", "were")
 
 
 def missing(*values: float | None) -> bool:

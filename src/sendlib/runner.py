@@ -297,19 +297,15 @@ def _run_locked(job: Job) -> RunResult:
     t0 = time.perf_counter()
     paper = stitch(executed, title, narrative=lambda html: refresh(html, params_dir, str(month)))
     nbformat.write(paper, work / "paper.ipynb")
+    pending = [p.name for p in pending_review(params_dir, str(month))]
+    executed_count = 0 if reuse else len(sources)
     if job.preview:
         preview = out / ".preview" / target.relative_to(out)
         preview.mkdir(parents=True, exist_ok=True)
         (preview / "paper.html").write_text(render_html(paper, title), encoding="utf-8")
         timings["render"] = timings["total"] = round(time.perf_counter() - t0, 2)
         say("render", "done")
-        return RunResult(
-            preview,
-            timings,
-            len(ctx.warnings),
-            0 if reuse else len(sources),
-            [p.name for p in pending_review(params_dir, str(month))],
-        )
+        return RunResult(preview, timings, len(ctx.warnings), executed_count, pending)
     with staged(target) as folder:
         if job.renderer == "quarto":
             render_quarto(work / "paper.ipynb", folder)
@@ -325,18 +321,10 @@ def _run_locked(job: Job) -> RunResult:
             run_params, data_dir, params_dir, sources, timings, ctx.warnings, job.renderer, folder
         )
         manifest["narrative_only"] = bool(reuse)
-        manifest["narrative_pending_review"] = [
-            p.name for p in pending_review(params_dir, str(month))
-        ]
+        manifest["narrative_pending_review"] = pending
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     say("render", "done")
-    return RunResult(
-        target,
-        timings,
-        len(ctx.warnings),
-        0 if reuse else len(sources),
-        manifest["narrative_pending_review"],
-    )
+    return RunResult(target, timings, len(ctx.warnings), executed_count, pending)
 
 
 def _execute(sources, folder, run_params, out, month, timeout, workers, timings, say):

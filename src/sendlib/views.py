@@ -16,6 +16,7 @@ from sendlib import caseload, decisions, issuance, placements, reviews
 from sendlib import display as fmt
 from sendlib.charts import bar_chart, line_chart, paired_bars
 from sendlib.narrative import (
+    agree,
     change,
     missing,
     movement,
@@ -118,7 +119,7 @@ def caseload_facts(ctx: Context) -> Html:
     if not missing(lac):
         sentences.append(
             f"{plural(lac, 'looked after child', 'looked after children')} "
-            f"{'has' if lac == 1 else 'have'} an EHCP."
+            f"{agree(lac, 'has', 'have')} an EHCP."
         )
     return Html(paragraphs(sentences))
 
@@ -224,7 +225,7 @@ def requests_facts(ctx: Context) -> Html:
         over = ctx.value("requests_awaiting_over_6wk")
         sentences.append(
             f"At the end of the month {plural(waiting, 'request')} "
-            f"{'was' if waiting == 1 else 'were'} awaiting a decision, "
+            f"{were(waiting)} awaiting a decision, "
             f"{number(over)} of them for more than 6 weeks."
         )
     return Html(paragraphs(sentences))
@@ -336,7 +337,7 @@ def timeliness_facts(ctx: Context) -> Html:
     if not missing(over):
         sentences.append(
             f"{plural(over, 'assessment')} still open at month end "
-            f"{'has' if over == 1 else 'have'} passed 20 weeks without a final plan."
+            f"{agree(over, 'has', 'have')} passed 20 weeks without a final plan."
         )
     return Html(paragraphs(sentences))
 
@@ -396,7 +397,7 @@ def _reviews_sentence(ctx: Context) -> str:
     return (
         f"{_fmt(ctx, 'reviews_in_12m_pct')} of plans held for 12 months or more were "
         f"reviewed in the last 12 months; {plural(overdue, 'review')} "
-        f"{'is' if overdue == 1 else 'are'} overdue (more than 14 months since the last "
+        f"{agree(overdue, 'is', 'are')} overdue (more than 14 months since the last "
         f"review or the plan)"
         + (
             f", {_moved(ctx, 'reviews_overdue')} last month."
@@ -418,7 +419,7 @@ def reviews_facts(ctx: Context) -> Html:
         )
     if not missing(soon):
         sentences.append(
-            f"{plural(soon, 'review')} fall{'s' if soon == 1 else ''} due in the next three months."
+            f"{plural(soon, 'review')} {agree(soon, 'falls', 'fall')} due in the next three months."
         )
     return Html(paragraphs(sentences))
 
@@ -486,7 +487,7 @@ def placements_facts(ctx: Context) -> Html:
     if not missing(ap):
         sentences.append(
             f"{plural(ap, 'child', 'children')} with an EHCP "
-            f"{'is' if ap == 1 else 'are'} in alternative provision."
+            f"{agree(ap, 'is', 'are')} in alternative provision."
         )
     return Html(paragraphs(sentences))
 
@@ -546,9 +547,9 @@ def _disputes_sentence(ctx: Context) -> str:
     )
     return (
         f"In {ctx.month.year} to date {plural(med, 'mediation case')} "
-        f"{'has' if med == 1 else 'have'} been registered{versus} and "
+        f"{agree(med, 'has', 'have')} been registered{versus} and "
         f"{plural(app, 'appeal')} to the SEND Tribunal; {number(registered)} "
-        f"{'appeal was' if registered == 1 else 'appeals were'} registered in "
+        f"{agree(registered, 'appeal was', 'appeals were')} registered in "
         f"{ctx.month.strftime('%B')}."
     )
 
@@ -558,8 +559,7 @@ def disputes_facts(ctx: Context) -> Html:
     open_ = ctx.value("appeals_open")
     if not missing(open_):
         sentences.append(
-            f"{plural(open_, 'tribunal case')} {'is' if open_ == 1 else 'are'} "
-            f"ongoing at month end."
+            f"{plural(open_, 'tribunal case')} {agree(open_, 'is', 'are')} ongoing at month end."
         )
     parent = ctx.value("appeals_parent_favour_pct")
     if not missing(parent):
