@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -113,4 +114,6 @@ def test_charts_never_plot_a_withheld_value():
         "INMSS": "[c]",
         "Special": "[c]",
     }
-    assert chart.svg.count("<path") > 0
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", chart.svg)  # the chart's words
+    assert "Mainstream" in drawn and " 40" in drawn
+    assert not {"INMSS", "Special", " 3", " 12"} & set(drawn)

@@ -46,7 +46,9 @@ def _pyplot():
             "font.family": "DejaVu Sans",
             "grid.linewidth": 0.8,
             "svg.hashsalt": "sendlib",
-            "svg.fonttype": "path",
+            # labels stay text, not glyph outlines: the page is half the size and
+            # WeasyPrint draws the charts in a third of the time
+            "svg.fonttype": "none",
             "figure.dpi": 100,
             "axes.titlesize": 12,
             "axes.titleweight": "bold",
