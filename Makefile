@@ -12,6 +12,11 @@ MONTH  ?=
 
 CHROMIUM := /usr/bin/chromium
 
+# Some images set PYTHONDONTWRITEBYTECODE: then every kernel recompiles sendlib from
+# source (~0.4 s each). Commands run by make may cache bytecode, and it is precompiled
+# at install time for `sendlib` run directly.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: venv report demo validate scorecard test lint bench clean browser lab
 
 venv: $(STAMP)
@@ -20,6 +25,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
 $(DEMO)/.generated: $(STAMP)

@@ -15,7 +15,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from sendlib.workbook import write_workbook
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds per cell
 WORKERS = 2
+SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 
 
 class RunError(Exception):
@@ -279,18 +280,30 @@ def _run_locked(job: Job) -> RunResult:
     ctx = context(**run_params.model_dump(), tables=None if reuse else tables)
     timings["context"] = round(time.perf_counter() - t0, 2)
     say("context", "done")
-    if not reuse:
-        executed = _execute(
-            sources,
-            work / "executed",
-            run_params,
-            out,
-            month,
-            job.timeout,
-            job.workers,
-            timings,
-            say,
+    scorecards = work / "scorecard"
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # the scorecard files need only the context: written while the kernels run, and
+        # kept with the executed notebooks for narrative-only runs
+        written = (
+            None
+            if reuse and (scorecards / SCORECARD_FILES[-1]).exists()
+            else side.submit(_write_scorecards, ctx, month, scorecards)
         )
+        if not reuse:
+            executed = _execute(
+                sources,
+                work / "executed",
+                run_params,
+                out,
+                month,
+                job.timeout,
+                job.workers,
+                timings,
+                say,
+            )
+        if written is not None:
+            written.result()
+    if not reuse:
         state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     title = f"{report.report_subject}: {month.strftime('%B %Y')}" + (f" – {team}" if team else "")
     say("render", "running")
@@ -314,8 +327,8 @@ def _run_locked(job: Job) -> RunResult:
             (folder / "paper.html").write_text(page_html, encoding="utf-8")
             render_pdf(page_html, folder / "paper.pdf", title)
         timings["render"] = round(time.perf_counter() - t0, 2)
-        write_csv(ctx.scorecard, folder / "scorecard.csv")
-        write_workbook(ctx.scorecard, ctx.catalogue, month, folder / "scorecard.xlsx")
+        for name in SCORECARD_FILES:
+            shutil.copy2(scorecards / name, folder / name)
         timings["total"] = round(time.perf_counter() - started, 2)
         manifest = _manifest(
             run_params, data_dir, params_dir, sources, timings, ctx.warnings, job.renderer, folder
@@ -325,6 +338,12 @@ def _run_locked(job: Job) -> RunResult:
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     say("render", "done")
     return RunResult(target, timings, len(ctx.warnings), executed_count, pending)
+
+
+def _write_scorecards(ctx, month: pd.Period, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(ctx.scorecard, folder / "scorecard.csv")
+    write_workbook(ctx.scorecard, ctx.catalogue, month, folder / "scorecard.xlsx")
 
 
 def _execute(sources, folder, run_params, out, month, timeout, workers, timings, say):
