@@ -1,4 +1,5 @@
-"""Render the stitched paper: nbconvert → one self-contained paper.html → WeasyPrint paper.pdf.
+"""Render the stitched paper: nbconvert → one self-contained paper.html (``sendlib.pdf``
+turns it into paper.pdf).
 
 The HTML body comes from nbconvert with sendlib's ``paper`` template (outputs only, no
 code, prompts or scripts); sendlib adds the page shell: language, title, inline styles,
@@ -19,12 +20,10 @@ import nbformat
 from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
+from sendlib.pdf import RenderError
+
 TEMPLATES = Path(__file__).parent / "templates"
 NOT_NUMBERED = ("table", "figure", "details", "header", "nav", "li", "dd", "dt", "blockquote")
-
-
-class RenderError(Exception):
-    """The paper could not be rendered (exit code 2)."""
 
 
 def body_html(paper: nbformat.NotebookNode) -> str:
@@ -123,19 +122,6 @@ def render_html(paper: nbformat.NotebookNode, title: str) -> str:
         return page(title, body_html(paper))
     except Exception as exc:  # nbconvert / template errors are render failures
         raise RenderError(f"could not render the HTML paper: {exc}") from exc
-
-
-def render_pdf(page_html: str, target: Path, title: str) -> None:
-    """paper.pdf from the HTML: tagged PDF/UA with title, language and bookmarks."""
-    try:
-        from weasyprint import HTML
-
-        document = HTML(string=page_html, base_url=str(target.parent)).render()
-        document.metadata.title = title
-        document.metadata.lang = "en-GB"
-        document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
-    except Exception as exc:
-        raise RenderError(f"could not render the PDF paper: {exc}") from exc
 
 
 # ---------------------------------------------------------------- optional: Quarto

@@ -32,7 +32,8 @@ from sendlib.narrative import pending_review, refresh
 from sendlib.outputs import staged
 from sendlib.paper import SECTIONS, context
 from sendlib.params import RunParams, load_report
-from sendlib.render import RenderError, render_html, render_pdf, render_quarto
+from sendlib.pdf import PdfProcess
+from sendlib.render import RenderError, render_html, render_quarto
 from sendlib.scorecard import write_csv
 from sendlib.stitch import stitch
 from sendlib.workbook import write_workbook
@@ -241,7 +242,6 @@ def _run_locked(job: Job) -> RunResult:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     sources = notebooks(job.notebooks_dir, TEAM_SECTIONS if team else None)
-    check_parameters(sources)
     try:
         report = load_report(params_dir / "report.yaml")
         cat = load_catalogue(catalogue)
@@ -266,6 +266,8 @@ def _run_locked(job: Job) -> RunResult:
     )
     if job.narrative_only and not reuse:
         say("narrative-only", "inputs changed: running the notebooks")
+    if not reuse:  # a re-used run had these very notebooks checked
+        check_parameters(sources)
     tables = None
     if not reuse:
         say("validate", "running")
@@ -308,27 +310,30 @@ def _run_locked(job: Job) -> RunResult:
     title = f"{report.report_subject}: {month.strftime('%B %Y')}" + (f" – {team}" if team else "")
     say("render", "running")
     t0 = time.perf_counter()
-    paper = stitch(executed, title, narrative=lambda html: refresh(html, params_dir, str(month)))
-    nbformat.write(paper, work / "paper.ipynb")
-    pending = [p.name for p in pending_review(params_dir, str(month))]
     executed_count = 0 if reuse else len(sources)
     if job.preview:
+        paper = _stitch(executed, title, params_dir, month, work)
         preview = out / ".preview" / target.relative_to(out)
         preview.mkdir(parents=True, exist_ok=True)
         (preview / "paper.html").write_text(render_html(paper, title), encoding="utf-8")
         timings["render"] = timings["total"] = round(time.perf_counter() - t0, 2)
         say("render", "done")
+        pending = [p.name for p in pending_review(params_dir, str(month))]
         return RunResult(preview, timings, len(ctx.warnings), executed_count, pending)
-    with staged(target) as folder:
+    with staged(target) as folder, PdfProcess(warm=job.renderer == "nbconvert") as pdf:
+        # the PDF process warms up while the paper is stitched and its HTML rendered
+        paper = _stitch(executed, title, params_dir, month, work)
         if job.renderer == "quarto":
             render_quarto(work / "paper.ipynb", folder)
         else:
             page_html = render_html(paper, title)
+            pdf.start(page_html, folder / "paper.pdf", title)
             (folder / "paper.html").write_text(page_html, encoding="utf-8")
-            render_pdf(page_html, folder / "paper.pdf", title)
-        timings["render"] = round(time.perf_counter() - t0, 2)
         for name in SCORECARD_FILES:
             shutil.copy2(scorecards / name, folder / name)
+        pending = [p.name for p in pending_review(params_dir, str(month))]
+        pdf.finish()
+        timings["render"] = round(time.perf_counter() - t0, 2)
         timings["total"] = round(time.perf_counter() - started, 2)
         manifest = _manifest(
             run_params, data_dir, params_dir, sources, timings, ctx.warnings, job.renderer, folder
@@ -338,6 +343,13 @@ def _run_locked(job: Job) -> RunResult:
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     say("render", "done")
     return RunResult(target, timings, len(ctx.warnings), executed_count, pending)
+
+
+def _stitch(executed: list[Path], title: str, params_dir: Path, month: pd.Period, work: Path):
+    """The stitched paper with the analysts' current narrative (also saved in ``work``)."""
+    paper = stitch(executed, title, narrative=lambda html: refresh(html, params_dir, str(month)))
+    nbformat.write(paper, work / "paper.ipynb")
+    return paper
 
 
 def _write_scorecards(ctx, month: pd.Period, folder: Path) -> None:
