@@ -117,3 +117,35 @@ def test_charts_never_plot_a_withheld_value():
     drawn = re.findall(r"<text[^>]*>([^<]*)</text>", chart.svg)  # the chart's words
     assert "Mainstream" in drawn and " 40" in drawn
     assert not {"INMSS", "Special", " 3", " 12"} & set(drawn)
+
+
+def test_a_published_sum_of_bands_cannot_reveal_a_withheld_band():
+    # "94 awaiting a decision, 4 of them for more than 6 weeks": with 16-20 and over 20
+    # weeks published as 0, the 6-16 weeks cell would be 4 for anyone to see
+    frame = pd.Series({"0–6": 90, "6–16": 4, "16–20": 0, "over 20": 0}, name="n")
+    naive = counts_table(frame, "Awaiting", "Band").withheld()["Number"].tolist()
+    assert naive[2:4] == [False, False]  # the leak this guards against
+    table = counts_table(frame, "Awaiting", "Band", published_sums=(("6–16", "16–20", "over 20"),))
+    hidden = table.withheld()["Number"].tolist()
+    # 0-6 weeks stays: 94 - 4 is known from the text anyway; the total stays
+    assert hidden == [False, True, True, True, False]
+    html = table.to_html()
+    assert html.count("[c]") == 6 and ">90<" in html and ">94<" in html
+
+
+def test_a_published_sum_must_name_rows_of_the_table():
+    table = counts_table(pd.Series({"A": 9, "B": 3}), "T", "Band", published_sums=(("C",),))
+    with pytest.raises(ValueError, match=r"not in the table: \['C'\]"):
+        table.withheld()
+
+
+def test_suppression_protects_any_group_with_a_published_sum():
+    values = np.array([[90.0], [4.0], [0.0], [0.0]])
+    assert disclosure.suppression_mask(values).ravel().tolist() == [False, True, False, False]
+    group = [(1, 0), (2, 0), (3, 0)]
+    mask = disclosure.suppression_mask(values, published_sums=[group])
+    assert mask.ravel().tolist() == [False, True, True, True]
+    mask = disclosure.suppression_mask(values, column_totals=True, published_sums=[group])
+    assert mask.ravel().tolist() == [False, True, True, True]  # 90 = total - sum: known
+    mask = disclosure.suppression_mask(values, column_totals=True)
+    assert mask.ravel().tolist() == [True, True, False, False]  # without the group

@@ -12,7 +12,7 @@ from sendlib.caseload import active_by, ceased_in_month
 from sendlib.cases import prepare
 from sendlib.decisions import awaiting_by_band
 from sendlib.issuance import not_yet_issued_by_band
-from sendlib.kpis import MEASURES
+from sendlib.kpis import MEASURES, compute
 from sendlib.load import load_tables
 from sendlib.reviews import status_at
 
@@ -669,3 +669,20 @@ def test_empty_denominator_gives_missing_never_zero(tmp_path):
     ):
         assert math.isnan(m[kpi]), kpi
     assert m["ehcp_active"] == 0 and m["plans_issued"] == 0
+
+
+def test_the_bands_said_to_add_up_to_a_published_kpi_do(demo_data):
+    # disclosure control relies on it (tables.Table.breakdown's published_sums)
+    from sendlib.decisions import OVER_6WK_BANDS
+    from sendlib.issuance import OVER_20WK_BANDS
+
+    c = prepare(load_tables(demo_data))
+    for month in ("2025-06", "2026-10"):
+        m = pd.Period(month, freq="M")
+        frame = compute(c, [m], ["requests_awaiting_over_6wk", "plans_pending_over_20wk"])
+        kpi = dict(zip(frame["kpi_id"], frame["value"], strict=True))
+        assert kpi["requests_awaiting_over_6wk"] > 0 and kpi["plans_pending_over_20wk"] > 0
+        waiting = awaiting_by_band(c, m)[list(OVER_6WK_BANDS)].sum()
+        pending = not_yet_issued_by_band(c, m)[list(OVER_20WK_BANDS)].sum()
+        assert waiting == kpi["requests_awaiting_over_6wk"]
+        assert pending == kpi["plans_pending_over_20wk"]

@@ -27,6 +27,8 @@ WAITING_BANDS = [
     (113, 140, "16–20 weeks"),
     (141, None, "over 20 weeks"),
 ]
+# the bands that add up to the published KPI requests_awaiting_over_6wk
+OVER_6WK_BANDS = tuple(label for lo, _, label in WAITING_BANDS if lo > DECISION_DAYS)
 PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (16, None, "post16")]
 
 

@@ -5,14 +5,18 @@ are shown as ``[c]`` (GSS: confidential). Where a table publishes totals, a line
 column) may not keep a single suppressed cell, nor only cells known to lie in
 1..threshold — either would let the value be worked out from the total — so the smallest
 cell above the threshold in that line is suppressed too (secondary suppression), and the
-rule is applied to rows and columns until nothing changes. Percentages of a suppressed
-count are suppressed with it. Totals and headline KPIs are published as they are.
+rule is applied to rows and columns until nothing changes. A group of cells whose sum is
+published elsewhere (a headline KPI that adds up some bands of a table) is protected in
+the same way. Percentages of a suppressed count are suppressed with it. Totals and
+headline KPIs are published as they are.
 
 ``sendlib.tables.Table`` applies this to every breakdown it renders and
 ``sendlib.charts`` never plots a suppressed value, so no section can forget it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,8 +40,14 @@ def suppression_mask(
     row_totals: bool = False,
     column_totals: bool = False,
     limit: int | None = None,
+    published_sums: Sequence[Sequence[tuple[int, int]]] = (),
 ) -> np.ndarray:
-    """Which cells to withhold: primary (1..limit) plus secondary cells protecting totals."""
+    """Which cells to withhold: primary (1..limit) plus secondary cells protecting totals.
+
+    ``published_sums`` are further groups of cells (row, column) whose sum is published
+    elsewhere, e.g. a headline KPI that adds up some bands of the table: each group is
+    protected like a line with a total.
+    """
     limit = _threshold if limit is None else limit
     values = np.asarray(counts, dtype=float)
     known = ~np.isnan(values)
@@ -45,29 +55,41 @@ def suppression_mask(
     mask = primary.copy()
     if limit <= 0:
         return np.zeros_like(mask)
-    lines = ([("row", i) for i in range(values.shape[0])] if row_totals else []) + (
-        [("col", j) for j in range(values.shape[1])] if column_totals else []
+    rows, cols = values.shape
+    lines = (  # published groups first: protected within the group where they can be
+        [list(group) for group in published_sums]
+        + ([[(i, j) for j in range(cols)] for i in range(rows)] if row_totals else [])
+        + ([[(i, j) for i in range(rows)] for j in range(cols)] if column_totals else [])
     )
+    groups = [frozenset(group) for group in published_sums]
     changed = True
     while changed:
         changed = False
-        for axis, k in lines:
-            line_mask = mask[k, :] if axis == "row" else mask[:, k]
-            line_values = values[k, :] if axis == "row" else values[:, k]
+        for line in lines:
+            cells = tuple(np.array(line).T)
+            line_mask, line_values = mask[cells], values[cells]
             hidden = int(line_mask.sum())
-            if hidden == 0:
+            if hidden == 0 or _only_published_groups(line, mask, groups):
                 continue
             only_small = not np.any(line_mask & (line_values > limit))
             if hidden == 1 or only_small:
                 pick = _secondary(line_values, line_mask, limit)
                 if pick is None:
                     continue
-                if axis == "row":
-                    mask[k, pick] = True
-                else:
-                    mask[pick, k] = True
+                mask[line[pick]] = True
                 changed = True
+                break  # start again from the published groups
     return mask
+
+
+def _only_published_groups(
+    line: list[tuple[int, int]], mask: np.ndarray, groups: list[frozenset]
+) -> bool:
+    """Whether the line's withheld cells are exactly whole published groups: its total
+    then tells a reader only those groups' sums, which are published anyway."""
+    hidden = {cell for cell in line if mask[cell]}
+    inside = [g for g in groups if g <= hidden]
+    return bool(inside) and frozenset().union(*inside) == hidden
 
 
 def _secondary(values: np.ndarray, hidden: np.ndarray, limit: int) -> int | None:

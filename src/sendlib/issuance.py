@@ -23,6 +23,8 @@ NOT_ISSUED_BANDS = [
     (141, 182, "20–26 weeks"),
     (183, None, "over 26 weeks"),
 ]
+# the bands (by time since the request) that add up to the KPI plans_pending_over_20wk
+OVER_20WK_BANDS = tuple(label for lo, _, label in NOT_ISSUED_BANDS if lo > WEEK20_DAYS)
 
 
 def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:

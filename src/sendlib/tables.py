@@ -39,6 +39,7 @@ class Table:
     shares: dict[str, str] = field(default_factory=dict)
     total_row: str | None = None
     total_column: str | None = None
+    published_sums: tuple[tuple[str, ...], ...] = ()
 
     def breakdown(
         self,
@@ -46,16 +47,20 @@ class Table:
         shares: dict[str, str] | None = None,
         total_row: str | None = None,
         total_column: str | None = None,
+        published_sums: tuple[tuple[str, ...], ...] = (),
     ) -> Table:
         """Counts of children in these columns are published under disclosure control;
         ``shares`` maps a percentage column to the count it is derived from; the total row
-        (by its label in the row-header column) and total column stay visible."""
+        (by its label in the row-header column) and total column stay visible.
+        ``published_sums`` names groups of rows whose sum is published elsewhere (a
+        headline KPI), so that no withheld cell can be worked out from it."""
         return replace(
             self,
             count_columns=count_columns,
             shares=shares or {},
             total_row=total_row,
             total_column=total_column,
+            published_sums=published_sums,
         )
 
     def withheld(self) -> pd.DataFrame:
@@ -68,10 +73,24 @@ class Table:
             rows = rows[self.frame[self.header_column].astype(str) != self.total_row]
         columns = [c for c in self.count_columns if c != self.total_column]
         counts = self.frame.loc[rows, columns].apply(pd.to_numeric, errors="coerce")
+        labels = (
+            list(self.frame.loc[rows, self.header_column].astype(str))
+            if self.header_column is not None
+            else []
+        )
+        unknown = {label for group in self.published_sums for label in group} - set(labels)
+        if unknown:
+            raise ValueError(f"published_sums names rows not in the table: {sorted(unknown)}")
+        groups = [
+            [(labels.index(label), j) for label in group]
+            for group in self.published_sums
+            for j in range(len(columns))
+        ]
         mask = disclosure.suppression_mask(
             counts,
             row_totals=self.total_column is not None,
             column_totals=self.total_row is not None,
+            published_sums=groups,
         )
         hidden.loc[rows, columns] = mask
         for share, count in self.shares.items():
@@ -149,8 +168,15 @@ class Table:
         return self.to_html()
 
 
-def counts_table(counts: pd.Series, caption: str, label: str, total: bool = True) -> Table:
-    """A breakdown (label → count) with its share of the total, and a total row."""
+def counts_table(
+    counts: pd.Series,
+    caption: str,
+    label: str,
+    total: bool = True,
+    published_sums: tuple[tuple[str, ...], ...] = (),
+) -> Table:
+    """A breakdown (label → count) with its share of the total, and a total row
+    (``published_sums``: see ``Table.breakdown``)."""
     frame = counts.rename_axis(label).reset_index(name="Number")
     n = frame["Number"].sum()
     frame["Share"] = 100.0 * frame["Number"] / n if n else float("nan")
@@ -166,5 +192,8 @@ def counts_table(counts: pd.Series, caption: str, label: str, total: bool = True
         )
     table = Table(frame, caption).row_header(label).number("Number").percent("Share")
     return table.breakdown(
-        "Number", shares={"Share": "Number"}, total_row="Total" if total else None
+        "Number",
+        shares={"Share": "Number"},
+        total_row="Total" if total else None,
+        published_sums=published_sums,
     )

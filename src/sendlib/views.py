@@ -298,6 +298,7 @@ def awaiting_decision(ctx: Context) -> Html:
             "Requests awaiting a decision whether to assess, by time "
             f"since the request, end of {month_name(ctx)}",
             "Time since request",
+            published_sums=(decisions.OVER_6WK_BANDS,),  # stated in the section's text
         ).to_html()
     )
 
@@ -366,6 +367,7 @@ def not_yet_issued(ctx: Context) -> Html:
             a,
             f"Plans not yet issued by time since the request, end of {month_name(ctx)}",
             "Time since request",
+            published_sums=(issuance.OVER_20WK_BANDS,),  # stated in the section's text
         ).to_html()
         + counts_table(
             b,
