@@ -2,9 +2,10 @@
 
 ``sendlib batch`` submits one ``dask.distributed`` task per pair — to a local cluster
 sized to the machine, or to an existing cluster (``--scheduler tcp://host:port``). Each
-task loads its council's data, builds the scorecard for its month and writes its own
-folder atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by
-Dask; a pair that still fails is reported and the others complete.
+council's data is validated and prepared once, by a task the council's month tasks
+depend on; each month task builds the scorecard for its month and writes its own folder
+atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by Dask; a
+pair that still fails is reported and the others complete.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from sendlib import findings as fnd
+from sendlib.cases import Cases, prepare
 from sendlib.catalogue import load_catalogue
-from sendlib.load import check_data
+from sendlib.load import Tables, check_data
 from sendlib.outputs import staged
 from sendlib.scorecard import build, write_csv
 from sendlib.workbook import write_workbook
@@ -47,13 +49,18 @@ def parse_months(text: str) -> list[pd.Period]:
     return list(pd.period_range(start, end, freq="M"))
 
 
-def scorecard_task(council_dir: str, month: str, out: str, catalogue: str, months: int = 6) -> dict:
-    """One (council, month): validate, build and write the scorecard. Raises on bad data."""
-    start = time.perf_counter()
+def _attempt(out: str, line: str) -> None:
+    """One line per attempt in OUT/.batch/attempts.log: shows Dask's retries."""
     attempts = Path(out) / ".batch" / "attempts.log"
     attempts.parent.mkdir(parents=True, exist_ok=True)
-    with attempts.open("a") as handle:  # one line per attempt: shows Dask's retries
-        handle.write(f"{Path(council_dir).name} {month}\n")
+    with attempts.open("a") as handle:
+        handle.write(line + "\n")
+
+
+def load_task(council_dir: str, out: str, catalogue: str) -> tuple[Tables, Cases]:
+    """One council's validated tables and prepared cases (shared by its months' tasks).
+    Raises on bad data, naming the first error."""
+    _attempt(out, f"{Path(council_dir).name} load")
     cat = load_catalogue(catalogue)
     tables, found = check_data(council_dir, needed=cat.files_needed())
     if tables is None:
@@ -63,10 +70,25 @@ def scorecard_task(council_dir: str, month: str, out: str, catalogue: str, month
             f"{len(errors)} data error(s), first: {first['file']} row "
             f"{first['row']} {first['column'] or ''}: {first['reason']}"
         )
+    return tables, prepare(tables)
+
+
+def scorecard_task(
+    loaded: tuple[Tables, Cases],
+    council: str,
+    month: str,
+    out: str,
+    catalogue: str,
+    months: int = 6,
+) -> dict:
+    """One (council, month): build the scorecard and write its folder atomically."""
+    start = time.perf_counter()
+    _attempt(out, f"{council} {month}")
+    tables, cases = loaded
+    cat = load_catalogue(catalogue)
     period = pd.Period(month, freq="M")
-    card = build(tables, cat, period, months)
-    target = Path(out) / Path(council_dir).name / month
-    with staged(target) as folder:
+    card = build(tables, cat, period, months, cases)
+    with staged(Path(out) / council / month) as folder:
         write_csv(card, folder / "scorecard.csv")
         write_workbook(card, cat, period, folder / "scorecard.xlsx")
     return {"seconds": round(time.perf_counter() - start, 2), "rows": len(card)}
@@ -101,10 +123,22 @@ def run_batch(
     try:
         futures = {}
         for folder in folders:
+            # loaded once per council; its months' tasks depend on it (a council that
+            # cannot be loaded fails each of its pairs with the reason)
+            loaded = client.submit(
+                load_task,
+                str(folder.resolve()),
+                str(out.resolve()),
+                str(catalogue.resolve()),
+                key=f"load-{folder.name}",
+                retries=1,
+                pure=False,
+            )
             for month in months:
                 future = client.submit(
                     scorecard_task,
-                    str(folder.resolve()),
+                    loaded,
+                    folder.name,
                     str(month),
                     str(out.resolve()),
                     str(catalogue.resolve()),
@@ -136,9 +170,14 @@ def run_sequential(
     """The same pairs one after another in this process (the benchmark's baseline)."""
     outcomes = []
     for folder in councils(data_root):
+        try:
+            loaded = load_task(str(folder), str(out), str(catalogue))
+        except Exception as exc:
+            outcomes += [Outcome(folder.name, str(m), "failed", 0.0, str(exc)) for m in months]
+            continue
         for month in months:
             try:
-                result = scorecard_task(str(folder), str(month), str(out), str(catalogue))
+                result = scorecard_task(loaded, folder.name, str(month), str(out), str(catalogue))
                 outcomes.append(Outcome(folder.name, str(month), "ok", result["seconds"], ""))
             except Exception as exc:
                 outcomes.append(Outcome(folder.name, str(month), "failed", 0.0, str(exc)))
