@@ -681,7 +681,8 @@ def scorecard_appendix(ctx: Context) -> Html:
     """The full scorecard: one table per section, months across, with status and comparators."""
     card = ctx.scorecard
     periods = sorted(card["period"].unique())
-    labels = [pd.Period(p, freq="M").strftime("%b %y") for p in periods]
+    # month headings and "5,165 ▲" are kept on one line (no break space)
+    labels = [pd.Period(p, freq="M").strftime("%b\u00a0%y") for p in periods]
     out = []
     for section in ctx.catalogue.sections:
         rows = []
@@ -741,7 +742,7 @@ def _score_cell(item: pd.Series) -> str:
     glyph = fmt.GLYPHS[direction]
     words = fmt.DIRECTION_WORDS[direction]
     return (
-        f'{text} <span aria-hidden="true">{glyph}</span>'
+        f'{text}&nbsp;<span aria-hidden="true">{glyph}</span>'
         f'<span class="visually-hidden"> ({words})</span>'
     )
 
