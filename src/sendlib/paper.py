@@ -80,6 +80,12 @@ class Context:
         except KeyError:
             return float("nan")
 
+    def england(self, kpi_id: str) -> float:
+        """The England benchmark of a KPI for the report month; NaN if there is none."""
+        card = self.scorecard
+        row = card[(card["kpi_id"] == kpi_id) & (card["period"] == self.month.strftime("%Y-%m"))]
+        return float(row["england"].iloc[0]) if len(row) else float("nan")
+
     def history(self, kpi_id: str, months: int = 13) -> pd.Series:
         """The KPI's last ``months`` monthly values up to the report month."""
         return self._frame(kpi_id)[kpi_id].iloc[-months:]

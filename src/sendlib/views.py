@@ -99,9 +99,7 @@ def _caseload_sentence(ctx: Context) -> str:
 def caseload_facts(ctx: Context) -> Html:
     new, ceased = ctx.value("ehcp_new"), ctx.value("ehcp_ceased")
     rate = ctx.value("ehcp_rate_per_10k")
-    england = ctx.scorecard.query(
-        "kpi_id == 'ehcp_rate_per_10k' and period == @ctx.month.strftime('%Y-%m')"
-    )["england"]
+    england = ctx.england("ehcp_rate_per_10k")
     sentences = [_caseload_sentence(ctx)]
     if not missing(new, ceased):
         sentences.append(
@@ -109,9 +107,7 @@ def caseload_facts(ctx: Context) -> Html:
             f"transfers in) and {plural(ceased, 'plan')} ceased."
         )
     if not missing(rate):
-        comparison = ""
-        if len(england) and not missing(float(england.iloc[0])):
-            comparison = f", compared with {float(england.iloc[0]):,.1f} in England"
+        comparison = "" if missing(england) else f", compared with {england:,.1f} in England"
         sentences.append(
             f"That is {rate:,.1f} plans per 10,000 residents aged 0 to 25{comparison}."
         )
@@ -326,11 +322,9 @@ def _timeliness_sentence(ctx: Context) -> str:
 
 def timeliness_facts(ctx: Context) -> Html:
     sentences = [_timeliness_sentence(ctx)]
-    england = ctx.scorecard.query(
-        "kpi_id == 'plans_issued_20wk_pct' and period == @ctx.month.strftime('%Y-%m')"
-    )["england"]
-    if len(england) and not missing(float(england.iloc[0])):
-        sentences.append(f"The latest England figure is {float(england.iloc[0]):.1f}%.")
+    england = ctx.england("plans_issued_20wk_pct")
+    if not missing(england):
+        sentences.append(f"The latest England figure is {england:.1f}%.")
     median = ctx.value("plans_issued_median_days")
     if not missing(median):
         sentences.append(f"The median time from request to final plan was {plural(median, 'day')}.")
@@ -471,10 +465,7 @@ def placements_facts(ctx: Context) -> Html:
             f"independent or non-maintained special school."
         )
         eotas = ctx.value("placed_eotas_pct")
-        row = ctx.scorecard.query(
-            "kpi_id == 'placed_eotas_pct' and period == @ctx.month.strftime('%Y-%m')"
-        )
-        nat = float(row["england"].iloc[0]) if len(row) else float("nan")
+        nat = ctx.england("placed_eotas_pct")
         versus = f", compared with {nat:.1f}% in England" if not missing(nat) else ""
         sentences.append(
             f"{fmt.format_value(eotas, 'percent', 1)} have education otherwise "
