@@ -198,6 +198,18 @@ def measures(folder: Path, month: str, *ids: str) -> dict[str, float]:
     return dict(zip(frame["kpi_id"], frame["value"], strict=True))
 
 
+def run_cli(data: Path, out: Path, notebooks: Path, *options: str, params: Path | None = None):
+    """``sendlib run`` on these folders, with further options (e.g. ``--month``)."""
+    from typer.testing import CliRunner
+
+    from sendlib.cli import app
+
+    folders = ["--data", str(data), "--out", str(out), "--notebooks", str(notebooks)]
+    if params is not None:
+        folders += ["--params", str(params)]
+    return CliRunner().invoke(app, ["run", *folders, *options])
+
+
 ROOT = Path(__file__).parents[1]
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks"
 

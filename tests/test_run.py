@@ -7,18 +7,12 @@ import hashlib
 import re
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import notebook_dir, params_dir
-from sendlib.cli import app
+from conftest import notebook_dir, params_dir, run_cli
 from sendlib.render import RenderError, quarto_commands, render_quarto
 from sendlib.runner import RunError, check_parameters
 
 MONTH = "2025-06"
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(app, ["run", "--month", MONTH, *args])
 
 
 def test_parameters_that_do_not_match_are_rejected_before_execution(tmp_path):
@@ -30,7 +24,7 @@ def test_parameters_that_do_not_match_are_rejected_before_execution(tmp_path):
 def test_mismatched_parameters_stop_the_cli_before_any_notebook_runs(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "bad_params"})
     out = tmp_path / "out"
-    result = invoke("--data", str(demo_data), "--out", str(out), "--notebooks", str(books))
+    result = run_cli(demo_data, out, books, "--month", MONTH)
     assert result.exit_code == 1
     assert "surprise" in result.output
     assert not (out / ".work").exists()
@@ -42,7 +36,7 @@ def test_a_failing_notebook_exits_1_and_leaves_previous_outputs(tmp_path, demo_d
     previous.mkdir(parents=True)
     (previous / "paper.html").write_text("the paper published last time")
     books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "raises"})
-    result = invoke("--data", str(demo_data), "--out", str(out), "--notebooks", str(books))
+    result = run_cli(demo_data, out, books, "--month", MONTH)
     assert result.exit_code == 1
     assert "01_summary" in result.output
     assert "fixture notebook failed on purpose" in result.output
@@ -57,7 +51,7 @@ def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):
     tiny["plans"][0]["start_date"] = "2025-13-01"
     data = write_tables(tmp_path / "d", tiny)
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
-    result = invoke("--data", str(data), "--out", str(tmp_path / "o"), "--notebooks", str(books))
+    result = run_cli(data, tmp_path / "o", books, "--month", MONTH)
     assert result.exit_code == 1
     assert "plans.csv" in result.output and "start_date" in result.output
 
@@ -71,16 +65,7 @@ def test_narrative_survives_a_rerender(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "01_summary": "01_summary"})
     out = tmp_path / "out"
     for _ in range(2):
-        result = invoke(
-            "--data",
-            str(demo_data),
-            "--out",
-            str(out),
-            "--notebooks",
-            str(books),
-            "--params",
-            str(params),
-        )
+        result = run_cli(demo_data, out, books, "--month", MONTH, params=params)
         assert result.exit_code == 0, result.output
         paper = (out / MONTH / "paper.html").read_text()
         assert "Our commentary: demand for assessments stays high." in paper
@@ -103,16 +88,7 @@ def test_quarto_renderer_without_quarto_exits_2(tmp_path, demo_data, monkeypatch
     monkeypatch.setattr("shutil.which", lambda name: None)
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
-    result = invoke(
-        "--data",
-        str(demo_data),
-        "--out",
-        str(out),
-        "--notebooks",
-        str(books),
-        "--renderer",
-        "quarto",
-    )
+    result = run_cli(demo_data, out, books, "--month", MONTH, "--renderer", "quarto")
     assert result.exit_code == 2
     assert "quarto" in result.output
     assert not (out / MONTH).exists()

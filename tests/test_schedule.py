@@ -9,34 +9,17 @@ import sys
 import time
 
 import pandas as pd
-from typer.testing import CliRunner
 
-from conftest import notebook_dir, params_dir
-from sendlib.cli import app
+from conftest import notebook_dir, params_dir, run_cli
 from sendlib.load import load_tables
 
 MONTH = "2025-06"
 
 
-def invoke(*args: str):
-    return CliRunner().invoke(app, ["run", *args])
-
-
 def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
-    result = invoke(
-        "--from",
-        "2025-04",
-        "--to",
-        MONTH,
-        "--data",
-        str(demo_data),
-        "--out",
-        str(out),
-        "--notebooks",
-        str(books),
-    )
+    result = run_cli(demo_data, out, books, "--from", "2025-04", "--to", MONTH)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "2025-04",
@@ -65,23 +48,11 @@ def test_concurrent_runs_of_one_month_are_serialised(tmp_path, demo_data):
         [sys.executable, "-c", HOLD_LOCK, str(out), MONTH, "4"], stdout=subprocess.PIPE, text=True
     )
     assert holder.stdout.readline().strip() == "locked"
-    busy = invoke(
-        "--month",
-        MONTH,
-        "--data",
-        str(demo_data),
-        "--out",
-        str(out),
-        "--notebooks",
-        str(books),
-        "--no-wait",
-    )
+    busy = run_cli(demo_data, out, books, "--month", MONTH, "--no-wait")
     assert busy.exit_code == 3
     assert "another run of 2025-06 is in progress" in busy.output
     start = time.monotonic()
-    waited = invoke(
-        "--month", MONTH, "--data", str(demo_data), "--out", str(out), "--notebooks", str(books)
-    )
+    waited = run_cli(demo_data, out, books, "--month", MONTH)
     holder.wait()
     assert waited.exit_code == 0, waited.output
     assert holder.returncode == 0
@@ -93,26 +64,18 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     params = params_dir(tmp_path)
     out = tmp_path / "out"
-    common = (
-        "--month",
-        MONTH,
-        "--data",
-        str(demo_data),
-        "--out",
-        str(out),
-        "--notebooks",
-        str(books),
-        "--params",
-        str(params),
-    )
-    first = invoke(*common)
+
+    def run(*options: str):
+        return run_cli(demo_data, out, books, "--month", MONTH, *options, params=params)
+
+    first = run()
     assert first.exit_code == 0 and "2 notebook(s) executed" in first.output
     executed = sorted((out / ".work" / MONTH / "executed").glob("*.ipynb"))
     stamps = [p.stat().st_mtime_ns for p in executed]
     note = params / "narrative" / MONTH / "02_caseload.md"
     note.parent.mkdir(parents=True)
     note.write_text("Demand from early years settings doubled this autumn.\n")
-    second = invoke(*common, "--narrative-only")
+    second = run("--narrative-only")
     assert second.exit_code == 0, second.output
     assert "narrative only: no notebook re-executed" in second.output
     assert [p.stat().st_mtime_ns for p in executed] == stamps
@@ -120,7 +83,7 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     assert json.loads((out / MONTH / "manifest.json").read_text())["narrative_only"] is True
     # a preview shows the next edit at once, without touching the published paper
     note.write_text("A second draft of the commentary.\n")
-    preview = invoke(*common, "--narrative-only", "--preview")
+    preview = run("--narrative-only", "--preview")
     assert preview.exit_code == 0 and "nothing published" in preview.output
     assert "A second draft" in (out / ".preview" / MONTH / "paper.html").read_text()
     assert "A second draft" not in (out / MONTH / "paper.html").read_text()
@@ -128,25 +91,14 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     (params / "report.yaml").write_text(
         (params / "report.yaml").read_text().replace("Council-wide", "Every ward")
     )
-    third = invoke(*common, "--narrative-only")
+    third = run("--narrative-only")
     assert third.exit_code == 0 and "2 notebook(s) executed" in third.output
 
 
 def test_team_pack_contains_only_that_teams_cases(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     out = tmp_path / "out"
-    result = invoke(
-        "--month",
-        MONTH,
-        "--data",
-        str(demo_data),
-        "--out",
-        str(out),
-        "--notebooks",
-        str(books),
-        "--team",
-        "Pod: Secondary",
-    )
+    result = run_cli(demo_data, out, books, "--month", MONTH, "--team", "Pod: Secondary")
     assert result.exit_code == 0, result.output
     folder = out / "teams" / "pod-secondary" / MONTH
     tables = load_tables(demo_data)

@@ -8,14 +8,13 @@ YAML edit: its ``source`` names a computed measure (``sendlib.kpis.MEASURES``) o
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sendlib.kpis import MEASURES, files_needed
-from sendlib.params import read_yaml
+from sendlib.params import read_model
 
 Unit = Literal["count", "percent", "rate_per_10k", "days", "weeks", "fte", "currency", "rate"]
 #: months in which KPIs of each frequency have a value (termly = school census months)
@@ -116,27 +115,15 @@ class CatalogueError(Exception):
 
 def load_catalogue(path: Path | str) -> Catalogue:
     """Read and validate a catalogue YAML file."""
-    path = Path(path)
-    data = read_yaml(path, CatalogueError, "the catalogue")
-    try:
-        return Catalogue.model_validate(data)
-    except ValidationError as exc:
-        raise CatalogueError(_explain(path, data, exc)) from None
+    return read_model(path, Catalogue, CatalogueError, "the KPI catalogue", _kpi_entry)
 
 
-def _explain(path: Path, data: object, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} problem(s) in the KPI catalogue"]
-    for error in exc.errors():
-        loc = list(error["loc"])
-        where = ""
-        if len(loc) >= 2 and loc[0] == "kpis" and isinstance(loc[1], int):
-            try:
-                kpi = data["kpis"][loc[1]]  # type: ignore[index]
-                where = f"KPI {kpi.get('id', '?')!r} (entry {loc[1] + 1})"
-            except (TypeError, KeyError, IndexError, AttributeError):
-                where = f"entry {loc[1] + 1}"
-            loc = loc[2:]
-        field = ".".join(str(x) for x in loc)
-        message = re.sub(r"^Value error, ", "", error["msg"])
-        lines.append(f"  - {where}{': ' if where else ''}{field + ': ' if field else ''}{message}")
-    return "\n".join(lines)
+def _kpi_entry(data: object, loc: list) -> tuple[str, list]:
+    """A problem inside ``kpis[i]`` is named by the KPI's id and entry number."""
+    if len(loc) >= 2 and loc[0] == "kpis" and isinstance(loc[1], int):
+        try:
+            kpi = data["kpis"][loc[1]]  # type: ignore[index]
+            return f"KPI {kpi.get('id', '?')!r} (entry {loc[1] + 1})", loc[2:]
+        except (TypeError, KeyError, IndexError, AttributeError):
+            return f"entry {loc[1] + 1}", loc[2:]
+    return "", loc

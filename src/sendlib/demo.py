@@ -16,7 +16,9 @@ No real person is described: ids, UPNs and officers are made-up codes.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -747,145 +749,11 @@ def partner_returns(rng: np.random.Generator, months: pd.PeriodIndex, s: Scale) 
     return pd.concat(rows, ignore_index=True)
 
 
-BENCHMARKS = [
-    # kpi_id, comparator, period, value, source
-    (
-        "school_pop_ehcp_pct",
-        "england",
-        "2023-01",
-        4.3,
-        "DfE Special educational needs in England 2023",
-    ),
-    (
-        "school_pop_ehcp_pct",
-        "england",
-        "2024-01",
-        4.8,
-        "DfE Special educational needs in England 2024",
-    ),
-    (
-        "school_pop_ehcp_pct",
-        "england",
-        "2025-01",
-        5.3,
-        "DfE Special educational needs in England 2025",
-    ),
-    ("school_pop_ehcp_pct", "region", "2025-01", 5.0, "South West, DfE SEN in England 2025"),
-    ("school_pop_ehcp_pct", "statistical_neighbours", "2025-01", 5.1, "Synthetic comparator"),
-    (
-        "sen_support_pct",
-        "england",
-        "2023-01",
-        13.0,
-        "DfE Special educational needs in England 2023",
-    ),
-    (
-        "sen_support_pct",
-        "england",
-        "2024-01",
-        13.6,
-        "DfE Special educational needs in England 2024",
-    ),
-    (
-        "sen_support_pct",
-        "england",
-        "2025-01",
-        14.2,
-        "DfE Special educational needs in England 2025",
-    ),
-    ("sen_support_pct", "region", "2025-01", 14.9, "Synthetic comparator"),
-    (
-        "requests_refused_pct",
-        "england",
-        "2022-12",
-        24.0,
-        "DfE Education, health and care plans 2023",
-    ),
-    (
-        "requests_refused_pct",
-        "england",
-        "2023-12",
-        25.2,
-        "DfE Education, health and care plans 2024",
-    ),
-    ("requests_refused_pct", "region", "2023-12", 27.1, "Synthetic comparator"),
-    ("requests_refused_pct", "statistical_neighbours", "2023-12", 26.0, "Synthetic comparator"),
-    (
-        "plans_issued_20wk_pct",
-        "england",
-        "2022-12",
-        49.1,
-        "DfE Education, health and care plans 2023",
-    ),
-    (
-        "plans_issued_20wk_pct",
-        "england",
-        "2023-12",
-        45.9,
-        "DfE Education, health and care plans 2024",
-    ),
-    ("plans_issued_20wk_pct", "region", "2023-12", 31.0, "South West, seed 003"),
-    (
-        "plans_issued_20wk_pct",
-        "statistical_neighbours",
-        "2023-12",
-        26.5,
-        "Statistical neighbours, seed 001",
-    ),
-    (
-        "plans_issued_20wk_excl_pct",
-        "england",
-        "2022-12",
-        50.3,
-        "DfE Education, health and care plans 2023",
-    ),
-    (
-        "plans_issued_20wk_excl_pct",
-        "england",
-        "2023-12",
-        46.4,
-        "DfE Education, health and care plans 2024",
-    ),
-    ("request_decisions_6wk_pct", "england", "2023-12", 84.8, "Seed 003 national average"),
-    ("request_decisions_6wk_pct", "region", "2023-12", 79.3, "South West, seed 003"),
-    ("ehcp_rate_per_10k", "england", "2023-01", 307.7, "Derived from DfE EHC plans 2023"),
-    ("ehcp_rate_per_10k", "england", "2024-01", 343.0, "Derived from DfE EHC plans 2024"),
-    ("ehcp_rate_per_10k", "england", "2025-01", 380.1, "Seed 003 national average"),
-    ("ehcp_rate_per_10k", "region", "2025-01", 399.0, "South West, seed 003"),
-    ("ehcp_rate_per_10k", "statistical_neighbours", "2025-01", 392.4, "Synthetic comparator"),
-    ("placed_mainstream_pct", "england", "2024-01", 43.3, "Seed 001 national"),
-    ("placed_mainstream_pct", "statistical_neighbours", "2024-01", 41.2, "Seed 001 SN"),
-    ("placed_mainstream_pct", "region", "2024-01", 43.8, "Seed 001 South West"),
-    ("placed_inmss_pct", "england", "2024-01", 5.2, "Seed 001 national"),
-    ("placed_inmss_pct", "statistical_neighbours", "2024-01", 5.7, "Seed 001 SN"),
-    ("placed_inmss_pct", "region", "2024-01", 6.2, "Seed 001 South West"),
-    ("placed_post16_specialist_pct", "england", "2024-01", 1.5, "Seed 001 national"),
-    ("placed_post16_specialist_pct", "statistical_neighbours", "2024-01", 1.5, "Seed 001 SN"),
-    ("placed_post16_specialist_pct", "region", "2024-01", 2.1, "Seed 001 South West"),
-    ("placed_eotas_pct", "england", "2024-01", 1.5, "Seed 001 national"),
-    ("placed_eotas_pct", "statistical_neighbours", "2024-01", 2.2, "Seed 001 SN"),
-    ("placed_eotas_pct", "region", "2024-01", 2.3, "Seed 001 South West"),
-    ("placed_ehe_pct", "england", "2024-01", 1.0, "Seed 001 national"),
-    ("placed_ehe_pct", "statistical_neighbours", "2024-01", 1.2, "Seed 001 SN"),
-    ("placed_ehe_pct", "region", "2024-01", 1.4, "Seed 001 South West"),
-    ("neet_16_25_pct", "england", "2024-01", 2.9, "Seed 001 national"),
-    ("neet_16_25_pct", "statistical_neighbours", "2024-01", 1.9, "Seed 001 SN"),
-    ("neet_16_25_pct", "region", "2024-01", 2.7, "Seed 001 South West"),
-    ("request_assess_pct", "england", "2023-12", 67.0, "Seed 001 national"),
-    ("request_assess_pct", "region", "2023-12", 64.0, "Seed 001 South West"),
-    ("request_assess_pct", "statistical_neighbours", "2023-12", 64.0, "Seed 001 SN"),
-    ("ehcp_suspension_rate", "england", "2024-01", 10.1, "Seed 003 national"),
-    ("ehcp_suspension_rate", "region", "2024-01", 14.9, "Seed 003 South West"),
-    ("ehcp_pupils_persistent_absence_pct", "england", "2024-01", 35.5, "Seed 003 national"),
-    ("ehcp_pupils_persistent_absence_pct", "region", "2024-01", 38.6, "Seed 003 South West"),
-]
-
-
 def benchmarks() -> pd.DataFrame:
-    """Comparator values: England from REFERENCE.md, others from the seeds or synthetic."""
-    frame = pd.DataFrame(BENCHMARKS, columns=["kpi_id", "comparator", "period", "value", "source"])
-    frame["value"] = frame["value"].map(lambda v: f"{v:g}")
-    return frame
+    """Comparator values (``demo_benchmarks.csv``): England from REFERENCE.md, others from
+    the seeds or synthetic, each with its source."""
+    text = resources.files("sendlib").joinpath("demo_benchmarks.csv").read_text(encoding="utf-8")
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
 def population(s: Scale, end: pd.Period) -> pd.DataFrame:

@@ -7,10 +7,15 @@ with ``papermill.inspect_notebook`` before anything runs).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Person(BaseModel):
@@ -68,15 +73,35 @@ def read_yaml(path: Path, error: type[Exception], what: str):
         raise error(f"{path}: not valid YAML ({exc})") from None
 
 
+#: names the entry a validation error is in: (data, loc) -> (label, rest of loc)
+Locate = Callable[[object, list], tuple[str, list]]
+
+
+def read_model(
+    path: Path | str,
+    model: type[M],
+    error: type[Exception],
+    what: str,
+    locate: Locate | None = None,
+) -> M:
+    """A YAML file validated by a pydantic model, or ``error`` listing every problem with
+    the file, the entry (``locate``) and the field."""
+    path = Path(path)
+    data = read_yaml(path, error, what)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path}: {exc.error_count()} problem(s) in {what}"]
+        for problem in exc.errors():
+            where, loc = locate(data, list(problem["loc"])) if locate else ("", problem["loc"])
+            field = ".".join(str(x) for x in loc)
+            message = re.sub(r"^Value error, ", "", problem["msg"])
+            lines.append(
+                f"  - {where}{': ' if where else ''}{field + ': ' if field else ''}{message}"
+            )
+        raise error("\n".join(lines)) from None
+
+
 def load_report(path: Path | str) -> ReportParams:
     """Read and validate report.yaml."""
-    path = Path(path)
-    data = read_yaml(path, ParamsError, "the report parameters")
-    try:
-        return ReportParams.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"{path}: {exc.error_count()} problem(s)"]
-        for error in exc.errors():
-            field = ".".join(str(x) for x in error["loc"]) or "(file)"
-            lines.append(f"  - {field}: {error['msg']}")
-        raise ParamsError("\n".join(lines)) from None
+    return read_model(path, ReportParams, ParamsError, "the report parameters")
