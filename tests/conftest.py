@@ -210,6 +210,37 @@ def run_cli(data: Path, out: Path, notebooks: Path, *options: str, params: Path 
     return CliRunner().invoke(app, ["run", *folders, *options])
 
 
+def check_tagged_pdf(path: Path):
+    """The structure tree, marked-content parents, links and footers of a PDF agree."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    with pikepdf.open(path) as doc:
+        pages = {p.obj.objgen for p in doc.pages}
+        root = doc.Root.StructTreeRoot
+        keys = [int(k) for k in list(root.ParentTree.Nums)[0::2]]
+        assert len(keys) == len(set(keys)), "a ParentTree key is used twice"
+        assert all(int(p.obj.StructParents) in keys for p in doc.pages)
+        stack = list(root.K)
+        while stack:
+            element = stack.pop()
+            if isinstance(element, pikepdf.Dictionary) and "/S" in element:
+                assert "/Pg" not in element or element.Pg.objgen in pages
+                kids = element.get("/K")
+                stack += list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        names = list(doc.Root.Names.Dests.Names)
+        dests = dict(zip(map(str, names[0::2]), names[1::2], strict=True))
+        for p in doc.pages:
+            for annot in p.obj.get("/Annots", []):
+                if "/Dest" in annot:
+                    assert dests[str(annot.Dest)][0].objgen in pages
+    reader = PdfReader(path)
+    n = len(reader.pages)
+    for i, p in enumerate(reader.pages, start=1):
+        assert f"Page {i} of {n}" in p.extract_text()
+    return reader
+
+
 ROOT = Path(__file__).parents[1]
 FIXTURE_NOTEBOOKS = Path(__file__).parent / "notebooks"
 

@@ -1,34 +1,100 @@
-"""The PDF process: renders tagged PDF/UA, and any failure is a RenderError (exit code 2)."""
+"""The PDF: laid out per section in worker processes, cached, merged into one tagged
+PDF/UA whose structure, links, bookmarks and page numbers hold together; any failure is
+a RenderError (exit code 2)."""
 
 from __future__ import annotations
 
 import os
+import re
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from conftest import check_tagged_pdf
 from sendlib import pdf
 from sendlib.pdf import PdfProcess, RenderError
+from sendlib.pdfparts import owners, split
+from sendlib.render import page
 
 PAGE = (
     '<html lang="en-GB"><head><title>T</title></head><body><h1>Paper</h1><p>Text</p></body></html>'
 )
 
 
-def test_renders_a_tagged_pdf(tmp_path):
+def paper(words: str = "Demand stays high.") -> str:
+    """A small paper as the renderer makes it: cover, contents, summary, two sections."""
+    body = (
+        '<section class="section section-cover"><h1>SEND Update: June 2025</h1>'
+        "<p>Cover</p></section>"
+        '<section aria-labelledby="summary" class="section section-summary">'
+        '<h2 data-number="1" id="summary">Summary</h2><p>Summary text.</p></section>'
+        '<section aria-labelledby="caseload" class="section section-caseload">'
+        f'<h2 data-number="2" id="caseload">Caseload</h2><p>{words}</p>'
+        + "<p>More about plans.</p>"
+        * 60
+        + "</section>"
+        '<section aria-labelledby="glossary" class="section section-glossary appendix">'
+        '<h2 data-number="" id="glossary">Glossary</h2><p>EHCP: a plan.</p></section>'
+    )
+    return page("SEND Update: June 2025", body)
+
+
+def test_a_paper_splits_at_sections_that_start_a_page():
+    head, parts, tail = split(paper())
+    assert tail.startswith("</main>")
+    assert [p.name for p in parts] == ["cover", "caseload", "glossary"]  # summary: page 2
+    assert "Contents" in parts[0].body and head.endswith('<main id="main">')
+    assert owners(parts)["caseload"] == 1 and "caseload" in parts[0].links
+
+
+def test_renders_merges_and_rerenders_only_the_edited_part(tmp_path):
+    cache = tmp_path / "cache"
     with PdfProcess() as process:
-        process.start(PAGE, tmp_path / "paper.pdf", "A title")
+        process.start(paper(), tmp_path / "one.pdf", "SEND Update: June 2025", cache)
+        process.finish()
+        assert process.rendered == 3
+        reader = check_tagged_pdf(tmp_path / "one.pdf")
+        assert reader.metadata.title == "SEND Update: June 2025"
+        titles = [item.title for item in reader.outline if not isinstance(item, list)]
+        assert any("Caseload" in t for t in titles) and any("Glossary" in t for t in titles)
+        process.start(paper("Demand fell."), tmp_path / "two.pdf", "SEND Update: June 2025", cache)
+        process.finish()
+        assert process.rendered == 1  # only the edited section was laid out again
+    text = " ".join(p.extract_text() for p in check_tagged_pdf(tmp_path / "two.pdf").pages)
+    assert "Demand fell." in text and "Demand stays high." not in text
+    # the contents link to the caseload section lands on the page that shows it
+    with pikepdf.open(tmp_path / "two.pdf") as doc:
+        names = list(doc.Root.Names.Dests.Names)
+        target = dict(zip(map(str, names[0::2]), names[1::2], strict=True))["caseload"][0]
+        shown = next(i for i, p in enumerate(doc.pages) if p.obj.objgen == target.objgen)
+    assert re.search(r"2\.\s*Caseload", PdfReader(tmp_path / "two.pdf").pages[shown].extract_text())
+
+
+def test_a_part_that_grows_renumbers_the_pages_after_it(tmp_path):
+    cache = tmp_path / "cache"
+    with PdfProcess() as process:
+        process.start(paper(), tmp_path / "one.pdf", "T", cache)
+        process.finish()
+        longer = paper("Much more. " + "<p>Another paragraph.</p>" * 120)
+        process.start(longer, tmp_path / "two.pdf", "T", cache)
+        process.finish()
+    assert len(PdfReader(tmp_path / "two.pdf").pages) > len(PdfReader(tmp_path / "one.pdf").pages)
+    check_tagged_pdf(tmp_path / "two.pdf")  # every footer says "Page i of n"
+
+
+def test_a_page_that_is_not_a_paper_renders_whole(tmp_path):
+    with PdfProcess() as process:
+        process.start(PAGE, tmp_path / "paper.pdf", "A title", tmp_path / "cache")
         process.finish()
     reader = PdfReader(tmp_path / "paper.pdf")
-    assert "/StructTreeRoot" in reader.trailer["/Root"]
-    assert reader.metadata.title == "A title"
-    assert "Paper" in reader.pages[0].extract_text()
+    assert reader.metadata.title == "A title" and "Paper" in reader.pages[0].extract_text()
 
 
 def test_a_pdf_that_cannot_be_written_is_a_render_error(tmp_path):
     with PdfProcess() as process:
-        process.start(PAGE, tmp_path / "missing" / "paper.pdf", "A title")
-        with pytest.raises(RenderError, match="could not render the PDF paper"):
+        process.start(PAGE, tmp_path / "missing" / "paper.pdf", "A title", tmp_path / "c")
+        with pytest.raises(RenderError, match="could not merge the PDF paper"):
             process.finish()
 
 
@@ -39,7 +105,7 @@ def _crash(*args) -> None:
 def test_a_crashed_renderer_is_a_render_error(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "render_pdf", _crash)  # the forked process inherits it
     with PdfProcess(warm=False) as process:
-        process.start(PAGE, tmp_path / "paper.pdf", "A title")
+        process.start(PAGE, tmp_path / "paper.pdf", "A title", tmp_path / "cache")
         with pytest.raises(RenderError, match="stopped unexpectedly"):
             process.finish()
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from conftest import check_tagged_pdf
 from sendlib.cli import app
 from sendlib.demo import generate
 from sendlib.paper import SECTIONS
@@ -195,7 +196,7 @@ def test_html_structure_is_accessible(published):
 
 def test_pdf_is_tagged_with_title_language_bookmarks_and_text(published, pdf_text):
     _, folder, _ = published
-    reader = PdfReader(folder / "paper.pdf")
+    reader = check_tagged_pdf(folder / "paper.pdf")  # tree, parents, links, page numbers
     assert reader.metadata.title == "SEND Performance Update: June 2025"
     root = reader.trailer["/Root"]
     assert str(root.get("/Lang")).startswith("en")

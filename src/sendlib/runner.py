@@ -238,7 +238,7 @@ def _run_locked(job: Job) -> RunResult:
         job.team,
     )
     say = job.say
-    _, target, work = places(out, month, team)
+    label, target, work = places(out, month, team)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     sources = notebooks(job.notebooks_dir, TEAM_SECTIONS if team else None)
@@ -327,7 +327,7 @@ def _run_locked(job: Job) -> RunResult:
             render_quarto(work / "paper.ipynb", folder)
         else:
             page_html = render_html(paper, title)
-            pdf.start(page_html, folder / "paper.pdf", title)
+            pdf.start(page_html, folder / "paper.pdf", title, out / ".cache" / "pdf" / label)
             (folder / "paper.html").write_text(page_html, encoding="utf-8")
         for name in SCORECARD_FILES:
             shutil.copy2(scorecards / name, folder / name)
