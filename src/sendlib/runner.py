@@ -3,7 +3,8 @@
 Order of work: check parameters and data (nothing runs if they are wrong) → compute the
 month's context once → execute the notebooks with papermill (Python API, 2 workers, the
 kernel named, a per-cell timeout) → stitch → paper.html (nbconvert) → paper.pdf
-(WeasyPrint) → scorecard.csv/.xlsx → manifest.json. Everything is written to a temporary
+(WeasyPrint per section in worker processes, cached in ``OUT/.cache/pdf/``, merged by
+``sendlib.pdfmerge``) → scorecard.csv/.xlsx → manifest.json. Everything is written to a temporary
 folder and moved into ``OUT/YYYY-MM/`` only when all of it succeeded; the executed
 notebooks stay in ``OUT/.work/`` (never in the published folder), and a failing one is
 kept in ``OUT/.failed/YYYY-MM/`` for debugging.
