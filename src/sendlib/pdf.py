@@ -45,7 +45,9 @@ def render_pdf(page_html: str, target: Path, title: str) -> int:
         document = HTML(string=page_html, base_url=str(target.parent)).render()
         document.metadata.title = title
         document.metadata.lang = "en-GB"
-        document.write_pdf(target, pdf_variant="pdf/ua-1", pdf_tags=True)
+        partial = target.with_name(f".{target.name}.partial")
+        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
+        partial.replace(target)  # a cached part is never half written
         return len(document.pages)
     except Exception as exc:
         raise RenderError(f"could not render the PDF paper: {exc}") from None
