@@ -94,7 +94,7 @@ def test_a_page_that_is_not_a_paper_renders_whole(tmp_path):
 def test_a_pdf_that_cannot_be_written_is_a_render_error(tmp_path):
     with PdfProcess() as process:
         process.start(PAGE, tmp_path / "missing" / "paper.pdf", "A title", tmp_path / "c")
-        with pytest.raises(RenderError, match="could not merge the PDF paper"):
+        with pytest.raises(RenderError, match="could not write the PDF paper"):
             process.finish()
 
 

@@ -15,7 +15,6 @@ import pandas as pd
 from sendlib.catalogue import Catalogue
 from sendlib.load import Tables
 from sendlib.scorecard import build, write_csv
-from sendlib.workbook import write_workbook
 
 
 @contextlib.contextmanager
@@ -51,5 +50,7 @@ def write_scorecard_files(
     card = build(tables, catalogue, month, months)
     with staged(target, keep=True) as folder:
         write_csv(card, folder / "scorecard.csv")
+        from sendlib.workbook import write_workbook  # openpyxl, loaded when needed
+
         write_workbook(card, catalogue, month, folder / "scorecard.xlsx")
     return target

@@ -6,7 +6,8 @@ pages and ``StructParent`` of its link annotations) are shifted past the keys al
 used, so every marked-content id still finds its element. Bookmarks are chained in
 order; named destinations come from the part that owns each anchor, so a link in the
 contents finds a section in another part. Title, language, PDF/UA identification and
-viewer preferences are the first part's.
+viewer preferences are the first part's. The footers come from a PDF of their own, laid
+over each page with their content marked as artifacts.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 
-def merge(parts: list[Path], owners: dict[str, int], target: Path) -> None:
-    """Write ``target`` from the part PDFs (``owners``: anchor name → owning part)."""
+def merge(parts: list[Path], owners: dict[str, int]) -> pikepdf.Pdf:
+    """One PDF of the part PDFs (``owners``: anchor name → owning part), not yet saved."""
     out = pikepdf.open(parts[0])
     root = out.Root.StructTreeRoot
     document = root.K[0]
@@ -58,7 +59,28 @@ def merge(parts: list[Path], owners: dict[str, int], target: Path) -> None:
             names.append(pikepdf.String(name))
             names.append(dests[name])
         out.Root.Names = Dictionary(Dests=Dictionary(Names=names))
-    out.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out
+
+
+def add_footers(pdf: pikepdf.Pdf, footers: Path) -> None:
+    """Lay each page of ``footers`` over the same page of ``pdf``, its content marked as
+    an artifact (page furniture, which assistive technology skips)."""
+    with pikepdf.open(footers) as source:
+        if [tuple(p.mediabox) for p in source.pages] != [tuple(p.mediabox) for p in pdf.pages]:
+            raise ValueError("the footer pages do not match the paper's pages")
+        for page, footer in zip(pdf.pages, source.pages, strict=True):
+            instructions = [
+                pikepdf.ContentStreamInstruction([Name.Artifact], pikepdf.Operator("BMC"))
+                if str(operator) == "BDC"
+                else pikepdf.ContentStreamInstruction(operands, operator)
+                for operands, operator in pikepdf.parse_content_stream(footer)
+            ]
+            footer.obj.Contents = source.make_stream(pikepdf.unparse_content_stream(instructions))
+            page.add_overlay(pdf.copy_foreign(footer.as_form_xobject()))
+
+
+def save(pdf: pikepdf.Pdf, target: Path) -> None:
+    pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 def _copy(out: pikepdf.Pdf, obj):

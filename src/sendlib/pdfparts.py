@@ -3,7 +3,8 @@
 Each numbered section of the printed paper starts on a new page (``paper.css``), so the
 PDF can be laid out part by part: in parallel, and, when an analyst edits one section's
 narrative, only that part again (``sendlib.pdf``). A part is a whole HTML page with the
-paper's head; its footers carry the paper's page numbers (``Page 7 of 29``) and title.
+paper's head and no footers; the footers (title, ``Page 7 of 29``) are drawn on one
+page of empty pages per paper page and laid over the merged paper as artifacts.
 Links to another part's anchors are kept by giving the part an empty anchor of that
 name; the merge (``sendlib.pdfmerge``) points each name at the part that owns it.
 """
@@ -72,16 +73,32 @@ def owners(parts: list[Part]) -> dict[str, int]:
     return found
 
 
-def part_page(head: str, part: Part, tail: str, first_page: int, pages: int, title: str) -> str:
-    """A part as a page of its own: the paper's numbering in its footers, and an empty
-    anchor for each link that points into another part."""
+def part_page(head: str, part: Part, tail: str) -> str:
+    """A part as a page of its own, without footers (``footer_page`` draws them), and
+    with an empty anchor for each link that points into another part."""
     elsewhere = sorted(part.links - part.ids)
     anchors = "".join(f'<div id="{html.escape(name)}"></div>' for name in elsewhere)
+    no_footers = "@page { @bottom-right { content: none; } @bottom-left { content: none; } }"
+    return _with_css(head, no_footers) + part.body + anchors + tail
+
+
+def footer_page(head: str, tail: str, landscape: list[bool], title: str) -> str:
+    """Empty pages, portrait or landscape like the paper's, with only its footers: the
+    title and ``Page i of n``."""
     css_title = title.replace("\\", "\\\\").replace('"', '\\"')
     footers = (
-        f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {pages}"; }}'
+        f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {len(landscape)}"; }}'
         f' @bottom-left {{ content: "{css_title}"; }} }}'
-        f" @page :first {{ counter-reset: page {first_page}; }}"
     )
-    head = head.replace("</style>", footers + "\n</style>", 1)
-    return head + part.body + anchors + tail
+    pages = "".join(
+        f'<div style="{"break-before: page;" if i else ""}{"page: landscape;" if wide else ""}">'
+        "</div>"
+        for i, wide in enumerate(landscape)
+    )
+    return _with_css(head, footers) + pages + tail
+
+
+def _with_css(head: str, css: str) -> str:
+    if "</style>" in head:
+        return head.replace("</style>", css + "\n</style>", 1)
+    return head + f"<style>{css}</style>"

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill
 
 from sendlib import findings as fnd
 from sendlib import manifest as mf
@@ -37,7 +36,6 @@ from sendlib.pdf import PdfProcess
 from sendlib.render import RenderError, render_html, render_quarto
 from sendlib.scorecard import write_csv
 from sendlib.stitch import stitch
-from sendlib.workbook import write_workbook
 
 KERNEL = "python3"
 CELL_TIMEOUT = 600  # seconds per cell
@@ -80,7 +78,7 @@ def check_parameters(paths: list[Path]) -> None:
     problems = []
     for path in paths:
         try:
-            found = set(papermill.inspect_notebook(str(path)))
+            found = set(_papermill().inspect_notebook(str(path)))
         except Exception as exc:  # unreadable notebook
             problems.append(f"{path.name}: cannot read its parameters ({exc})")
             continue
@@ -103,7 +101,7 @@ def check_parameters(paths: list[Path]) -> None:
 def execute_one(source: str, target: str, parameters: dict, cwd: str, timeout: int) -> float:
     """Run one notebook with papermill; returns seconds (raises on a failing cell)."""
     start = time.perf_counter()
-    papermill.execute_notebook(
+    _papermill().execute_notebook(
         source,
         target,
         parameters=parameters,
@@ -353,7 +351,16 @@ def _stitch(executed: list[Path], title: str, params_dir: Path, month: pd.Period
     return paper
 
 
+def _papermill():
+    """papermill, imported when notebooks run (a narrative-only run needs none of it)."""
+    import papermill
+
+    return papermill
+
+
 def _write_scorecards(ctx, month: pd.Period, folder: Path) -> None:
+    from sendlib.workbook import write_workbook  # openpyxl: only when the files are made
+
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(ctx.scorecard, folder / "scorecard.csv")
     write_workbook(ctx.scorecard, ctx.catalogue, month, folder / "scorecard.xlsx")
