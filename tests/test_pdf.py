@@ -113,3 +113,15 @@ def test_a_crashed_renderer_is_a_render_error(tmp_path, monkeypatch):
 def test_nothing_to_wait_for_without_a_pdf():
     with PdfProcess(warm=False) as process:
         process.finish()
+
+
+def test_footers_that_would_hide_the_page_are_refused(tmp_path):
+    from weasyprint import HTML
+
+    from sendlib import pdfmerge
+
+    HTML(string=PAGE).write_pdf(tmp_path / "paper.pdf")
+    opaque = "<html><head><style>html { background: white }</style></head><body></body></html>"
+    HTML(string=opaque).write_pdf(tmp_path / "footers.pdf")
+    with pikepdf.open(tmp_path / "paper.pdf") as paper, pytest.raises(ValueError, match="paint"):
+        pdfmerge.add_footers(paper, tmp_path / "footers.pdf")

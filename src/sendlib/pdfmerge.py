@@ -17,6 +17,9 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+#: content operators that paint shapes, images or shadings (footers are text only)
+PAINTING = {"f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "Do", "sh", "BI"}
+
 
 def merge(parts: list[Path], owners: dict[str, int]) -> pikepdf.Pdf:
     """One PDF of the part PDFs (``owners``: anchor name → owning part), not yet saved."""
@@ -69,11 +72,15 @@ def add_footers(pdf: pikepdf.Pdf, footers: Path) -> None:
         if [tuple(p.mediabox) for p in source.pages] != [tuple(p.mediabox) for p in pdf.pages]:
             raise ValueError("the footer pages do not match the paper's pages")
         for page, footer in zip(pdf.pages, source.pages, strict=True):
+            parsed = pikepdf.parse_content_stream(footer)
+            painted = {str(op) for _, op in parsed} & PAINTING
+            if painted:  # a background would hide the paper's page
+                raise ValueError(f"the footer pages paint more than text ({sorted(painted)})")
             instructions = [
                 pikepdf.ContentStreamInstruction([Name.Artifact], pikepdf.Operator("BMC"))
                 if str(operator) == "BDC"
                 else pikepdf.ContentStreamInstruction(operands, operator)
-                for operands, operator in pikepdf.parse_content_stream(footer)
+                for operands, operator in parsed
             ]
             footer.obj.Contents = source.make_stream(pikepdf.unparse_content_stream(instructions))
             page.add_overlay(pdf.copy_foreign(footer.as_form_xobject()))

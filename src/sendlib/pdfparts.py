@@ -89,6 +89,8 @@ def footer_page(head: str, tail: str, landscape: list[bool], title: str) -> str:
     footers = (
         f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {len(landscape)}"; }}'
         f' @bottom-left {{ content: "{css_title}"; }} }}'
+        # transparent: these pages are laid over the paper's and must not hide it
+        " html, body { background: none !important; }"
     )
     pages = "".join(
         f'<div style="{"break-before: page;" if i else ""}{"page: landscape;" if wide else ""}">'
