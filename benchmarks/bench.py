@@ -52,8 +52,8 @@ def run_case(name: str, code: str) -> dict:
 
 def national_data() -> Path:
     """The national-scale demo, regenerated when the generator's source changes."""
-    source = (ROOT / "src" / "sendlib" / "demo.py").read_bytes()
-    stamp = hashlib.sha256(source).hexdigest()[:16]
+    demo = sorted((ROOT / "src" / "sendlib" / "data" / "demo").glob("*.py"))
+    stamp = hashlib.sha256(b"".join(p.read_bytes() for p in demo)).hexdigest()[:16]
     folder = WORK / f"national-{stamp}"
     if not (folder / "population.csv").exists():
         print(f"generating national-scale data in {folder} …", flush=True)
@@ -63,21 +63,21 @@ def national_data() -> Path:
 CASES = {
     "demo_national": """
         from pathlib import Path
-        from sendlib.demo import generate
+        from sendlib.data.demo import generate
         import pandas as pd
         counts = generate(Path(FOLDER), seed=42, scale="national", end=pd.Period(MONTH, "M"))
         extra["plan_rows"] = counts["plans"]
     """,
     "load_national": """
-        from sendlib.load import load_tables
+        from sendlib.data.load import load_tables
         t = load_tables(FOLDER)
         extra["rows"] = sum(len(f) for f in t.frames().values())
     """,
     "kpis_one_month_national": """
         import pandas as pd
-        from sendlib.load import load_tables
-        from sendlib.cases import prepare
-        from sendlib.kpis import compute
+        from sendlib.data.load import load_tables
+        from sendlib.measures.cases import prepare
+        from sendlib.measures.registry import compute
         t = load_tables(FOLDER)
         t0 = time.perf_counter()
         k = compute(prepare(t), [pd.Period(MONTH, "M")])
@@ -86,9 +86,9 @@ CASES = {
     """,
     "scorecard_36_months_national": """
         import pandas as pd
-        from sendlib.load import load_tables
-        from sendlib.catalogue import load_catalogue
-        from sendlib.scorecard import build
+        from sendlib.data.load import load_tables
+        from sendlib.scorecard.catalogue import load_catalogue
+        from sendlib.scorecard.build import build
         t = load_tables(FOLDER)
         t0 = time.perf_counter()
         card = build(t, load_catalogue("params/kpis.yaml"), pd.Period(MONTH, "M"), 36)
@@ -172,7 +172,7 @@ def paper_cases() -> list[dict]:
         }
     )
     results[0]["speedup_vs_naive"] = round(naive_seconds / results[0]["seconds"], 2)
-    note = ROOT / "params" / "narrative" / MONTH / "02_caseload.md"
+    note = ROOT / "params" / "narrative" / MONTH / "caseload.md"
     created = not note.exists()
     if created:
         note.parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +233,7 @@ def batch_cases(councils: int = 20, months: str = "2026-08:2026-10") -> list[dic
         ]
     )
     code = (
-        f"from pathlib import Path; from sendlib.batch import parse_months, run_sequential;"
+        f"from pathlib import Path; from sendlib.ops.batch import parse_months, run_sequential;"
         f"run_sequential(Path({str(root)!r}), parse_months({months!r}), "
         f"Path({str(WORK / 'batch-seq')!r}), Path('params/kpis.yaml'))"
     )

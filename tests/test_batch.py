@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sendlib.batch import parse_months
 from sendlib.cli import app
-from sendlib.demo import generate_councils
+from sendlib.data.demo import generate_councils
+from sendlib.ops.batch import parse_months
 
 
 def test_months_range_parses_inclusively():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sendlib.catalogue import CatalogueError, load_catalogue
-from sendlib.demo import RETURN_PROFILES
+from sendlib.data.demo import RETURN_PROFILES
+from sendlib.scorecard.catalogue import CatalogueError, load_catalogue
 
 CATALOGUE = Path(__file__).parents[1] / "params" / "kpis.yaml"
 GOOD = (

@@ -7,7 +7,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from conftest import write_tables
+from helpers import write_tables
 from sendlib.cli import app
 
 runner = CliRunner()

@@ -7,26 +7,25 @@ import hashlib
 import pandas as pd
 import pytest
 
-from sendlib import findings as fnd
-from sendlib.contract import FILES
-from sendlib.demo import RETURN_PROFILES, generate
-from sendlib.load import check_data
-from sendlib.quality import warnings
+from sendlib.data import findings as fnd
+from sendlib.data.contract import files
+from sendlib.data.demo import RETURN_PROFILES, generate
+from sendlib.data.load import check_data
+from sendlib.data.quality import warnings
 
 END = pd.Period("2025-06", freq="M")
 
 
 @pytest.fixture(scope="module")
-def council(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    generate(folder, seed=42, end=END)
-    tables, found = check_data(folder)
-    return folder, tables, found
+def council(demo_data):
+    """The session's demo council (seed 42, to June 2025), validated."""
+    tables, found = check_data(demo_data)
+    return demo_data, tables, found
 
 
 def _digest(folder):
     return {
-        name: hashlib.sha256((folder / f"{name}.csv").read_bytes()).hexdigest() for name in FILES
+        name: hashlib.sha256((folder / f"{name}.csv").read_bytes()).hexdigest() for name in files()
     }
 
 
@@ -44,7 +43,7 @@ def test_other_seed_gives_other_files(council, tmp_path):
 def test_demo_has_every_file_and_no_errors(council):
     _, tables, found = council
     assert tables is not None, fnd.errors(found).head().to_string()
-    for name in FILES:
+    for name in files():
         assert len(getattr(tables, name)) > 0, name
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from sendlib import display as fmt
+from sendlib.scorecard import formats as fmt
 
 
 def test_values_in_their_units():

@@ -6,9 +6,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import TINY, write_tables
-from sendlib import findings as fnd
-from sendlib.load import load_tables
+from helpers import TINY, write_tables
+from sendlib.data import findings as fnd
+from sendlib.data.load import load_tables
 
 cells = st.one_of(
     st.text(max_size=20),

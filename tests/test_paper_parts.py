@@ -9,13 +9,18 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
+from bs4 import BeautifulSoup
 
-from sendlib import narrative as nv
-from sendlib.charts import bar_chart, line_chart
-from sendlib.params import ParamsError, load_report
-from sendlib.render import number_paper, page
-from sendlib.stitch import stitch
-from sendlib.tables import Table, counts_table
+from sendlib.config import ParamsError, load_report
+from sendlib.paper import narrative as nv
+from sendlib.paper.charts import bar_chart, line_chart
+from sendlib.paper.disclosure import Disclosure
+from sendlib.paper.sections import by_slug
+from sendlib.paper.tables import Table, counts_table
+from sendlib.render.html import number_paper, page
+from sendlib.render.stitch import stitch
+
+FOUR = Disclosure(4)
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -32,7 +37,8 @@ def check_golden(name: str, text: str) -> None:
 def test_counts_table_html_snapshot():
     counts = pd.Series({"Pod: Secondary": 2049, "Pod: Post 16 & over": 1335, "Pod: Primary": 3})
     check_golden(
-        "table_counts.html", counts_table(counts, "EHCPs by team, June 2025", "Team").to_html()
+        "table_counts.html",
+        counts_table(counts, "EHCPs by team, June 2025", "Team", FOUR).to_html(),
     )
 
 
@@ -54,7 +60,7 @@ def test_table_with_formats_and_note_snapshot():
 
 
 def test_tables_have_caption_and_scoped_headers():
-    html = counts_table(pd.Series({"A": 1}), "Caption <here>", "Group").to_html()
+    html = counts_table(pd.Series({"A": 1}), "Caption <here>", "Group", FOUR).to_html()
     assert "<caption>Caption &lt;here&gt;</caption>" in html
     assert '<th scope="col">Group</th>' in html and '<th scope="row">A</th>' in html
 
@@ -77,8 +83,8 @@ def test_line_chart_alt_text_says_what_and_the_key_figure():
 
 def test_charts_are_byte_identical_for_the_same_data():
     series = pd.Series({"Mainstream": 1973.0, "Special": 1030.0})
-    first = bar_chart(series, "Settings", "Number", "Setting")
-    second = bar_chart(series, "Settings", "Number", "Setting")
+    first = bar_chart(series, "Settings", "Number", "Setting", FOUR)
+    second = bar_chart(series, "Settings", "Number", "Setting", FOUR)
     assert first.svg == second.svg
     assert "Largest first: Mainstream 1,973; Special 1,030" in first.alt
 
@@ -111,22 +117,36 @@ def test_continues_to_rise_needs_two_rises():
 
 
 def test_drafted_paragraphs_are_escaped_and_numbered_later():
-    html = nv.paragraphs(["Team A & B grew.", ""])
-    assert html == '<div class="narrative drafted"><p class="para">Team A &amp; B grew.</p></div>'
+    drafted = nv.paragraphs(["Team A & B grew.", ""])
+    assert drafted.sentences == ["Team A & B grew."]
+    assert (
+        drafted.to_html()
+        == '<div class="narrative drafted"><p class="para">Team A &amp; B grew.</p></div>'
+    )
 
 
 def test_analyst_narrative_comes_from_the_months_file(tmp_path):
-    assert nv.analyst_html(tmp_path, "2025-06", "02_caseload") == ""
-    path = nv.narrative_path(tmp_path, "2025-06", "02_caseload")
+    assert nv.analyst_html(tmp_path, "2025-06", "caseload") == ""
+    path = nv.narrative_path(tmp_path, "2025-06", "caseload")
+    assert path == tmp_path / "narrative" / "2025-06" / "caseload.md"
     path.parent.mkdir(parents=True)
     path.write_text("First **point**.\n\nSecond point.")
-    html = nv.analyst_html(tmp_path, "2025-06", "02_caseload")
+    html = nv.analyst_html(tmp_path, "2025-06", "caseload")
     assert html.count('<p class="para">') == 2 and "<strong>point</strong>" in html
+
+
+def test_narrative_under_its_old_name_is_still_found(tmp_path):
+    old = tmp_path / "narrative" / "2025-06" / "02_caseload.md"
+    old.parent.mkdir(parents=True)
+    old.write_text("Written before sections had slugs.")
+    section = by_slug("caseload")
+    html = nv.analyst_html(tmp_path, "2025-06", section.slug, section.legacy_names)
+    assert "Written before sections had slugs." in html
 
 
 # ---------------------------------------------------------------- stitch and render
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
+def executed(tmp_path_factory):  # a real kernel: the tests using it are slow
     folder = tmp_path_factory.mktemp("executed")
     out = folder / "01_summary.ipynb"
     papermill.execute_notebook(
@@ -139,40 +159,59 @@ def executed(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_stitch_drops_parameters_code_and_streams(executed):
-    paper = stitch([executed], "Paper")
+    paper = stitch([(by_slug("summary"), executed)], "Paper", lambda section: "<p>words</p>")
     sources = [c.source for c in paper.cells if c.cell_type == "code"]
     assert all(s == "" for s in sources)
     assert not any("parameters" in c.metadata.get("tags", []) for c in paper.cells)
     outputs = [o for c in paper.cells if c.cell_type == "code" for o in c.outputs]
     assert [list(o.data) for o in outputs] == [["text/html"]]
     ids = [c.id for c in paper.cells]
-    assert len(ids) == len(set(ids)) and ids[0] == "01_summary-open"
+    assert len(ids) == len(set(ids)) and ids[0] == "summary-open"
     nbformat.validate(paper)
 
 
-def test_paragraphs_and_sections_are_numbered(executed):
-    html = page(
+def test_the_narrative_slot_is_filled_when_stitched(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    slot = nbformat.v4.new_markdown_cell("<!-- narrative goes here -->")
+    slot.metadata["tags"] = ["narrative"]
+    notebook.cells = [nbformat.v4.new_markdown_cell("Intro."), slot]
+    nbformat.write(notebook, tmp_path / "02_caseload.ipynb")
+    paper = stitch(
+        [(by_slug("caseload"), tmp_path / "02_caseload.ipynb")],
         "Paper",
-        number_paper(
-            '<h2 id="a" data-number="3">Three</h2><p class="para">x</p>'
-            "<table><caption>t</caption><tr><td><p>no</p></td></tr></table>"
-            '<p>y</p><h2 id="b" data-number="Appendix 1">Scorecard</h2>'
-            '<p class="para">z</p>'
-        )[0],
+        lambda section: f'<p class="para">The {section.slug} words.</p>',
     )
+    raw = [c.source for c in paper.cells if c.cell_type == "raw"]
+    assert '<div class="narrative analyst" data-narrative="caseload">' in raw[1]
+    assert "The caseload words." in raw[1]
+    assert not any("narrative goes here" in c.source for c in paper.cells)
+
+
+def test_paragraphs_and_sections_are_numbered():
+    soup = BeautifulSoup(
+        '<h2 id="a" data-number="3">Three</h2><p class="para">x</p>'
+        "<table><caption>t</caption><tr><td><p>no</p></td></tr></table>"
+        '<p>y</p><h2 id="b" data-number="Appendix 1">Scorecard</h2>'
+        '<p class="para">z</p>',
+        "html.parser",
+    )
+    contents = number_paper(soup)
+    html = str(soup)
+    assert [c[0] for c in contents] == ["a", "b"]
     assert '<span class="para-no">3.1</span>x' in html
     assert '<span class="para-no">3.2</span>y' in html
     assert "<p>no</p>" in html and ">z</p>" in html and "3.3" not in html
 
 
-def test_page_has_language_title_skip_link_and_contents(executed):
+def test_page_has_language_title_skip_link_and_contents():
     html = page(
         "SEND Performance Update: June 2025",
         '<section class="section"><p>cover</p></section>'
         '<h2 id="summary" data-number="1">Summary</h2><table id="t"></table>'
         '<table id="t"></table>',
-    )
+    ).html
     assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
     assert "<title>SEND Performance Update: June 2025</title>" in html
     assert '<a class="skip-link" href="#main">' in html and '<main id="main">' in html
@@ -194,3 +233,23 @@ def test_bad_report_params_say_which_field(tmp_path):
         load_report(path)
     text = str(caught.value)
     assert "meeting_date" in text and "report_subject" in text and "report.yaml" in text
+
+
+def test_migrate_renames_old_narrative_files_and_never_overwrites(tmp_path):
+    from sendlib.paper.newmonth import migrate
+
+    folder = tmp_path / "narrative" / "2025-06"
+    folder.mkdir(parents=True)
+    (folder / "04_timeliness.md").write_text("old timeliness")
+    (folder / "02_caseload.md").write_text("old caseload")
+    (folder / "caseload.md").write_text("new caseload")
+    done = {(old.name, what) for old, _, what in migrate(tmp_path)}
+    assert done == {
+        ("04_timeliness.md", "renamed"),
+        ("02_caseload.md", "left as it is: the new name is taken"),
+    }
+    assert (folder / "timeliness.md").read_text() == "old timeliness"
+    assert (folder / "caseload.md").read_text() == "new caseload"
+    assert migrate(tmp_path) == [
+        (folder / "02_caseload.md", folder / "caseload.md", "left as it is: the new name is taken")
+    ]

@@ -11,23 +11,26 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from conftest import check_tagged_pdf
-from sendlib import pdf
-from sendlib.pdf import PdfProcess, RenderError
-from sendlib.pdfparts import owners, split
-from sendlib.render import page
+from helpers import check_tagged_pdf
+from sendlib.render import pdf
+from sendlib.render.html import Page, page
+from sendlib.render.pdf import PdfProcess, RenderError
+from sendlib.render.pdfparts import owners
 
-PAGE = (
-    '<html lang="en-GB"><head><title>T</title></head><body><h1>Paper</h1><p>Text</p></body></html>'
-)
+pytestmark = pytest.mark.slow  # WeasyPrint worker processes
 
 
-def paper(words: str = "Demand stays high.") -> str:
+def plain(title: str = "A title") -> Page:
+    """A page with no sections: one part."""
+    return page(title, "<h1>Paper</h1><p>Text</p>")
+
+
+def paper(words: str = "Demand stays high.") -> Page:
     """A small paper as the renderer makes it: cover, contents, summary, two sections."""
     body = (
         '<section class="section section-cover"><h1>SEND Update: June 2025</h1>'
         "<p>Cover</p></section>"
-        '<section aria-labelledby="summary" class="section section-summary">'
+        '<section aria-labelledby="summary" class="section section-summary continues">'
         '<h2 data-number="1" id="summary">Summary</h2><p>Summary text.</p></section>'
         '<section aria-labelledby="caseload" class="section section-caseload">'
         f'<h2 data-number="2" id="caseload">Caseload</h2><p>{words}</p>'
@@ -41,24 +44,26 @@ def paper(words: str = "Demand stays high.") -> str:
 
 
 def test_a_paper_splits_at_sections_that_start_a_page():
-    head, parts, tail = split(paper())
-    assert tail.startswith("</main>")
-    assert [p.name for p in parts] == ["cover", "caseload", "glossary"]  # summary: page 2
-    assert "Contents" in parts[0].body and head.endswith('<main id="main">')
+    rendered = paper()
+    parts = rendered.parts
+    assert [p.name for p in parts] == ["cover", "caseload", "glossary"]  # summary continues
+    assert "Contents" in parts[0].body and "Summary text." in parts[0].body
     assert owners(parts)["caseload"] == 1 and "caseload" in parts[0].links
+    head, tail = rendered.shell()
+    assert rendered.html == head + "\n" + "".join(p.body for p in parts) + tail
 
 
 def test_renders_merges_and_rerenders_only_the_edited_part(tmp_path):
     cache = tmp_path / "cache"
     with PdfProcess() as process:
-        process.start(paper(), tmp_path / "one.pdf", "SEND Update: June 2025", cache)
+        process.start(paper(), tmp_path / "one.pdf", cache)
         process.finish()
         assert process.rendered == 3
         reader = check_tagged_pdf(tmp_path / "one.pdf")
         assert reader.metadata.title == "SEND Update: June 2025"
         titles = [item.title for item in reader.outline if not isinstance(item, list)]
         assert any("Caseload" in t for t in titles) and any("Glossary" in t for t in titles)
-        process.start(paper("Demand fell."), tmp_path / "two.pdf", "SEND Update: June 2025", cache)
+        process.start(paper("Demand fell."), tmp_path / "two.pdf", cache)
         process.finish()
         assert process.rendered == 1  # only the edited section was laid out again
     text = " ".join(p.extract_text() for p in check_tagged_pdf(tmp_path / "two.pdf").pages)
@@ -74,18 +79,18 @@ def test_renders_merges_and_rerenders_only_the_edited_part(tmp_path):
 def test_a_part_that_grows_renumbers_the_pages_after_it(tmp_path):
     cache = tmp_path / "cache"
     with PdfProcess() as process:
-        process.start(paper(), tmp_path / "one.pdf", "T", cache)
+        process.start(paper(), tmp_path / "one.pdf", cache)
         process.finish()
         longer = paper("Much more. " + "<p>Another paragraph.</p>" * 120)
-        process.start(longer, tmp_path / "two.pdf", "T", cache)
+        process.start(longer, tmp_path / "two.pdf", cache)
         process.finish()
     assert len(PdfReader(tmp_path / "two.pdf").pages) > len(PdfReader(tmp_path / "one.pdf").pages)
     check_tagged_pdf(tmp_path / "two.pdf")  # every footer says "Page i of n"
 
 
-def test_a_page_that_is_not_a_paper_renders_whole(tmp_path):
+def test_a_page_without_sections_renders_whole(tmp_path):
     with PdfProcess() as process:
-        process.start(PAGE, tmp_path / "paper.pdf", "A title", tmp_path / "cache")
+        process.start(plain(), tmp_path / "paper.pdf", tmp_path / "cache")
         process.finish()
     reader = PdfReader(tmp_path / "paper.pdf")
     assert reader.metadata.title == "A title" and "Paper" in reader.pages[0].extract_text()
@@ -93,7 +98,7 @@ def test_a_page_that_is_not_a_paper_renders_whole(tmp_path):
 
 def test_a_pdf_that_cannot_be_written_is_a_render_error(tmp_path):
     with PdfProcess() as process:
-        process.start(PAGE, tmp_path / "missing" / "paper.pdf", "A title", tmp_path / "c")
+        process.start(plain(), tmp_path / "missing" / "paper.pdf", tmp_path / "c")
         with pytest.raises(RenderError, match="could not write the PDF paper"):
             process.finish()
 
@@ -105,7 +110,7 @@ def _crash(*args) -> None:
 def test_a_crashed_renderer_is_a_render_error(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "render_pdf", _crash)  # the forked process inherits it
     with PdfProcess(warm=False) as process:
-        process.start(PAGE, tmp_path / "paper.pdf", "A title", tmp_path / "cache")
+        process.start(plain(), tmp_path / "paper.pdf", tmp_path / "cache")
         with pytest.raises(RenderError, match="stopped unexpectedly"):
             process.finish()
 
@@ -118,9 +123,9 @@ def test_nothing_to_wait_for_without_a_pdf():
 def test_footers_that_would_hide_the_page_are_refused(tmp_path):
     from weasyprint import HTML
 
-    from sendlib import pdfmerge
+    from sendlib.render import pdfmerge
 
-    HTML(string=PAGE).write_pdf(tmp_path / "paper.pdf")
+    HTML(string=plain().html).write_pdf(tmp_path / "paper.pdf")
     opaque = "<html><head><style>html { background: white }</style></head><body></body></html>"
     HTML(string=opaque).write_pdf(tmp_path / "footers.pdf")
     with pikepdf.open(tmp_path / "paper.pdf") as paper, pytest.raises(ValueError, match="paint"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import write_tables
-from sendlib import findings as fnd
-from sendlib.load import load_tables
-from sendlib.quality import warnings
+from helpers import write_tables
+from sendlib.data import findings as fnd
+from sendlib.data.load import load_tables
+from sendlib.data.quality import warnings
 
 MONTH = pd.Period("2025-06", freq="M")
 

@@ -8,9 +8,13 @@ import re
 
 import pytest
 
-from conftest import notebook_dir, params_dir, run_cli
-from sendlib.render import RenderError, quarto_commands, render_quarto
-from sendlib.runner import RunError, check_parameters
+from helpers import notebook_dir, params_dir, run_cli
+from sendlib.ops.execute import check_parameters
+from sendlib.ops.request import RunError
+from sendlib.render.errors import RenderError
+from sendlib.render.quarto import quarto_commands, render_quarto
+
+pytestmark = pytest.mark.slow  # kernels
 
 MONTH = "2025-06"
 
@@ -46,7 +50,7 @@ def test_a_failing_notebook_exits_1_and_leaves_previous_outputs(tmp_path, demo_d
 
 
 def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):
-    from conftest import write_tables
+    from helpers import write_tables
 
     tiny["plans"][0]["start_date"] = "2025-13-01"
     data = write_tables(tmp_path / "d", tiny)
@@ -58,7 +62,7 @@ def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):
 
 def test_narrative_survives_a_rerender(tmp_path, demo_data):
     params = params_dir(tmp_path)
-    note = params / "narrative" / MONTH / "01_summary.md"
+    note = params / "narrative" / MONTH / "summary.md"
     note.parent.mkdir(parents=True)
     note.write_text("Our commentary: demand for assessments stays high.\n\nA second point.\n")
     before = hashlib.sha256(note.read_bytes()).hexdigest()

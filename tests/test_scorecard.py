@@ -11,13 +11,13 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import council_dir
-from sendlib.catalogue import Catalogue, load_catalogue
+from helpers import council_dir
 from sendlib.cli import app
-from sendlib.demo import generate
-from sendlib.load import load_tables
-from sendlib.scorecard import COLUMNS, build, headline_tiles, write_csv
-from sendlib.workbook import write_workbook
+from sendlib.data.demo import generate
+from sendlib.data.load import load_tables
+from sendlib.scorecard.build import COLUMNS, build, headline_tiles, write_csv
+from sendlib.scorecard.catalogue import Catalogue, load_catalogue
+from sendlib.scorecard.workbook import write_workbook
 
 ROOT = Path(__file__).parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "scorecard_demo_2025-06.csv"
@@ -214,7 +214,7 @@ def test_scorecard_command_writes_both_files(tmp_path, demo):
 
 
 def test_scorecard_command_reports_bad_data_and_bad_catalogue(tmp_path, tiny):
-    from conftest import write_tables
+    from helpers import write_tables
 
     tiny["plans"][0]["primary_need"] = "ASC"
     data = write_tables(tmp_path / "d", tiny)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sendlib import spc
+from sendlib.scorecard import spc
 
 NAN = float("nan")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import write_tables
-from sendlib import findings as fnd
-from sendlib.load import check_data, load_tables
+from helpers import write_tables
+from sendlib.data import findings as fnd
+from sendlib.data.load import check_data, load_tables
 
 
 def _set(tiny, file, row, column, value):

@@ -1,0 +1,15 @@
+"""The typer application every command module registers on."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    help="sendlib: the monthly SEND performance paper, scorecard and manifest.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# the commands, in the order ``sendlib --help`` lists them
+from sendlib.cli import data_commands, paper_commands, batch_commands  # noqa: E402,F401,I001

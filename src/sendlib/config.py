@@ -1,0 +1,235 @@
+"""Configuration files: YAML validated by pydantic, with messages a person can act on.
+
+Every parameters file (``params/report.yaml``, the KPI catalogue) is read here, so every
+one of them reports a problem the same way: the file, the line, the entry and what is
+wrong ("unknown key 'tagret' — did you mean 'target'?"), never PyYAML's or pydantic's
+raw text. ``RunParams`` is the one model the notebooks' ``parameters`` cells must match
+(checked with ``papermill.inspect_notebook`` before anything runs). This module is the
+bottom layer of the package: every stage may read configuration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    role: str = ""
+
+
+class MonthParams(BaseModel):
+    """What changes from one month's paper to the next (``params/months/YYYY-MM.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    meeting_date: dt.date | None = None
+    status: str | None = None
+    executive_summary: str | None = None
+    recommendations: list[str] | None = None
+
+
+class ReportParams(BaseModel):
+    """The cover sheet and furniture of the committee paper (seed 001's table)."""
+
+    model_config = ConfigDict(extra="forbid")
+    council: str
+    committee: str
+    meeting_date: dt.date | None = None
+    report_subject: str
+    status: str = "Public Report"
+    executive_summary: str
+    recommendations: list[str]
+    reason_for_recommendations: str
+    portfolio_holders: list[str]
+    corporate_director: str
+    authors: list[Person]
+    wards: str = "Council-wide"
+    classification: str = "For Update"
+    background_papers: list[str] = []
+    appendices: list[str] = ["Appendix 1 – SEND Scorecard"]
+    suppression_threshold: int = Field(default=4, ge=0, le=20)
+    scorecard_months: int = Field(default=6, ge=1, le=24)
+    la_code: str | None = Field(default=None, pattern=r"^(E\d{8}|\d{3})$")
+    statistical_neighbours: list[str] = []
+
+    def for_month(self, month: MonthParams | None) -> ReportParams:
+        """These parameters with one month's values (meeting date, status …) laid over."""
+        if month is None:
+            return self
+        changes = {k: v for k, v in month.model_dump().items() if v is not None}
+        return self.model_copy(update=changes)
+
+
+class RunParams(BaseModel):
+    """One run of the paper; the notebooks' ``parameters`` cells hold exactly these names.
+
+    ``paper_data`` is the folder of the month's prepared figures (``sendlib.paper.data``);
+    left blank, a notebook prepares them itself from ``data_dir`` (slower, same result).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    month: str
+    data_dir: str = "data/raw"
+    params_dir: str = "params"
+    catalogue: str = "params/kpis.yaml"
+    output_dir: str = "outputs"
+    team: str = ""
+    paper_data: str = ""
+
+
+class ParamsError(Exception):
+    """A parameters file is missing or invalid; the message says where and why."""
+
+
+# ---------------------------------------------------------------- reading YAML
+class YamlLines:
+    """Line numbers of a YAML document's nodes, by their path (keys and list positions)."""
+
+    def __init__(self, node: yaml.Node | None):
+        self.lines: dict[tuple, int] = {}
+        if node is not None:
+            self._walk(node, ())
+
+    def _walk(self, node: yaml.Node, path: tuple) -> None:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                self.lines[(*path, key.value)] = key.start_mark.line + 1
+                self._walk(value, (*path, key.value))
+                self.lines[(*path, key.value)] = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._walk(item, (*path, i))
+
+    def line(self, path: tuple | list) -> int | None:
+        """The line of the deepest node on ``path`` that the document has."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path)
+
+
+def read_yaml(path: Path, error: type[Exception], what: str) -> tuple[object, YamlLines]:
+    """A YAML file's data and its line numbers, or ``error`` in one line: the file, the
+    line and what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what} ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: {what} is not UTF-8 text (byte {exc.start})") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = (exc.problem or exc.context or "not valid YAML").strip()
+        hint = (
+            " (check the indentation there)" if "indent" in problem or "mapping" in problem else ""
+        )
+        raise error(f"{path}{where}: not valid YAML ({problem}){hint}") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: not valid YAML ({exc})") from exc
+    return data, YamlLines(node)
+
+
+#: names the entry a validation error is in: (data, loc) -> (label, rest of loc)
+Locate = Callable[[object, list], tuple[str, list]]
+
+
+def read_model(
+    path: Path | str,
+    model: type[M],
+    error: type[Exception],
+    what: str,
+    locate: Locate | None = None,
+) -> M:
+    """A YAML file validated by a pydantic model, or ``error`` listing every problem with
+    the file, its line, the entry (``locate``) and the field."""
+    path = Path(path)
+    data, lines = read_yaml(path, error, what)
+    if data is None:
+        raise error(f"{path}: {what} is empty")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = [describe(problem, data, lines, model, locate) for problem in exc.errors()]
+        head = f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in {what}"
+        raise error("\n".join([head, *(f"  - {p}" for p in problems)])) from exc
+
+
+def describe(
+    problem: dict, data: object, lines: YamlLines, model: type[BaseModel], locate: Locate | None
+) -> str:
+    """One validation problem in words: 'line 12, KPI 'x': unknown key 'tagret' …'."""
+    loc = list(problem["loc"])
+    line = lines.line(loc)
+    where, rest = locate(data, loc) if locate else ("", loc)
+    if problem["type"] == "extra_forbidden":
+        key = str(rest[-1]) if rest else "?"
+        known = _field_names(model, loc)
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f" — did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(known)})"
+        message = f"unknown key '{key}'{hint}"
+        rest = rest[:-1]
+    elif problem["type"] == "missing":
+        message = f"'{rest[-1]}' is required but missing" if rest else "a value is missing"
+        rest = rest[:-1]
+    else:
+        message = re.sub(r"^Value error, ", "", problem["msg"])
+    field = ".".join(str(x) for x in rest)
+    parts = [f"line {line}" if line else "", where, field]
+    prefix = ", ".join(p for p in parts if p)
+    return f"{prefix}: {message}" if prefix else message
+
+
+def _field_names(model: type[BaseModel], loc: list) -> list[str]:
+    """Field names of the model (or nested model) a location points into."""
+    current: type[BaseModel] = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(str(part))
+        if field is None:
+            break
+        inner = _model_in(field.annotation)
+        if inner is None:
+            break
+        current = inner
+    return list(current.model_fields)
+
+
+def _model_in(annotation) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as ``list[Kpi]`` or ``Person``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def load_report(path: Path | str) -> ReportParams:
+    """Read and validate report.yaml."""
+    return read_model(path, ReportParams, ParamsError, "the report parameters")
+
+
+def load_month(params_dir: Path | str, month: str) -> MonthParams | None:
+    """A month's own values (``params/months/YYYY-MM.yaml``), or None when there are none."""
+    path = Path(params_dir) / "months" / f"{month}.yaml"
+    if not path.exists():
+        return None
+    return read_model(path, MonthParams, ParamsError, f"the parameters for {month}")

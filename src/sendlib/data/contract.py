@@ -1,0 +1,98 @@
+"""The input data contract: which tables exist, their columns, keys, codes and links.
+
+The contract itself is data (``contract.yaml``); this module only types it. Everything
+else that lists tables, code lists or comparators derives them from here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
+
+ColumnType = Literal["id", "text", "date", "bool", "number", "integer", "period", "code"]
+
+
+class ColumnSpec(BaseModel):
+    """One column of an input file."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: ColumnType
+    required: bool = False
+    codes: str | None = None
+
+
+class FileSpec(BaseModel):
+    """One input file: what a row is, its columns, primary key and foreign keys."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    row_is: str
+    key: list[str]
+    columns: dict[str, ColumnSpec]
+    references: dict[str, str] = {}
+
+    @property
+    def filename(self) -> str:
+        """The file's name in the contract's own format (``person.csv``)."""
+        return f"{self.name}.csv"
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c for c, spec in self.columns.items() if spec.required]
+
+    def columns_of_type(self, *types: ColumnType) -> list[str]:
+        return [c for c, spec in self.columns.items() if spec.type in types]
+
+
+class Contract(BaseModel):
+    """All input files and the code lists they use."""
+
+    model_config = ConfigDict(extra="forbid")
+    codes: dict[str, list[str]]
+    files: dict[str, FileSpec]
+    dispute_outcomes: dict[str, list[str]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_files(cls, data: dict) -> dict:
+        for name, spec in data.get("files", {}).items():
+            spec.setdefault("name", name)
+        return data
+
+    @model_validator(mode="after")
+    def _check_links(self) -> Contract:
+        for spec in self.files.values():
+            for column, col in spec.columns.items():
+                if col.type == "code" and col.codes not in self.codes:
+                    raise ValueError(f"{spec.filename}: column {column} uses unknown code list")
+            for column, target in spec.references.items():
+                file, _, target_column = target.partition(".")
+                if file not in self.files or target_column not in self.files[file].columns:
+                    raise ValueError(f"{spec.filename}: {column} references unknown {target}")
+        return self
+
+    def codes_for(self, file: str, column: str) -> list[str]:
+        """The allowed codes of a code column."""
+        list_name = self.files[file].columns[column].codes
+        return self.codes[list_name] if list_name else []
+
+
+@cache
+def contract() -> Contract:
+    """The package's data contract (read once)."""
+    text = resources.files("sendlib.data").joinpath("contract.yaml").read_text(encoding="utf-8")
+    return Contract.model_validate(yaml.safe_load(text))
+
+
+def files() -> tuple[str, ...]:
+    """The contract's tables, in the contract's order."""
+    return tuple(contract().files)
+
+
+def comparators() -> tuple[str, ...]:
+    """The benchmark comparators (england, statistical_neighbours, region)."""
+    return tuple(contract().codes["comparator"])

@@ -1,0 +1,158 @@
+"""Load a ``--data DIR`` into typed frames, or stop with every error found.
+
+``check_data`` returns the findings (errors and warnings) and, when there are no errors,
+the typed ``Tables``; ``load_tables`` raises ``InvalidData`` instead. Nothing here ever
+drops a row: a row that cannot be used is an error finding and the run stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sendlib.data import findings as fnd
+from sendlib.data.contract import FileSpec, contract, files
+from sendlib.data.integrity import orphans
+from sendlib.data.schemas import TRUE_WORDS, failures
+from sendlib.data.sources import RawTable, find_source, read_source
+
+
+class Tables:
+    """The validated input: one typed frame per contract table (empty when absent).
+
+    ``tables.plans`` is the plans frame. The index of each frame is its position in the
+    source; ``locate`` turns positions into the row numbers a person finds in the file.
+    """
+
+    def __init__(
+        self,
+        frames: dict[str, pd.DataFrame],
+        rows: dict[str, np.ndarray] | None = None,
+        sources: dict[str, str] | None = None,
+    ):
+        self._frames = dict(frames)
+        self.rows = dict(rows or {})
+        self.sources = dict(sources or {})
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.__dict__["_frames"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frames)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return dict(self._frames)
+
+    def replace(self, **frames: pd.DataFrame) -> Tables:
+        """These tables with some frames replaced (rows keep their locators)."""
+        return Tables({**self._frames, **frames}, self.rows, self.sources)
+
+    def file(self, name: str) -> str:
+        """The name of the file a table was read from (``person.csv``)."""
+        return self.sources.get(name, contract().files[name].filename)
+
+    def locate(self, name: str, positions: pd.Index | np.ndarray) -> np.ndarray:
+        """Row numbers in the source file of rows at these positions."""
+        positions = np.asarray(positions, dtype=np.int64)
+        rows = self.rows.get(name)
+        return rows[positions] if rows is not None else positions + 2
+
+
+def check_data(
+    data_dir: Path | str, needed: Iterable[str] | None = None
+) -> tuple[Tables | None, pd.DataFrame]:
+    """Read and validate every file; return (tables or None if errors, error findings).
+
+    ``needed`` names the tables the catalogue needs (default: all of them); a needed table
+    that is absent is an error, any other absent table loads as an empty one.
+    """
+    data_dir = Path(data_dir)
+    spec = contract()
+    needed = set(files() if needed is None else needed)
+    if not data_dir.is_dir():
+        missing = fnd.make(
+            "error", "missing_file", str(data_dir), None, None, None, "data folder does not exist"
+        )
+        return None, missing
+    found: list[pd.DataFrame] = []
+    raw: dict[str, RawTable] = {}
+    for name in files():
+        file_spec = spec.files[name]
+        path = find_source(data_dir, name)
+        if path is None:
+            if name in needed:
+                found.append(
+                    fnd.make(
+                        "error",
+                        "missing_file",
+                        file_spec.filename,
+                        None,
+                        None,
+                        None,
+                        "file is missing but the KPI catalogue needs it",
+                    )
+                )
+            continue
+        table = read_source(path)
+        found.append(table.findings)
+        if table.frame is None:
+            continue
+        found.append(failures(table, file_spec, spec))
+        table.frame = _with_optional_columns(table.frame, file_spec)
+        raw[name] = table
+    found.append(orphans(raw, spec))
+    result = fnd.combine(found)
+    if len(fnd.errors(result)):
+        return None, result
+    frames = {
+        name: _typed(raw[name].frame if name in raw else None, spec.files[name]) for name in files()
+    }
+    rows = {name: table.rows for name, table in raw.items()}
+    sources = {name: table.file for name, table in raw.items()}
+    return Tables(frames, rows, sources), result
+
+
+def load_tables(data_dir: Path | str, needed: Iterable[str] | None = None) -> Tables:
+    """Typed tables of ``data_dir``; raises ``InvalidData`` listing every error."""
+    tables, found = check_data(data_dir, needed)
+    if tables is None:
+        raise fnd.InvalidData(found)
+    return tables
+
+
+def _with_optional_columns(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
+    missing = [c for c in spec.columns if c not in frame.columns]
+    if missing:
+        frame = frame.assign(**{c: "" for c in missing})
+    return frame
+
+
+def _typed(frame: pd.DataFrame | None, spec: FileSpec) -> pd.DataFrame:
+    """Contract types: dates → datetime64, bools → bool, numbers → float, blanks → missing."""
+    if frame is None:
+        frame = pd.DataFrame({c: pd.Series(dtype="str") for c in spec.columns})
+    out = {}
+    for name, col in spec.columns.items():
+        values = frame[name]
+        blank = values == ""
+        if col.type == "date":
+            out[name] = pd.to_datetime(values.mask(blank), format="%Y-%m-%d").astype(
+                "datetime64[s]"
+            )
+        elif col.type == "bool":
+            out[name] = values.str.lower().isin(TRUE_WORDS).astype(bool)
+        elif col.type == "number":
+            out[name] = pd.to_numeric(values.mask(blank)).astype("float64")
+        elif col.type == "integer":
+            out[name] = pd.to_numeric(values.mask(blank)).astype("Int64")
+        else:
+            out[name] = values.mask(blank).astype("str")
+    typed = pd.DataFrame(out, index=frame.index)
+    extra = [c for c in frame.columns if c not in spec.columns]
+    return typed if not extra else typed.join(frame[extra])

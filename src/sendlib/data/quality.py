@@ -1,0 +1,246 @@
+"""Data-quality warnings: doubtful rows that do not stop a run but are listed in the paper.
+
+Each rule is one vectorised function from the tables and the report month to findings,
+mirroring seed 004's Data Quality Summary. Rules only read; they never change a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from sendlib.data import findings as fnd
+from sendlib.data.arrow import is_in
+from sendlib.data.dates import age_at, month_end
+from sendlib.data.load import Tables
+
+WEEK20_DAYS = 140  # SEND Regs 2014 reg 13(2): final plan within 20 weeks of the request
+
+# (file, earlier column, later column, what the later date is) — SEN2 event order
+DATE_ORDER = [
+    ("requests", "received_date", "request_outcome_date", "decision"),
+    ("plans", "start_date", "cease_date", "cease date"),
+    ("reviews", "review_meeting_date", "decision_date", "review decision"),
+    ("placements", "entry_date", "leaving_date", "leaving date"),
+    ("disputes", "registered_date", "outcome_date", "outcome"),
+]
+
+
+def _warn(t: Tables, rule: str, file: str, frame: pd.DataFrame, column: str | None, values, reason):
+    return fnd.make(
+        "warning", rule, t.file(file), t.locate(file, frame.index), column, values, reason
+    )
+
+
+def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """A later event dated before an earlier one (e.g. a cease before the plan started)."""
+    out = []
+    for file, first, then, what in DATE_ORDER:
+        frame = getattr(t, file)
+        bad = frame[frame[then] < frame[first]]
+        out.append(
+            _warn(
+                t,
+                "date_order",
+                file,
+                bad,
+                then,
+                bad[then].dt.strftime("%Y-%m-%d"),
+                f"{what} is before {first.replace('_', ' ')}",
+            )
+        )
+    # assessment outcome before its request, and a plan issued before its request
+    req = t.requests.set_index("request_id")["received_date"]
+    a = t.assessments
+    received = a["request_id"].map(req)
+    bad = a[a["assessment_outcome_date"] < received]
+    out.append(
+        _warn(
+            t,
+            "date_order",
+            "assessments",
+            bad,
+            "assessment_outcome_date",
+            bad["assessment_outcome_date"].dt.strftime("%Y-%m-%d"),
+            "assessment outcome is before the request was received",
+        )
+    )
+    p = t.plans
+    received = p["request_id"].map(req)
+    bad = p[p["start_date"] < received]
+    out.append(
+        _warn(
+            t,
+            "date_order",
+            "plans",
+            bad,
+            "start_date",
+            bad["start_date"].dt.strftime("%Y-%m-%d"),
+            "plan issued before its request was received",
+        )
+    )
+    return fnd.combine(out)
+
+
+def dates_after_month(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Any date later than the report month's end (a typing error or a future extract)."""
+    end = month_end(month)
+    out = []
+    for file, frame in t.frames().items():
+        for column in frame.columns:
+            if str(frame[column].dtype).startswith("datetime64"):
+                bad = frame[frame[column] > end]
+                out.append(
+                    _warn(
+                        t,
+                        "date_after_month",
+                        file,
+                        bad,
+                        column,
+                        bad[column].dt.strftime("%Y-%m-%d"),
+                        f"after the end of the report month {month}",
+                    )
+                )
+    return fnd.combine(out)
+
+
+def active_plan_holders(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Person rows of people holding an active plan at month end."""
+    end = month_end(month)
+    p = t.plans
+    active = p[(p["start_date"] <= end) & ~(p["cease_date"] <= end)]
+    return t.person[is_in(t.person["person_id"], active["person_id"])]
+
+
+def age_26_plus(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Plan holder aged 26+ at month end: plans end by 25 (CFA 2014 s46; 25 is a query)."""
+    holders = active_plan_holders(t, month)
+    age = age_at(holders["birth_date"], month_end(month))
+    bad = holders[age >= 26]
+    return _warn(
+        t,
+        "age_26_plus",
+        "person",
+        bad,
+        "birth_date",
+        age[age >= 26],
+        "holds an active plan at age 26 or over",
+    )
+
+
+def missing_upn(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """No UPN for a child of compulsory school age or older (6+), who should have one."""
+    age = age_at(t.person["birth_date"], month_end(month))
+    bad = t.person[t.person["upn"].isna() & (age >= 6)]
+    return _warn(t, "missing_upn", "person", bad, "upn", None, "no UPN recorded at age 6 or over")
+
+
+def overlapping_placements(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Two placements open at once for one person (one main placement at a time)."""
+    pl = t.placements.sort_values(["person_id", "entry_date"], kind="stable")
+    far = pd.Timestamp("2262-01-01")
+    leaving = pl["leaving_date"].fillna(far)
+    # latest leaving date among the person's earlier placements
+    prior = leaving.groupby(pl["person_id"]).cummax().groupby(pl["person_id"]).shift()
+    bad = pl[pl["entry_date"] < prior]
+    return _warn(
+        t,
+        "overlapping_placements",
+        "placements",
+        bad,
+        "entry_date",
+        bad["entry_date"].dt.strftime("%Y-%m-%d"),
+        "starts before the person's previous placement ended",
+    )
+
+
+def unnecessary_exception(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Exception recorded although the plan was issued within 20 weeks (seed 004)."""
+    req = t.requests.set_index("request_id")["received_date"]
+    issued = t.plans.dropna(subset=["request_id"]).drop_duplicates("request_id")
+    issued = issued.set_index("request_id")["start_date"]
+    a = t.assessments[t.assessments["week20_exception"]]
+    days = (a["request_id"].map(issued) - a["request_id"].map(req)).dt.days
+    bad = a[days <= WEEK20_DAYS]
+    return _warn(
+        t,
+        "unnecessary_exception",
+        "assessments",
+        bad,
+        "week20_exception",
+        days[days <= WEEK20_DAYS],
+        "exception recorded but the plan was issued "
+        "within 20 weeks (value = days from request to plan)",
+    )
+
+
+def review_before_plan(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """A review meeting dated before the plan it reviews started."""
+    start = t.plans.set_index("plan_id")["start_date"]
+    r = t.reviews
+    bad = r[r["review_meeting_date"] < r["plan_id"].map(start)]
+    return _warn(
+        t,
+        "review_before_plan",
+        "reviews",
+        bad,
+        "review_meeting_date",
+        bad["review_meeting_date"].dt.strftime("%Y-%m-%d"),
+        "review meeting before the plan's start date",
+    )
+
+
+def blank_gender(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Gender (sex) not recorded."""
+    bad = t.person[t.person["sex"].isna()]
+    return _warn(t, "blank_gender", "person", bad, "sex", None, "sex is blank")
+
+
+def duplicate_upn(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """One UPN held by more than one person id (a duplicate child record)."""
+    p = t.person.dropna(subset=["upn"])
+    bad = p[p.duplicated("upn", keep=False)]
+    return _warn(
+        t,
+        "duplicate_upn",
+        "person",
+        bad,
+        "upn",
+        ["(withheld)"] * len(bad),
+        "UPN is also held by another person_id",
+    )
+
+
+def cease_without_reason(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """A ceased plan with no SEN2 cease reason."""
+    p = t.plans
+    bad = p[p["cease_date"].notna() & p["cease_reason"].isna()]
+    return _warn(
+        t,
+        "cease_without_reason",
+        "plans",
+        bad,
+        "cease_reason",
+        None,
+        "plan has a cease date but no cease reason",
+    )
+
+
+RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
+    date_order,
+    dates_after_month,
+    age_26_plus,
+    missing_upn,
+    overlapping_placements,
+    unnecessary_exception,
+    review_before_plan,
+    blank_gender,
+    duplicate_upn,
+    cease_without_reason,
+]
+
+
+def warnings(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Every data-quality warning for the report month."""
+    return fnd.combine([rule(t, month) for rule in RULES])

@@ -1,0 +1,29 @@
+"""Team packs (seed 004's team and case-officer filters): the tables cut to one team's cases."""
+
+from __future__ import annotations
+
+from sendlib.data.arrow import is_in
+from sendlib.data.load import Tables
+
+
+def teams(t: Tables) -> list[str]:
+    """The teams named in person.csv, sorted."""
+    return sorted(t.person["team"].dropna().unique().tolist())
+
+
+def filter_team(t: Tables, team: str) -> Tables:
+    """Only the people of ``team`` and their requests, assessments, plans, reviews,
+    placements and disputes; partner returns, benchmarks and population are kept."""
+    person = t.person[t.person["team"] == team]
+    ids = person["person_id"]
+    requests = t.requests[is_in(t.requests["person_id"], ids)]
+    plans = t.plans[is_in(t.plans["person_id"], ids)]
+    return t.replace(
+        person=person,
+        requests=requests,
+        assessments=t.assessments[is_in(t.assessments["request_id"], requests["request_id"])],
+        plans=plans,
+        reviews=t.reviews[is_in(t.reviews["plan_id"], plans["plan_id"])],
+        placements=t.placements[is_in(t.placements["person_id"], ids)],
+        disputes=t.disputes[is_in(t.disputes["person_id"], ids)],
+    )

@@ -1,0 +1,159 @@
+"""Time as the KPI families count it: month ordinals, day numbers and windows of months.
+
+Time is handled in two units. A *month ordinal* is ``pd.Period(..., "M").ordinal``
+(months since 1970-01): "on or before the end of month M" is simply ``ordinal <= M``.
+A *day number* counts days since 1970-01-01, for the statutory limits in days (42, 140).
+A missing date means the event has not happened, so it becomes ``NEVER`` (after every
+month), which makes "not yet ceased" and "ceased after month end" the same test.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+NEVER = np.iinfo(np.int64).max // 2
+
+
+def month_ord(values: pd.Series) -> np.ndarray:
+    """Month ordinal of each date; missing → NEVER."""
+    arr = values.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT"))
+    out = arr.astype("datetime64[M]").astype(np.int64)
+    return np.where(np.isnat(arr), NEVER, out)
+
+
+def day_num(values: pd.Series) -> np.ndarray:
+    """Day number of each date; missing → NEVER."""
+    arr = values.to_numpy(dtype="datetime64[s]", na_value=np.datetime64("NaT"))
+    out = arr.astype("datetime64[D]").astype(np.int64)
+    return np.where(np.isnat(arr), NEVER, out)
+
+
+def ymd(values: pd.Series) -> np.ndarray:
+    """Dates as yyyymmdd integers (missing → 0), so completed years are a difference // 10000."""
+    v = values.dt
+    return (v.year * 10000 + v.month * 100 + v.day).fillna(0).to_numpy(dtype=np.int64)
+
+
+def ymd_of(ts: pd.Timestamp) -> int:
+    """A timestamp as a yyyymmdd integer."""
+    return ts.year * 10000 + ts.month * 100 + ts.day
+
+
+def month_end_ymd(month: int) -> int:
+    """yyyymmdd of the last day of a month ordinal."""
+    return ymd_of(pd.Period(ordinal=month, freq="M").end_time)
+
+
+def month_end_day(month: int) -> int:
+    """Day number of the last day of a month ordinal."""
+    p = pd.Period(ordinal=month, freq="M")
+    return int(np.datetime64(p.end_time.date(), "D").astype(np.int64))
+
+
+def age_years(birth_ymd: np.ndarray, when_ymd: int) -> np.ndarray:
+    """Completed years of age on a date."""
+    return (when_ymd - birth_ymd) // 10000
+
+
+def academic_age(birth_ymd: np.ndarray, month: int) -> np.ndarray:
+    """Age on 31 August at the start of the academic year containing the month.
+
+    Academic age 3 = the 'rising 5s' who start Reception next September; 4 = Reception.
+    """
+    p = pd.Period(ordinal=month, freq="M")
+    start_year = p.year if p.month >= 9 else p.year - 1
+    return age_years(birth_ymd, start_year * 10000 + 831)
+
+
+def month_of_day(days: np.ndarray) -> np.ndarray:
+    """Month ordinal of day numbers (NEVER stays NEVER)."""
+    days = np.asarray(days, dtype=np.int64)
+    never = days >= NEVER
+    out = np.where(never, 0, days).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return np.where(never, NEVER, out)
+
+
+def _ymd_parts(birth_ymd: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    b = np.asarray(birth_ymd, dtype=np.int64)
+    return b // 10000, (b // 100) % 100, b % 100
+
+
+def first_month_aged(birth_ymd: np.ndarray, years: int) -> np.ndarray:
+    """First month at whose end a person is ``years`` old in completed years (as ``age_years``).
+
+    A 29 February birthday in a non-leap year is reached on 1 March, as yyyymmdd arithmetic has it.
+    """
+    y, m, d = _ymd_parts(birth_ymd)
+    ty = y + years
+    month = (ty - 1970) * 12 + (m - 1)
+    leap = (ty % 4 == 0) & ((ty % 100 != 0) | (ty % 400 == 0))
+    past_month_end = (m == 2) & (d == 29) & ~leap
+    return month + past_month_end
+
+
+def first_month_academic_age(birth_ymd: np.ndarray, years: int) -> np.ndarray:
+    """First month whose academic year gives academic age ``years`` (age on 31 August): the
+    September of the year the person is ``years`` on or before 31 August."""
+    y, m, _ = _ymd_parts(birth_ymd)
+    start_year = y + years + (m >= 9)
+    return (start_year - 1970) * 12 + 8
+
+
+def academic_age_at(birth_ymd: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Academic age of each person in their own month (element-wise ``academic_age``)."""
+    months = np.asarray(months, dtype=np.int64)
+    start_year = 1970 + months // 12 - (months % 12 < 8)
+    return (start_year * 10000 + 831 - np.asarray(birth_ymd, dtype=np.int64)) // 10000
+
+
+def count_open(lo: np.ndarray, hi: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """For each month M, how many windows [lo, hi) contain it (vectorised over months).
+
+    A difference array over the months' range: O(n), no sorting, whatever ``lo``/``hi`` hold.
+    """
+    months = np.asarray(months, dtype=np.int64)
+    if not len(months):
+        return np.zeros(0, dtype=np.int64)
+    base, top = int(months.min()), int(months.max())
+    span = top - base + 2
+    keep = lo < hi
+    starts = np.clip(np.asarray(lo)[keep], base, top + 1) - base
+    ends = np.clip(np.asarray(hi)[keep], base, top + 1) - base
+    diff = np.bincount(starts, minlength=span) - np.bincount(ends, minlength=span)
+    return np.cumsum(diff)[months - base]
+
+
+def count_in(values: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """For each month M, how many month ordinals equal M."""
+    months = np.asarray(months, dtype=np.int64)
+    if not len(months):
+        return np.zeros(0, dtype=np.int64)
+    base, top = int(months.min()), int(months.max())
+    values = np.asarray(values, dtype=np.int64)
+    inside = values[(values >= base) & (values <= top)] - base
+    return np.bincount(inside, minlength=top - base + 1)[months - base]
+
+
+def next_differs(keys: np.ndarray) -> np.ndarray:
+    """True where the next element has another key (or there is none): the last of each run."""
+    out = np.ones(len(keys), bool)
+    out[:-1] = keys[1:] != keys[:-1]
+    return out
+
+
+def shift(values: np.ndarray, fill) -> np.ndarray:
+    """Values moved one place later, ``fill`` first (``np.r_`` without the empty-array trap)."""
+    out = np.empty(len(values), dtype=np.result_type(values, np.asarray(fill)))
+    out[1:] = values[:-1]
+    if len(out):
+        out[0] = fill
+    return out
+
+
+def pct(numerator, denominator) -> np.ndarray:
+    """Percentage 0–100; an empty denominator gives NaN (missing), never 0 (DESIGN.md)."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1), np.nan)

@@ -1,0 +1,61 @@
+"""Mediation and SEND Tribunal appeals, counted over the calendar year to date (seed 001).
+
+Counters reset on 1 January: ``mediations_ytd`` counts mediations registered from
+1 January to month end (DESIGN.md). Outcomes are free text in disputes.csv; the words
+that place an outcome in a group are data in ``contract.yaml`` (``dispute_outcomes``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sendlib.data.contract import contract
+from sendlib.measures.calendar import count_in, count_open, pct
+from sendlib.measures.cases import Cases
+
+
+def outcome_group(outcomes: np.ndarray, group: str) -> np.ndarray:
+    """True where the outcome text contains any keyword of the group."""
+    words = contract().dispute_outcomes[group]
+    hit = np.zeros(len(outcomes), bool)
+    for word in words:
+        hit |= np.char.find(outcomes.astype(str), word) >= 0
+    return hit
+
+
+def dispute_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+    """Registered in month and year to date, rolling 12 months, outcomes YTD, open appeals."""
+    d = c.disputes
+    kind, reg, decided = (
+        d["kind"].to_numpy(),
+        d["registered_m"].to_numpy(),
+        d["decided_m"].to_numpy(),
+    )
+    outcome = d["outcome"].to_numpy()
+    year_start = months - (months % 12)  # ordinal of January of the month's year
+    out = {}
+    for k, name in (("mediation", "mediations"), ("appeal", "appeals")):
+        regs = np.sort(reg[kind == k])
+        to_end = np.searchsorted(regs, months, side="right")
+        out[f"{name}_registered"] = count_in(regs, months)
+        out[f"{name}_ytd"] = to_end - np.searchsorted(regs, year_start)
+        out[f"{name}_rolling_12m"] = to_end - np.searchsorted(regs, months - 11)
+    med = kind == "mediation"
+    app = kind == "appeal"
+    to_appeal = med & outcome_group(outcome, "went_to_appeal")
+    parent = app & outcome_group(outcome, "parent_favour")
+    la = app & outcome_group(outcome, "la_favour")
+    # an outcome counts from the month it is known until the end of the registration year
+    year_end = reg - (reg % 12) + 12
+    known_from = np.maximum(reg, decided)
+    ytd = {
+        name: count_open(known_from[mask], year_end[mask], months)
+        for name, mask in (("to_appeal", to_appeal), ("parent", parent), ("la", la))
+    }
+    out["mediations_to_appeal_pct"] = pct(ytd["to_appeal"], out["mediations_ytd"])
+    out["appeals_parent_favour_pct"] = pct(ytd["parent"], out["appeals_ytd"])
+    out["appeals_la_favour_pct"] = pct(ytd["la"], out["appeals_ytd"])
+    out["appeals_open"] = np.array(
+        [int((app & (reg <= m) & (decided > m)).sum()) for m in months], dtype=float
+    )
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}

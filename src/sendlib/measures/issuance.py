@@ -1,0 +1,130 @@
+"""Assessments and new plans: the 20-week limit.
+
+The final EHC plan must be issued within 20 weeks of the request (SEND Regulations 2014
+reg 13(2)); "within 20 weeks" includes day 140. DfE publishes timeliness both including
+and excluding the exception cases (reg 13(3), 10(4)(a)–(d)): the exclusion drops the
+case from numerator and denominator. Only new plans count: the plan's request exists and
+is not a transfer-in (DESIGN.md ``plans_issued``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sendlib.measures.calendar import NEVER, count_in, count_open, month_end_day, month_of_day, pct
+from sendlib.measures.cases import NOT_RECORDED, Cases
+from sendlib.measures.decisions import band_of
+
+WEEK20_DAYS = 140  # reg 13(2)
+NOT_ISSUED_BANDS = [
+    (0, 42, "0-6wk"),
+    (43, 112, "6-16wk"),
+    (113, 140, "16-20wk"),
+    (141, 182, "20-26wk"),
+    (183, None, "26wk+"),
+]
+# the bands (by time since the request) that add up to the KPI plans_pending_over_20wk
+OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > WEEK20_DAYS)
+
+
+def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+    """New plans issued, % within 20 weeks (incl./excl. exceptions), median days, backlog."""
+    p = c.plans[c.plans["new"].to_numpy()]
+    start_m = p["start_m"].to_numpy()
+    days = p["start_day"].to_numpy() - p["received_day"].to_numpy()
+    within = days <= WEEK20_DAYS
+    exception = p["exception"].to_numpy(dtype=bool)
+    issued = count_in(start_m, months)
+    excl = count_in(start_m[~exception], months)
+    out = {
+        "plans_issued": issued,
+        "plans_issued_20wk_pct": pct(count_in(start_m[within], months), issued),
+        "plans_issued_excl_exceptions": excl,
+        "plans_issued_20wk_excl_pct": pct(count_in(start_m[within & ~exception], months), excl),
+    }
+    order = np.argsort(start_m, kind="stable")
+    sorted_m, sorted_days = start_m[order], days[order]
+    lo, hi = np.searchsorted(sorted_m, months), np.searchsorted(sorted_m, months, side="right")
+    out["plans_issued_median_days"] = np.array(
+        [np.median(sorted_days[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
+    )
+
+    r = c.requests
+    a_out, a_m = r["a_outcome"].to_numpy(), r["a_m"].to_numpy()
+    assess = ~r["transfer"].to_numpy() & (r["outcome"].to_numpy() == "A")
+    decided = r["decided_m"].to_numpy()[assess]
+    # not yet issued: from the decision to assess until a plan, or a no-plan/withdrawn outcome
+    closed = np.where(np.isin(a_out, ["N", "W"]), a_m, NEVER)[assess]
+    until = np.minimum(r["plan_m"].to_numpy()[assess], closed)
+    over_20 = month_of_day(r["received_day"].to_numpy()[assess] + WEEK20_DAYS + 1)
+    out["plans_not_yet_issued"] = count_open(decided, until, months)
+    out["plans_pending_over_20wk"] = count_open(np.maximum(decided, over_20), until, months)
+    out["under_assessment"] = count_open(decided, a_m[assess], months)
+    plan_dec = count_in(a_m[a_out == "Y"], months)
+    no_plan = count_in(a_m[a_out == "N"], months)
+    out["assessments_plan"] = plan_dec
+    out["assessments_no_plan"] = no_plan
+    out["plan_after_assessment_pct"] = pct(plan_dec, plan_dec + no_plan)
+    return {k: np.asarray(v, dtype=float) for k, v in out.items()}
+
+
+def under_assessment_mask(c: Cases, month: int) -> np.ndarray:
+    """Decided to assess by month end, assessment outcome not yet made (seed 001 'EHCNA')."""
+    r = c.requests
+    return (
+        ~r["transfer"].to_numpy()
+        & (r["outcome"].to_numpy() == "A")
+        & (r["decided_m"].to_numpy() <= month)
+        & (r["a_m"].to_numpy() > month)
+    )
+
+
+def not_yet_issued_mask(c: Cases, month: int) -> np.ndarray:
+    """Decided to assess, no plan issued and no 'no plan'/withdrawn outcome by month end."""
+    r = c.requests
+    closed = np.isin(r["a_outcome"].to_numpy(), ["N", "W"]) & (r["a_m"].to_numpy() <= month)
+    return (
+        ~r["transfer"].to_numpy()
+        & (r["outcome"].to_numpy() == "A")
+        & (r["decided_m"].to_numpy() <= month)
+        & (r["plan_m"].to_numpy() > month)
+        & ~closed
+    )
+
+
+def not_yet_issued_by_band(c: Cases, month: pd.Period, since: str = "request") -> pd.Series:
+    """Plans not yet issued at month end by time since the request or the decision to issue."""
+    r = c.requests
+    waiting = not_yet_issued_mask(c, month.ordinal)
+    if since == "request":
+        start = r["received_day"].to_numpy()
+    else:  # since the decision to issue a plan (assessment outcome Y)
+        waiting &= (r["a_outcome"].to_numpy() == "Y") & (r["a_m"].to_numpy() <= month.ordinal)
+        start = r["a_day"].to_numpy()
+    waited = month_end_day(month.ordinal) - start[waiting]
+    counts = pd.Series(band_of(waited, NOT_ISSUED_BANDS)).value_counts()
+    return counts.reindex([b[2] for b in NOT_ISSUED_BANDS], fill_value=0).rename("count")
+
+
+def no_plan_reasons(c: Cases, years: list[int]) -> pd.DataFrame:
+    """Reasons a plan was not issued after assessment, by year of decision (seed 004)."""
+    r = c.requests
+    hit = r["a_outcome"].to_numpy() == "N"
+    year = pd.PeriodIndex.from_ordinals(r["a_m"].to_numpy()[hit], freq="M").year
+    frame = pd.DataFrame({"reason": r["no_plan_reason"].to_numpy()[hit], "year": year})
+    frame["reason"] = frame["reason"].fillna(NOT_RECORDED)
+    table = frame[frame["year"].isin(years)].pivot_table(
+        index="reason", columns="year", aggfunc="size", fill_value=0
+    )
+    return table.reindex(columns=years, fill_value=0)
+
+
+def issued_by_month(c: Cases, years: list[int]) -> pd.DataFrame:
+    """New plans issued per calendar month (1–12), one column per year (seed 004)."""
+    p = c.plans[c.plans["new"].to_numpy()]
+    out = {}
+    for year in years:
+        months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
+        out[str(year)] = count_in(p["start_m"].to_numpy(), months.asi8)
+    return pd.DataFrame(out, index=pd.Index(range(1, 13), name="month"))

@@ -1,0 +1,115 @@
+"""Annual reviews.
+
+A plan must be reviewed within 12 months of the plan or the previous review (Children and
+Families Act 2014 s44(1)). Seed 004's rule: a plan whose last review (or start, if never
+reviewed) was 12–14 months before month end is *due*, not overdue, because the amended
+plan may take 8 weeks after the meeting (reg 22(3)); beyond 14 months it is *overdue*.
+
+Each plan's history is a chain of *anchors*: its start, then each review meeting. Anchor
+j is the plan's last review for the months from P(anchor j) until the next anchor, so
+every measure is a count of month windows, computed for all months at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sendlib.measures.calendar import NEVER, count_in, count_open, next_differs, pct, shift
+from sendlib.measures.cases import Cases
+
+#: review status of a current plan at month end (seed 004)
+IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
+
+
+def _anchors(c: Cases) -> pd.DataFrame:
+    """Per plan: each anchor (start or review meeting) with the month its successor starts."""
+    p = c.plans
+    rv = c.reviews  # sorted by plan, then meeting date (``prepare``)
+    row = rv["plan_row"].to_numpy()
+    plan_start = p["start_ymd"].to_numpy()[row]
+    # a meeting dated before the plan started (a data-quality warning) cannot reset the clock
+    usable = (row >= 0) & (rv["meeting_ymd"].to_numpy() >= plan_start)
+    rows = np.r_[np.arange(len(p)), row[usable]]
+    anchors = (
+        pd.DataFrame(
+            {
+                "plan_row": rows,
+                "m": np.r_[p["start_m"].to_numpy(), rv["meeting_m"].to_numpy()[usable]],
+                "day": np.r_[p["start_day"].to_numpy(), rv["meeting_day"].to_numpy()[usable]],
+            }
+        )
+        .iloc[np.argsort(rows, kind="stable")]
+        .reset_index(drop=True)
+    )
+    row = anchors["plan_row"].to_numpy()
+    following = np.roll(anchors["m"].to_numpy(), -1)
+    anchors["next_m"] = np.where(next_differs(row), NEVER, following)
+    anchors["start_m"] = p["start_m"].to_numpy()[row]
+    anchors["cease_m"] = p["cease_m"].to_numpy()[row]
+    # month-end arithmetic: "more than 14 months before month end M" ⇔ M ≥ P(anchor)+14,
+    # or +15 when the anchor is itself the last day of its month.
+    day = anchors["day"].to_numpy()
+    at_month_end = (day + 1).astype("datetime64[D]").astype("datetime64[M]").astype(
+        np.int64
+    ) != anchors["m"].to_numpy()
+    anchors["overdue_from"] = anchors["m"].to_numpy() + 14 + at_month_end
+    return anchors
+
+
+def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+    """Overdue, due (12–14 months), due in the next 3 months, % reviewed in 12 months."""
+    a = _anchors(c)
+    m, nxt, cease = a["m"].to_numpy(), a["next_m"].to_numpy(), a["cease_m"].to_numpy()
+    current_until = np.minimum(nxt, cease)
+    overdue = count_open(np.maximum(a["overdue_from"].to_numpy(), m), current_until, months)
+    due = count_open(m + 12, np.minimum(a["overdue_from"].to_numpy(), current_until), months)
+    # next review due date = anchor + 12 months, falling within the 3 months after month end
+    due_soon = count_open(np.maximum(m + 9, m), np.minimum(m + 12, current_until), months)
+
+    # % of plans held ≥ 12 months that had a review meeting in the 12 months to month end
+    p = c.plans
+    start, plan_cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
+    held_12m = count_open(start + 12, plan_cease, months)
+    rv = c.reviews[c.reviews["plan_row"].to_numpy() >= 0]  # sorted by plan, then meeting
+    row, meet = rv["plan_row"].to_numpy(), rv["meeting_m"].to_numpy()
+    prev_end = shift(meet + 12, NEVER)
+    same_plan = ~shift(next_differs(row), True)
+    lo = np.where(same_plan, np.maximum(meet, prev_end), meet)
+    lo = np.maximum(lo, start[row] + 12)
+    hi = np.minimum(meet + 12, plan_cease[row])
+    reviewed = count_open(lo, hi, months)
+
+    finalised = c.reviews
+    return {
+        "reviews_overdue": overdue,
+        "reviews_due_12_14m": due,
+        "reviews_due_3m": due_soon,
+        "reviews_in_12m_pct": pct(reviewed, held_12m),
+        "reviews_held_12m": held_12m,
+        "reviews_completed": count_in(finalised["meeting_m"].to_numpy(), months),
+        "reviews_not_finalised": count_open(
+            finalised["meeting_m"].to_numpy(), finalised["decided_m"].to_numpy(), months
+        ),
+    }
+
+
+def status_at(c: Cases, month: pd.Period) -> pd.DataFrame:
+    """Each active plan's review status at month end: IN_DATE, DUE or OVERDUE (seed 004)."""
+    a = _anchors(c)
+    mo = month.ordinal
+    current = (a["m"].to_numpy() <= mo) & (a["next_m"].to_numpy() > mo)
+    a = a[current & (a["start_m"].to_numpy() <= mo) & (a["cease_m"].to_numpy() > mo)]
+    status = np.where(
+        mo >= a["overdue_from"].to_numpy(),
+        OVERDUE,
+        np.where(mo >= a["m"].to_numpy() + 12, DUE, IN_DATE),
+    )
+    teams = c.plans["team"].to_numpy()[a["plan_row"].to_numpy()]
+    return pd.DataFrame({"team": teams, "status": status})
+
+
+def completed_by_team(c: Cases, month: pd.Period) -> pd.Series:
+    """Review meetings held in the month, by the plan's team (seed 004)."""
+    rv = c.reviews[c.reviews["meeting_m"].to_numpy() == month.ordinal]
+    return rv["team"].value_counts().rename_axis("team").rename("count")

@@ -1,0 +1,141 @@
+"""Executing the section notebooks with papermill: parameters checked first, every failing
+notebook reported (with its cell) and kept for debugging, full tracebacks logged."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from sendlib.config import RunParams
+from sendlib.ops.request import RunError
+
+KERNEL = "python3"
+
+
+def papermill():
+    """papermill, imported when notebooks run (a narrative-only run needs none of it)."""
+    import papermill
+
+    return papermill
+
+
+def check_parameters(paths: list[Path]) -> None:
+    """Every notebook's ``parameters`` cell must hold exactly RunParams' names."""
+    import nbformat
+
+    expected = set(RunParams.model_fields)
+    problems = []
+    for path in paths:
+        try:
+            found = set(papermill().inspect_notebook(str(path)))
+        except (OSError, ValueError, nbformat.ValidationError) as exc:  # unreadable notebook
+            problems.append(f"{path.name}: cannot read its parameters ({exc})")
+            continue
+        if found != expected:
+            missing, extra = sorted(expected - found), sorted(found - expected)
+            detail = "; ".join(
+                filter(
+                    None,
+                    [
+                        f"missing {', '.join(missing)}" if missing else "",
+                        f"unexpected {', '.join(extra)}" if extra else "",
+                    ],
+                )
+            )
+            problems.append(f"{path.name}: parameters cell does not match RunParams ({detail})")
+    if problems:
+        raise RunError("notebook parameters rejected before execution:\n  " + "\n  ".join(problems))
+
+
+def execute_one(source: str, target: str, parameters: dict, cwd: str, timeout: int) -> float:
+    """Run one notebook with papermill; returns seconds (raises on a failing cell)."""
+    start = time.perf_counter()
+    papermill().execute_notebook(
+        source,
+        target,
+        parameters=parameters,
+        kernel_name=KERNEL,
+        execution_timeout=timeout,
+        cwd=cwd,
+        progress_bar=False,
+        log_output=False,
+        report_mode=True,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    return time.perf_counter() - start
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """Which notebook, which cell and what went wrong, in one line."""
+    detail = str(exc).strip().splitlines()
+    cell = ""
+    if hasattr(exc, "exec_count") or hasattr(exc, "cell_index"):
+        cell = f" cell {getattr(exc, 'cell_index', getattr(exc, 'exec_count', '?'))}"
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", detail[-1] if detail else "")
+    return f"{path.name}{cell}: {ename}: {evalue}"
+
+
+@dataclass
+class Failure:
+    source: Path
+    error: BaseException
+
+
+def execute_all(
+    sources: list[Path],
+    folder: Path,
+    parameters: dict,
+    timeout: int,
+    workers: int,
+    say: Callable[[str, str], None],
+) -> tuple[dict[str, float], list[Failure]]:
+    """Execute every notebook into ``folder``; returns the seconds each took and every
+    failure (all of them run, so one broken section does not hide another)."""
+    cwd = str(Path.cwd())
+    timings: dict[str, float] = {}
+    failures: list[Failure] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {}
+        for src in sources:
+            say(src.stem, "queued")
+            job = pool.submit(
+                execute_one, str(src), str(folder / src.name), parameters, cwd, timeout
+            )
+            futures[job] = src
+        for future in as_completed(futures):
+            src = futures[future]
+            try:
+                timings[src.stem] = round(future.result(), 2)
+                say(src.stem, "done")
+            except Exception as exc:  # a failing cell, a dead kernel, a timeout: all reported
+                say(src.stem, "failed")
+                failures.append(Failure(src, exc))
+    return timings, sorted(failures, key=lambda f: sources.index(f.source))
+
+
+def report_failures(failures: list[Failure], folder: Path, failed: Path, logs: Path) -> RunError:
+    """Keep each failing notebook in ``failed`` and its traceback in ``logs``; the error
+    names every one of them with its cell."""
+    failed.mkdir(parents=True, exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for failure in failures:
+        executed = folder / failure.source.name
+        if executed.exists():
+            shutil.copy2(executed, failed / failure.source.name)
+        log = logs / f"{failure.source.stem}.log"
+        log.write_text(
+            "".join(traceback.format_exception(failure.error)), encoding="utf-8", errors="replace"
+        )
+        lines.append(
+            f"{describe_failure(failure.source, failure.error)}\n    saved in "
+            f"{failed / failure.source.name}; traceback in {log}"
+        )
+    count = f"{len(failures)} notebook{'s' if len(failures) != 1 else ''} failed"
+    return RunError(f"{count}; previous outputs are untouched:\n  " + "\n  ".join(lines))

@@ -1,0 +1,98 @@
+"""What made a paper: parameters, code version, input hashes, package versions, timings.
+
+Everything a run depends on lands in ``manifest.json`` so the paper can be re-created
+byte for byte from the same inputs (DESIGN.md conventions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+PACKAGES = (
+    "sendlib",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "pandera",
+    "pydantic",
+    "matplotlib",
+    "papermill",
+    "nbformat",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "weasyprint",
+    "openpyxl",
+    "markdown-it-py",
+)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_hashes(folder: Path | str, pattern: str = "*") -> dict[str, str]:
+    """sha256 of every file in a folder (recursively), keyed by relative path, sorted."""
+    folder = Path(folder)
+    if not folder.exists():
+        return {}
+    files = sorted(p for p in folder.rglob(pattern) if p.is_file() and not p.name.startswith("."))
+    return {str(p.relative_to(folder)): sha256(p) for p in files}
+
+
+def combined_hash(*parts: dict[str, str] | str) -> str:
+    """One short hash of several hash maps / strings (order-stable)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        items = sorted(part.items()) if isinstance(part, dict) else [("", part)]
+        for key, value in items:
+            digest.update(f"{key}={value}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit(root: Path | str = ".") -> str:
+    """The checked-out commit, with '+dirty' when the tree has uncommitted changes."""
+    try:
+        sha = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return sha + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+@cache
+def code_hash() -> str:
+    """Hash of sendlib's own source files (identifies the code when git is not available)."""
+    root = Path(__file__).parents[1]
+    return combined_hash(
+        file_hashes(root, "*.py"),
+        file_hashes(root, "*.yaml"),
+        file_hashes(root, "*.css"),
+        file_hashes(root, "*.j2"),
+        file_hashes(root, "*.csv"),
+    )

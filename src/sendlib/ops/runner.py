@@ -1,0 +1,353 @@
+"""``sendlib run``: execute the section notebooks for a month and publish the paper.
+
+Order of work, one step each below: check the parameters files and notebooks → validate
+the data → prepare the paper data once (``sendlib.paper.data``, no identifiers) →
+execute the notebooks with papermill → stitch → paper.html → paper.pdf (WeasyPrint per
+part, cached, merged) → scorecard.csv/.xlsx → manifest.json. Everything is written to a
+temporary folder and moved into ``OUT/YYYY-MM/`` only when all of it succeeded; the
+executed notebooks and paper data stay in ``OUT/.work/`` (never published), and failing
+notebooks are kept in ``OUT/.failed/`` with their tracebacks in ``OUT/.work/…/logs/``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from sendlib.config import ParamsError, ReportParams, load_month, load_report
+from sendlib.data import findings as fnd
+from sendlib.data.load import Tables, check_data
+from sendlib.ops import manifest as mf
+from sendlib.ops.execute import check_parameters, execute_all, report_failures
+from sendlib.ops.locks import Busy, month_lock
+from sendlib.ops.request import RunError, RunRequest, RunResult
+from sendlib.ops.staging import staged
+from sendlib.paper.data import PaperData
+from sendlib.paper.narrative import analyst_html, pending_review
+from sendlib.paper.prepare import prepare_paper_data
+from sendlib.paper.sections import Section, for_paper
+from sendlib.render import quarto
+from sendlib.render.errors import RenderError
+from sendlib.render.html import Page, render_page
+from sendlib.render.pdf import PdfProcess
+from sendlib.render.stitch import stitch
+from sendlib.scorecard.build import write_csv
+from sendlib.scorecard.catalogue import Catalogue, CatalogueError, load_catalogue
+
+SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
+Progress = Callable[[str, str], None]
+
+__all__ = ["RenderError", "RunError", "RunRequest", "RunResult", "run", "run_many"]
+
+
+def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
+    """Render the paper ``request`` asks for (see the module docstring); one run of a
+    month at a time (a second waits, or with ``wait=False`` stops with exit code 3)."""
+    say = progress or (lambda stage, state: None)
+    if request.renderer == "quarto" and not quarto.available():
+        raise RunError(quarto.MISSING, exit_code=2)
+    try:
+        with month_lock(
+            request.out, request.label, wait=request.wait, on_wait=lambda m: say("lock", m)
+        ):
+            return _Run(request, say).go()
+    except Busy as exc:
+        raise RunError(str(exc), exit_code=3) from exc
+
+
+@dataclass
+class Outcome:
+    """How one paper of several ended."""
+
+    request: RunRequest
+    result: RunResult | None = None
+    error: RunError | RenderError | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is None:
+            return 0
+        return self.error.exit_code if isinstance(self.error, RunError) else 2
+
+
+def run_many(
+    requests: Iterable[RunRequest],
+    watch: Callable[[RunRequest], AbstractContextManager[Progress]] | None = None,
+) -> list[Outcome]:
+    """Several papers one after another (a backfill, team packs): each ends on its own;
+    ``watch`` gives each run a progress callback for as long as it runs."""
+    outcomes = []
+    for request in requests:
+        with watch(request) if watch else nullcontext(None) as say:
+            try:
+                outcomes.append(Outcome(request, run(request, say)))
+            except (RunError, RenderError) as exc:
+                outcomes.append(Outcome(request, error=exc))
+    return outcomes
+
+
+def sections_with_notebooks(
+    folder: Path, sections: list[Section]
+) -> tuple[list[tuple[Section, Path]], list[str]]:
+    """Each section's notebook in ``folder``, in paper order, and notes on sections left
+    out for want of a notebook. A notebook no section names is an error."""
+    folder = Path(folder)
+    known = {s.notebook for s in for_paper()}
+    strangers = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in known)
+    if strangers:
+        raise RunError(
+            f"{folder}: {', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not a "
+            "section of the paper; add a Section to sendlib.paper.sections or move the file"
+        )
+    found = [(s, folder / s.notebook) for s in sections if (folder / s.notebook).exists()]
+    if not found:
+        raise RunError(f"no section notebooks found in {folder}")
+    notes = [
+        f"section '{s.slug}' left out: {folder / s.notebook} does not exist"
+        for s in sections
+        if not (folder / s.notebook).exists()
+    ]
+    return found, notes
+
+
+@dataclass
+class _Run:
+    """One paper's run, step by step."""
+
+    request: RunRequest
+    say: Progress
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def go(self) -> RunResult:
+        started = time.perf_counter()
+        r = self.request
+        sections, self.notes = sections_with_notebooks(r.notebooks_dir, for_paper(r.team))
+        report, catalogue = self.parameters()
+        sources = [path for _, path in sections]
+        state = self.state(sources)
+        reuse = self.reusable(state, sources)
+        if r.narrative_only and not reuse:
+            self.say("narrative-only", "inputs changed: running the notebooks")
+        if reuse:
+            data = None
+        else:
+            check_parameters(sources)
+            data = self.prepare(self.validate(catalogue), sections)
+            self.execute(sources, data, catalogue, state)
+        executed = [(s, r.work / "executed" / p.name) for s, p in sections]
+        title = f"{report.report_subject}: {r.month.strftime('%B %Y')}" + (
+            f" – {r.team}" if r.team else ""
+        )
+        if r.preview:
+            return self.preview(executed, title, reuse, started)
+        return self.publish(executed, title, sources, reuse, started)
+
+    def parameters(self) -> tuple[ReportParams, Catalogue]:
+        """report.yaml (with the month's own values) and the KPI catalogue, or a clear error."""
+        r = self.request
+        try:
+            report = load_report(r.params_dir / "report.yaml")
+            report = report.for_month(load_month(r.params_dir, str(r.month)))
+            return report, load_catalogue(r.catalogue_path)
+        except (ParamsError, CatalogueError) as exc:
+            raise RunError(str(exc)) from exc
+
+    def state(self, sources: list[Path]) -> dict:
+        """Content hashes of everything execution depends on (the analysts' narrative is not:
+        it is read when the paper is stitched)."""
+        r = self.request
+        return {
+            "run": {"month": str(r.month), "team": r.team},
+            "inputs": mf.file_hashes(r.data_dir),
+            "params": mf.file_hashes(r.params_dir, "*.yaml"),
+            "catalogue": mf.sha256(r.catalogue_path),
+            "notebooks": {p.name: mf.sha256(p) for p in sources},
+            "code": mf.code_hash(),
+        }
+
+    def reusable(self, state: dict, sources: list[Path]) -> bool:
+        """Whether a narrative-only run can re-use the last run's executed notebooks."""
+        r = self.request
+        state_file = r.work / "state.json"
+        return (
+            r.narrative_only
+            and state_file.exists()
+            and all((r.work / "executed" / p.name).exists() for p in sources)
+            and (r.work / "scorecard" / SCORECARD_FILES[-1]).exists()
+            and json.loads(state_file.read_text()) == state
+        )
+
+    def validate(self, catalogue: Catalogue) -> Tables:
+        self.say("validate", "running")
+        tables, found = check_data(self.request.data_dir, needed=catalogue.files_needed())
+        if tables is None:
+            raise RunError(
+                f"the input data in {self.request.data_dir} has errors", findings=fnd.errors(found)
+            )
+        self.say("validate", "done")
+        return tables
+
+    def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
+        """The paper data, computed once and saved for the notebooks in the work folder."""
+        r = self.request
+        self.say("prepare", "running")
+        t0 = time.perf_counter()
+        shutil.rmtree(r.work, ignore_errors=True)
+        (r.work / "executed").mkdir(parents=True)
+        params = r.run_params()
+        data = prepare_paper_data(params, tables, [s for s, _ in sections])
+        data.save(Path(params.paper_data))
+        self.timings["prepare"] = round(time.perf_counter() - t0, 2)
+        self.say("prepare", "done")
+        return data
+
+    def execute(
+        self, sources: list[Path], data: PaperData, catalogue: Catalogue, state: dict
+    ) -> None:
+        """Run the notebooks; the scorecard files are written meanwhile (they need only the
+        paper data) and kept with the executed notebooks for narrative-only runs."""
+        r = self.request
+        with ThreadPoolExecutor(max_workers=1) as side:
+            written = side.submit(write_scorecards, data, catalogue, r.month, r.work / "scorecard")
+            timings, failures = execute_all(
+                sources,
+                r.work / "executed",
+                r.run_params().model_dump(),
+                r.timeout,
+                r.workers,
+                self.say,
+            )
+            written.result()
+        self.timings.update(timings)
+        if failures:
+            raise report_failures(failures, r.work / "executed", r.failed, r.work / "logs")
+        (r.work / "state.json").write_text(json.dumps(state, indent=1, sort_keys=True))
+
+    def stitched(self, executed: list[tuple[Section, Path]], title: str) -> nbformat.NotebookNode:
+        """The stitched paper with the analysts' current narrative (also kept in work)."""
+        r = self.request
+        month = str(r.month)
+
+        def narrative(section: Section) -> str:
+            if r.team:  # a team pack shows team figures only: no council-wide commentary
+                return ""
+            return analyst_html(r.params_dir, month, section.slug, section.legacy_names)
+
+        paper = stitch(executed, title, narrative)
+        nbformat.write(paper, r.work / "paper.ipynb")
+        return paper
+
+    def preview(
+        self, executed: list[tuple[Section, Path]], title: str, reuse: bool, started: float
+    ) -> RunResult:
+        """Only paper.html, in ``OUT/.preview/`` (nothing published)."""
+        r = self.request
+        self.say("render", "running")
+        page = render_page(self.stitched(executed, title), title)
+        folder = r.out / ".preview" / r.target.relative_to(r.out)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "paper.html").write_text(page.html, encoding="utf-8")
+        self.timings["total"] = round(time.perf_counter() - started, 2)
+        self.say("render", "done")
+        return self.result(folder, reuse)
+
+    def publish(
+        self,
+        executed: list[tuple[Section, Path]],
+        title: str,
+        sources: list[Path],
+        reuse: bool,
+        started: float,
+    ) -> RunResult:
+        """Render the paper and move it, with the scorecard and manifest, into place."""
+        r = self.request
+        self.say("render", "running")
+        t0 = time.perf_counter()
+        with staged(r.target) as folder, PdfProcess(warm=r.renderer == "nbconvert") as pdf:
+            # the PDF workers warm up while the paper is stitched and its HTML rendered
+            paper = self.stitched(executed, title)
+            if r.renderer == "quarto":
+                quarto.render_quarto(r.work / "paper.ipynb", folder)
+            else:
+                page: Page = render_page(paper, title)
+                pdf.start(
+                    page, folder / "paper.pdf", r.out / ".cache" / "pdf" / r.label, mf.code_hash()
+                )
+                (folder / "paper.html").write_text(page.html, encoding="utf-8")
+            for name in SCORECARD_FILES:
+                shutil.copy2(r.work / "scorecard" / name, folder / name)
+            pdf.finish()
+            self.timings["render"] = round(time.perf_counter() - t0, 2)
+            self.timings["total"] = round(time.perf_counter() - started, 2)
+            result = self.result(r.target, reuse)
+            manifest = build_manifest(r, sources, self.timings, self.warnings(), folder)
+            manifest["narrative_only"] = bool(reuse)
+            manifest["narrative_pending_review"] = result.pending_review
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+        self.say("render", "done")
+        return result
+
+    def warnings(self) -> dict[str, int]:
+        """Data-quality warnings by rule, from the paper data."""
+        path = Path(self.request.run_params().paper_data) / "warnings.parquet"
+        if not path.exists():
+            return {}
+        found = pd.read_parquet(path)
+        return {row.rule: int(row.count) for row in found.itertuples()}
+
+    def result(self, folder: Path, reuse: bool) -> RunResult:
+        r = self.request
+        pending = [p.name for p in pending_review(r.params_dir, str(r.month))]
+        executed = 0 if reuse else len(list((r.work / "executed").glob("*.ipynb")))
+        return RunResult(
+            folder, self.timings, sum(self.warnings().values()), executed, pending, self.notes
+        )
+
+
+def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
+    """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
+    from sendlib.scorecard.workbook import write_workbook  # openpyxl: only when made
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(data.frames["scorecard"], folder / "scorecard.csv")
+    write_workbook(data.frames["scorecard"], catalogue, month, folder / "scorecard.xlsx")
+
+
+def build_manifest(
+    r: RunRequest, sources: list[Path], timings: dict, warnings: dict, folder: Path
+) -> dict:
+    """What made the paper: parameters, code, input hashes, packages, timings, warnings."""
+    return {
+        "sendlib": mf.package_versions()["sendlib"],
+        "month": str(r.month),
+        "team": r.team,
+        "renderer": r.renderer,
+        "parameters": {
+            "data_dir": str(r.data_dir),
+            "params_dir": str(r.params_dir),
+            "catalogue": str(r.catalogue_path.name),
+        },
+        "git_commit": mf.git_commit(),
+        "code_hash": mf.code_hash(),
+        "inputs": mf.file_hashes(r.data_dir),
+        "params": mf.file_hashes(r.params_dir),
+        "notebooks": {p.name: mf.sha256(p) for p in sources},
+        "packages": mf.package_versions(),
+        "timings_seconds": timings,
+        "warnings": warnings,
+        "outputs": {
+            name: mf.sha256(folder / name)
+            for name in ("paper.html", "paper.pdf", "scorecard.csv", "scorecard.xlsx")
+            if (folder / name).exists()
+        },
+    }

@@ -1,0 +1,56 @@
+"""Writing output folders atomically: everything lands in a temporary folder beside the
+target and is moved into ``OUT/YYYY-MM/`` only when complete (DESIGN.md output contract)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from sendlib.data.load import Tables
+from sendlib.scorecard.build import build, write_csv
+from sendlib.scorecard.catalogue import Catalogue
+
+
+@contextlib.contextmanager
+def staged(target: Path, keep: bool = False) -> Iterator[Path]:
+    """A temporary folder that replaces ``target`` on success; on failure ``target`` is
+    untouched. With ``keep``, files already in ``target`` and not rewritten are kept."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        if keep and target.exists():
+            shutil.copytree(target, tmp, dirs_exist_ok=True)
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_scorecard_files(
+    tables: Tables, catalogue: Catalogue, month: pd.Period, months: int, out: Path
+) -> Path:
+    """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept)."""
+    target = Path(out) / str(month)
+    card = build(tables, catalogue, month, months)
+    with staged(target, keep=True) as folder:
+        write_csv(card, folder / "scorecard.csv")
+        from sendlib.scorecard.workbook import write_workbook  # openpyxl, loaded when needed
+
+        write_workbook(card, catalogue, month, folder / "scorecard.xlsx")
+    return target

@@ -1,0 +1,66 @@
+"""Section 8: Preparing for Adulthood and what partners report (``returns.csv``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sendlib.paper.context import Context
+from sendlib.paper.figures import last_year, shown
+from sendlib.paper.narrative import Paragraphs, change, missing, paragraphs
+from sendlib.paper.tables import Table
+from sendlib.scorecard import formats as fmt
+
+
+def facts(ctx: Context) -> Paragraphs:
+    neet, neet_18 = ctx.value("neet_16_25_pct"), ctx.value("neet_16_18_pct")
+    sentences = []
+    if not missing(neet_18):
+        before = ctx.value("neet_16_18_pct", last_year(ctx.month))
+        sentences.append(
+            f"{shown(ctx, 'neet_16_18_pct')} of 16 to 18 year olds with an EHCP "
+            f"were not in education, employment or training in {ctx.month_name}"
+            + (
+                f", {change(neet_18, before, 'percent', 1)} in the same month last year."
+                if not missing(before)
+                else "."
+            )
+        )
+    if not missing(neet):
+        sentences.append(f"Across 16 to 25 year olds the figure is {shown(ctx, 'neet_16_25_pct')}.")
+    return paragraphs(sentences)
+
+
+def partner_returns(ctx: Context) -> Table:
+    """Every partner KPI of the month with last month, or the partner's note when blank."""
+    month = ctx.month.strftime("%Y-%m")
+    previous = (ctx.month - 1).strftime("%Y-%m")
+    card = ctx.scorecard
+    rows = []
+    for kpi in (k for k in ctx.catalogue.kpis if k.source == "return"):
+        row = card[(card["kpi_id"] == kpi.id) & (card["period"] == month)]
+        prev = card[(card["kpi_id"] == kpi.id) & (card["period"] == previous)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        rows.append(
+            (
+                kpi.section,
+                kpi.title.strip(),
+                r["display"] or "not due this month",
+                prev.iloc[0]["display"] if len(prev) else "",
+                fmt.DIRECTION_WORDS[r["direction"]],
+                fmt.RAG_WORDS[r["rag"]],
+            )
+        )
+    frame = pd.DataFrame(
+        rows, columns=["Area", "Measure", ctx.month_name, "Previous month", "Change", "Status"]
+    )
+    return (
+        Table(frame, f"Partner returns, {ctx.month_name}")
+        .row_header("Measure")
+        .note(
+            "Figures sent by partners (health, SENDIASS, adult social care, the SEND "
+            "workforce). Where a figure has not been received the partner's note is "
+            "shown."
+        )
+    )

@@ -1,0 +1,90 @@
+"""Appendix 1: the SEND scorecard — every KPI by month with its arrow, status in words,
+target, comparators and SPC reading (seed 001's appendix, seed 003's scorecard)."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from sendlib.paper import labels
+from sendlib.paper.context import Context, Group, Html
+from sendlib.paper.narrative import missing
+from sendlib.paper.tables import Table
+from sendlib.scorecard import formats as fmt
+from sendlib.scorecard.build import COMPARATORS
+
+
+def scorecard(ctx: Context) -> Group:
+    """The full scorecard: one table per section, months across, with status and comparators."""
+    card = ctx.scorecard
+    periods = sorted(card["period"].unique())
+    # month headings and "5,165 ▲" are kept on one line (no break space)
+    months = [pd.Period(p, freq="M").strftime("%b\u00a0%y") for p in periods]
+    columns = [
+        "Ref",
+        "Measure",
+        *months,
+        "Target",
+        "Status",
+        *labels.words(COMPARATORS, labels.COMPARATORS),
+        "Variation",
+        "Assurance",
+    ]
+    out = []
+    for section in ctx.catalogue.sections:
+        rows = []
+        for kpi in (k for k in ctx.catalogue.kpis if k.section == section):
+            items = card[card["kpi_id"] == kpi.id].set_index("period")
+            latest = items.loc[periods[-1]]
+            comparators = [
+                fmt.format_value(latest[c], kpi.unit, kpi.places) if not missing(latest[c]) else ""
+                for c in COMPARATORS
+            ]
+            target = (
+                fmt.format_value(kpi.target, kpi.unit, kpi.places) if kpi.target is not None else ""
+            )
+            status = fmt.RAG_WORDS[latest["rag"]]
+            status_html = f'<span class="rag rag-{latest["rag"]}">{status}</span>' if status else ""
+            rows.append(
+                [
+                    html.escape(kpi.ref),
+                    html.escape(kpi.title.strip()),
+                    *[_score_cell(items.loc[p]) for p in periods],
+                    html.escape(target),
+                    status_html,
+                    *map(html.escape, comparators),
+                    html.escape(fmt.VARIATION_WORDS[latest["spc_variation"]]),
+                    html.escape(fmt.ASSURANCE_WORDS[latest["spc_assurance"]]),
+                ]
+            )
+        out.append(
+            Table(pd.DataFrame(rows, columns=columns), f"Scorecard: {section}")
+            .row_header("Measure")
+            .html_columns(*columns)
+            .classed("data scorecard")
+        )
+    return Group(*out)
+
+
+def _score_cell(item: pd.Series) -> str:
+    text = html.escape(item["display"])
+    direction = item["direction"]
+    if not text or not direction:
+        return text
+    glyph = fmt.GLYPHS[direction]
+    words = fmt.DIRECTION_WORDS[direction]
+    return (
+        f'{text}&nbsp;<span aria-hidden="true">{glyph}</span>'
+        f'<span class="visually-hidden"> ({words})</span>'
+    )
+
+
+def symbol_key(ctx: Context | None = None) -> Html:
+    """How to read the scorecard's symbols."""
+    return Html(
+        '<p class="key">▲ up, ▼ down, ► unchanged on the previous period (as shown). '
+        "Status: on target, near target (within tolerance), off target. "
+        f"{fmt.NOT_AVAILABLE} not available; a partner's note is shown where one was given. "
+        "Variation and assurance follow NHS England's Making Data Count (last 24 points).</p>"
+    )

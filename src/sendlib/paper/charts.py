@@ -1,0 +1,277 @@
+"""Charts in one house style (matplotlib), published as accessible figures.
+
+Every chart has a title, axis labels, a source line, alt text generated from its data
+(what it shows and its key figure) and its data as a table beside it. Colours are the
+Analysis Function palette (REFERENCE.md); lines also differ by marker and style so that
+colour never carries meaning alone. SVG output is byte-stable (fixed hash salt, no date).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from sendlib.paper.disclosure import Disclosure
+from sendlib.paper.tables import Table, slug
+from sendlib.scorecard import formats as fmt
+
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+STYLES = ["-", "--", "-.", ":", "-", "--"]
+SOURCE = "Source: council SEND case records"
+
+
+@cache
+def _pyplot():
+    """matplotlib's pyplot in the house style, imported on first use: a section without
+    charts never pays for it."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.grid": True,
+            "axes.axisbelow": True,
+            "axes.facecolor": "white",
+            "figure.facecolor": "white",
+            "font.family": "DejaVu Sans",
+            "grid.linewidth": 0.8,
+            "svg.hashsalt": "sendlib",
+            # labels stay text, not glyph outlines: the page is half the size and
+            # WeasyPrint draws the charts in a third of the time
+            "svg.fonttype": "none",
+            "figure.dpi": 100,
+            "axes.titlesize": 12,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "axes.edgecolor": "#3D3D3D",
+            "text.color": "#0B0C0C",
+            "axes.labelcolor": "#0B0C0C",
+            "xtick.color": "#0B0C0C",
+            "ytick.color": "#0B0C0C",
+            "grid.color": "#DDDDDD",
+        }
+    )
+    return plt
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A rendered chart: SVG, its title, alt text, source and data."""
+
+    svg: str
+    title: str
+    alt: str
+    data: pd.DataFrame
+    source: str = SOURCE
+
+    def to_html(self) -> str:
+        """A <figure>: the image with alt text, a caption, and the data in a table."""
+        uri = "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+        table = Table(self.data, f"Data for the chart: {self.title}").classed("data chart-data")
+        first = self.data.columns[0]
+        table = table.row_header(first).number(
+            *[c for c in self.data.columns if c != first],
+            places=1 if _has_fraction(self.data) else 0,
+        )
+        return (
+            f'<figure class="chart" id="f-{slug(self.title)}">'
+            f'<img src="{uri}" alt="{html.escape(self.alt)}">'
+            f"<figcaption>{html.escape(self.title)}. "
+            f'<span class="source">{html.escape(self.source)}.</span></figcaption>'
+            f'<details class="chart-data"><summary>Show the data for this chart</summary>'
+            f"{table.to_html()}</details></figure>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _has_fraction(frame: pd.DataFrame) -> bool:
+    numbers = frame.select_dtypes("number").to_numpy(dtype=float)
+    numbers = numbers[~np.isnan(numbers)]
+    return bool(len(numbers)) and not np.allclose(numbers, np.round(numbers))
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    _pyplot().close(fig)
+    return buffer.getvalue()
+
+
+def _finish(fig, ax, title: str, xlabel: str, ylabel: str, source: str) -> None:
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.text(0.01, -0.02, source, fontsize=8, color="#3D3D3D", ha="left", va="top")
+
+
+def line_chart(
+    frame: pd.DataFrame,
+    title: str,
+    ylabel: str,
+    unit: str = "count",
+    target: float | None = None,
+    source: str = SOURCE,
+    places: int = 0,
+) -> Chart:
+    """Monthly series (index: period text YYYY-MM; one column per line)."""
+    frame = frame.copy()
+    labels = [pd.Period(p, freq="M").strftime("%b %y") for p in frame.index]
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 3.2))
+    x = np.arange(len(frame))
+    for i, column in enumerate(frame.columns):
+        ax.plot(
+            x,
+            frame[column].to_numpy(dtype=float),
+            label=column,
+            color=PALETTE[i % 6],
+            marker=MARKERS[i % 6],
+            linestyle=STYLES[i % 6],
+            linewidth=2,
+            markersize=4,
+        )
+    if target is not None:
+        ax.axhline(
+            target,
+            color="#801650",
+            linestyle=":",
+            linewidth=1.5,
+            label=f"Target ({_v(target, unit, places)})",
+        )
+    step = max(1, -(-len(x) // 9))
+    ax.set_xticks(x[::step], labels[::step], rotation=0)
+    ax.yaxis.set_major_locator(
+        plt.matplotlib.ticker.MaxNLocator(nbins=6, integer=unit != "percent")
+    )
+    if unit == "percent":
+        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(decimals=None))
+    else:
+        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    if len(frame.columns) > 1 or target is not None:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _finish(fig, ax, title, "Month", ylabel, source)
+    data = frame.copy()
+    data.index = [pd.Period(p, freq="M").strftime("%b %Y") for p in frame.index]
+    data = data.rename_axis("Month").reset_index()
+    return Chart(_svg(fig), title, describe_lines(title, frame, unit, places, target), data, source)
+
+
+def bar_chart(
+    values: pd.Series,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    disclosure: Disclosure,
+    unit: str = "count",
+    source: str = SOURCE,
+    places: int = 0,
+) -> Chart:
+    """Horizontal bars for a breakdown (largest first as given); withheld counts are not
+    plotted and show as [c] in the chart's data table."""
+    values, hidden = disclosure.protect(values.dropna())
+    plotted = values[~hidden]
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(plotted), 3) + 1.0))
+    y = np.arange(len(plotted))
+    ax.barh(y, plotted.to_numpy(dtype=float), color=PALETTE[0])
+    ax.set_yticks(y, [str(i) for i in plotted.index])
+    ax.invert_yaxis()
+    for yi, v in zip(y, plotted.to_numpy(dtype=float), strict=True):
+        ax.text(v, yi, " " + _v(v, unit, places), va="center", fontsize=9)
+    ax.grid(axis="y", visible=False)
+    _finish(fig, ax, title, xlabel, ylabel, source)
+    data = values.astype(object).mask(hidden, fmt.CONFIDENTIAL)
+    data = data.rename_axis(ylabel).reset_index(name=xlabel)
+    shown = values[~hidden]
+    alt = describe_bars(title, shown, unit, places)
+    if hidden.any():
+        alt += f" {int(hidden.sum())} group(s) withheld to protect confidentiality."
+    return Chart(_svg(fig), title, alt, data, source)
+
+
+def paired_bars(frame: pd.DataFrame, title: str, ylabel: str, source: str = SOURCE) -> Chart:
+    """Vertical bars per category for two or three series (e.g. this year vs last year)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 3.2))
+    x = np.arange(len(frame))
+    width = 0.8 / len(frame.columns)
+    hatches = ["", "//", ".."]
+    for i, column in enumerate(frame.columns):
+        ax.bar(
+            x + (i - (len(frame.columns) - 1) / 2) * width,
+            frame[column].to_numpy(dtype=float),
+            width,
+            label=str(column),
+            color=PALETTE[i % 6],
+            hatch=hatches[i % 3],
+            edgecolor="white",
+        )
+    ax.set_xticks(x, [str(i) for i in frame.index])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _finish(fig, ax, title, frame.index.name or "", ylabel, source)
+    data = frame.rename_axis(frame.index.name or "Category").reset_index()
+    data.columns = [str(c) for c in data.columns]
+    return Chart(_svg(fig), title, describe_paired(title, frame), data, source)
+
+
+def _v(value: float, unit: str, places: int) -> str:
+    return fmt.format_value(value, unit, places)
+
+
+def describe_lines(
+    title: str, frame: pd.DataFrame, unit: str, places: int, target: float | None = None
+) -> str:
+    """Alt text: what the line chart shows, its span and each line's latest value."""
+    if frame.empty:
+        return f"{title}: no data."
+    first = pd.Period(frame.index[0], freq="M").strftime("%B %Y")
+    last = pd.Period(frame.index[-1], freq="M").strftime("%B %Y")
+    parts = [f"Line chart: {title}, {first} to {last}."]
+    for column in frame.columns:
+        series = frame[column].dropna()
+        if series.empty:
+            continue
+        latest, start = series.iloc[-1], series.iloc[0]
+        when = pd.Period(series.index[-1], freq="M").strftime("%B %Y")
+        change = fmt.direction(latest, start, places)
+        word = {"up": "up from", "down": "down from", "same": "the same as"}.get(change, "from")
+        parts.append(
+            f"{column}: {_v(latest, unit, places)} in {when}, {word} "
+            f"{_v(start, unit, places)} at the start."
+        )
+    if target is not None:
+        parts.append(f"The target is {_v(target, unit, places)}.")
+    return " ".join(parts)
+
+
+def describe_bars(title: str, values: pd.Series, unit: str, places: int) -> str:
+    """Alt text: the bar chart's categories, largest first, with their values."""
+    if values.empty:
+        return f"{title}: no data."
+    ordered = values.sort_values(ascending=False)
+    listed = "; ".join(f"{k} {_v(v, unit, places)}" for k, v in ordered.head(6).items())
+    more = f"; and {len(ordered) - 6} more" if len(ordered) > 6 else ""
+    return f"Bar chart: {title}. Largest first: {listed}{more}."
+
+
+def describe_paired(title: str, frame: pd.DataFrame) -> str:
+    """Alt text: totals of each series across the categories."""
+    totals = "; ".join(f"{c}: total {frame[c].sum():,.0f}" for c in frame.columns)
+    return f"Bar chart: {title}, by {frame.index.name or 'category'}. {totals}."

@@ -1,0 +1,113 @@
+"""Words for codes: how the paper names what the measures count.
+
+The measures return the contract's codes (SEN2 codes, settings, bands, statuses); this is
+the one place that says how a reader sees them, so a change of wording never touches a
+calculation and a view never filters on words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+NOT_RECORDED = "not recorded"
+
+AGE_BANDS = {
+    "0-4": "0–4",
+    "5-10": "5–10",
+    "11-15": "11–15",
+    "16-19": "16–19",
+    "20-25": "20–25",
+    "26+": "26+",
+    "not_recorded": NOT_RECORDED,
+}
+SEX = {"M": "Male", "F": "Female", "U": "Unknown", "not_recorded": NOT_RECORDED}
+CEASE_REASONS = {
+    "1": "Reached maximum age",
+    "2": "Needs met without a plan",
+    "3": "Moved to higher education",
+    "4": "Moved to paid employment",
+    "5": "Moved to another LA",
+    "6": "No longer wishes to engage",
+    "7": "Moved outside England",
+    "8": "Deceased",
+    "9": "Other",
+    "not_recorded": "Not recorded",
+}
+SETTINGS = {
+    "mainstream": "Mainstream school",
+    "mainstream_resourced": "Resourced provision / SEN unit",
+    "special_state": "State special school",
+    "special_inmss": "Independent / non-maintained special",
+    "ap": "Alternative provision / PRU",
+    "fe_college": "FE college",
+    "post16_specialist": "Post-16 specialist",
+    "early_years": "Early years setting",
+    "eotas_s61": "EOTAS (s61)",
+    "eotas_s19": "EOTAS (s19)",
+    "ehe": "Electively home educated",
+    "neet": "NEET",
+    "other": "Other",
+    "none": "No placement recorded",
+}
+WAITING_BANDS = {
+    "0-6wk": "0–6 weeks",
+    "6-16wk": "6–16 weeks",
+    "16-20wk": "16–20 weeks",
+    "20wk+": "over 20 weeks",
+    "20-26wk": "20–26 weeks",
+    "26wk+": "over 26 weeks",
+}
+REVIEW_STATUS = {
+    "in_date": "in date (under 12 months)",
+    "due": "due (12–14 months)",
+    "overdue": "overdue (over 14 months)",
+}
+DECISIONS = {
+    "A": "Proceed to EHC assessment",
+    "N": "Decision not to proceed",
+    "transfer_in": "Transfer in of EHCP from another LA",
+}
+NEEDS = {"no_plan_yet": "no plan (yet)"}
+SOCIAL_CARE = {
+    "ehcp_child_protection": "Child protection plan",
+    "ehcp_looked_after": "Looked after",
+    "ehcp_care_leaver": "Care leaver",
+    "ehcp_child_in_need": "Child in need",
+}
+REASONS = {"not_recorded": "Not recorded"}
+
+
+def word(code: object, words: dict[str, str]) -> str:
+    """The word for one code: ``words``, then 'not recorded', else the code itself."""
+    text = str(code)
+    if text in words:
+        return words[text]
+    return NOT_RECORDED if text == "not_recorded" else text
+
+
+def words(codes: Iterable, table: dict[str, str]) -> list[str]:
+    """The words for many codes (see ``word``)."""
+    return [word(code, table) for code in codes]
+
+
+def relabel(counts: pd.Series | pd.DataFrame, table: dict[str, str]) -> pd.Series | pd.DataFrame:
+    """A breakdown with its index (codes) in words."""
+    out = counts.copy()
+    out.index = pd.Index(words(counts.index, table), name=counts.index.name)
+    return out
+
+
+COMPARATORS = {
+    "england": "England",
+    "statistical_neighbours": "Stat. neighbours",
+    "region": "Region",
+}
+MONTHS = {
+    str(number): name
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}

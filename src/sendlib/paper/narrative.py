@@ -1,0 +1,156 @@
+"""Narrative: the analysts' words and the facts sendlib drafts from the KPIs.
+
+Analysts write each section's commentary in ``params/narrative/YYYY-MM/<slug>.md``
+(plain markdown; one file per section, any number of paragraphs). A re-render only reads
+these files, so it can never overwrite them. Alongside, each section gets sentences
+drafted from the figures in the register of seed 000 ("The number of EHCPs continues to
+rise, now 2,695, up 9.6% on the same period last year."): thousands separators,
+up/down/unchanged compared at the precision shown, pluralisation, and no claim the
+numbers do not support (a "continues to rise" needs two rises in a row).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from sendlib.scorecard import formats as fmt
+
+_md = MarkdownIt("commonmark", {"html": False})
+#: notes to the analyst in narrative files (<!-- … -->) never reach the paper
+REVIEW_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+REVIEW_MARKER = "sendlib: review"
+
+
+def narrative_path(params_dir: Path | str, month: str, slug: str) -> Path:
+    """Where an analyst writes a section's commentary for a month (keyed by the section's
+    slug: ``params/narrative/2026-10/timeliness.md``)."""
+    return Path(params_dir) / "narrative" / month / f"{slug}.md"
+
+
+def find_narrative(
+    params_dir: Path | str, month: str, slug: str, legacy: tuple[str, ...] = ()
+) -> Path | None:
+    """The section's narrative file for the month: by slug, else under an older name (the
+    notebook stem, ``04_timeliness.md``, used before sections had slugs)."""
+    for name in (slug, *legacy):
+        path = narrative_path(params_dir, month, name)
+        if path.exists():
+            return path
+    return None
+
+
+def analyst_html(
+    params_dir: Path | str, month: str, slug: str, legacy: tuple[str, ...] = ()
+) -> str:
+    """The analyst's commentary as HTML paragraphs (numbered later), or '' if none."""
+    path = find_narrative(params_dir, month, slug, legacy)
+    if path is None:
+        return ""
+    return markdown_html(path.read_text(encoding="utf-8"))
+
+
+def markdown_html(text: str) -> str:
+    """Narrative markdown as the paper's paragraphs; notes to the analyst are dropped and
+    raw HTML is not allowed through."""
+    text = REVIEW_COMMENT.sub("", text).strip()
+    if not text:
+        return ""
+    return _md.render(text).replace("<p>", '<p class="para">')
+
+
+def narrative_block(slug: str, body: str) -> str:
+    """The analyst's block in the paper (the stitcher puts it in the section's slot)."""
+    return f'<div class="narrative analyst" data-narrative="{html.escape(slug)}">{body}</div>'
+
+
+def pending_review(params_dir: Path | str, month: str) -> list[Path]:
+    """Narrative files still marked for review (carried over by ``sendlib new-month``)."""
+    folder = Path(params_dir) / "narrative" / month
+    return sorted(p for p in folder.glob("*.md") if REVIEW_MARKER in p.read_text(encoding="utf-8"))
+
+
+def number(value: float, places: int = 0) -> str:
+    """4,712 / 21.4 — thousands separators, fixed decimals."""
+    return f"{value:,.{places}f}"
+
+
+def plural(count: float, singular: str, plural_form: str | None = None) -> str:
+    """'1 plan', '2 plans', '0 plans', '1 mediation case'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
+
+
+def agree(count: float, singular: str, plural_form: str) -> str:
+    """The verb that agrees with a count: agree(1, "is", "are") → "is"."""
+    return singular if count == 1 else plural_form
+
+
+def were(count: float) -> str:
+    return agree(count, "was", "were")
+
+
+def missing(*values: float | None) -> bool:
+    return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
+
+
+def change(now: float, before: float, unit: str = "count", places: int = 0) -> str:
+    """'up from 35', 'down from 4.8%', 'unchanged' — compared at display precision."""
+    if missing(now, before):
+        return ""
+    direction = fmt.direction(now, before, places)
+    if direction == "same":
+        return "unchanged"
+    return f"{'up' if direction == 'up' else 'down'} from {fmt.format_value(before, unit, places)}"
+
+
+def percent_change(now: float, before: float) -> str:
+    """'up 9.6%' / 'down 2.0%' / 'unchanged' on an earlier value."""
+    if missing(now, before) or before == 0:
+        return ""
+    pct = 100.0 * (now - before) / before
+    if round(pct, 1) == 0:
+        return "unchanged"
+    return f"{'up' if pct > 0 else 'down'} {abs(pct):.1f}%"
+
+
+def movement(series: list[float], places: int = 0) -> str:
+    """How the latest value moved: 'continues to rise', 'has risen', 'has fallen', …"""
+    values = [v for v in series[-3:]]
+    if len(values) < 2 or missing(values[-1], values[-2]):
+        return "is"
+    last = fmt.direction(values[-1], values[-2], places)
+    before = (
+        fmt.direction(values[-2], values[-3], places)
+        if len(values) == 3 and not missing(values[-3])
+        else ""
+    )
+    if last == "up":
+        return "continues to rise" if before == "up" else "has risen"
+    if last == "down":
+        return "continues to fall" if before == "down" else "has fallen"
+    return "is unchanged"
+
+
+class Paragraphs:
+    """Drafted sentences, one numbered paragraph each (empty sentences dropped); shown in
+    a notebook as HTML, read as sentences by ``sendlib new-month``."""
+
+    def __init__(self, sentences: list[str]):
+        self.sentences = [s for s in sentences if s]
+
+    def to_html(self) -> str:
+        body = "".join(f'<p class="para">{html.escape(s)}</p>' for s in self.sentences)
+        return f'<div class="narrative drafted">{body}</div>' if body else ""
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def paragraphs(sentences: list[str]) -> Paragraphs:
+    """Drafted sentences as numbered paragraphs (see ``Paragraphs``)."""
+    return Paragraphs(sentences)

@@ -1,0 +1,142 @@
+"""Section 3: requests for an EHC needs assessment and the decision whether to assess."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sendlib.measures import decisions as measures
+from sendlib.measures.cases import Cases
+from sendlib.paper import labels
+from sendlib.paper.charts import Chart, paired_bars
+from sendlib.paper.context import Context, Group
+from sendlib.paper.figures import moved, shown
+from sendlib.paper.narrative import Paragraphs, change, missing, number, paragraphs, plural, were
+from sendlib.paper.tables import Table, counts_table
+
+
+def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series | pd.DataFrame]:
+    """Requests by age and need (this month and a year before), decisions by month of the
+    year, and requests awaiting a decision by time waited (codes)."""
+    out: dict[str, pd.Series | pd.DataFrame] = {}
+    for by in ("age", "need"):
+        out[f"requests_by_{by}"] = measures.requests_by(c, month, by)
+        out[f"requests_by_{by}_last_year"] = measures.requests_by(c, month - 12, by)
+    out["decisions_by_month"] = measures.decision_table(c, month.year)
+    out["awaiting_by_band"] = measures.awaiting_by_band(c, month)
+    return out
+
+
+def headline(ctx: Context) -> str:
+    now, before = ctx.value("requests_received"), ctx.value("requests_received", ctx.month - 1)
+    issued = ctx.value("plans_issued")
+    if missing(now):
+        return ""
+    moved_by = change(now, before)
+    tail = (
+        f", {moved_by} in the previous month"
+        if moved_by and moved_by != "unchanged"
+        else (", the same as the previous month" if moved_by == "unchanged" else "")
+    )
+    first = (
+        f"{plural(now, 'new request')} for an EHC needs assessment {were(now)} received in "
+        f"{ctx.month_name}{tail}."
+    )
+    if missing(issued):
+        return first
+    return first + f" {plural(issued, 'new EHCP')} {were(issued)} issued in the month."
+
+
+def facts(ctx: Context) -> Paragraphs:
+    decided = ctx.value("request_decisions")
+    sentences = [headline(ctx)]
+    if not missing(decided) and decided:
+        on_time = moved(ctx, "request_decisions_6wk_pct")
+        sentences.append(
+            f"{plural(decided, 'decision')} whether to assess {were(decided)} made; "
+            f"{shown(ctx, 'request_decisions_6wk_pct')} within 6 weeks"
+            + (f" ({on_time})" if on_time else "")
+            + f", and {shown(ctx, 'requests_refused_pct')} were decisions not to assess."
+        )
+    waiting = ctx.value("requests_awaiting_decision")
+    if not missing(waiting):
+        over = ctx.value("requests_awaiting_over_6wk")
+        sentences.append(
+            f"At the end of the month {plural(waiting, 'request')} "
+            f"{were(waiting)} awaiting a decision, "
+            f"{number(over)} of them for more than 6 weeks."
+        )
+    return paragraphs(sentences)
+
+
+def chart(ctx: Context) -> Chart:
+    """Requests in each of the last 12 months beside the 12 months before."""
+    this = ctx.history("requests_received", 12)
+    last = ctx.history("requests_received", 12, ending=ctx.month - 13)
+    frame = pd.DataFrame(
+        {
+            f"12 months to {ctx.month.strftime('%b %Y')}": this.to_numpy(),
+            "Previous 12 months": last.to_numpy(),
+        },
+        index=pd.Index([pd.Period(p, freq="M").strftime("%b") for p in this.index], name="Month"),
+    )
+    return paired_bars(frame, "Requests for EHC needs assessment by month", "Number of requests")
+
+
+def by_age_and_need(ctx: Context) -> Group:
+    """Seed 001 section I: requests by age and by need, this month vs the same month last year."""
+    m = ctx.month
+    out = []
+    for by, label in (("age", "Age at request"), ("need", "Primary need")):
+        now, before = ctx.counts(f"requests_by_{by}"), ctx.counts(f"requests_by_{by}_last_year")
+        if by == "need":
+            now, before = labels.relabel(now, labels.NEEDS), labels.relabel(before, labels.NEEDS)
+        frame = pd.DataFrame({m.strftime("%b %Y"): now, (m - 12).strftime("%b %Y"): before})
+        frame = (
+            frame.fillna(0).sort_index()
+            if by == "age"
+            else frame.fillna(0).sort_values(m.strftime("%b %Y"), ascending=False)
+        )
+        frame = frame.rename_axis(label).reset_index()
+        frame[label] = frame[label].astype(str)
+        frame.loc[len(frame)] = ["Total", *frame.iloc[:, 1:].sum().tolist()]
+        out.append(
+            Table(
+                frame,
+                f"Requests for EHC needs assessment by {label.lower()}: "
+                f"{m.strftime('%B %Y')} and {(m - 12).strftime('%B %Y')}",
+            )
+            .row_header(label)
+            .number(*frame.columns[1:])
+            .breakdown(ctx.disclosure, *frame.columns[1:], total_row="Total")
+        )
+    return Group(*out)
+
+
+def decisions_table(ctx: Context) -> Table:
+    """Decisions to assess or not, and transfers-in, by month of the year so far."""
+    table = ctx.breakdown("decisions_by_month").copy()
+    table.index = pd.Index([pd.Period(p, freq="M").strftime("%b") for p in table.index])
+    table.columns = labels.words(table.columns, labels.DECISIONS)
+    table = table.iloc[: ctx.month.month]
+    table.loc["Total"] = table.sum()
+    frame = table.T.rename_axis("Decision").reset_index()
+    return (
+        Table(frame, f"Completed decisions by month, {ctx.month.year}")
+        .row_header("Decision")
+        .number(*frame.columns[1:])
+        .breakdown(ctx.disclosure, *frame.columns[1:], total_column="Total")
+    )
+
+
+def awaiting_decision(ctx: Context) -> Table:
+    """Requests awaiting a decision at month end by time since the request (seed 004)."""
+    bands = labels.relabel(ctx.counts("awaiting_by_band"), labels.WAITING_BANDS)
+    return counts_table(
+        bands,
+        "Requests awaiting a decision whether to assess, by time "
+        f"since the request, end of {ctx.month_name}",
+        "Time since request",
+        ctx.disclosure,
+        # the bands stated in the section's text ("… of them for more than 6 weeks")
+        published_sums=(tuple(labels.words(measures.OVER_6WK_BANDS, labels.WAITING_BANDS)),),
+    )

@@ -1,0 +1,174 @@
+"""The sections of the paper, in order: the one place that says what a section is.
+
+Each ``Section`` names its slug (the HTML id and the narrative file's name,
+``params/narrative/YYYY-MM/<slug>.md``), its title, its notebook, the module function
+drafting its facts (for ``sendlib new-month``), the counts it needs prepared, whether it
+is in a team pack, and how it is printed. Numbers follow from the order: numbered
+sections 1, 2 …, appendices "Appendix 1" …; the cover and the glossary have none.
+Adding a section is an entry here, a notebook and a module of the same name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sendlib.paper import (
+    adulthood,
+    annex,
+    caseload,
+    disputes,
+    placements,
+    requests,
+    reviews,
+    summary,
+    timeliness,
+)
+from sendlib.paper.context import Context
+from sendlib.paper.data import Breakdowns, Heading
+from sendlib.paper.narrative import Paragraphs
+
+Kind = Literal["cover", "numbered", "appendix", "back"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the paper."""
+
+    slug: str
+    title: str
+    notebook: str
+    kind: Kind = "numbered"
+    facts: Callable[[Context], Paragraphs] | None = None
+    counts: Breakdowns | None = None
+    team_pack: bool = False
+    narrative: bool = True  # the notebook has a narrative slot for the analyst's words
+    starts_page: bool = True  # printed from a new page
+    landscape: bool = False
+
+    @property
+    def legacy_names(self) -> tuple[str, ...]:
+        """Older names of the section's narrative file (the notebook's stem)."""
+        return (Path(self.notebook).stem,)
+
+
+SECTIONS: list[Section] = [
+    Section("cover", "Cover sheet", "00_cover.ipynb", "cover", team_pack=True, narrative=False),
+    Section(
+        "summary",
+        "Summary",
+        "01_summary.ipynb",
+        facts=summary.key_messages,
+        starts_page=False,
+    ),
+    Section(
+        "caseload",
+        "Children and young people with an EHCP",
+        "02_caseload.ipynb",
+        facts=caseload.facts,
+        counts=caseload.counts,
+        team_pack=True,
+    ),
+    Section(
+        "requests",
+        "Requests for assessment and decisions to assess",
+        "03_requests.ipynb",
+        facts=requests.facts,
+        counts=requests.counts,
+        team_pack=True,
+    ),
+    Section(
+        "timeliness",
+        "Assessments and 20-week timeliness",
+        "04_timeliness.ipynb",
+        facts=timeliness.facts,
+        counts=timeliness.counts,
+        team_pack=True,
+    ),
+    Section(
+        "reviews",
+        "Annual reviews",
+        "05_reviews.ipynb",
+        facts=reviews.facts,
+        counts=reviews.counts,
+        team_pack=True,
+    ),
+    Section(
+        "placements",
+        "Placements and sufficiency",
+        "06_placements.ipynb",
+        facts=placements.facts,
+        counts=placements.counts,
+        team_pack=True,
+    ),
+    Section("disputes", "Mediation and tribunals", "07_disputes.ipynb", facts=disputes.facts),
+    Section(
+        "adulthood_partners",
+        "Preparing for Adulthood and partner returns",
+        "08_adulthood_partners.ipynb",
+        facts=adulthood.facts,
+    ),
+    Section("data_quality", "Data quality", "09_data_quality.ipynb"),
+    Section(
+        "appendix_scorecard",
+        "SEND scorecard",
+        "10_appendix_scorecard.ipynb",
+        "appendix",
+        narrative=False,
+        landscape=True,
+    ),
+    Section(
+        "operational_annex",
+        "Operational annex",
+        "11_operational_annex.ipynb",
+        "appendix",
+        counts=annex.counts,
+        team_pack=True,
+        narrative=False,
+    ),
+    Section("glossary", "Glossary", "12_glossary.ipynb", "back", team_pack=True, narrative=False),
+]
+
+
+def numbers(sections: list[Section] | None = None) -> dict[str, str]:
+    """Each section's number in the paper: '1' …, 'Appendix 1' …, '' for cover and back."""
+    out, numbered, appendix = {}, 0, 0
+    for section in SECTIONS if sections is None else sections:
+        if section.kind == "numbered":
+            numbered += 1
+            out[section.slug] = str(numbered)
+        elif section.kind == "appendix":
+            appendix += 1
+            out[section.slug] = f"Appendix {appendix}"
+        else:
+            out[section.slug] = ""
+    return out
+
+
+def headings(sections: list[Section] | None = None) -> list[Heading]:
+    """The sections' headings as the notebooks show them."""
+    sections = SECTIONS if sections is None else sections
+    found = numbers(sections)
+    return [Heading(s.slug, found[s.slug], s.title) for s in sections]
+
+
+def for_paper(team: str = "") -> list[Section]:
+    """The sections of a paper, or of a team's pack (seed 004's operational sections)."""
+    return [s for s in SECTIONS if s.team_pack or not team]
+
+
+def by_slug(slug: str) -> Section:
+    for section in SECTIONS:
+        if section.slug == slug:
+            return section
+    raise KeyError(f"no section '{slug}' (sections: {', '.join(s.slug for s in SECTIONS)})")
+
+
+def by_notebook(name: str) -> Section | None:
+    """The section whose notebook is called ``name`` (``04_timeliness.ipynb``), if any."""
+    for section in SECTIONS:
+        if section.notebook == name:
+            return section
+    return None

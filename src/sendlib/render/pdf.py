@@ -1,0 +1,158 @@
+"""paper.pdf: WeasyPrint's tagged PDF/UA, laid out part by part in worker processes.
+
+Each section of the printed paper starts on a new page, so the paper comes in parts
+(``sendlib.render.html.Page.parts``) that are rendered in parallel and merged into one
+tagged PDF (``sendlib.render.pdfmerge``). Rendered parts are kept in a cache folder under
+the name of their content: when an analyst edits one section's narrative, only that part
+is laid out again. The parts carry no footers; the footers (title, ``Page i of n``) are a
+small PDF of their own, laid over the merged pages as artifacts, so no part depends on
+another's page count.
+
+The workers are forked and warmed up (WeasyPrint import, fonts) when the process pool
+is entered, while the run stitches the paper and renders its HTML:
+``with PdfProcess() as pdf: … pdf.start(page, target, cache) … pdf.finish()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sendlib.render.errors import RenderError
+from sendlib.render.html import Page, Part
+from sendlib.render.pdfparts import footer_page, owners, part_page
+
+__all__ = ["PdfProcess", "RenderError", "render_pdf"]
+
+
+def render_pdf(page_html: str, target: Path, title: str) -> int:
+    """A tagged PDF/UA (title, language, bookmarks) of a page; returns its page count."""
+    try:
+        from weasyprint import HTML
+
+        document = HTML(string=page_html, base_url=str(target.parent)).render()
+        document.metadata.title = title
+        document.metadata.lang = "en-GB"
+        partial = target.with_name(f".{target.name}.partial")
+        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
+        partial.replace(target)  # a cached part is never half written
+        return len(document.pages)
+    except Exception as exc:  # WeasyPrint's layout and font errors share no base class
+        raise RenderError(f"could not render the PDF paper: {exc}") from exc
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and lay out a line in the paper's styles (fonts loaded)."""
+    from weasyprint import HTML
+
+    css = resources.files("sendlib.render").joinpath("paper.css").read_text(encoding="utf-8")
+    HTML(string=f"<style>{css}</style><h1>SEND</h1><p>1,234 ▲</p>").render()
+
+
+@dataclass
+class _Job:
+    page: Page
+    target: Path
+    cache: Path
+    paths: list[Path]
+    running: dict[int, Future]
+
+
+class PdfProcess:
+    """WeasyPrint worker processes (one per core), warmed up as soon as entered (unless
+    ``warm`` is false: then they start only if a PDF is asked for)."""
+
+    def __init__(self, warm: bool = True, workers: int | None = None) -> None:
+        self.warm = warm
+        self.workers = workers or max(1, min(2, os.cpu_count() or 1))
+
+    def __enter__(self) -> PdfProcess:
+        # fork: the children need nothing from the parent but this module, at once
+        self._pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=os.nice,  # they yield the CPU to the run's HTML render
+            initargs=(10,),
+        )
+        if self.warm:
+            for _ in range(self.workers):
+                self._pool.submit(warm_up)
+        self._job: _Job | None = None
+        self.rendered = 0  # parts laid out and drawn by the last render (0: all cached)
+        return self
+
+    def start(self, page: Page, target: Path, cache: Path, code: str = "") -> None:
+        """Start rendering ``target``; ``finish`` waits for it and writes the file.
+        ``code`` identifies the renderer's code: a part is re-used only by the same code."""
+        cache.mkdir(parents=True, exist_ok=True)
+        style = _digest(*page.shell(), page.title, code)
+        parts = page.parts
+        paths = [cache / f"{part.digest}-{style}.pdf" for part in parts]
+        running = {
+            i: self._submit(render_pdf, part_page(page, parts[i]), paths[i], page.title)
+            for i in _largest_first(parts)
+            if not paths[i].exists()
+        }
+        self._job = _Job(page, target, cache, paths, running)
+
+    def finish(self) -> None:
+        """Wait for the parts, merge them, lay the footers over and write the target."""
+        job = self._job
+        if job is None:
+            return
+        for future in job.running.values():
+            self._wait(future)
+        self.rendered = len(job.running)
+        import pikepdf
+
+        from sendlib.render import pdfmerge
+
+        try:
+            paper = pdfmerge.merge(job.paths, owners(job.page.parts))
+        except (pikepdf.PdfError, OSError, ValueError, KeyError) as exc:
+            raise RenderError(f"could not merge the PDF paper: {exc}") from exc
+        landscape = [float(p.mediabox[2]) > float(p.mediabox[3]) for p in paper.pages]
+        footers = job.cache / f"footers-{_digest(*job.page.shell(), job.page.title, landscape)}.pdf"
+        if not footers.exists():
+            page = footer_page(job.page, landscape)
+            self._wait(self._submit(render_pdf, page, footers, job.page.title))
+        try:
+            pdfmerge.add_footers(paper, footers)
+            pdfmerge.save(paper, job.target)
+        except (pikepdf.PdfError, OSError, ValueError) as exc:
+            raise RenderError(f"could not write the PDF paper: {exc}") from exc
+        keep = {p.name for p in job.paths} | {footers.name}
+        for old in job.cache.glob("*.pdf"):  # parts of earlier drafts
+            if old.name not in keep:
+                old.unlink(missing_ok=True)
+
+    def _submit(self, fn, *args) -> Future:
+        try:
+            return self._pool.submit(fn, *args)
+        except BrokenProcessPool as exc:
+            raise RenderError(f"the PDF renderer stopped unexpectedly: {exc}") from exc
+
+    @staticmethod
+    def _wait(future: Future):
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise RenderError(f"the PDF renderer stopped unexpectedly: {exc}") from exc
+
+    def __exit__(self, *exc_info) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _largest_first(parts: list[Part]) -> list[int]:
+    """Part numbers, longest first: the long ones start first on the workers."""
+    return sorted(range(len(parts)), key=lambda i: -len(parts[i].body))
+
+
+def _digest(*items) -> str:
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:16]

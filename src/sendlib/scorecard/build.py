@@ -1,0 +1,223 @@
+"""The scorecard: one tidy row per KPI × period of the window (DESIGN.md output contract).
+
+Columns: kpi_id, ref, title, section, period, value, display, direction, rag, target,
+last_year_value, england, statistical_neighbours, region, spc_variation, spc_assurance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sendlib.data.contract import comparators as contract_comparators
+from sendlib.data.load import Tables
+from sendlib.measures.cases import Cases, prepare
+from sendlib.measures.registry import compute, wide
+from sendlib.scorecard import formats as fmt
+from sendlib.scorecard import spc
+from sendlib.scorecard.catalogue import SCHEDULE, Catalogue, Kpi
+
+COLUMNS = [
+    "kpi_id",
+    "ref",
+    "title",
+    "section",
+    "period",
+    "value",
+    "display",
+    "direction",
+    "rag",
+    "target",
+    "last_year_value",
+    "england",
+    "statistical_neighbours",
+    "region",
+    "spc_variation",
+    "spc_assurance",
+]
+COMPARATORS = contract_comparators()
+SPC_WINDOW = 24
+SPC_MINIMUM = 12
+
+
+def window(month: pd.Period, months: int) -> pd.PeriodIndex:
+    """The scorecard's periods: ``months`` months ending with the report month."""
+    return pd.period_range(end=month, periods=months, freq="M")
+
+
+def history(month: pd.Period, months: int) -> pd.PeriodIndex:
+    """Every period a scorecard of ``months`` months reads: its window, the SPC baseline
+    before it and the year before that (for last year's value)."""
+    return pd.period_range(end=month, periods=months + SPC_WINDOW + 12, freq="M")
+
+
+def all_measures(c: Cases, periods: pd.PeriodIndex) -> pd.DataFrame:
+    """Every computed measure over ``periods`` (period × measure id), computed once."""
+    return wide(compute(c, periods)).reindex(periods.strftime("%Y-%m"))
+
+
+def first_data_month(c: Cases) -> int:
+    """The earliest month the case data covers (no values are computed before it)."""
+    starts = [c.requests["received_m"].min(), c.plans["start_m"].min()]
+    starts = [int(s) for s in starts if pd.notna(s)]
+    return min(starts) if starts else np.iinfo(np.int64).max
+
+
+@dataclass
+class Series:
+    """Every KPI's monthly values (and partner notes) over a run of months."""
+
+    periods: pd.PeriodIndex
+    values: pd.DataFrame  # index: period text; columns: kpi ids
+    notes: pd.DataFrame
+
+
+def kpi_series(
+    t: Tables,
+    catalogue: Catalogue,
+    periods: pd.PeriodIndex,
+    cases: Cases | None = None,
+    measures: pd.DataFrame | None = None,
+) -> Series:
+    """Computed measures and partner returns for the catalogue's KPIs over ``periods``
+    (``measures``: the measures already computed for these periods, if at hand)."""
+    c = cases or prepare(t)
+    labels = periods.strftime("%Y-%m")
+    if measures is None:
+        computed_ids = [k.source for k in catalogue.kpis if k.source != "return"]
+        measures = wide(compute(c, periods, computed_ids))
+    wide_values = measures.reindex(labels)
+    before = periods.asi8 < first_data_month(c)
+    values = pd.DataFrame(index=labels)
+    notes = pd.DataFrame(index=labels)
+    returns = t.returns.drop_duplicates(["kpi_id", "period"]).set_index(["kpi_id", "period"])
+    for kpi in catalogue.kpis:
+        if kpi.source == "return":
+            rows = returns.reindex(pd.MultiIndex.from_product([[kpi.id], labels]))
+            v = rows["value"].to_numpy(dtype=float)
+            notes[kpi.id] = rows["note"].to_numpy(dtype=object)
+        else:
+            v = wide_values[kpi.source].to_numpy(dtype=float).copy()
+            v[before] = np.nan
+            v[~np.isin(periods.month, SCHEDULE[kpi.frequency])] = np.nan
+            notes[kpi.id] = None
+        values[kpi.id] = v
+    return Series(periods, values, notes)
+
+
+def benchmark_lookup(benchmarks: pd.DataFrame, kpi_id: str, periods: list[str]) -> dict:
+    """Latest comparator value with period ≤ each row's period, per comparator."""
+    b = benchmarks[benchmarks["kpi_id"] == kpi_id]
+    out = {}
+    for comparator in COMPARATORS:
+        rows = b[b["comparator"] == comparator].sort_values("period")
+        idx = np.searchsorted(rows["period"].to_numpy(dtype=str), periods, side="right") - 1
+        vals = rows["value"].to_numpy(dtype=float)
+        out[comparator] = [vals[i] if i >= 0 else np.nan for i in idx]
+    return out
+
+
+def build(
+    t: Tables, catalogue: Catalogue, month: pd.Period, months: int = 6, cases: Cases | None = None
+) -> pd.DataFrame:
+    """The tidy scorecard for the ``months`` months ending with ``month``."""
+    series = kpi_series(t, catalogue, history(month, months), cases)
+    return from_series(series, catalogue, month, months, t.benchmarks)
+
+
+def from_series(
+    series: Series, catalogue: Catalogue, month: pd.Period, months: int, benchmarks: pd.DataFrame
+) -> pd.DataFrame:
+    """The tidy scorecard from KPI series covering at least ``history(month, months)``."""
+    labels = list(window(month, months).strftime("%Y-%m"))
+    rows = [_kpi_rows(kpi, series, labels, benchmarks) for kpi in catalogue.kpis]
+    return pd.concat(rows, ignore_index=True)[COLUMNS]
+
+
+def _kpi_rows(
+    kpi: Kpi, series: Series, labels: list[str], benchmarks: pd.DataFrame
+) -> pd.DataFrame:
+    values = series.values[kpi.id]
+    notes = series.notes[kpi.id]
+    scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
+    comparators = benchmark_lookup(benchmarks, kpi.id, labels)
+    out = []
+    all_labels = list(values.index)
+    for period in labels:
+        i = all_labels.index(period)
+        value = values.iloc[i]
+        in_schedule = scheduled is None or int(period[5:]) in scheduled
+        note = notes.iloc[i] if isinstance(notes.iloc[i], str) else None
+        if kpi.source == "return":
+            in_schedule = not (pd.isna(value) and note is None and kpi.frequency != "monthly")
+        previous = _previous(values, i, kpi)
+        year_ago = values.iloc[i - 12] if i >= 12 else np.nan
+        history = values.iloc[: i + 1].to_numpy(dtype=float)
+        variation, assurance = spc.reading(
+            history, kpi.polarity, kpi.target, SPC_WINDOW, SPC_MINIMUM
+        )
+        out.append(
+            {
+                "kpi_id": kpi.id,
+                "ref": kpi.ref,
+                "title": kpi.title.strip(),
+                "section": kpi.section,
+                "period": period,
+                "value": value,
+                "display": fmt.format_value(value, kpi.unit, kpi.places, note)
+                if in_schedule
+                else "",
+                "direction": fmt.direction(value, previous, kpi.places),
+                "rag": fmt.rag(value, kpi.target, kpi.tolerance, kpi.polarity, kpi.places),
+                "target": kpi.target,
+                "last_year_value": year_ago,
+                **{c: comparators[c][len(out)] for c in COMPARATORS},
+                "spc_variation": variation,
+                "spc_assurance": assurance,
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _previous(values: pd.Series, i: int, kpi: Kpi) -> float:
+    """The value of the previous period of the KPI's frequency (previous month if monthly)."""
+    if kpi.frequency == "monthly":
+        return values.iloc[i - 1] if i >= 1 else np.nan
+    earlier = values.iloc[:i].dropna()
+    return earlier.iloc[-1] if len(earlier) else np.nan
+
+
+def write_csv(scorecard: pd.DataFrame, path: Path) -> None:
+    """scorecard.csv: stable text (fixed float format, LF line ends)."""
+    scorecard.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+
+
+def headline_tiles(scorecard: pd.DataFrame, month: pd.Period) -> list[dict[str, str]]:
+    """Seed 003's headline tiles: the latest available value of five KPIs, with its month."""
+    tiles = [
+        ("ehcp_rate_per_10k", "Rate of EHCPs per 10k"),
+        ("ehcp_active", "Number of EHCPs"),
+        ("school_pop_ehcp_pct", "% of school population with an EHCP"),
+        ("sen_support_pct", "% of school population with SEN Support"),
+        ("ehcp_looked_after", "Looked After Children with an EHCP"),
+    ]
+    out = []
+    upto = scorecard[scorecard["period"] <= str(month)]
+    for kpi_id, label in tiles:
+        rows = upto[(upto["kpi_id"] == kpi_id) & upto["value"].notna()]
+        if rows.empty:
+            out.append({"kpi_id": kpi_id, "label": label, "value": fmt.NOT_AVAILABLE, "period": ""})
+            continue
+        last = rows.iloc[-1]
+        out.append(
+            {
+                "kpi_id": kpi_id,
+                "label": label,
+                "value": last["display"],
+                "period": pd.Period(last["period"], freq="M").strftime("%b %Y"),
+            }
+        )
+    return out
