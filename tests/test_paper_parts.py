@@ -253,3 +253,27 @@ def test_migrate_renames_old_narrative_files_and_never_overwrites(tmp_path):
     assert migrate(tmp_path) == [
         (folder / "02_caseload.md", folder / "caseload.md", "left as it is: the new name is taken")
     ]
+
+
+def test_requests_chart_compares_each_month_with_the_same_month_a_year_before():
+    from sendlib.paper.requests import chart
+
+    periods = pd.period_range("2023-06", "2025-06", freq="M")
+    values = pd.DataFrame(
+        {"requests_received": [float(p.year * 100 + p.month) for p in periods]},
+        index=periods.strftime("%Y-%m"),
+    )
+
+    class Ctx:
+        month = pd.Period("2025-06", freq="M")
+
+        def history(self, kpi_id, months=13, ending=None):
+            series = values[kpi_id]
+            if ending is not None:
+                series = series.loc[: str(ending)]
+            return series.iloc[-months:]
+
+    data = chart(Ctx()).data.set_index("Month")
+    assert data.loc["Jun", "12 months to Jun 2025"] == 202506
+    assert data.loc["Jun", "Previous 12 months"] == 202406
+    assert data.loc["Jul", "Previous 12 months"] == 202307

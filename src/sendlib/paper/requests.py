@@ -71,7 +71,7 @@ def facts(ctx: Context) -> Paragraphs:
 def chart(ctx: Context) -> Chart:
     """Requests in each of the last 12 months beside the 12 months before."""
     this = ctx.history("requests_received", 12)
-    last = ctx.history("requests_received", 12, ending=ctx.month - 13)
+    last = ctx.history("requests_received", 12, ending=ctx.month - 12)  # the same months
     frame = pd.DataFrame(
         {
             f"12 months to {ctx.month.strftime('%b %Y')}": this.to_numpy(),
