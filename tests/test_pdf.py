@@ -12,7 +12,6 @@ import pytest
 from pypdf import PdfReader
 
 from helpers import check_tagged_pdf
-from sendlib.render import pdf
 from sendlib.render.html import Page, page
 from sendlib.render.pdf import PdfProcess, RenderError
 from sendlib.render.pdfparts import owners
@@ -107,9 +106,8 @@ def _crash(*args) -> None:
     os._exit(1)
 
 
-def test_a_crashed_renderer_is_a_render_error(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "render_pdf", _crash)  # the forked process inherits it
-    with PdfProcess(warm=False) as process:
+def test_a_crashed_renderer_is_a_render_error(tmp_path):
+    with PdfProcess(warm=False, render=_crash) as process:
         process.start(plain(), tmp_path / "paper.pdf", tmp_path / "cache")
         with pytest.raises(RenderError, match="stopped unexpectedly"):
             process.finish()

@@ -3,8 +3,8 @@ notebook reported (with its cell) and kept for debugging, full tracebacks logged
 
 from __future__ import annotations
 
+import os
 import shutil
-import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -13,8 +13,7 @@ from pathlib import Path
 
 from sendlib.config import RunParams
 from sendlib.ops.request import RunError
-
-KERNEL = "python3"
+from sendlib.workers import fork_server
 
 
 def papermill():
@@ -22,6 +21,24 @@ def papermill():
     import papermill
 
     return papermill
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes for notebooks, started by a fork server — never forked from a run
+    that has threads going (a forked child can inherit a held lock and hang) — and given
+    the run's environment explicitly (a fork server started earlier has an older one)."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=fork_server(),
+        initializer=adopt_environment,
+        initargs=(dict(os.environ),),
+    )
+
+
+def adopt_environment(environ: dict[str, str]) -> None:
+    """Make a worker's environment the run's (kernels inherit it)."""
+    os.environ.clear()
+    os.environ.update(environ)
 
 
 def check_parameters(paths: list[Path]) -> None:
@@ -52,24 +69,6 @@ def check_parameters(paths: list[Path]) -> None:
         raise RunError("notebook parameters rejected before execution:\n  " + "\n  ".join(problems))
 
 
-def execute_one(source: str, target: str, parameters: dict, cwd: str, timeout: int) -> float:
-    """Run one notebook with papermill; returns seconds (raises on a failing cell)."""
-    start = time.perf_counter()
-    papermill().execute_notebook(
-        source,
-        target,
-        parameters=parameters,
-        kernel_name=KERNEL,
-        execution_timeout=timeout,
-        cwd=cwd,
-        progress_bar=False,
-        log_output=False,
-        report_mode=True,
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-    )
-    return time.perf_counter() - start
-
-
 def describe_failure(path: Path, exc: BaseException) -> str:
     """Which notebook, which cell and what went wrong, in one line."""
     detail = str(exc).strip().splitlines()
@@ -94,18 +93,28 @@ def execute_all(
     timeout: int,
     workers: int,
     say: Callable[[str, str], None],
+    log: Path | None = None,
 ) -> tuple[dict[str, float], list[Failure]]:
     """Execute every notebook into ``folder``; returns the seconds each took and every
-    failure (all of them run, so one broken section does not hide another)."""
+    failure (all of them run, so one broken section does not hide another). Kernel
+    restarts are written to ``log``."""
+    from sendlib.ops.kernels import execute
+
     cwd = str(Path.cwd())
     timings: dict[str, float] = {}
     failures: list[Failure] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with worker_pool(workers) as pool:
         futures = {}
         for src in sources:
             say(src.stem, "queued")
             job = pool.submit(
-                execute_one, str(src), str(folder / src.name), parameters, cwd, timeout
+                execute,
+                str(src),
+                str(folder / src.name),
+                parameters,
+                cwd,
+                timeout,
+                str(log) if log else None,
             )
             futures[job] = src
         for future in as_completed(futures):

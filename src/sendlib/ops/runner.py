@@ -226,6 +226,7 @@ class _Run:
                 r.timeout,
                 r.workers,
                 self.say,
+                r.work / "logs" / "kernels.log",
             )
             written.result()
         self.timings.update(timings)

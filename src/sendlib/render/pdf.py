@@ -8,16 +8,17 @@ is laid out again. The parts carry no footers; the footers (title, ``Page i of n
 small PDF of their own, laid over the merged pages as artifacts, so no part depends on
 another's page count.
 
-The workers are forked and warmed up (WeasyPrint import, fonts) when the process pool
-is entered, while the run stitches the paper and renders its HTML:
-``with PdfProcess() as pdf: … pdf.start(page, target, cache) … pdf.finish()``.
+The workers come from a fork server (a clean, single-threaded process that has WeasyPrint
+loaded) — never forked from the run itself, which has threads going by then — and warm up
+(fonts) when the process pool is entered, while the run stitches the paper and renders
+its HTML: ``with PdfProcess() as pdf: … pdf.start(page, target, cache) … pdf.finish()``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pathlib import Path
 from sendlib.render.errors import RenderError
 from sendlib.render.html import Page, Part
 from sendlib.render.pdfparts import footer_page, owners, part_page
+from sendlib.workers import fork_server
 
 __all__ = ["PdfProcess", "RenderError", "render_pdf"]
 
@@ -68,15 +70,20 @@ class PdfProcess:
     """WeasyPrint worker processes (one per core), warmed up as soon as entered (unless
     ``warm`` is false: then they start only if a PDF is asked for)."""
 
-    def __init__(self, warm: bool = True, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        warm: bool = True,
+        workers: int | None = None,
+        render: Callable[[str, Path, str], int] = render_pdf,
+    ) -> None:
         self.warm = warm
         self.workers = workers or max(1, min(2, os.cpu_count() or 1))
+        self.render = render  # a module-level function: it is sent to the workers by name
 
     def __enter__(self) -> PdfProcess:
-        # fork: the children need nothing from the parent but this module, at once
         self._pool = ProcessPoolExecutor(
             self.workers,
-            mp_context=multiprocessing.get_context("fork"),
+            mp_context=fork_server(),
             initializer=os.nice,  # they yield the CPU to the run's HTML render
             initargs=(10,),
         )
@@ -95,7 +102,7 @@ class PdfProcess:
         parts = page.parts
         paths = [cache / f"{part.digest}-{style}.pdf" for part in parts]
         running = {
-            i: self._submit(render_pdf, part_page(page, parts[i]), paths[i], page.title)
+            i: self._submit(self.render, part_page(page, parts[i]), paths[i], page.title)
             for i in _largest_first(parts)
             if not paths[i].exists()
         }
@@ -121,7 +128,7 @@ class PdfProcess:
         footers = job.cache / f"footers-{_digest(*job.page.shell(), job.page.title, landscape)}.pdf"
         if not footers.exists():
             page = footer_page(job.page, landscape)
-            self._wait(self._submit(render_pdf, page, footers, job.page.title))
+            self._wait(self._submit(self.render, page, footers, job.page.title))
         try:
             pdfmerge.add_footers(paper, footers)
             pdfmerge.save(paper, job.target)

@@ -1,0 +1,137 @@
+"""Kernels never fail by chance: they talk over Unix sockets (no TCP port to race for),
+and one that dies before it is ready is replaced, with the retry in the run's log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from concurrent.futures import as_completed
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import notebook_dir, run_cli
+from sendlib.ops.execute import worker_pool
+from sendlib.ops.kernels import IpcKernelManager, KernelStartError, execute
+
+pytestmark = pytest.mark.slow  # real kernels
+
+# a kernel that dies the first time it is started (a marker file remembers), then works
+FLAKY = """
+import sys
+from pathlib import Path
+marker = Path(sys.argv.pop(1))
+if not marker.exists():
+    marker.write_text("died once")
+    sys.exit(3)
+from ipykernel import kernelapp
+kernelapp.launch_new_instance()
+"""
+
+
+def kernelspec(root: Path, name: str, marker: Path, code: str = FLAKY) -> Path:
+    """A kernel spec under ``root`` (a JUPYTER_PATH) running ``code`` as its kernel."""
+    script = root / f"{name}_kernel.py"
+    script.write_text(code)
+    spec = root / "kernels" / name
+    spec.mkdir(parents=True)
+    argv = [sys.executable, str(script), str(marker), "-f", "{connection_file}"]
+    spec.joinpath("kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": name, "language": "python"})
+    )
+    return root
+
+
+def one_cell(folder: Path, name: str = "one.ipynb") -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 6 * 7\nx")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_kernels_listen_on_unix_sockets_of_their_own():
+    first, second = IpcKernelManager(kernel_name="python3"), IpcKernelManager(kernel_name="python3")
+    assert first.transport == second.transport == "ipc"
+    assert first.ip != second.ip and len(first.ip) < 80
+
+
+def test_a_kernel_that_dies_at_start_is_replaced_and_the_retry_logged(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path, "flaky", tmp_path / "marker")))
+    log = tmp_path / "logs" / "kernels.log"
+    source = one_cell(tmp_path)
+    seconds = execute(
+        str(source), str(tmp_path / "out.ipynb"), {}, str(tmp_path), 60, str(log), "flaky"
+    )
+    assert seconds > 0
+    assert (
+        nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0]["data"]["text/plain"] == "42"
+    )
+    assert "one.ipynb: kernel died before it was ready (attempt 1 of 3)" in log.read_text()
+
+
+def test_a_kernel_that_never_starts_is_one_clear_error(tmp_path, monkeypatch):
+    dead = "import sys\nsys.exit(3)\n"
+    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path, "dead", tmp_path / "m", dead)))
+    with pytest.raises(KernelStartError, match="died before it was ready, 3 times"):
+        execute(
+            str(one_cell(tmp_path)),
+            str(tmp_path / "o.ipynb"),
+            {},
+            str(tmp_path),
+            60,
+            None,
+            "dead",
+            3,
+        )
+
+
+def test_a_failing_cell_is_not_retried(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("raise ValueError('a real failure')")]
+    nbformat.write(nb, tmp_path / "bad.ipynb")
+    log = tmp_path / "kernels.log"
+    with pytest.raises(Exception, match="a real failure"):
+        execute(
+            str(tmp_path / "bad.ipynb"), str(tmp_path / "o.ipynb"), {}, str(tmp_path), 60, str(log)
+        )
+    assert not log.exists()
+
+
+def test_forty_kernels_eight_at_a_time_all_start(tmp_path):
+    source = one_cell(tmp_path)
+    failures = []
+    with worker_pool(8) as pool:
+        jobs = [
+            pool.submit(
+                execute, str(source), str(tmp_path / f"out-{i}.ipynb"), {}, str(tmp_path), 120
+            )
+            for i in range(40)
+        ]
+        for job in as_completed(jobs):
+            try:
+                job.result()
+            except Exception as exc:  # counted, then asserted: every failure is shown
+                failures.append(repr(exc))
+    assert failures == []
+    assert len(list(tmp_path.glob("out-*.ipynb"))) == 40
+
+
+def test_the_run_retries_a_kernel_that_dies_and_says_so_in_its_log(
+    tmp_path, demo_data, monkeypatch
+):
+    # the python3 kernel spec, overridden for this run: its first start dies
+    monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path, "python3", tmp_path / "marker")))
+    books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "ok"})
+    out = tmp_path / "out"
+    result = run_cli(demo_data, out, books, "--month", "2025-06")
+    assert result.exit_code == 0, result.output
+    log = (out / ".work" / "2025-06" / "logs" / "kernels.log").read_text()
+    assert "kernel died before it was ready (attempt 1 of 3)" in log
+    assert (out / "2025-06" / "paper.html").exists()
