@@ -14,7 +14,7 @@ runner = CliRunner()
 
 
 def test_validate_clean_data_exits_0(tiny_dir):
-    result = runner.invoke(app, ["validate", "--data", str(tiny_dir), "--month", "2025-06"])
+    result = runner.invoke(app, ["validate", "--data", str(tiny_dir), "--month", "2025-05"])
     assert result.exit_code == 0, result.output
     assert "0 error(s)" in result.output
 
@@ -22,7 +22,7 @@ def test_validate_clean_data_exits_0(tiny_dir):
 def test_validate_bad_data_exits_1_with_a_table(tmp_path, tiny):
     tiny["plans"][1]["person_id"] = "P404"
     folder = write_tables(tmp_path / "d", tiny)
-    result = runner.invoke(app, ["validate", "--data", str(folder), "--month", "2025-06"])
+    result = runner.invoke(app, ["validate", "--data", str(folder), "--month", "2025-05"])
     assert result.exit_code == 1
     assert "plans.csv" in result.output and "person_id" in result.output
     assert "no row in person.csv" in result.output
@@ -33,7 +33,7 @@ def test_validate_writes_every_finding_on_request(tmp_path, tiny):
     folder = write_tables(tmp_path / "d", tiny)
     out = tmp_path / "findings.csv"
     result = runner.invoke(
-        app, ["validate", "--data", str(folder), "--month", "2025-06", "--findings", str(out)]
+        app, ["validate", "--data", str(folder), "--month", "2025-05", "--findings", str(out)]
     )
     assert result.exit_code == 0
     assert "blank_gender" in out.read_text()

@@ -53,7 +53,7 @@ def test_demo_has_some_data_quality_warnings_of_several_kinds(council):
     assert {"duplicate_upn", "review_before_plan", "overlapping_placements", "blank_gender"} <= set(
         found["rule"]
     )
-    assert "date_after_month" not in set(found["rule"])
+    assert "date_after_extract" not in set(found["rule"])
 
 
 def _active(plans, month):

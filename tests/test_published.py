@@ -111,7 +111,7 @@ def test_paper_has_every_section_the_cover_and_the_scorecards_figures(published,
             assert section.title.split(" and ")[0] in pdf_text, section.title
     for field in (
         "Children's Services Overview and Scrutiny Committee",
-        "8 December 2026",
+        "8 July 2025",  # the first committee meeting after June 2025 ended
         "Public Report",
         "Report Authors",
         "Classification",

@@ -40,8 +40,8 @@ def test_the_tiny_council_has_no_warnings(tmp_path, tiny):
             "reviews",
             0,
             "review_meeting_date",
-            "2025-07-02",
-            "date_after_month",
+            "2052-07-02",  # after today: a typing error, never the end of the data
+            "date_after_extract",
             "review_meeting_date",
         ),
         ("person", 0, "sex", "", "blank_gender", "sex"),
@@ -126,3 +126,21 @@ def test_summary_counts_by_rule(tmp_path, tiny):
     row = summary[summary["rule"] == "blank_gender"].iloc[0]
     assert row["count"] == 2
     assert row["description"] == "Gender not recorded"
+
+
+def test_records_after_the_report_month_but_within_the_extract_are_not_findings(tmp_path, tiny):
+    # a back-filled paper: the extract reaches 2025-05-10 (a review decision) and the
+    # report month is January 2025; later records are simply later, not doubtful
+    found = _warnings(tmp_path, tiny, pd.Period("2025-01", freq="M"))
+    assert "date_after_extract" not in set(found["rule"])
+
+
+def test_dates_after_a_given_extract_date_are_findings(tmp_path, tiny):
+    from sendlib.data.coverage import extract
+
+    tables = load_tables(write_tables(tmp_path / "data", tiny))
+    given = extract(tables, given=pd.Timestamp("2025-05-01").date())
+    found = warnings(tables, MONTH, given)
+    late = found[found["rule"] == "date_after_extract"]
+    assert set(late["column"]) == {"review_meeting_date", "decision_date"}
+    assert "after the extract date 01 May 2025" in late.iloc[0]["reason"]

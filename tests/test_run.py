@@ -88,11 +88,11 @@ def test_quarto_command_and_missing_quarto(tmp_path, monkeypatch):
         render_quarto(tmp_path / "paper.ipynb", tmp_path / "out")
 
 
-def test_quarto_renderer_without_quarto_exits_2(tmp_path, demo_data, monkeypatch):
+def test_quarto_renderer_without_quarto_exits_4(tmp_path, demo_data, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
     result = run_cli(demo_data, out, books, "--month", MONTH, "--renderer", "quarto")
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # rendering failed
     assert "quarto" in result.output
     assert not (out / MONTH).exists()

@@ -218,9 +218,11 @@ def test_scorecard_command_reports_bad_data_and_bad_catalogue(tmp_path, tiny):
 
     tiny["plans"][0]["primary_need"] = "ASC"
     data = write_tables(tmp_path / "d", tiny)
-    result = CliRunner().invoke(app, ["scorecard", "--data", str(data), "--out", str(tmp_path)])
+    where = ["--data", str(data), "--out", str(tmp_path), "--month", "2025-05"]
+    result = CliRunner().invoke(app, ["scorecard", *where])
     assert result.exit_code == 1 and "primary_need" in result.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("kpis:\n  - {id: x, ref: '1'}\n")
-    result = CliRunner().invoke(app, ["scorecard", "--data", str(data), "--catalogue", str(bad)])
-    assert result.exit_code == 1 and "Catalogue error" in result.output
+    result = CliRunner().invoke(app, ["scorecard", *where, "--catalogue", str(bad)])
+    assert result.exit_code == 1 and "bad.yaml" in result.output
+    assert "'title' is required but missing" in result.output

@@ -1,5 +1,5 @@
 """``python -m sendlib`` runs the command line."""
 
-from sendlib.cli import app
+from sendlib.cli import main
 
-app(prog_name="sendlib")
+main()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,10 +31,13 @@ class Person(BaseModel):
 
 
 class MonthParams(BaseModel):
-    """What changes from one month's paper to the next (``params/months/YYYY-MM.yaml``)."""
+    """What belongs to one month's paper (``params/months/YYYY-MM.yaml``): the meeting it
+    goes to when that is not the next one in ``meeting_dates``, the date of the extract it
+    was made from, and cover-sheet text that differs from ``report.yaml``."""
 
     model_config = ConfigDict(extra="forbid")
     meeting_date: dt.date | None = None
+    extract_date: dt.date | None = None
     status: str | None = None
     executive_summary: str | None = None
     recommendations: list[str] | None = None
@@ -45,7 +49,7 @@ class ReportParams(BaseModel):
     model_config = ConfigDict(extra="forbid")
     council: str
     committee: str
-    meeting_date: dt.date | None = None
+    meeting_dates: list[dt.date] = []
     report_subject: str
     status: str = "Public Report"
     executive_summary: str
@@ -64,11 +68,21 @@ class ReportParams(BaseModel):
     statistical_neighbours: list[str] = []
 
     def for_month(self, month: MonthParams | None) -> ReportParams:
-        """These parameters with one month's values (meeting date, status …) laid over."""
+        """These parameters with one month's cover-sheet text (status …) laid over."""
         if month is None:
             return self
-        changes = {k: v for k, v in month.model_dump().items() if v is not None}
+        cover = {"status", "executive_summary", "recommendations"}
+        changes = {k: v for k, v in month.model_dump().items() if k in cover and v is not None}
         return self.model_copy(update=changes)
+
+    def meeting_for(self, month: pd.Period, own: MonthParams | None = None) -> dt.date | None:
+        """The committee meeting a month's paper goes to: the month's own ``meeting_date``,
+        else the first of ``meeting_dates`` after the month has ended."""
+        if own is not None and own.meeting_date is not None:
+            return own.meeting_date
+        end = month.end_time.date()
+        later = sorted(d for d in self.meeting_dates if d > end)
+        return later[0] if later else None
 
 
 class RunParams(BaseModel):
@@ -187,6 +201,9 @@ def describe(
     elif problem["type"] == "missing":
         message = f"'{rest[-1]}' is required but missing" if rest else "a value is missing"
         rest = rest[:-1]
+    elif problem["type"] == "literal_error":
+        allowed = problem.get("ctx", {}).get("expected", "").replace("'", "")
+        message = f"'{problem['input']}' is not one of: {allowed.replace(' or ', ', ')}"
     else:
         message = re.sub(r"^Value error, ", "", problem["msg"])
     field = ".".join(str(x) for x in rest)

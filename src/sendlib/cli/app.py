@@ -9,6 +9,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # plain help: rich's panels show a "<bool>" value on flags that take none, and
+    # wrap badly where there is no terminal
+    rich_markup_mode=None,
 )
 
 # the commands, in the order ``sendlib --help`` lists them

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from sendlib.cli.app import app
-from sendlib.cli.console import console
+from sendlib.cli.console import console, say
+from sendlib.ops.request import EXIT_INPUT
 
 
 @app.command()
@@ -49,8 +50,8 @@ def batch(
     try:
         outcomes = run_batch(data_root, periods, out, catalogue, scheduler, workers)
     except ValueError as exc:
-        console.print(f"[bold red]Batch stopped:[/] {exc}", soft_wrap=True)
-        raise typer.Exit(1) from None
+        say(f"Batch stopped: {exc}", "bold red")
+        raise typer.Exit(EXIT_INPUT) from exc
     table = RichTable(
         title=f"sendlib batch: {len(outcomes)} council-month pair(s)", title_justify="left"
     )

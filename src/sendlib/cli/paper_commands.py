@@ -3,8 +3,8 @@ and ``verify``."""
 
 from __future__ import annotations
 
+import difflib
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import pandas as pd
 import typer
 
 from sendlib.cli.app import app
-from sendlib.cli.console import console, print_findings, print_summary
+from sendlib.cli.console import print_findings, print_summary, progress, say
 from sendlib.cli.options import (
     CatalogueOpt,
     DataOpt,
@@ -21,31 +21,28 @@ from sendlib.cli.options import (
     ParamsOpt,
     month_option,
 )
-from sendlib.data import findings as fnd
+from sendlib.ops.request import EXIT_INPUT
 
 
-def _catalogue(path: Path):
-    from sendlib.scorecard.catalogue import CatalogueError, load_catalogue
+def _checked(month: pd.Period, data: Path, params: Path, catalogue: Path | None):
+    """The run's checks (parameters, data, month within the extract), or exit 1 after
+    printing what is wrong."""
+    from sendlib.ops.preflight import check
 
-    try:
-        return load_catalogue(path)
-    except CatalogueError as exc:
-        console.print("[bold red]Catalogue error[/]")
-        console.print(str(exc), markup=False, soft_wrap=True)
-        raise typer.Exit(1) from exc
-
-
-def _tables(data: Path, cat):
-    """Validated tables for the catalogue, or exit 1 after printing every error."""
-    from sendlib.data.load import check_data
-
-    tables, found = check_data(data, needed=cat.files_needed())
-    if tables is None:
-        errors = fnd.errors(found)
-        print_findings(errors, f"{len(errors):,} error(s) in {data} — the run stops")
+    found = check(month, data, params, catalogue or params / "kpis.yaml", with_warnings=False)
+    for problem in found.problems:
+        say(problem, "bold red")
+    if len(found.errors):
+        errors = found.errors
+        print_findings(
+            errors,
+            f"{len(errors):,} error(s) in {data} — the run stops",
+            f"the output of sendlib validate --data {data}",
+        )
         print_summary(errors)
-        raise typer.Exit(1)
-    return tables
+    if not found.ok:
+        raise typer.Exit(EXIT_INPUT)
+    return found
 
 
 @app.command()
@@ -58,41 +55,73 @@ def scorecard(
     params: ParamsOpt = Path("params"),
     catalogue: CatalogueOpt = None,
     out: OutOpt = Path("outputs"),
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the scorecard of a published paper (its manifest then no longer "
+            "verifies).",
+        ),
+    ] = False,
 ) -> None:
     """Write scorecard.csv and scorecard.xlsx for a month (no paper)."""
     from sendlib.ops.staging import write_scorecard_files
 
     report_month = month_option(month)
-    cat = _catalogue(catalogue or params / "kpis.yaml")
-    tables = _tables(data, cat)
-    folder = write_scorecard_files(tables, cat, report_month, months, out)
-    console.print(
+    target = out / str(report_month)
+    if (target / "manifest.json").exists() and not force:
+        say(
+            f"{target} holds a published paper, whose scorecard is part of it: write this "
+            f"one elsewhere with --out, or replace the paper's with --force.",
+            "bold red",
+        )
+        raise typer.Exit(EXIT_INPUT)
+    found = _checked(report_month, data, params, catalogue)
+    folder = write_scorecard_files(found.tables, found.catalogue, report_month, months, out)
+    say(
         f"Scorecard for {report_month} ({months} months): {folder}/scorecard.csv, "
-        f"{folder}/scorecard.xlsx",
-        soft_wrap=True,
+        f"{folder}/scorecard.xlsx"
     )
 
 
 def _months(month: str | None, from_month: str | None, to_month: str | None) -> list[pd.Period]:
+    """The months to render: --month, or --from … --to (both, and not with --month)."""
     if from_month or to_month:
-        first, last = month_option(from_month or to_month), month_option(to_month or from_month)
+        if month:
+            raise typer.BadParameter("give either --month or --from/--to, not both")
+        if not (from_month and to_month):
+            raise typer.BadParameter(
+                "a backfill needs both --from and --to (the first and last month to render)"
+            )
+        first, last = month_option(from_month), month_option(to_month)
         if last < first:
-            raise typer.BadParameter("--to is before --from")
+            raise typer.BadParameter(f"--to {last} is before --from {first}")
         return list(pd.period_range(first, last, freq="M"))
     return [month_option(month)]
 
 
 def _teams(data: Path, team: str, all_teams: bool) -> list[str]:
-    if not all_teams:
-        return [team]
-    from sendlib.data.load import load_tables
-    from sendlib.data.teams import teams as team_names
+    """The teams to render packs for, checked against the data before anything runs."""
+    if not team and not all_teams:
+        return [""]
+    from sendlib.data.teams import team_names
 
-    try:
-        return team_names(load_tables(data, needed=["person"]))
-    except fnd.InvalidData as exc:
-        print_findings(fnd.errors(exc.findings), f"errors in {data}")
-        raise typer.Exit(1) from exc
+    names = team_names(data)
+    if names is None:
+        say(f"Cannot list the teams: {data} has no readable person file.", "bold red")
+        raise typer.Exit(EXIT_INPUT)
+    if all_teams:
+        return names
+    if team not in names:
+        close = difflib.get_close_matches(team, names, n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        say(
+            f"No team '{team}' in {data}: the teams are {', '.join(repr(n) for n in names)}."
+            + hint,
+            "bold red",
+        )
+        raise typer.Exit(EXIT_INPUT)
+    return [team]
 
 
 @app.command()
@@ -103,16 +132,21 @@ def run(
     catalogue: CatalogueOpt = None,
     out: OutOpt = Path("outputs"),
     team: Annotated[
-        str, typer.Option(help="Render one team's pack (operational sections, its cases only).")
+        str,
+        typer.Option(
+            metavar="NAME", help="Render one team's pack (operational sections, its cases only)."
+        ),
     ] = "",
     all_teams: Annotated[
         bool, typer.Option("--all-teams", help="Render every team's pack.")
     ] = False,
     from_month: Annotated[
-        str | None, typer.Option("--from", help="Backfill from this month YYYY-MM …")
+        str | None,
+        typer.Option("--from", metavar="YYYY-MM", help="Backfill from this month … (needs --to)"),
     ] = None,
     to_month: Annotated[
-        str | None, typer.Option("--to", help="… to this month YYYY-MM (inclusive).")
+        str | None,
+        typer.Option("--to", metavar="YYYY-MM", help="… to this month, inclusive."),
     ] = None,
     narrative_only: Annotated[
         bool,
@@ -122,19 +156,6 @@ def run(
             "are unchanged; only re-stitch and re-render.",
         ),
     ] = False,
-    wait: Annotated[
-        bool,
-        typer.Option(
-            "--wait/--no-wait",
-            help="If another run of the month is in progress, wait for it (default) "
-            "or stop at once.",
-        ),
-    ] = True,
-    renderer: Annotated[str, typer.Option(help="nbconvert (default) or quarto.")] = "nbconvert",
-    notebooks: Annotated[Path, typer.Option(help="Folder of the section notebooks.")] = Path(
-        "notebooks"
-    ),
-    timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.")] = 600,
     preview: Annotated[
         bool,
         typer.Option(
@@ -143,19 +164,43 @@ def run(
             "--narrative-only, an analyst sees a text edit in seconds.",
         ),
     ] = False,
+    allow_draft: Annotated[
+        bool,
+        typer.Option(
+            "--allow-draft",
+            help="Publish narrative still marked for review (by default the run refuses).",
+        ),
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait/--no-wait",
+            help="If another run of the month is in progress, wait for it (default) "
+            "or stop at once (exit code 3).",
+        ),
+    ] = True,
+    renderer: Annotated[
+        str, typer.Option(metavar="NAME", help="nbconvert (default) or quarto.")
+    ] = "nbconvert",
+    notebooks: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder of the section notebooks.")
+    ] = Path("notebooks"),
+    timeout: Annotated[int, typer.Option(help="Seconds allowed per notebook cell.")] = 600,
 ) -> None:
     """Render the monthly paper (HTML, PDF), scorecard and manifest.
 
-    Exit codes: 0 done; 1 bad data, parameters or a failing notebook; 2 rendering failed;
-    3 another run of the same month is in progress (with --no-wait).
+    Exit codes: 0 done; 1 bad data, parameters or a failing notebook; 2 the command line
+    is wrong; 3 another run of the same month is in progress (with --no-wait); 4
+    rendering failed; 5 a bug in sendlib.
     """
     from sendlib.ops.request import RunRequest
     from sendlib.ops.runner import run_many
 
     if renderer not in ("nbconvert", "quarto"):
         raise typer.BadParameter("--renderer must be nbconvert or quarto")
+    months = _months(month, from_month, to_month)
     base = RunRequest(
-        month=month_option(None if from_month or to_month else month),
+        month=months[0],
         data_dir=data,
         params_dir=params,
         catalogue=catalogue,
@@ -166,13 +211,15 @@ def run(
         narrative_only=narrative_only,
         preview=preview,
         wait=wait,
+        allow_draft=allow_draft,
     )
     requests = [
-        base.for_month(m).for_team(t)
-        for m in _months(month, from_month, to_month)
-        for t in _teams(data, team, all_teams)
+        base.for_month(m).for_team(t) for m in months for t in _teams(data, team, all_teams)
     ]
-    outcomes = run_many(requests, _progress_table)
+    outcomes = run_many(
+        requests,
+        lambda r: progress(f"sendlib run {r.month}" + (f" – {r.team}" if r.team else "")),
+    )
     for outcome in outcomes:
         if outcome.error is not None:
             _report_failure(outcome)
@@ -180,39 +227,9 @@ def run(
             _report_success(outcome.request, outcome.result, params)
     failures = [o for o in outcomes if o.error is not None]
     if len(outcomes) > 1:
-        console.print(
-            f"{len(outcomes) - len(failures)} of {len(outcomes)} paper(s) rendered.",
-            soft_wrap=True,
-        )
+        say(f"{len(outcomes) - len(failures)} of {len(outcomes)} paper(s) rendered.")
     if failures:
         raise typer.Exit(max(o.exit_code for o in failures))
-
-
-@contextmanager
-def _progress_table(request):
-    """A live table of the run's steps (one per notebook), updated as they finish."""
-    from rich.live import Live
-    from rich.table import Table as RichTable
-
-    states: dict[str, str] = {}
-    marks = {"queued": "·", "running": "…", "done": "[green]✓[/]", "failed": "[red]✗[/]"}
-    title = f"sendlib run {request.month}" + (f" – {request.team}" if request.team else "")
-
-    def table() -> RichTable:
-        view = RichTable(title=title, title_justify="left")
-        view.add_column("step")
-        view.add_column("state")
-        for stage, state in states.items():
-            view.add_row(stage, marks.get(state, state))
-        return view
-
-    with Live(table(), console=console, transient=False, auto_refresh=False) as live:
-
-        def progress(stage: str, state: str) -> None:
-            states[stage] = state
-            live.update(table(), refresh=True)
-
-        yield progress
 
 
 def _report_failure(outcome) -> None:
@@ -220,16 +237,15 @@ def _report_failure(outcome) -> None:
 
     error, request = outcome.error, outcome.request
     which = f"{request.month}{' ' + request.team if request.team else ''}"
-    if isinstance(error, RunError):
-        if error.findings is not None:
-            print_findings(
-                error.findings,
-                f"{len(error.findings):,} error(s) in {request.data_dir} — the run stops",
-            )
-        console.print(f"\n[bold red]Run stopped ({which}):[/]", soft_wrap=True)
-    else:
-        console.print(f"\n[bold red]Rendering failed ({which}):[/]", soft_wrap=True)
-    console.print(str(error), markup=False, soft_wrap=True)
+    if isinstance(error, RunError) and error.findings is not None:
+        print_findings(
+            error.findings,
+            f"{len(error.findings):,} error(s) in {request.data_dir} — the run stops",
+            f"the output of sendlib validate --data {request.data_dir}",
+        )
+    kind = "Run stopped" if isinstance(error, RunError) else "Rendering failed"
+    say(f"{kind} ({which}):", "bold red")
+    say(str(error))
 
 
 def _report_success(request, result, params: Path) -> None:
@@ -238,144 +254,127 @@ def _report_success(request, result, params: Path) -> None:
         if result.executed
         else "narrative only: no notebook re-executed"
     )
+    seconds = result.timings.get("total", 0)
     for note in result.notes:
-        console.print(f"[yellow]Note:[/] {note}", soft_wrap=True)
+        say(f"Note: {note}", "yellow")
+    for name in result.pending_review:
+        say(
+            f"Narrative still marked for review: {params}/narrative/{request.month}/{name}",
+            "yellow",
+        )
     if request.preview:
-        console.print(
-            f"\nPreview of {request.month}: {result.folder}/paper.html "
-            f"({result.timings.get('total', 0):.1f} s, {executed}; nothing published).",
-            soft_wrap=True,
+        say(
+            f"Preview of {request.month}: {result.folder}/paper.html "
+            f"({seconds:.1f} s, {executed}; nothing published)."
         )
         return
-    console.print(
-        f"\nPaper for {request.month}: {result.folder}/paper.html and paper.pdf "
-        f"({result.timings.get('total', 0):.1f} s, {executed}, {result.warnings:,} "
-        "data-quality warning(s) listed in the data-quality section).",
-        soft_wrap=True,
+    warnings = (
+        ""
+        if request.team
+        else f", {result.warnings:,} data-quality warning(s) listed in the data-quality section"
     )
-    for name in result.pending_review:
-        console.print(
-            f"[yellow]Narrative still marked for review:[/] "
-            f"{params}/narrative/{request.month}/{name}",
-            soft_wrap=True,
-        )
+    say(
+        f"Paper for {request.month}: {result.folder}/paper.html and paper.pdf "
+        f"({seconds:.1f} s, {executed}{warnings})."
+    )
 
 
 @app.command()
 def verify(
-    folder: Annotated[Path, typer.Argument(help="A published month folder, e.g. outputs/2025-05.")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A published month folder, e.g. outputs/2025-05.")
+    ],
 ) -> None:
     """Check a paper still matches its data, parameters, notebooks and files (exit 1 if not)."""
-    from rich.table import Table as RichTable
-
     from sendlib.ops.verify import verify as check
 
     problems = check(folder)
     if not problems:
-        console.print(
-            f"{folder}: the paper matches its inputs (every hash in manifest.json agrees)."
-        )
+        say(f"{folder}: the paper matches its inputs (every hash in manifest.json agrees).")
         return
-    table = RichTable(title=f"{folder}: {len(problems)} difference(s)", title_justify="left")
-    for column in ("what", "file", "problem"):
-        table.add_column(column, overflow="fold")
-    for row in problems:
-        table.add_row(*row)
-    console.print(table)
-    raise typer.Exit(1)
+    say(f"{folder}: {len(problems)} difference(s)", "bold red")
+    for what, file, problem in problems:
+        say(f"  {what}: {file}: {problem}")
+    raise typer.Exit(EXIT_INPUT)
 
 
 @app.command("new-month")
 def new_month(
-    month: Annotated[str, typer.Argument(help="The month to prepare, YYYY-MM.")],
-    params: Annotated[Path, typer.Option(help="Folder holding narrative/.")] = Path("params"),
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Draft this month's facts from this data.")
-    ] = None,
-    out: OutOpt = Path("outputs"),
+    month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month to prepare.")],
+    params: ParamsOpt = Path("params"),
+    data: DataOpt = Path("data/raw"),
+    catalogue: CatalogueOpt = None,
+    facts: Annotated[
+        bool,
+        typer.Option("--facts/--no-facts", help="Draft the month's facts from the data (default)."),
+    ] = True,
 ) -> None:
-    """Prepare params/narrative/MONTH/: last month's text marked for review, plus drafted facts."""
-    from sendlib.config import ParamsError, RunParams
+    """Prepare params/narrative/MONTH/: last month's text marked for review, plus the
+    facts sendlib drafts from the month's figures (as comments to draw on)."""
+    from sendlib.config import RunParams
     from sendlib.paper.context import Context
     from sendlib.paper.newmonth import prepare_month
     from sendlib.paper.prepare import prepare_paper_data
-    from sendlib.scorecard.catalogue import CatalogueError
 
     report_month = month_option(month)
     ctx = None
-    if data is not None:
+    if facts and not data.is_dir():
+        say(f"No data in {data}: preparing the narrative without drafted facts.", "yellow")
+    elif facts:
+        found = _checked(report_month, data, params, catalogue)
         run = RunParams(
             month=str(report_month),
             data_dir=str(data),
             params_dir=str(params),
-            catalogue=str(params / "kpis.yaml"),
-            output_dir=str(out),
+            catalogue=str(catalogue or params / "kpis.yaml"),
         )
-        try:
-            ctx = Context.from_data(prepare_paper_data(run))
-        except fnd.InvalidData as exc:
-            print_findings(fnd.errors(exc.findings), f"errors in {data}")
-            raise typer.Exit(1) from exc
-        except (CatalogueError, ParamsError) as exc:
-            console.print("[bold red]Cannot draft the facts:[/]")
-            console.print(str(exc), markup=False, soft_wrap=True)
-            raise typer.Exit(1) from exc
+        ctx = Context.from_data(prepare_paper_data(run, found.tables))
     for path, what in prepare_month(report_month, params, ctx):
-        console.print(f"{path}: {what}", soft_wrap=True)
+        say(f"{path}: {what}")
 
 
 @app.command()
 def lab(
-    month: Annotated[
-        str | None, typer.Option(help="Month to open (default: last complete month).")
-    ] = None,
+    month: MonthOpt = None,
     data: DataOpt = Path("data/raw"),
     params: ParamsOpt = Path("params"),
+    catalogue: CatalogueOpt = None,
     out: OutOpt = Path("outputs"),
-    notebooks: Annotated[Path, typer.Option(help="Folder of the section notebooks.")] = Path(
-        "notebooks"
-    ),
+    notebooks: Annotated[
+        Path, typer.Option(metavar="DIR", help="Folder of the section notebooks.")
+    ] = Path("notebooks"),
 ) -> None:
-    """Open JupyterLab on copies of the notebooks with this month's parameters filled in."""
+    """Open JupyterLab on the month's notebooks (parameters filled in, figures prepared)."""
     import shutil
     import subprocess
 
-    import nbformat
-    from papermill.parameterize import parameterize_notebook
+    from sendlib.ops.lab import prepare_lab
+    from sendlib.ops.request import RunError, RunRequest
 
-    from sendlib.config import RunParams
-
-    report_month = month_option(month)
-    folder = out / ".lab" / str(report_month)
-    folder.mkdir(parents=True, exist_ok=True)
-    values = RunParams(
-        month=str(report_month),
-        data_dir=str(data.resolve()),
-        params_dir=str(params.resolve()),
-        catalogue=str((params / "kpis.yaml").resolve()),
-        output_dir=str(out.resolve()),
-    ).model_dump()
-    for source in sorted(notebooks.glob("*.ipynb")):
-        nb = parameterize_notebook(nbformat.read(source, as_version=4), values)
-        nbformat.write(nb, folder / source.name)
-    console.print(
-        f"Notebooks for {report_month} in {folder}; write commentary in "
-        f"{params}/narrative/{report_month}/ (sendlib new-month prepares it).",
-        soft_wrap=True,
+    request = RunRequest(
+        month=month_option(month),
+        data_dir=data,
+        params_dir=params,
+        catalogue=catalogue,
+        out=out,
+        notebooks_dir=notebooks,
     )
-    if (
-        shutil.which("jupyter-lab") is None
-        and not (Path(sys.executable).parent / "jupyter-lab").exists()
-    ):
-        console.print(
-            "JupyterLab is not installed: `make lab` installs it (pip install jupyterlab)."
-        )
-        raise typer.Exit(1)
-    raise typer.Exit(
-        subprocess.call(
-            [str(Path(sys.executable).parent / "jupyter-lab"), f"--notebook-dir={folder}"]
-        )
+    try:
+        folder = prepare_lab(request)
+    except RunError as exc:
+        if exc.findings is not None:
+            print_findings(exc.findings, f"{len(exc.findings):,} error(s) in {data}")
+        say(str(exc), "bold red")
+        raise typer.Exit(EXIT_INPUT) from exc
+    say(
+        f"Notebooks for {request.month} in {folder}; write commentary in "
+        f"{params}/narrative/{request.month}/ (sendlib new-month prepares it)."
     )
+    lab_command = shutil.which("jupyter-lab") or str(Path(sys.executable).parent / "jupyter-lab")
+    if not Path(lab_command).exists():
+        say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(subprocess.call([lab_command, f"--notebook-dir={folder}"]))
 
 
 narrative_app = typer.Typer(help="Manage the analysts' narrative files (params/narrative/).")
@@ -392,6 +391,6 @@ def narrative_migrate(
 
     done = migrate(params)
     for old, new, what in done:
-        console.print(f"{old} → {new.name}: {what}", soft_wrap=True, markup=False)
+        say(f"{old} → {new.name}: {what}")
     if not done:
-        console.print(f"{params}/narrative: nothing to migrate; every file has its slug name.")
+        say(f"{params}/narrative: nothing to migrate; every file has its slug name.")

@@ -29,7 +29,7 @@ RULES: dict[str, str] = {
     "orphan_reference": "Refers to a record that does not exist",
     # warnings: the run continues and the paper lists them
     "date_order": "Dates are in an impossible order",
-    "date_after_month": "Date falls after the report month",
+    "date_after_extract": "Date falls after the extract date",
     "age_26_plus": "Plan holder aged 26 or over at month end",
     "missing_upn": "No UPN for a child aged 6 or over",
     "overlapping_placements": "Overlapping open placements for one person",
@@ -38,6 +38,7 @@ RULES: dict[str, str] = {
     "blank_gender": "Gender not recorded",
     "duplicate_upn": "The same UPN is held by more than one person",
     "cease_without_reason": "Plan ceased with no cease reason",
+    "unknown_kpi": "A partner return or benchmark for a KPI not in the catalogue",
     "invalid": "Other problem found by the schema",
 }
 

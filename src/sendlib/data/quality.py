@@ -6,12 +6,14 @@ mirroring seed 004's Data Quality Summary. Rules only read; they never change a 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 
 import pandas as pd
 
 from sendlib.data import findings as fnd
 from sendlib.data.arrow import is_in
+from sendlib.data.coverage import Extract, extract
 from sendlib.data.dates import age_at, month_end
 from sendlib.data.load import Tables
 
@@ -53,7 +55,7 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     # assessment outcome before its request, and a plan issued before its request
     req = t.requests.set_index("request_id")["received_date"]
     a = t.assessments
-    received = a["request_id"].map(req)
+    received = _lookup(req, a["request_id"])
     bad = a[a["assessment_outcome_date"] < received]
     out.append(
         _warn(
@@ -67,7 +69,7 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
         )
     )
     p = t.plans
-    received = p["request_id"].map(req)
+    received = _lookup(req, p["request_id"])
     bad = p[p["start_date"] < received]
     out.append(
         _warn(
@@ -83,23 +85,30 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     return fnd.combine(out)
 
 
-def dates_after_month(t: Tables, month: pd.Period) -> pd.DataFrame:
-    """Any date later than the report month's end (a typing error or a future extract)."""
-    end = month_end(month)
+def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """``values`` at each key (missing where none), keeping its dtype even when empty."""
+    return pd.Series(values.reindex(keys).to_numpy(), index=keys.index, dtype=values.dtype)
+
+
+def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
+    """Any date later than the extract date: a typing error, or an extract that is not
+    what it says (later records of a back-filled month are not findings)."""
+    if found.date is None:
+        return fnd.empty()
     out = []
     for file, frame in t.frames().items():
         for column in frame.columns:
             if str(frame[column].dtype).startswith("datetime64"):
-                bad = frame[frame[column] > end]
+                bad = frame[frame[column] > found.date]
                 out.append(
                     _warn(
                         t,
-                        "date_after_month",
+                        "date_after_extract",
                         file,
                         bad,
                         column,
                         bad[column].dt.strftime("%Y-%m-%d"),
-                        f"after the end of the report month {month}",
+                        f"after the extract date {found.describe()}",
                     )
                 )
     return fnd.combine(out)
@@ -161,7 +170,7 @@ def unnecessary_exception(t: Tables, month: pd.Period) -> pd.DataFrame:
     issued = t.plans.dropna(subset=["request_id"]).drop_duplicates("request_id")
     issued = issued.set_index("request_id")["start_date"]
     a = t.assessments[t.assessments["week20_exception"]]
-    days = (a["request_id"].map(issued) - a["request_id"].map(req)).dt.days
+    days = (_lookup(issued, a["request_id"]) - _lookup(req, a["request_id"])).dt.days
     bad = a[days <= WEEK20_DAYS]
     return _warn(
         t,
@@ -179,7 +188,7 @@ def review_before_plan(t: Tables, month: pd.Period) -> pd.DataFrame:
     """A review meeting dated before the plan it reviews started."""
     start = t.plans.set_index("plan_id")["start_date"]
     r = t.reviews
-    bad = r[r["review_meeting_date"] < r["plan_id"].map(start)]
+    bad = r[r["review_meeting_date"] < _lookup(start, r["plan_id"])]
     return _warn(
         t,
         "review_before_plan",
@@ -229,7 +238,6 @@ def cease_without_reason(t: Tables, month: pd.Period) -> pd.DataFrame:
 
 RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     date_order,
-    dates_after_month,
     age_26_plus,
     missing_upn,
     overlapping_placements,
@@ -241,6 +249,38 @@ RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
 ]
 
 
-def warnings(t: Tables, month: pd.Period) -> pd.DataFrame:
-    """Every data-quality warning for the report month."""
-    return fnd.combine([rule(t, month) for rule in RULES])
+def warnings(t: Tables, month: pd.Period, found: Extract | None = None) -> pd.DataFrame:
+    """Every data-quality warning for the report month (``found``: the extract date,
+    inferred from the tables when not given)."""
+    found = extract(t) if found is None else found
+    return fnd.combine([*(rule(t, month) for rule in RULES), dates_after_extract(t, found)])
+
+
+def unknown_kpis(t: Tables, known: set[str]) -> pd.DataFrame:
+    """Rows of returns.csv and benchmarks.csv for a KPI id the catalogue does not have: a
+    partner's figure or a comparator that no scorecard row would show (often a typo)."""
+    out = []
+    for name in ("returns", "benchmarks"):
+        frame = t.frames()[name]
+        bad = frame[~frame["kpi_id"].isin(known)]
+        if not len(bad):
+            continue
+        reasons = [_unknown_kpi_reason(kpi, known) for kpi in bad["kpi_id"]]
+        out.append(
+            fnd.make(
+                "warning",
+                "unknown_kpi",
+                t.file(name),
+                t.locate(name, bad.index),
+                "kpi_id",
+                bad["kpi_id"],
+                pd.Series(reasons, index=bad.index),
+            )
+        )
+    return fnd.combine(out)
+
+
+def _unknown_kpi_reason(kpi: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(kpi, sorted(known), n=1, cutoff=0.75)
+    hint = f" — did you mean '{close[0]}'?" if close else ""
+    return f"no KPI '{kpi}' in the catalogue, so this row is not shown{hint}"

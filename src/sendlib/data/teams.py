@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sendlib.data.arrow import is_in
 from sendlib.data.load import Tables
+from sendlib.data.sources import find_source, read_source
 
 
 def teams(t: Tables) -> list[str]:
@@ -27,3 +30,15 @@ def filter_team(t: Tables, team: str) -> Tables:
         placements=t.placements[is_in(t.placements["person_id"], ids)],
         disputes=t.disputes[is_in(t.disputes["person_id"], ids)],
     )
+
+
+def team_names(data_dir: Path) -> list[str] | None:
+    """The teams named in a data folder's person table (read as text, not validated), or
+    None when there is no readable person table."""
+    path = find_source(Path(data_dir), "person")
+    if path is None:
+        return None
+    table = read_source(path)
+    if table.frame is None or "team" not in table.frame.columns:
+        return None
+    return sorted(set(table.frame["team"]) - {""})

@@ -2,7 +2,11 @@
 
 A second run of the same month waits for the first (saying so), or with ``wait=False``
 stops at once with a clear message. The lock is released by the operating system if a
-run dies, so a crashed job never blocks the next one.
+run dies, so a crashed job never blocks the next one. The lock file itself stays (taking
+the lock on a file that another process is about to delete would let two runs in) but is
+emptied when released: a file that names no process is not held. A ``shared`` lock (a
+preview, which only reads the month's work) lets other shared holders in, and is taken
+without waiting: ``Busy`` at once when a run holds the month.
 """
 
 from __future__ import annotations
@@ -21,24 +25,30 @@ class Busy(Exception):  # noqa: N818 - the name users see
 
 @contextlib.contextmanager
 def month_lock(
-    out: Path, label: str, wait: bool = True, timeout: float = 3600, on_wait=None
+    out: Path,
+    label: str,
+    wait: bool = True,
+    timeout: float = 3600,
+    on_wait=None,
+    shared: bool = False,
 ) -> Iterator[Path]:
     """Hold ``out/.locks/<label>.lock`` for the duration of the block."""
     folder = Path(out) / ".locks"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{label}.lock"
     handle = path.open("a+")
+    held = False
     try:
         deadline = time.monotonic() + timeout
         told = False
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
-                if not wait or time.monotonic() > deadline:
+                if shared or not wait or time.monotonic() > deadline:
                     raise Busy(
                         f"another run of {label} is in progress ({holder}); "
                         "try again when it has finished"
@@ -47,12 +57,19 @@ def month_lock(
                     on_wait(f"waiting for another run of {label} ({holder}) to finish")
                     told = True
                 time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        held = True
+        if not shared:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
         yield path
     finally:
         with contextlib.suppress(OSError):
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            if held and not shared:
+                handle.seek(0)
+                handle.truncate()  # released: the file names no process
+                handle.flush()
+            if held:
+                fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()

@@ -96,3 +96,31 @@ def code_hash() -> str:
         file_hashes(root, "*.j2"),
         file_hashes(root, "*.csv"),
     )
+
+
+def input_files(data_dir: Path | str) -> dict[str, str]:
+    """sha256 of each contract table's file in the data folder, by file name."""
+    from sendlib.data.contract import files
+    from sendlib.data.sources import find_source
+
+    found = (find_source(Path(data_dir), name) for name in files())
+    return {p.name: sha256(p) for p in sorted(f for f in found if f is not None)}
+
+
+def params_files(params_dir: Path, catalogue: Path, month: str, narrative: list[Path]) -> dict:
+    """sha256 of each parameters file a paper read: report.yaml, the month's own file,
+    the catalogue and the narrative it used (paths relative to the params folder)."""
+    params_dir = Path(params_dir)
+    paths = [params_dir / "report.yaml", params_dir / "months" / f"{month}.yaml", catalogue]
+    out = {}
+    for path in [*paths, *narrative]:
+        if path.exists():
+            out[_relative(path, params_dir)] = sha256(path)
+    return dict(sorted(out.items()))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path.resolve())

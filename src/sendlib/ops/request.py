@@ -17,6 +17,14 @@ from sendlib.config import RunParams
 CELL_TIMEOUT = 600  # seconds per notebook cell
 WORKERS = 2
 
+# exit codes, for the scheduler that runs sendlib (README: "Exit codes")
+EXIT_OK = 0
+EXIT_INPUT = 1  # bad data, parameters or notebook: the message says which and where
+EXIT_USAGE = 2  # the command line itself is wrong (an unknown option, a bad month)
+EXIT_BUSY = 3  # another run of the same month is in progress (--no-wait)
+EXIT_RENDER = 4  # the paper could not be rendered
+EXIT_BUG = 5  # sendlib failed in a way that is a bug, not bad input
+
 
 @dataclass(frozen=True)
 class RunRequest:
@@ -36,6 +44,7 @@ class RunRequest:
     preview: bool = False
     wait: bool = True
     allow_draft: bool = False
+    isolated: bool = False  # a preview working apart from the month's run (see runner)
 
     @property
     def catalogue_path(self) -> Path:
@@ -55,8 +64,9 @@ class RunRequest:
 
     @property
     def work(self) -> Path:
-        """The run's working folder (executed notebooks, paper data, logs): never published."""
-        return self.out / ".work" / self.label
+        """The run's working folder (executed notebooks, paper data, logs): never published.
+        An isolated preview has one of its own."""
+        return self.out / ".work" / (self.label + ("-preview" if self.isolated else ""))
 
     @property
     def failed(self) -> Path:
@@ -95,10 +105,12 @@ class RunResult:
 
 
 class RunError(Exception):
-    """The run stopped; ``exit_code`` is 1 (data, parameters, notebook), 2 (rendering) or
-    3 (another run of the same month holds the lock)."""
+    """The run stopped; ``exit_code`` is EXIT_INPUT (data, parameters, notebook),
+    EXIT_RENDER or EXIT_BUSY (another run of the same month holds the lock)."""
 
-    def __init__(self, message: str, exit_code: int = 1, findings: pd.DataFrame | None = None):
+    def __init__(
+        self, message: str, exit_code: int = EXIT_INPUT, findings: pd.DataFrame | None = None
+    ):
         super().__init__(message)
         self.exit_code = exit_code
         self.findings = findings

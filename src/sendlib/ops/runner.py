@@ -17,22 +17,29 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
-from sendlib.config import ParamsError, ReportParams, load_month, load_report
-from sendlib.data import findings as fnd
-from sendlib.data.load import Tables, check_data
+from sendlib.data.load import Tables
 from sendlib.ops import manifest as mf
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
 from sendlib.ops.locks import Busy, month_lock
-from sendlib.ops.request import RunError, RunRequest, RunResult
+from sendlib.ops.preflight import Checked, check
+from sendlib.ops.request import (
+    EXIT_BUSY,
+    EXIT_OK,
+    EXIT_RENDER,
+    RunError,
+    RunRequest,
+    RunResult,
+)
 from sendlib.ops.staging import staged
 from sendlib.paper.data import PaperData
-from sendlib.paper.narrative import analyst_html, pending_review
+from sendlib.paper.narrative import REVIEW_MARKER, analyst_html, pending_review
+from sendlib.paper.newmonth import narrative_files
 from sendlib.paper.prepare import prepare_paper_data
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
@@ -41,7 +48,7 @@ from sendlib.render.html import Page, render_page
 from sendlib.render.pdf import PdfProcess
 from sendlib.render.stitch import stitch
 from sendlib.scorecard.build import write_csv
-from sendlib.scorecard.catalogue import Catalogue, CatalogueError, load_catalogue
+from sendlib.scorecard.catalogue import Catalogue
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 Progress = Callable[[str, str], None]
@@ -54,14 +61,28 @@ def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
     month at a time (a second waits, or with ``wait=False`` stops with exit code 3)."""
     say = progress or (lambda stage, state: None)
     if request.renderer == "quarto" and not quarto.available():
-        raise RunError(quarto.MISSING, exit_code=2)
+        raise RunError(quarto.MISSING, exit_code=EXIT_RENDER)
+    if request.preview:
+        return _preview(request, say)
     try:
         with month_lock(
             request.out, request.label, wait=request.wait, on_wait=lambda m: say("lock", m)
         ):
             return _Run(request, say).go()
     except Busy as exc:
-        raise RunError(str(exc), exit_code=3) from exc
+        raise RunError(str(exc), exit_code=EXIT_BUSY) from exc
+
+
+def _preview(request: RunRequest, say: Progress) -> RunResult:
+    """A preview is never held up by the month's run: it reads the month's executed
+    notebooks under a shared lock when they are current, and otherwise (or while a run
+    holds the month) works in a folder of its own. Previews of a month take turns."""
+    with month_lock(request.out, f"{request.label}-preview", on_wait=lambda m: say("lock", m)):
+        try:
+            with month_lock(request.out, request.label, shared=True):
+                return _Run(request, say).go()
+        except Busy:
+            return _Run(replace(request, isolated=True), say).go()
 
 
 @dataclass
@@ -75,8 +96,8 @@ class Outcome:
     @property
     def exit_code(self) -> int:
         if self.error is None:
-            return 0
-        return self.error.exit_code if isinstance(self.error, RunError) else 2
+            return EXIT_OK
+        return self.error.exit_code if isinstance(self.error, RunError) else EXIT_RENDER
 
 
 def run_many(
@@ -127,40 +148,71 @@ class _Run:
     say: Progress
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
     def go(self) -> RunResult:
         started = time.perf_counter()
         r = self.request
         sections, self.notes = sections_with_notebooks(r.notebooks_dir, for_paper(r.team))
-        report, catalogue = self.parameters()
+        self.sections = [s for s, _ in sections]
         sources = [path for _, path in sections]
         state = self.state(sources)
         reuse = self.reusable(state, sources)
+        if r.preview and not reuse and not r.isolated:
+            # a preview never writes the month's own work folder
+            self.request = r = replace(r, isolated=True)
+            reuse = self.reusable(state, sources)
+        checked = self.check(with_data=not reuse)
+        self.check_publishable(checked)
         if r.narrative_only and not reuse:
             self.say("narrative-only", "inputs changed: running the notebooks")
-        if reuse:
-            data = None
-        else:
+        if not reuse:
             check_parameters(sources)
-            data = self.prepare(self.validate(catalogue), sections)
-            self.execute(sources, data, catalogue, state)
+            data = self.prepare(checked.tables, sections)
+            self.execute(sources, data, checked.catalogue, state)
         executed = [(s, r.work / "executed" / p.name) for s, p in sections]
-        title = f"{report.report_subject}: {r.month.strftime('%B %Y')}" + (
+        title = f"{checked.report.report_subject}: {r.month.strftime('%B %Y')}" + (
             f" – {r.team}" if r.team else ""
         )
         if r.preview:
             return self.preview(executed, title, reuse, started)
         return self.publish(executed, title, sources, reuse, started)
 
-    def parameters(self) -> tuple[ReportParams, Catalogue]:
-        """report.yaml (with the month's own values) and the KPI catalogue, or a clear error."""
+    def check(self, with_data: bool) -> Checked:
+        """The parameters files and (unless re-used) the data, as ``sendlib validate``
+        checks them; any problem stops the run here, before a notebook runs."""
         r = self.request
-        try:
-            report = load_report(r.params_dir / "report.yaml")
-            report = report.for_month(load_month(r.params_dir, str(r.month)))
-            return report, load_catalogue(r.catalogue_path)
-        except (ParamsError, CatalogueError) as exc:
-            raise RunError(str(exc)) from exc
+        if with_data:
+            self.say("validate", "running")
+        checked = check(r.month, r.data_dir, r.params_dir, r.catalogue_path, with_data=with_data)
+        if checked.problems:
+            raise RunError("\n".join(checked.problems))
+        if len(checked.errors):
+            raise RunError(f"the input data in {r.data_dir} has errors", findings=checked.errors)
+        if with_data:
+            self.say("validate", "done")
+        return checked
+
+    def check_publishable(self, checked: Checked) -> None:
+        """A paper goes to a committee meeting and carries no text still marked for
+        review (a preview may: nothing is published)."""
+        r = self.request
+        if r.preview:
+            return
+        if checked.meeting_date is None:
+            raise RunError(
+                f"the cover sheet needs the committee meeting for {r.month:%B %Y}'s paper: "
+                f"add the next meeting date to meeting_dates in {r.params_dir / 'report.yaml'}, "
+                f"or meeting_date to {r.params_dir / 'months' / f'{r.month}.yaml'}"
+            )
+        pending = pending_review(r.params_dir, str(r.month))
+        if pending and not r.allow_draft and not r.team:
+            names = "\n  ".join(str(p) for p in pending)
+            raise RunError(
+                f"narrative still marked for review (the line '<!-- {REVIEW_MARKER}: … -->'):"
+                f"\n  {names}\nupdate the text and delete that line, or publish it as it is "
+                "with --allow-draft"
+            )
 
     def state(self, sources: list[Path]) -> dict:
         """Content hashes of everything execution depends on (the analysts' narrative is not:
@@ -168,7 +220,7 @@ class _Run:
         r = self.request
         return {
             "run": {"month": str(r.month), "team": r.team},
-            "inputs": mf.file_hashes(r.data_dir),
+            "inputs": mf.input_files(r.data_dir),
             "params": mf.file_hashes(r.params_dir, "*.yaml"),
             "catalogue": mf.sha256(r.catalogue_path),
             "notebooks": {p.name: mf.sha256(p) for p in sources},
@@ -186,16 +238,6 @@ class _Run:
             and (r.work / "scorecard" / SCORECARD_FILES[-1]).exists()
             and json.loads(state_file.read_text()) == state
         )
-
-    def validate(self, catalogue: Catalogue) -> Tables:
-        self.say("validate", "running")
-        tables, found = check_data(self.request.data_dir, needed=catalogue.files_needed())
-        if tables is None:
-            raise RunError(
-                f"the input data in {self.request.data_dir} has errors", findings=fnd.errors(found)
-            )
-        self.say("validate", "done")
-        return tables
 
     def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder."""
@@ -245,7 +287,8 @@ class _Run:
             return analyst_html(r.params_dir, month, section.slug, section.legacy_names)
 
         paper = stitch(executed, title, narrative)
-        nbformat.write(paper, r.work / "paper.ipynb")
+        if not r.preview:  # a preview may be reading another run's folder: it writes nothing there
+            nbformat.write(paper, r.work / "paper.ipynb")
         return paper
 
     def preview(
@@ -291,7 +334,9 @@ class _Run:
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)
-            manifest = build_manifest(r, sources, self.timings, self.warnings(), folder)
+            manifest = build_manifest(
+                r, [s for s, _ in executed], sources, self.timings, self.warnings(), folder
+            )
             manifest["narrative_only"] = bool(reuse)
             manifest["narrative_pending_review"] = result.pending_review
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
@@ -308,6 +353,14 @@ class _Run:
 
     def result(self, folder: Path, reuse: bool) -> RunResult:
         r = self.request
+        if not r.team:
+            _, unused = narrative_files(r.params_dir, str(r.month), self.sections)
+            slugs = ", ".join(s.slug for s in self.sections if s.narrative)
+            self.notes += [
+                f"{p} was not used: no section of this paper is called '{p.stem}' "
+                f"(narrative files are named {slugs})"
+                for p in unused
+            ]
         pending = [p.name for p in pending_review(r.params_dir, str(r.month))]
         executed = 0 if reuse else len(list((r.work / "executed").glob("*.ipynb")))
         return RunResult(
@@ -325,23 +378,34 @@ def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, fo
 
 
 def build_manifest(
-    r: RunRequest, sources: list[Path], timings: dict, warnings: dict, folder: Path
+    r: RunRequest,
+    sections: list[Section],
+    sources: list[Path],
+    timings: dict,
+    warnings: dict,
+    folder: Path,
 ) -> dict:
-    """What made the paper: parameters, code, input hashes, packages, timings, warnings."""
+    """What made the paper: parameters, code, the files it read (and only those), package
+    versions, timings and warnings."""
+    used, unused = narrative_files(r.params_dir, str(r.month), sections)
+    if r.team:
+        used = []  # a team pack shows no commentary
     return {
         "sendlib": mf.package_versions()["sendlib"],
         "month": str(r.month),
         "team": r.team,
         "renderer": r.renderer,
+        "sections": [s.slug for s in sections],
         "parameters": {
             "data_dir": str(r.data_dir),
             "params_dir": str(r.params_dir),
-            "catalogue": str(r.catalogue_path.name),
+            "catalogue": str(r.catalogue_path),
         },
         "git_commit": mf.git_commit(),
         "code_hash": mf.code_hash(),
-        "inputs": mf.file_hashes(r.data_dir),
-        "params": mf.file_hashes(r.params_dir),
+        "inputs": mf.input_files(r.data_dir),
+        "params": mf.params_files(r.params_dir, r.catalogue_path, str(r.month), used),
+        "narrative_unused": [p.name for p in unused],
         "notebooks": {p.name: mf.sha256(p) for p in sources},
         "packages": mf.package_versions(),
         "timings_seconds": timings,

@@ -8,6 +8,7 @@ with no paper data, prepares it in memory from the input folder (slower, same fi
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ class Context:
 
     month: pd.Period
     team: str
+    meeting_date: dt.date | None
     report: ReportParams
     catalogue: Catalogue
     disclosure: Disclosure
@@ -65,6 +67,9 @@ class Context:
         return cls(
             month=parse_month(meta["month"]),
             team=meta["team"],
+            meeting_date=dt.date.fromisoformat(meta["meeting_date"])
+            if meta.get("meeting_date")
+            else None,
             report=report,
             catalogue=Catalogue.model_validate(meta["catalogue"]),
             disclosure=Disclosure(report.suppression_threshold),

@@ -10,9 +10,8 @@ from sendlib.paper.context import Context, Html
 def cover(ctx: Context) -> Html:
     """Title block and the cover-sheet table of seed 001."""
     r = ctx.report
-    meeting = (
-        f"{r.meeting_date.day} {r.meeting_date:%B %Y}" if r.meeting_date else "To be confirmed"
-    )
+    when = ctx.meeting_date
+    meeting = f"{when.day} {when:%B %Y}" if when else "To be confirmed"
     rows = [
         ("Report subject", r.report_subject),
         ("Meeting date", meeting),

@@ -9,6 +9,7 @@ outputs folder a council copies to a web server cannot leak a child's record.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ def build(
     headings: Iterable[Heading],
     breakdowns: Iterable[Breakdowns],
     team: str = "",
+    meeting_date: dt.date | None = None,
 ) -> PaperData:
     """Compute everything the sections show for ``month`` (one team's cases with ``team``).
 
@@ -114,6 +116,7 @@ def build(
     meta = {
         "month": str(month),
         "team": team,
+        "meeting_date": meeting_date.isoformat() if meeting_date else None,
         "report": report.model_dump(mode="json"),
         "catalogue": catalogue.model_dump(mode="json"),
         "sections": [h.__dict__ for h in headings],

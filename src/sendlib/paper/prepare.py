@@ -22,7 +22,8 @@ def prepare_paper_data(
     month = parse_month(run.month)
     catalogue = load_catalogue(run.catalogue)
     report = load_report(Path(run.params_dir) / "report.yaml")
-    report = report.for_month(load_month(run.params_dir, run.month))
+    own = load_month(run.params_dir, run.month)
+    report = report.for_month(own)
     if tables is None:
         tables = load_tables(run.data_dir, needed=catalogue.files_needed())
     sections = for_paper(run.team) if sections is None else sections
@@ -34,4 +35,5 @@ def prepare_paper_data(
         headings(sections),
         [s.counts for s in sections if s.counts is not None],
         team=run.team,
+        meeting_date=report.meeting_for(month, own),
     )

@@ -114,11 +114,11 @@ def load_catalogue(path: Path | str) -> Catalogue:
 
 
 def _kpi_entry(data: object, loc: list) -> tuple[str, list]:
-    """A problem inside ``kpis[i]`` is named by the KPI's id and entry number."""
+    """A problem inside ``kpis[i]`` is named by the KPI's id (and its line, by the caller)."""
     if len(loc) >= 2 and loc[0] == "kpis" and isinstance(loc[1], int):
         try:
             kpi = data["kpis"][loc[1]]  # type: ignore[index]
-            return f"KPI {kpi.get('id', '?')!r} (entry {loc[1] + 1})", loc[2:]
+            return f"KPI {kpi.get('id', '?')!r}", loc[2:]
         except (TypeError, KeyError, IndexError, AttributeError):
-            return f"entry {loc[1] + 1}", loc[2:]
+            return f"KPI number {loc[1] + 1}", loc[2:]
     return "", loc

@@ -1,0 +1,94 @@
+"""Everything a run checks before it starts, in one place: ``sendlib validate`` checks
+exactly what ``sendlib run`` would, so what validate passes, run does not reject.
+
+The parameters files (report.yaml, the month's own file, the KPI catalogue), the input
+data against the contract, that the report month is within the extract, KPI ids in
+returns.csv and benchmarks.csv that the catalogue does not know, and the data-quality
+warnings the paper will list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sendlib.config import MonthParams, ParamsError, ReportParams, load_month, load_report
+from sendlib.data import findings as fnd
+from sendlib.data.coverage import Extract, extract, month_problem
+from sendlib.data.load import Tables, check_data
+from sendlib.data.quality import unknown_kpis, warnings
+from sendlib.scorecard.catalogue import Catalogue, CatalogueError, load_catalogue
+
+
+@dataclass
+class Checked:
+    """What the checks found: the parameters and tables when readable, the findings about
+    the data (errors and warnings) and the problems with the parameters files."""
+
+    month: pd.Period
+    report: ReportParams | None = None
+    own: MonthParams | None = None
+    catalogue: Catalogue | None = None
+    tables: Tables | None = None
+    extract: Extract | None = None
+    findings: pd.DataFrame = field(default_factory=fnd.empty)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return fnd.errors(self.findings)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing stops a run."""
+        return not self.problems and not len(self.errors)
+
+    @property
+    def meeting_date(self) -> dt.date | None:
+        return self.report.meeting_for(self.month, self.own) if self.report else None
+
+
+def check(
+    month: pd.Period,
+    data_dir: Path,
+    params_dir: Path,
+    catalogue_path: Path,
+    with_data: bool = True,
+    with_warnings: bool = True,
+) -> Checked:
+    """Run every check (the parameters files only, without ``with_data``); nothing raises
+    for bad input (see ``Checked``)."""
+    found = Checked(month)
+    try:
+        found.report = load_report(params_dir / "report.yaml")
+        found.own = load_month(params_dir, str(month))
+        found.report = found.report.for_month(found.own)
+    except ParamsError as exc:
+        found.problems.append(str(exc))
+    try:
+        found.catalogue = load_catalogue(catalogue_path)
+    except CatalogueError as exc:
+        found.problems.append(str(exc))
+    if not with_data:
+        return found
+    needed = found.catalogue.files_needed() if found.catalogue else None
+    tables, data = check_data(data_dir, needed=needed)
+    parts = [data]
+    if tables is not None:
+        found.tables = tables
+        given = found.own.extract_date if found.own else None
+        found.extract = extract(tables, given)
+        beyond = month_problem(month, found.extract, str(data_dir))
+        if beyond:
+            found.problems.append(beyond)
+        if found.catalogue is not None:
+            parts.append(unknown_kpis(tables, {k.id for k in found.catalogue.kpis}))
+        if with_warnings:
+            parts.append(warnings(tables, month, found.extract))
+    found.findings = fnd.combine(parts)
+    if fnd.errors(found.findings).shape[0]:
+        found.tables = None  # typed tables are only for data without errors
+    return found
