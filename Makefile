@@ -28,11 +28,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
 
-$(DEMO)/.generated: $(STAMP)
+# the demo runs to the last complete month, so it is made again when the month turns
+DEMO_STAMP := $(DEMO)/.generated-$(shell date +%Y-%m)
+
+$(DEMO_STAMP): $(STAMP)
+	rm -rf $(DEMO)
 	$(BIN)/sendlib demo --out $(DEMO) --seed $(SEED)
 	@touch $@
 
-demo: $(DEMO)/.generated
+demo: $(DEMO_STAMP)
 
 validate: demo
 	$(BIN)/sendlib validate --data $(DEMO) $(if $(MONTH),--month $(MONTH))

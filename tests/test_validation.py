@@ -48,11 +48,11 @@ CASES = [
         "birth_date",
     ),
     (
-        "UK-style date",
+        "a UK date in an ISO column",
         lambda t: _set(t, "requests", 0, "received_date", "08/01/2024"),
-        "bad_date",
+        "date_format",
         "requests.csv",
-        2,
+        None,  # one error for the column, naming the rows in its examples
         "received_date",
     ),
     (
@@ -291,11 +291,17 @@ def test_row_with_too_many_fields_is_reported_not_dropped(tiny_dir):
     assert "fields" in hit["reason"]
 
 
-def test_file_that_is_not_utf8_is_reported_with_its_line(tiny_dir):
+def test_a_file_saved_by_excel_as_windows_1252_is_read_and_noted(tiny_dir):
     path = tiny_dir / "person.csv"
-    path.write_bytes(
-        path.read_bytes() + "P9,,2010-01-01,M,WBRI,Caf\xe9 team,X,\n".encode("latin-1")
-    )
+    path.write_bytes(path.read_bytes() + "P9,,2010-01-01,M,WBRI,Caf\xe9 team,X,\n".encode("cp1252"))
+    tables, found = check_data(tiny_dir)
+    assert "Café team" in set(tables.person["team"])
+    assert fnd.notes(found) == ["person.csv: read as Windows-1252 text"]
+
+
+def test_a_file_in_no_known_encoding_is_reported_with_its_line(tiny_dir):
+    path = tiny_dir / "person.csv"
+    path.write_bytes(path.read_bytes() + b"P9,,2010-01-01,M,WBRI,\x81 team,X,\n")
     _, found = check_data(tiny_dir)
     hit = found[found["rule"] == "unreadable_file"].iloc[0]
     assert (hit["file"], hit["row"]) == ("person.csv", 5)

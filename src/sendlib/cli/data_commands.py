@@ -36,6 +36,8 @@ def validate(
 
     report_month = month_option(month)
     found = check(report_month, data, params, catalogue or params / "kpis.yaml")
+    for note in fnd.notes(found.findings):
+        say(f"Read: {note}")
     for problem in found.problems:
         say(problem, "bold red")
     errors, warns = fnd.errors(found.findings), fnd.warnings(found.findings)

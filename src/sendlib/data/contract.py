@@ -23,6 +23,8 @@ class ColumnSpec(BaseModel):
     type: ColumnType
     required: bool = False
     codes: str | None = None
+    min: float | None = None
+    max: float | None = None
 
 
 class FileSpec(BaseModel):

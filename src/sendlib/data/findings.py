@@ -13,13 +13,17 @@ COLUMNS = ["severity", "rule", "file", "row", "column", "value", "reason"]
 #: Plain-English description of each rule, used for the data-quality summary.
 RULES: dict[str, str] = {
     # errors: the run stops
-    "unreadable_file": "File cannot be read as UTF-8 CSV",
+    "unreadable_file": "File cannot be read as a table",
+    "ambiguous_source": "More than one file holds the same table",
+    "date_format": "A date column mixes formats or is written month first",
+    "depends_on_broken": "Rows refer to a file that could not be read",
+    "out_of_range": "Number that cannot be right (a population of 0, a negative count)",
     "missing_file": "A file the catalogue needs is missing",
     "malformed_row": "Row has the wrong number of fields",
     "missing_column": "Required column is missing",
     "duplicate_column": "Column name appears twice in the header",
     "blank_required": "Required value is blank",
-    "bad_date": "Date is not a real ISO date (YYYY-MM-DD)",
+    "bad_date": "Date is not a real date (YYYY-MM-DD or DD/MM/YYYY)",
     "bad_number": "Value is not a number",
     "bad_integer": "Value is not a whole number",
     "bad_bool": "Value is not true or false",
@@ -41,6 +45,20 @@ RULES: dict[str, str] = {
     "unknown_kpi": "A partner return or benchmark for a KPI not in the catalogue",
     "invalid": "Other problem found by the schema",
 }
+
+
+#: problems with a whole file or column: the causes, listed before what follows from them
+STRUCTURAL = frozenset(
+    {
+        "unreadable_file",
+        "missing_file",
+        "ambiguous_source",
+        "malformed_row",
+        "missing_column",
+        "duplicate_column",
+        "date_format",
+    }
+)
 
 
 def empty() -> pd.DataFrame:
@@ -78,12 +96,15 @@ def make(
 
 
 def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack findings in a stable order: errors first, then by file, row and column."""
+    """Stack findings in a stable order: notes, then errors — causes (a file or column that
+    cannot be read) before the rest — then warnings; within each by file, row and column."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty()
     out = pd.concat(frames, ignore_index=True)
-    out["_sev"] = (out["severity"] != "error").astype(int)
+    out["_sev"] = out["severity"].map({"note": 0, "error": 3, "warning": 4}).fillna(5)
+    out.loc[out["rule"].isin(STRUCTURAL), "_sev"] = 1  # the causes …
+    out.loc[out["rule"] == "depends_on_broken", "_sev"] = 2  # … then what follows from them
     out = out.sort_values(
         ["_sev", "file", "row", "column", "rule"], na_position="first", kind="stable"
     )
@@ -100,8 +121,19 @@ def warnings(findings: pd.DataFrame) -> pd.DataFrame:
     return findings[findings["severity"] == "warning"]
 
 
+def notes(findings: pd.DataFrame) -> list[str]:
+    """How the files were read (an encoding, renamed headers, day-first dates)."""
+    return findings.loc[findings["severity"] == "note", "reason"].tolist()
+
+
+def note(file: str, text: str) -> pd.DataFrame:
+    """A note on how a file was read (not a problem)."""
+    return make("note", "how_read", file, None, None, None, text)
+
+
 def summary(findings: pd.DataFrame) -> pd.DataFrame:
     """Counts by severity and rule, with the rule's description (seed 004's DQ summary)."""
+    findings = findings[findings["severity"] != "note"]
     if findings.empty:
         return pd.DataFrame(columns=["severity", "rule", "description", "count"])
     counts = findings.groupby(["severity", "rule"], sort=False).size().rename("count").reset_index()

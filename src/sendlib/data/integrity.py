@@ -10,15 +10,45 @@ from sendlib.data.contract import Contract
 from sendlib.data.sources import RawTable
 
 
-def orphans(tables: dict[str, RawTable], contract: Contract) -> pd.DataFrame:
-    """Error findings for references to rows that do not exist (e.g. a plan with no person)."""
+def orphans(
+    tables: dict[str, RawTable], contract: Contract, broken: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Error findings for references to rows that do not exist (e.g. a plan with no person).
+
+    A reference into a table that could not be read whole (``broken``: table → file) is
+    not a row-by-row finding — every row would be one — but one line saying how many rows
+    depend on that file, so the cause stays on the first screen."""
+    broken = broken or {}
     frames = {name: table.frame for name, table in tables.items()}
     out = []
     for name, frame in frames.items():
         spec = contract.files[name]
+        if name in broken:
+            continue  # its own cause is reported; its references prove nothing
         for column, target in spec.references.items():
             target_file, _, target_column = target.partition(".")
-            if target_file not in frames or column not in frame.columns:
+            if column not in frame.columns:
+                continue
+            if target_file in broken:
+                n = int((frame[column] != "").sum())
+                if n:
+                    reason = (
+                        f"{n:,} rows refer to {broken[target_file]}, which could not be read "
+                        "whole (see the error above); they are checked once it is fixed"
+                    )
+                    out.append(
+                        fnd.make(
+                            "error",
+                            "depends_on_broken",
+                            tables[name].file,
+                            None,
+                            column,
+                            None,
+                            reason,
+                        )
+                    )
+                continue
+            if target_file not in frames:
                 continue
             known = frames[target_file][target_column]
             values = frame[column]

@@ -15,9 +15,13 @@ import pandas as pd
 
 from sendlib.data import findings as fnd
 from sendlib.data.contract import FileSpec, contract, files
+from sendlib.data.datecolumns import read_dates
 from sendlib.data.integrity import orphans
 from sendlib.data.schemas import TRUE_WORDS, failures
-from sendlib.data.sources import RawTable, find_source, read_source
+from sendlib.data.sources import RawTable, find_sources, read_source
+
+#: problems after which a table's rows cannot be looked up by the files referring to it
+UNJOINABLE = frozenset({"missing_column", "duplicate_column", "malformed_row"})
 
 
 class Tables:
@@ -67,7 +71,8 @@ class Tables:
 def check_data(
     data_dir: Path | str, needed: Iterable[str] | None = None
 ) -> tuple[Tables | None, pd.DataFrame]:
-    """Read and validate every file; return (tables or None if errors, error findings).
+    """Read and validate every file; return (tables or None if errors, findings). The
+    findings also carry notes on how files were read (an encoding, day-first dates).
 
     ``needed`` names the tables the catalogue needs (default: all of them); a needed table
     that is absent is an error, any other absent table loads as an empty one.
@@ -82,31 +87,19 @@ def check_data(
         return None, missing
     found: list[pd.DataFrame] = []
     raw: dict[str, RawTable] = {}
+    broken: dict[str, str] = {}  # tables that could not be read whole, and their file
     for name in files():
         file_spec = spec.files[name]
-        path = find_source(data_dir, name)
-        if path is None:
-            if name in needed:
-                found.append(
-                    fnd.make(
-                        "error",
-                        "missing_file",
-                        file_spec.filename,
-                        None,
-                        None,
-                        None,
-                        "file is missing but the KPI catalogue needs it",
-                    )
-                )
+        table, problems = _read(data_dir, name, file_spec, spec, needed)
+        found.append(problems)
+        if table is None:
+            if len(problems):
+                broken[name] = str(problems["file"].iloc[0])
             continue
-        table = read_source(path)
-        found.append(table.findings)
-        if table.frame is None:
-            continue
-        found.append(failures(table, file_spec, spec))
-        table.frame = _with_optional_columns(table.frame, file_spec)
         raw[name] = table
-    found.append(orphans(raw, spec))
+        if problems["rule"].isin(UNJOINABLE).any():
+            broken[name] = table.file
+    found.append(orphans(raw, spec, broken))
     result = fnd.combine(found)
     if len(fnd.errors(result)):
         return None, result
@@ -116,6 +109,31 @@ def check_data(
     rows = {name: table.rows for name, table in raw.items()}
     sources = {name: table.file for name, table in raw.items()}
     return Tables(frames, rows, sources), result
+
+
+def _read(
+    folder: Path, name: str, file_spec: FileSpec, spec, needed: set[str]
+) -> tuple[RawTable | None, pd.DataFrame]:
+    """One table read and checked cell by cell (None when it cannot be read at all), with
+    its findings and notes."""
+    paths = find_sources(folder, name)
+    if len(paths) > 1:
+        names = " and ".join(p.name for p in paths)
+        reason = f"{names} both hold the {name} table: keep one"
+        return None, fnd.make("error", "ambiguous_source", paths[0].name, None, None, None, reason)
+    if not paths:
+        if name not in needed:
+            return None, fnd.empty()
+        reason = "file is missing but the KPI catalogue needs it (.csv or .xlsx)"
+        return None, fnd.make("error", "missing_file", file_spec.filename, None, None, None, reason)
+    table = read_source(paths[0], file_spec)
+    if table.frame is None:
+        return None, fnd.combine([table.findings, *(fnd.note(table.file, n) for n in table.notes)])
+    refused = read_dates(table, file_spec)
+    checked = failures(table, file_spec, spec, refused)
+    table.frame = _with_optional_columns(table.frame, file_spec)
+    notes = [fnd.note(table.file, n) for n in table.notes]
+    return table, fnd.combine([table.findings, checked, *notes])
 
 
 def load_tables(data_dir: Path | str, needed: Iterable[str] | None = None) -> Tables:

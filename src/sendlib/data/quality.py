@@ -284,3 +284,40 @@ def _unknown_kpi_reason(kpi: str, known: set[str]) -> str:
     close = difflib.get_close_matches(kpi, sorted(known), n=1, cutoff=0.75)
     hint = f" — did you mean '{close[0]}'?" if close else ""
     return f"no KPI '{kpi}' in the catalogue, so this row is not shown{hint}"
+
+
+#: what a partner's figure or a benchmark can be, by the KPI's unit
+POSSIBLE = {
+    "percent": (0.0, 100.0, "a percentage must be between 0 and 100"),
+    "count": (0.0, None, "a count cannot be negative"),
+    "rate_per_10k": (0.0, None, "a rate cannot be negative"),
+    "rate": (0.0, None, "a rate cannot be negative"),
+    "days": (0.0, None, "a number of days cannot be negative"),
+    "weeks": (0.0, None, "a number of weeks cannot be negative"),
+    "fte": (0.0, None, "a number of staff (FTE) cannot be negative"),
+}
+
+
+def impossible_values(t: Tables, units: dict[str, str]) -> pd.DataFrame:
+    """Errors for values in returns.csv and benchmarks.csv that cannot be right for their
+    KPI's unit (``units``: KPI id → unit): a percentage over 100, a negative count."""
+    out = []
+    for name in ("returns", "benchmarks"):
+        frame = t.frames()[name]
+        unit = frame["kpi_id"].map(units)
+        for kind, (low, high, reason) in POSSIBLE.items():
+            value = frame["value"].where(unit == kind)
+            bad = frame[(value < low) | ((value > high) if high is not None else False)]
+            if len(bad):
+                out.append(
+                    fnd.make(
+                        "error",
+                        "out_of_range",
+                        t.file(name),
+                        t.locate(name, bad.index),
+                        "value",
+                        bad["value"],
+                        f"{reason} ({kind} KPI)",
+                    )
+                )
+    return fnd.combine(out)

@@ -47,13 +47,30 @@ def is_bool(values: pd.Series) -> pd.Series:
 # check name (the finding's rule) -> human reason shown to the user
 _REASONS = {
     "blank_required": "is blank but required",
-    "bad_date": "is not a real date written YYYY-MM-DD",
+    "bad_date": "is not a real date written YYYY-MM-DD (or DD/MM/YYYY for the whole column)",
     "bad_number": "is not a number",
     "bad_integer": "is not a whole number",
     "bad_bool": "is not true or false",
     "bad_period": "is not a period written YYYY-MM",
     "unknown_code": "is not a known code",
+    "out_of_range": "is a number that cannot be right here",
 }
+
+
+def in_range(low: float | None, high: float | None):
+    """True where a text cell is blank, not a number (another check says so) or within
+    [low, high]."""
+
+    def check(values: pd.Series) -> pd.Series:
+        number = pd.to_numeric(values.where(values != ""), errors="coerce")
+        inside = pd.Series(True, index=values.index)
+        if low is not None:
+            inside &= ~(number < low)
+        if high is not None:
+            inside &= ~(number > high)
+        return inside
+
+    return check
 
 
 def _type_check(kind: str, codes: list[str]):
@@ -75,9 +92,10 @@ def _type_check(kind: str, codes: list[str]):
     return None
 
 
-def schema_for(spec: FileSpec, contract: Contract):
+def schema_for(spec: FileSpec, contract: Contract, skip: set[str] = frozenset()):
     """The pandera schema of one input file, all columns as text (pandera is imported only
-    when data is validated, not when a notebook kernel reads a prepared context)."""
+    when data is validated, not when a notebook kernel reads a prepared context); the
+    columns in ``skip`` were refused as a whole and are not checked cell by cell."""
     import pandera.pandas as pa
     from pandera import Check
 
@@ -87,8 +105,10 @@ def schema_for(spec: FileSpec, contract: Contract):
         if col.required:
             checks.append(Check(lambda s: s != "", error="blank_required"))
         typed = _type_check(col.type, contract.codes_for(spec.name, name))
-        if typed is not None:
+        if typed is not None and name not in skip:
             checks.append(typed)
+        if col.min is not None or col.max is not None:
+            checks.append(Check(in_range(col.min, col.max), error="out_of_range"))
         columns[name] = pa.Column(None, checks=checks, required=col.required, nullable=False)
     return pa.DataFrameSchema(
         columns,
@@ -98,12 +118,14 @@ def schema_for(spec: FileSpec, contract: Contract):
     )
 
 
-def failures(table: RawTable, spec: FileSpec, contract: Contract) -> pd.DataFrame:
+def failures(
+    table: RawTable, spec: FileSpec, contract: Contract, skip: set[str] = frozenset()
+) -> pd.DataFrame:
     """Validate one table read as text; every failing cell becomes an error finding."""
     import pandera.pandas as pa
 
     try:
-        schema_for(spec, contract).validate(table.frame, lazy=True)
+        schema_for(spec, contract, skip).validate(table.frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _to_findings(exc.failure_cases, spec, contract, table)
     return fnd.empty()
@@ -179,6 +201,17 @@ def _to_findings(
 
 
 def _reason(check: str, column: str, spec: FileSpec, contract: Contract) -> str:
+    col = spec.columns.get(column)
+    if check == "out_of_range" and col is not None:
+        bounds = " and ".join(
+            b
+            for b in (
+                f"at least {col.min:g}" if col.min is not None else "",
+                f"at most {col.max:g}" if col.max is not None else "",
+            )
+            if b
+        )
+        return f"is a number that cannot be right: it must be {bounds}"
     if check == "unknown_code":
         allowed = contract.codes_for(spec.name, column)
         return f"is not a known code (expected one of {', '.join(allowed)})"

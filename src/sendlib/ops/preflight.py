@@ -19,7 +19,7 @@ from sendlib.config import MonthParams, ParamsError, ReportParams, load_month, l
 from sendlib.data import findings as fnd
 from sendlib.data.coverage import Extract, extract, month_problem
 from sendlib.data.load import Tables, check_data
-from sendlib.data.quality import unknown_kpis, warnings
+from sendlib.data.quality import impossible_values, unknown_kpis, warnings
 from sendlib.scorecard.catalogue import Catalogue, CatalogueError, load_catalogue
 
 
@@ -86,6 +86,7 @@ def check(
             found.problems.append(beyond)
         if found.catalogue is not None:
             parts.append(unknown_kpis(tables, {k.id for k in found.catalogue.kpis}))
+            parts.append(impossible_values(tables, {k.id: k.unit for k in found.catalogue.kpis}))
         if with_warnings:
             parts.append(warnings(tables, month, found.extract))
     found.findings = fnd.combine(parts)

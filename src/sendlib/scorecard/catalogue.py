@@ -97,8 +97,9 @@ class Catalogue(BaseModel):
         raise KeyError(kpi_id)
 
     def files_needed(self) -> set[str]:
-        """Input files the catalogue's KPIs need (always person; returns if any partner KPI)."""
-        files = files_needed(k.source for k in self.kpis) | {"person"}
+        """Input files the catalogue's KPIs need: those its computed measures read, and
+        returns.csv if any KPI is a partner's figure. No other file is required."""
+        files = files_needed(k.source for k in self.kpis)
         if any(k.source == "return" for k in self.kpis):
             files.add("returns")
         return files
