@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 # at install time for `sendlib` run directly.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: venv report demo validate scorecard test lint bench clean browser lab
+.PHONY: venv report demo validate scorecard test lint bench clean browser lab release-copy
 
 venv: $(STAMP)
 
@@ -69,6 +69,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# sendlib's reduced copy of the DfE's EHC plans release (the comparators' source), made
+# again from a newly published release: make release-copy RELEASE=path/to/release.zip
+release-copy: $(STAMP)
+	@test -n "$(RELEASE)" || { echo "give RELEASE=path/to/the/release.zip"; exit 2; }
+	$(BIN)/python -c "from pathlib import Path; from sendlib.data.release import reduce_release, reduced_release; print(reduce_release(Path('$(RELEASE)'), reduced_release()))"
 
 clean:
 	rm -rf $(VENV) $(DEMO) outputs/*/ .pytest_cache

@@ -64,7 +64,10 @@ class ReportParams(BaseModel):
     appendices: list[str] = ["Appendix 1 – SEND Scorecard"]
     suppression_threshold: int = Field(default=4, ge=0, le=20)
     scorecard_months: int = Field(default=6, ge=1, le=24)
+    # the council in the DfE's releases (new code E06000058 or old 839); a council not in
+    # them (the demo) gives its region instead; neighbours are LA codes
     la_code: str | None = Field(default=None, pattern=r"^(E\d{8}|\d{3})$")
+    region_code: str | None = Field(default=None, pattern=r"^E12\d{6}$")
     statistical_neighbours: list[str] = []
 
     def for_month(self, month: MonthParams | None) -> ReportParams:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from sendlib.cli.app import app
@@ -82,10 +83,24 @@ def demo(
     councils: Annotated[
         int, typer.Option(min=0, help="Write this many councils (OUT/LA001 …) for batches.")
     ] = 0,
+    params: ParamsOpt = Path("params"),
 ) -> None:
-    """Generate a synthetic council's case history (no real people) in the data contract."""
+    """Generate a synthetic council's case history (no real people) in the data contract;
+    its comparators come from the DfE release for the region and statistical neighbours in
+    PARAMS/report.yaml."""
+    from sendlib.config import ParamsError, load_report
     from sendlib.data.demo import SCALES, generate, generate_councils
+    from sendlib.data.demo.calibration import NEIGHBOURS, REGION
 
+    region, neighbours = REGION, NEIGHBOURS
+    if (params / "report.yaml").exists():
+        try:
+            report = load_report(params / "report.yaml")
+        except ParamsError as exc:
+            say(str(exc), "bold red")
+            raise typer.Exit(1) from exc
+        region = report.region_code or region
+        neighbours = tuple(report.statistical_neighbours) or neighbours
     if councils:
         folders = generate_councils(out, councils, seed=seed, end=month_option(end))
         say(f"Wrote {len(folders)} synthetic councils to {out}/")
@@ -93,8 +108,104 @@ def demo(
     if scale not in SCALES:
         raise typer.BadParameter(f"--scale must be one of {', '.join(SCALES)}")
     last = month_option(end)
-    counts = generate(out, seed=seed, scale=scale, end=last)
+    counts = generate(out, seed=seed, scale=scale, end=last, region=region, neighbours=neighbours)
     say(
         f"Wrote a synthetic council ({scale}, seed {seed}, Jan 2020 – {last}) to {out}: "
         + ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    )
+
+
+@app.command()
+def benchmarks(
+    release: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="The DfE's 'Education, health and care plans' release: the zip as "
+            "downloaded or its folder (default: sendlib's reduced copy of the 2025 release).",
+        ),
+    ] = None,
+    la: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="The council: new code (E06000058), old code (839) or exact name "
+            "(default: la_code in PARAMS/report.yaml).",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="The region (E12000009), for a council not in the release "
+            "(default: region_code in PARAMS/report.yaml).",
+        ),
+    ] = None,
+    neighbours: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODES",
+            help="Statistical neighbours' LA codes, comma-separated "
+            "(default: statistical_neighbours in PARAMS/report.yaml).",
+        ),
+    ] = None,
+    data: DataOpt = Path("data/raw"),
+    params: ParamsOpt = Path("params"),
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Where to write (default: DATA/benchmarks.csv)."),
+    ] = None,
+) -> None:
+    """Write benchmarks.csv from the DfE's release: England, the region, statistical
+    neighbours and the council's own published figures, for every year it covers."""
+    from sendlib.config import ParamsError, load_report
+    from sendlib.data.release import (
+        ReleaseError,
+        benchmark_rows,
+        find_council,
+        read_release,
+        reduced_release,
+        update_benchmarks,
+    )
+    from sendlib.ops.staging import write_text_atomically
+
+    report = None
+    if (params / "report.yaml").exists():
+        try:
+            report = load_report(params / "report.yaml")
+        except ParamsError as exc:
+            say(str(exc), "bold red")
+            raise typer.Exit(1) from exc
+    la = la or (report.la_code if report else None)
+    region = region or (report.region_code if report else None)
+    codes = (
+        [c.strip() for c in neighbours.split(",") if c.strip()]
+        if neighbours is not None
+        else list(report.statistical_neighbours if report else [])
+    )
+    if not la and not region:
+        raise typer.BadParameter(
+            "give --la (the council's code or name), or --region for a council not in the "
+            "release, or set la_code / region_code in params/report.yaml"
+        )
+    source = release or reduced_release()
+    target = out or data / "benchmarks.csv"
+    try:
+        found = read_release(source)
+        council = find_council(found, la) if la else None
+        rows = benchmark_rows(found, council, region, codes)
+        existing = None
+        if target.exists():
+            existing = pd.read_csv(target, dtype=str, keep_default_na=False)
+        merged = update_benchmarks(existing, rows)
+    except ReleaseError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(1) from exc
+    write_text_atomically(target, merged.to_csv(index=False, lineterminator="\n"))
+    who = f"{council.name} ({council.new_code}, {council.region_name})" if council else region
+    counts = rows["comparator"].value_counts().to_dict()
+    say(
+        f"{target}: {len(rows):,} rows from {source.name} for {who} — "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + f"; {len(merged) - len(rows):,} other rows kept."
     )

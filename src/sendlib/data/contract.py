@@ -96,5 +96,6 @@ def files() -> tuple[str, ...]:
 
 
 def comparators() -> tuple[str, ...]:
-    """The benchmark comparators (england, statistical_neighbours, region)."""
+    """The comparators benchmarks.csv may hold (england, statistical_neighbours, region,
+    and published: the council's own figure as the DfE published it)."""
     return tuple(contract().codes["comparator"])

@@ -99,20 +99,25 @@ def read_text(path: Path) -> RawTable:
     name = path.name
     try:
         with path.open("rb") as handle:
-            first_bytes = handle.readline()
+            start = handle.read(1 << 16)
     except OSError as exc:
         return _unreadable(name, None, f"cannot open the file ({exc.strerror})")
-    first, header_encoding, problem = _decode(first_bytes)
+    # the header line, whatever ends it (\n, \r\n or an old Mac's \r); a multi-byte
+    # character cut at the end of the chunk is no reason to doubt the encoding
+    head, header_encoding, problem = _decode(start.split(b"\n", 1)[0].split(b"\r", 1)[0])
     if problem:
         return _unreadable(name, 1, problem[1])
-    first = first.rstrip("\r\n")
+    first = head.strip("\ufeff")
     if not first.strip():
         return _unreadable(name, 1, "file is empty: no header row")
     delimiter = _delimiter(first)
     notes = []
     if delimiter != ",":
         notes.append(f"{name}: fields separated by {DELIMITER_NAMES[delimiter]}")
-    header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+    try:
+        header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter))]
+    except csv.Error as exc:
+        return _unreadable(name, 1, f"the header row cannot be read ({exc})")
     duplicated = _duplicates(name, header, 1)
     if duplicated is not None:
         return duplicated

@@ -194,6 +194,7 @@ def _reviews(t: Tables, joined: dict[str, np.ndarray], plans: pd.DataFrame) -> p
             "meeting_m": month_ord(rv["review_meeting_date"]),
             "meeting_ymd": ymd(rv["review_meeting_date"]),
             "decided_m": month_ord(rv["decision_date"]),
+            "decided_day": day_num(rv["decision_date"]),
         }
     )
     reviews["team"] = _column(_take(plans["team"].to_numpy(), rv_plan, NOT_RECORDED))

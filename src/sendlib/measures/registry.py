@@ -101,6 +101,8 @@ FAMILIES: tuple[Family, ...] = (
             "reviews_held_12m",
             "reviews_completed",
             "reviews_not_finalised",
+            "review_decisions",
+            "review_decisions_4wk_pct",
         ),
         ("person", "plans", "reviews"),
     ),

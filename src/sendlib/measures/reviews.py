@@ -1,9 +1,11 @@
 """Annual reviews.
 
 A plan must be reviewed within 12 months of the plan or the previous review (Children and
-Families Act 2014 s44(1)). Seed 004's rule: a plan whose last review (or start, if never
-reviewed) was 12–14 months before month end is *due*, not overdue, because the amended
-plan may take 8 weeks after the meeting (reg 22(3)); beyond 14 months it is *overdue*.
+Families Act 2014 s44(1)), and the council must tell the family its decision within 4
+weeks of the review meeting (SEND Regulations 2014 reg 20(10)). Seed 004's rule: a plan
+whose last review (or start, if never reviewed) was 12–14 months before month end is
+*due*, not overdue, because the amended plan may take 8 weeks after the meeting (reg
+22(3)); beyond 14 months it is *overdue*.
 
 Each plan's history is a chain of *anchors*: its start, then each review meeting. Anchor
 j is the plan's last review for the months from P(anchor j) until the next anchor, so
@@ -17,6 +19,8 @@ import pandas as pd
 
 from sendlib.measures.calendar import NEVER, count_in, count_open, next_differs, pct, shift
 from sendlib.measures.cases import Cases
+
+DECISION_DAYS = 28  # reg 20(10): the decision within 4 weeks of the meeting
 
 #: review status of a current plan at month end (seed 004)
 IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
@@ -81,7 +85,14 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     reviewed = count_open(lo, hi, months)
 
     finalised = c.reviews
+    decided_m = finalised["decided_m"].to_numpy()
+    taken = finalised["decided_day"].to_numpy() - finalised["meeting_day"].to_numpy()
+    decisions = count_in(decided_m, months)
     return {
+        "review_decisions": decisions,
+        "review_decisions_4wk_pct": pct(
+            count_in(decided_m[taken <= DECISION_DAYS], months), decisions
+        ),
         "reviews_overdue": overdue,
         "reviews_due_12_14m": due,
         "reviews_due_3m": due_soon,

@@ -54,3 +54,11 @@ def write_scorecard_files(
 
         write_workbook(card, catalogue, month, folder / "scorecard.xlsx")
     return target
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write a text file so that a reader sees the old file or the new, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, path)

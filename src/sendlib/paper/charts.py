@@ -275,3 +275,90 @@ def describe_paired(title: str, frame: pd.DataFrame) -> str:
     """Alt text: totals of each series across the categories."""
     totals = "; ".join(f"{c}: total {frame[c].sum():,.0f}" for c in frame.columns)
     return f"Bar chart: {title}, by {frame.index.name or 'category'}. {totals}."
+
+
+def small_multiples(
+    panels: dict[str, pd.DataFrame],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    unit: str = "percent",
+    source: str = SOURCE,
+    places: int = 1,
+) -> Chart:
+    """One small line chart per measure (``panels``: its title → a frame of labels by
+    series), two across, a legend shared by all; the data is one table, measure by label."""
+    plt = _pyplot()
+    series = list(dict.fromkeys(c for frame in panels.values() for c in frame.columns))
+    style = {s: i for i, s in enumerate(series)}
+    rows = -(-len(panels) // 2)
+    height = 2.3 * rows + 1.4  # the panels, and room for the title, legend and source
+    fig, axes = plt.subplots(rows, 2, figsize=(7.2, height), squeeze=False)
+    for ax, (name, frame) in zip(axes.flat, panels.items(), strict=False):
+        x = np.arange(len(frame))
+        for column in frame.columns:
+            i = style[column]
+            ax.plot(
+                x,
+                frame[column].to_numpy(dtype=float),
+                color=PALETTE[i % 6],
+                marker=MARKERS[i % 6],
+                linestyle=STYLES[i % 6],
+                linewidth=1.6,
+                markersize=4,
+                label=column,
+            )
+        ax.set_xticks(x, [str(label).replace("January ", "Jan ") for label in frame.index])
+        ax.tick_params(axis="x", labelsize=7, rotation=0)
+        ax.set_title(_wrap(name, 42), fontsize=9, loc="left")
+        if unit == "percent":
+            ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(decimals=0))
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    handles = [
+        plt.matplotlib.lines.Line2D(
+            [], [], color=PALETTE[i % 6], marker=MARKERS[i % 6], linestyle=STYLES[i % 6], label=s
+        )
+        for s, i in style.items()
+    ]
+    top = 1 - 0.75 / height  # inches from the top for the title and legend
+    fig.suptitle(title, x=0.01, y=1 - 0.1 / height, ha="left", va="top", fontsize=12, weight="bold")
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - 0.38 / height),
+        ncol=min(4, len(handles)),
+        frameon=False,
+        fontsize=8,
+    )
+    fig.supxlabel(xlabel, fontsize=9, y=0.3 / height)
+    fig.supylabel(ylabel, fontsize=9)
+    fig.tight_layout(rect=(0.02, 0.45 / height, 1, top))
+    fig.text(0.01, 0.05 / height, source, fontsize=8, color="#3D3D3D", ha="left", va="bottom")
+    data = pd.concat(
+        [f.rename_axis(xlabel).reset_index().assign(Measure=n) for n, f in panels.items()],
+        ignore_index=True,
+    )
+    data = data[["Measure", xlabel, *series]]
+    data[xlabel] = data[xlabel].astype(str)
+    return Chart(_svg(fig), title, describe_panels(title, panels, unit, places), data, source)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def describe_panels(title: str, panels: dict[str, pd.DataFrame], unit: str, places: int) -> str:
+    """Alt text: each panel's latest label and every series' value there."""
+    parts = [f"Line charts: {title}."]
+    for name, frame in panels.items():
+        latest = frame.dropna(how="all")
+        if latest.empty:
+            continue
+        label, row = latest.index[-1], latest.iloc[-1]
+        values = "; ".join(f"{s} {_v(v, unit, places)}" for s, v in row.dropna().items())
+        parts.append(f"{name}, {label}: {values}.")
+    return " ".join(parts)

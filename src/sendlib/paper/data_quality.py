@@ -1,14 +1,25 @@
-"""Section 9: data quality — the records the checks found to review (seed 004's Data
-Quality Summary), counted by rule."""
+"""Section 10: data quality — the records the checks found to review (seed 004's Data
+Quality Summary), counted by rule, and where the council's own figures, counted from its
+case records, differ from those the DfE published for it (reconciliation)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from sendlib.data.release import release_spec
+from sendlib.measures.cases import Cases
+from sendlib.paper.compare import RECONCILE, comparison, reconciliation
 from sendlib.paper.context import Context, Group, Html
 from sendlib.paper.tables import Table
 
 
+def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
+    """Figures that differ from the DfE's published ones by more than half a point."""
+    return {"reconciliation": reconciliation(comparison(c, month))}
+
+
 def summary(ctx: Context) -> Group:
-    """Counts of data-quality warnings by rule."""
+    """Counts of data-quality warnings by rule, then the reconciliation items."""
     found = ctx.warnings
     n = int(found["count"].sum()) if len(found) else 0
     intro = (
@@ -18,12 +29,50 @@ def summary(ctx: Context) -> Group:
         if n
         else '<p class="para">The checks found no records to review this month.</p>'
     )
-    if not n:
-        return Group(Html(intro))
-    frame = found[["description", "count"]].rename(
-        columns={"description": "Check", "count": "Records"}
+    parts: list = [Html(intro)]
+    if n:
+        frame = found[["description", "count"]].rename(
+            columns={"description": "Check", "count": "Records"}
+        )
+        parts.append(
+            Table(frame, "Data-quality checks: records to review")
+            .row_header("Check")
+            .number("Records")
+        )
+    parts.extend(_reconciliation(ctx))
+    return Group(*parts)
+
+
+def _reconciliation(ctx: Context) -> list:
+    items = ctx.breakdowns.get("reconciliation")
+    if items is None or items.empty:
+        return []
+    titles = {k: m.title for k, m in release_spec().measures.items()}
+    frame = pd.DataFrame(
+        {
+            "Measure": items["kpi_id"].map(titles).fillna(items["kpi_id"]),
+            "Period": [_period(p) for p in items["period"]],
+            "Counted from our records": items["council"],
+            "Published by the DfE": items["published"],
+            "Difference (points)": items["difference"],
+        }
+    )
+    n = len(frame)
+    text = (
+        f'<p class="para">{n} figure{"s" if n != 1 else ""} counted from the case records '
+        f"differ{'s' if n == 1 else ''} by more than {RECONCILE} of a point from the DfE's "
+        "published figure for the council. Each is worth checking before the next statutory "
+        "return: it can mean a recording problem, or records changed since the return.</p>"
     )
     table = (
-        Table(frame, "Data-quality checks: records to review").row_header("Check").number("Records")
+        Table(frame, "Reconciliation with the DfE's published figures")
+        .row_header("Measure")
+        .percent("Counted from our records", "Published by the DfE")
+        .number("Difference (points)", places=1)
     )
-    return Group(Html(intro), table)
+    return [Html(text), table]
+
+
+def _period(period: str) -> str:
+    p = pd.Period(period, freq="M")
+    return str(p.year) if p.month == 12 else p.strftime("January %Y")

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from sendlib.paper import (
     adulthood,
     annex,
     caseload,
+    compare,
+    data_quality,
     disputes,
     placements,
     requests,
@@ -47,11 +48,7 @@ class Section:
     narrative: bool = True  # the notebook has a narrative slot for the analyst's words
     starts_page: bool = True  # printed from a new page
     landscape: bool = False
-
-    @property
-    def legacy_names(self) -> tuple[str, ...]:
-        """Older names of the section's narrative file (the notebook's stem)."""
-        return (Path(self.notebook).stem,)
+    legacy_names: tuple[str, ...] = ()  # older names of its narrative file (04_timeliness)
 
 
 SECTIONS: list[Section] = [
@@ -62,6 +59,7 @@ SECTIONS: list[Section] = [
         "01_summary.ipynb",
         facts=summary.key_messages,
         starts_page=False,
+        legacy_names=("01_summary",),
     ),
     Section(
         "caseload",
@@ -70,6 +68,7 @@ SECTIONS: list[Section] = [
         facts=caseload.facts,
         counts=caseload.counts,
         team_pack=True,
+        legacy_names=("02_caseload",),
     ),
     Section(
         "requests",
@@ -78,6 +77,7 @@ SECTIONS: list[Section] = [
         facts=requests.facts,
         counts=requests.counts,
         team_pack=True,
+        legacy_names=("03_requests",),
     ),
     Section(
         "timeliness",
@@ -86,6 +86,7 @@ SECTIONS: list[Section] = [
         facts=timeliness.facts,
         counts=timeliness.counts,
         team_pack=True,
+        legacy_names=("04_timeliness",),
     ),
     Section(
         "reviews",
@@ -94,6 +95,7 @@ SECTIONS: list[Section] = [
         facts=reviews.facts,
         counts=reviews.counts,
         team_pack=True,
+        legacy_names=("05_reviews",),
     ),
     Section(
         "placements",
@@ -102,19 +104,36 @@ SECTIONS: list[Section] = [
         facts=placements.facts,
         counts=placements.counts,
         team_pack=True,
+        legacy_names=("06_placements",),
     ),
-    Section("disputes", "Mediation and tribunals", "07_disputes.ipynb", facts=disputes.facts),
+    Section(
+        "disputes",
+        "Mediation and tribunals",
+        "07_disputes.ipynb",
+        facts=disputes.facts,
+        legacy_names=("07_disputes",),
+    ),
     Section(
         "adulthood_partners",
         "Preparing for Adulthood and partner returns",
         "08_adulthood_partners.ipynb",
         facts=adulthood.facts,
+        legacy_names=("08_adulthood_partners",),
     ),
-    Section("data_quality", "Data quality", "09_data_quality.ipynb"),
+    Section(
+        "compare", "How we compare", "09_compare.ipynb", facts=compare.facts, counts=compare.counts
+    ),
+    Section(
+        "data_quality",
+        "Data quality",
+        "10_data_quality.ipynb",
+        counts=data_quality.counts,
+        legacy_names=("09_data_quality",),
+    ),
     Section(
         "appendix_scorecard",
         "SEND scorecard",
-        "10_appendix_scorecard.ipynb",
+        "11_appendix_scorecard.ipynb",
         "appendix",
         narrative=False,
         landscape=True,
@@ -122,13 +141,13 @@ SECTIONS: list[Section] = [
     Section(
         "operational_annex",
         "Operational annex",
-        "11_operational_annex.ipynb",
+        "12_operational_annex.ipynb",
         "appendix",
         counts=annex.counts,
         team_pack=True,
         narrative=False,
     ),
-    Section("glossary", "Glossary", "12_glossary.ipynb", "back", team_pack=True, narrative=False),
+    Section("glossary", "Glossary", "13_glossary.ipynb", "back", team_pack=True, narrative=False),
 ]
 
 

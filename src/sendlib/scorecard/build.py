@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sendlib.data.contract import comparators as contract_comparators
 from sendlib.data.load import Tables
 from sendlib.measures.cases import Cases, prepare
 from sendlib.measures.registry import compute, wide
@@ -38,7 +37,8 @@ COLUMNS = [
     "spc_variation",
     "spc_assurance",
 ]
-COMPARATORS = contract_comparators()
+#: the scorecard's comparator columns (the output contract); benchmarks.csv may hold more
+COMPARATORS = ("england", "statistical_neighbours", "region")
 SPC_WINDOW = 24
 SPC_MINIMUM = 12
 

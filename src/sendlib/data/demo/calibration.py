@@ -169,3 +169,20 @@ SETTINGS = {
 }
 
 EOTAS_GROWTH = {2014: 0.6, 2020: 0.7, 2021: 0.85, 2022: 1.0, 2023: 1.15, 2024: 1.35, 2025: 1.5}
+
+
+# where the demo council sits, for its comparators (as in params/report.yaml): the South
+# West, with unitary councils of the south as statistical neighbours
+REGION = "E12000009"
+NEIGHBOURS = (
+    "E06000058",
+    "E06000059",
+    "E06000026",
+    "E06000027",
+    "E06000030",
+    "E06000024",
+    "E06000025",
+    "E06000022",
+    "E06000044",
+    "E06000045",
+)

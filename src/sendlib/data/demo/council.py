@@ -30,9 +30,11 @@ from sendlib.data.demo.calibration import (
     DECIDED_IN_6WK,
     ISSUED_IN_20WK,
     LEGACY_PLANS,
+    NEIGHBOURS,
     NO_PLAN_REASONS,
     PLAN_AFTER_ASSESSMENT,
     REFUSAL,
+    REGION,
     REQUESTS_FROM,
     REQUESTS_PER_MONTH,
     SCALE,
@@ -52,11 +54,14 @@ def generate(
     scale: str = "la",
     end: pd.Period | None = None,
     factor: float | None = None,
+    region: str = REGION,
+    neighbours: tuple[str, ...] = NEIGHBOURS,
 ) -> dict[str, int]:
     """Write every file of the data contract for a synthetic council; return row counts.
 
-    ``factor`` resizes the council (1.0 = the calibrated council of the seeds)."""
-    frames = council_frames(seed, scale, end, factor)
+    ``factor`` resizes the council (1.0 = the calibrated council of the seeds); its
+    comparators are its ``region``'s and ``neighbours``' in the DfE release."""
+    frames = council_frames(seed, scale, end, factor, region, neighbours)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
@@ -65,7 +70,12 @@ def generate(
 
 
 def council_frames(
-    seed: int = 42, scale: str = "la", end: pd.Period | None = None, factor: float | None = None
+    seed: int = 42,
+    scale: str = "la",
+    end: pd.Period | None = None,
+    factor: float | None = None,
+    region: str = REGION,
+    neighbours: tuple[str, ...] = NEIGHBOURS,
 ) -> dict[str, pd.DataFrame]:
     """The synthetic council's tables as frames of text cells (see ``generate``)."""
     end = end or last_complete_month()
@@ -76,7 +86,7 @@ def council_frames(
     if factor is not None:
         s = Scale(s.factor * factor, round(s.population_2020 * factor))
     last = day(str(month_end(end).date()))
-    return _council(rng, s, last, end)
+    return {**_council(rng, s, last, end), "benchmarks": benchmarks(region, neighbours)}
 
 
 def generate_councils(
@@ -269,7 +279,6 @@ def _council(
     return {
         **cases,
         "returns": partner_returns(rng, months, s),
-        "benchmarks": benchmarks(),
         "population": population(s, end),
     }
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from importlib import resources
-
 import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import SCHEDULE
-from sendlib.data.demo.calibration import Scale
+from sendlib.data.demo.calibration import NEIGHBOURS, REGION, Scale
+from sendlib.data.release import benchmark_rows, read_release, reduced_release
 
 # ---------------------------------------------------------------- partner returns and benchmarks
 # kpi_id: (base, yearly drift, noise, low, high, decimals, frequency)
@@ -95,15 +93,11 @@ def partner_returns(rng: np.random.Generator, months: pd.PeriodIndex, s: Scale) 
     return pd.concat(rows, ignore_index=True)
 
 
-def benchmarks() -> pd.DataFrame:
-    """Comparator values (``demo_benchmarks.csv``): England from REFERENCE.md, others from
-    the seeds or synthetic, each with its source."""
-    text = (
-        resources.files("sendlib.data.demo")
-        .joinpath("demo_benchmarks.csv")
-        .read_text(encoding="utf-8")
-    )
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+def benchmarks(region: str = REGION, neighbours: tuple[str, ...] = NEIGHBOURS) -> pd.DataFrame:
+    """Comparators for the demo council from sendlib's reduced copy of the DfE release:
+    England, its region and its statistical neighbours (nothing typed by hand)."""
+    found = read_release(reduced_release())
+    return benchmark_rows(found, None, region, list(neighbours))
 
 
 def population(s: Scale, end: pd.Period) -> pd.DataFrame:

@@ -1,0 +1,170 @@
+"""Section 9: how we compare — the council beside England, its region and its statistical
+neighbours for every year the DfE's release covers, measure by measure.
+
+The council's own line is computed from the case data by the DfE's definitions
+(``sendlib.measures.yearly``), so the comparison is like for like; the comparators come
+from ``benchmarks.csv`` (``sendlib benchmarks`` writes them from the release). Where the
+release also holds the council's own published figure, it is shown, and a difference of
+more than half a point is a reconciliation item in the data-quality section.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sendlib.data.release import release_spec
+from sendlib.measures.cases import Cases
+from sendlib.measures.yearly import JANUARY, yearly
+from sendlib.paper.charts import Chart, small_multiples
+from sendlib.paper.context import Context, Group
+from sendlib.paper.narrative import Paragraphs, missing, paragraphs
+from sendlib.paper.tables import Table
+from sendlib.scorecard.formats import format_value
+
+SERIES = {
+    "council": "This council",
+    "england": "England",
+    "region": "Region",
+    "statistical_neighbours": "Statistical neighbours",
+    "published": "This council, as published by the DfE",
+}
+RECONCILE = 0.5  # percentage points
+
+
+def comparison(c: Cases, month: pd.Period) -> pd.DataFrame:
+    """Every mapped measure by period and series (council, the comparators, the council's
+    published figure): long, kpi_id / period / series / value, up to the report month."""
+    kpis = set(release_spec().measures)
+    b = c.tables.benchmarks
+    theirs = b[b["kpi_id"].isin(kpis) & (b["period"] <= str(month))]
+    theirs = theirs.rename(columns={"comparator": "series"})[
+        ["kpi_id", "period", "series", "value"]
+    ]
+    # the council's figures for the years the release covers and the case data covers
+    # whole: calendar years from the first request, January snapshots from the first plan
+    requests, plans = _first(c.requests["received_m"]), _first(c.plans["start_m"])
+    years = [int(p[:4]) for p in set(theirs["period"]) if p.endswith("-12")]
+    januaries = [int(p[:4]) for p in set(theirs["period"]) if p.endswith("-01")]
+    ours = yearly(
+        c,
+        sorted(y for y in years if requests is not None and pd.Period(f"{y}-01", "M") >= requests),
+        sorted(y for y in januaries if plans is not None and pd.Period(f"{y}-01", "M") >= plans),
+    ).assign(series="council")
+    covered = set(zip(theirs["kpi_id"], theirs["period"], strict=True))
+    ours = ours[[(k, p) in covered for k, p in zip(ours["kpi_id"], ours["period"], strict=True)]]
+    frame = pd.concat([ours, theirs], ignore_index=True).dropna(subset=["value"])
+    frame["value"] = frame["value"].astype(float)
+    return frame.sort_values(["kpi_id", "period", "series"]).reset_index(drop=True)
+
+
+def _first(months: pd.Series) -> pd.Period | None:
+    """The first month of a column of month ordinals (None when it is empty)."""
+    values = months.to_numpy()
+    values = values[values < np.iinfo(np.int64).max // 2]
+    return pd.Period(ordinal=int(values.min()), freq="M") if len(values) else None
+
+
+def reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
+    """Where the council's figure, counted from its case data, differs from the one the
+    DfE published for it by more than half a point."""
+    wide = frame.pivot_table(index=["kpi_id", "period"], columns="series", values="value")
+    if "published" not in wide.columns or "council" not in wide.columns:
+        return pd.DataFrame(columns=["kpi_id", "period", "council", "published", "difference"])
+    both = wide.dropna(subset=["council", "published"])
+    out = both[["council", "published"]].assign(difference=both["council"] - both["published"])
+    out = out[out["difference"].abs() > RECONCILE].reset_index()
+    return out[["kpi_id", "period", "council", "published", "difference"]]
+
+
+def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
+    return {"comparison": comparison(c, month), "comparison_region": region_of(c)}
+
+
+def region_of(c: Cases) -> pd.DataFrame:
+    """The name of the region the comparators are for (from their source), if any."""
+    b = c.tables.benchmarks
+    sources = " ".join(b.loc[b["comparator"] == "region", "source"].dropna().unique())
+    names = [n for n in release_spec().regions.values() if n in sources]
+    return pd.DataFrame({"name": names[:1]})
+
+
+def _label(period: str) -> str:
+    p = pd.Period(period, freq="M")
+    return str(p.year) if p.month == 12 else p.strftime("January %Y")
+
+
+def _wide(ctx: Context, kpi_id: str) -> pd.DataFrame:
+    frame = ctx.breakdown("comparison")
+    frame = frame[frame["kpi_id"] == kpi_id]
+    wide = frame.pivot_table(index="period", columns="series", values="value")
+    return wide.reindex(columns=[s for s in SERIES if s in wide.columns])
+
+
+def facts(ctx: Context) -> Paragraphs:
+    """One sentence per measure: the latest year with the council's and England's figures."""
+    spec = release_spec()
+    named = ctx.breakdowns.get("comparison_region")
+    name = str(named["name"].iloc[0]) if named is not None and len(named) else "region"
+    region = name if name == "London" else f"the {name}"
+    sentences = []
+    for kpi_id, measure in spec.measures.items():
+        wide = _wide(ctx, kpi_id)
+        if "council" not in wide or "england" not in wide:
+            continue
+        both = wide.dropna(subset=["council", "england"])
+        if both.empty:
+            continue
+        period, row = both.index[-1], both.iloc[-1]
+        value = format_value(row["council"], "percent", 1)
+        others = [f"{format_value(row['england'], 'percent', 1)} in England"]
+        if not missing(row.get("region", np.nan)):
+            others.append(f"{format_value(row['region'], 'percent', 1)} in {region}")
+        if not missing(row.get("statistical_neighbours", np.nan)):
+            sn = format_value(row["statistical_neighbours"], "percent", 1)
+            others.append(f"{sn} among statistical neighbours")
+        listed = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
+        sentences.append(
+            f"In {_label(period)}, {measure.sentence.format(value=value)}, against {listed}."
+        )
+    return paragraphs(sentences)
+
+
+def charts(ctx: Context) -> Group:
+    """Small multiples: each measure's lines for every year (calendar-year measures, then the
+    January placement shares), each chart with its data."""
+    spec = release_spec()
+    calendar = [k for k in spec.measures if k not in JANUARY]
+    return Group(
+        _panels(ctx, calendar, "Requests, assessments, plans and reviews, by calendar year"),
+        _panels(
+            ctx, list(JANUARY), "Where children and young people with a plan are placed, January"
+        ),
+    )
+
+
+def _panels(ctx: Context, kpis: list[str], title: str) -> Chart | None:
+    spec = release_spec()
+    panels = {}
+    for kpi_id in kpis:
+        wide = _wide(ctx, kpi_id)
+        if wide.empty:
+            continue
+        wide.index = [_label(p) for p in wide.index]
+        panels[spec.measures[kpi_id].title] = wide.rename(columns=SERIES)
+    if not panels:
+        return None
+    return small_multiples(panels, title, "Year", "Per cent", source=SOURCE)
+
+
+SOURCE = "Source: council SEND case records; DfE, Education, health and care plans (OGL v3)"
+
+
+def definitions(ctx: Context) -> Table:
+    """What each measure counts, in the DfE's words."""
+    spec = release_spec()
+    frame = pd.DataFrame(
+        [(m.title, m.definition) for m in spec.measures.values()],
+        columns=["Measure", "How it is counted"],
+    )
+    return Table(frame, "The measures compared, as the DfE defines them").row_header("Measure")
