@@ -29,6 +29,7 @@ GOALS = {  # case: (seconds, GB) from the issues
     "paper_cold": (30, None),
     "paper_narrative_only": (5, None),
     "paper_narrative_preview": (5, None),
+    "sen2_import_20k": (10, 1),
 }
 
 
@@ -54,10 +55,7 @@ def national_data() -> Path:
     """The national-scale demo, regenerated when the generator's source changes."""
     demo = sorted((ROOT / "src" / "sendlib" / "data" / "demo").glob("*.py"))
     stamp = hashlib.sha256(b"".join(p.read_bytes() for p in demo)).hexdigest()[:16]
-    folder = WORK / f"national-{stamp}"
-    if not (folder / "population.csv").exists():
-        print(f"generating national-scale data in {folder} …", flush=True)
-    return folder
+    return WORK / f"national-{stamp}"
 
 
 CASES = {
@@ -95,6 +93,45 @@ CASES = {
         extra["rows"] = len(card)
     """,
 }
+
+
+def sen2_return() -> Path:
+    """A SEN2 return of about 20,000 children (the demo council, 3.4 times the size),
+    written once per version of the demo's source."""
+    demo = sorted((ROOT / "src" / "sendlib" / "data" / "demo").glob("*.py"))
+    stamp = hashlib.sha256(b"".join(p.read_bytes() for p in demo)).hexdigest()[:16]
+    folder = WORK / f"sen2-{stamp}"
+    path = folder / "sen2-2026.xml"
+    if not path.exists():
+        print(f"writing a 20,000-child SEN2 return in {folder} …", flush=True)
+        import datetime as dt
+
+        import pandas as pd
+
+        from sendlib.data.demo.council import council_frames
+        from sendlib.data.demo.sen2 import write_returns
+
+        frames = council_frames(42, end=pd.Period("2026-02", "M"), factor=3.4)
+        write_returns(frames, folder, dt.date(2026, 2, 28), years=[2026])
+    return path
+
+
+def sen2_cases() -> list[dict]:
+    """Import a 20,000-child return, with the establishments list (a fresh process)."""
+    path = sen2_return()
+    code = f"""
+        import tempfile
+        from pathlib import Path
+        from sendlib.data.sen2 import IdKey, import_returns, read_establishments
+        source = Path({str(path)!r})
+        gias = read_establishments(source.parent / "establishments.csv")
+        with tempfile.TemporaryDirectory() as out:
+            s = import_returns([source], Path(out) / "data", IdKey(b"bench-key-0123456789"), gias)
+        extra["children"] = s.returns[0].persons
+        extra["rows"] = sum(s.rows.values())
+        extra["megabytes"] = round(source.stat().st_size / 1e6, 1)
+    """
+    return [run_case("sen2_import_20k", code)]
 
 
 def timed(command: list[str], env: dict | None = None) -> float:
@@ -267,13 +304,17 @@ def main() -> None:
         if name == "demo_national" and (folder / "population.csv").exists():
             continue
         code = code.replace("FOLDER", repr(str(folder))).replace("MONTH", repr(MONTH))
-        print(f"· {name}", flush=True)
+        print(f"· {name}" + (f" (into {folder})" if name == "demo_national" else ""), flush=True)
         results.append(run_case(name, code))
         print(f"  {results[-1]}", flush=True)
     if not args.only or "paper" in args.only:
         print("· paper (cold, naive baseline, narrative-only)", flush=True)
         results += paper_cases()
         print(f"  {results[-4:]}", flush=True)
+    if not args.only or "sen2" in args.only:
+        print("· SEN2 import of a 20,000-child return", flush=True)
+        results += sen2_cases()
+        print(f"  {results[-1]}", flush=True)
     if not args.only or "batch" in args.only:
         print("· batch of 20 councils x 3 months", flush=True)
         results += batch_cases()

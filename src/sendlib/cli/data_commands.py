@@ -84,6 +84,14 @@ def demo(
         int, typer.Option(min=0, help="Write this many councils (OUT/LA001 …) for batches.")
     ] = 0,
     params: ParamsOpt = Path("params"),
+    sen2: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Also write the council as SEN2 returns (one per January census, made-up "
+            "names) and a synthetic establishments list into DIR, for `sendlib import sen2`.",
+        ),
+    ] = None,
 ) -> None:
     """Generate a synthetic council's case history (no real people) in the data contract;
     its comparators come from the DfE release for the region and statistical neighbours in
@@ -101,6 +109,8 @@ def demo(
             raise typer.Exit(1) from exc
         region = report.region_code or region
         neighbours = tuple(report.statistical_neighbours) or neighbours
+    if councils and sen2 is not None:
+        raise typer.BadParameter("--sen2 writes one council's returns: not with --councils")
     if councils:
         folders = generate_councils(out, councils, seed=seed, end=month_option(end))
         say(f"Wrote {len(folders)} synthetic councils to {out}/")
@@ -108,11 +118,16 @@ def demo(
     if scale not in SCALES:
         raise typer.BadParameter(f"--scale must be one of {', '.join(SCALES)}")
     last = month_option(end)
-    counts = generate(out, seed=seed, scale=scale, end=last, region=region, neighbours=neighbours)
+    counts = generate(
+        out, seed=seed, scale=scale, end=last, region=region, neighbours=neighbours, sen2=sen2
+    )
     say(
         f"Wrote a synthetic council ({scale}, seed {seed}, Jan 2020 – {last}) to {out}: "
         + ", ".join(f"{name} {n:,}" for name, n in counts.items())
     )
+    if sen2 is not None:
+        written = sorted(p.name for p in sen2.glob("sen2-*.xml"))
+        say(f"Wrote its SEN2 returns to {sen2}: {', '.join(written)} and establishments.csv")
 
 
 @app.command()

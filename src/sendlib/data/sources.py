@@ -362,3 +362,10 @@ def _failed(name: str, findings: pd.DataFrame) -> RawTable:
 
 def _unreadable(name: str, row: int | None, reason: str) -> RawTable:
     return _failed(name, fnd.make("error", "unreadable_file", name, [row], None, None, reason))
+
+
+# ---------------------------------------------------------------- writing
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table of text cells as UTF-8 CSV, quoting only where needed (byte-stable)."""
+    table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
+    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))

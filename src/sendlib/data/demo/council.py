@@ -44,8 +44,9 @@ from sendlib.data.demo.calibration import (
     TRANSFERS_PER_MONTH,
     Scale,
 )
-from sendlib.data.demo.draws import MISSING, by_year, choice, day, ids, iso, write_csv, year_of
+from sendlib.data.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
 from sendlib.data.demo.returns import benchmarks, partner_returns, population
+from sendlib.data.sources import write_table
 
 
 def generate(
@@ -56,16 +57,23 @@ def generate(
     factor: float | None = None,
     region: str = REGION,
     neighbours: tuple[str, ...] = NEIGHBOURS,
+    sen2: Path | str | None = None,
 ) -> dict[str, int]:
     """Write every file of the data contract for a synthetic council; return row counts.
 
     ``factor`` resizes the council (1.0 = the calibrated council of the seeds); its
-    comparators are its ``region``'s and ``neighbours``' in the DfE release."""
+    comparators are its ``region``'s and ``neighbours``' in the DfE release. With
+    ``sen2``, the same council is also written there as SEN2 returns (``demo.sen2``)."""
     frames = council_frames(seed, scale, end, factor, region, neighbours)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
-        write_csv(frame, out / f"{name}.csv")
+        write_table(frame, out / f"{name}.csv")
+    if sen2 is not None:
+        from sendlib.data.demo.sen2 import write_returns
+
+        last = month_end(end or last_complete_month()).date()
+        write_returns(frames, sen2, last)
     return {name: len(frame) for name, frame in frames.items()}
 
 

@@ -3,12 +3,7 @@ parameters, weighted labels, and writing the contract's CSV files byte-stably.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-from pyarrow import csv as pacsv
 
 EPOCH = np.datetime64("1970-01-01", "D")
 MISSING = np.iinfo(np.int64).min  # a missing day number
@@ -59,9 +54,3 @@ def next_september(days: np.ndarray) -> np.ndarray:
         sept < d, (np.char.add((y + 1).astype(str), "-09-01")).astype("datetime64[D]"), sept
     )
     return (sept - EPOCH).astype(np.int64)
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write text columns as CSV, quoting only where needed (byte-stable for a seed)."""
-    table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
-    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))

@@ -131,6 +131,20 @@ def reviews(rng, plan_start, plan_stop, ceased, last) -> dict[str, np.ndarray]:
     }
 
 
+# the first URN of the demo's establishments of each setting that has one (made up: the
+# demo's synthetic "Get Information About Schools" list says what kind each one is)
+URN_BASE = {
+    "mainstream": 100_000,
+    "mainstream_resourced": 110_000,
+    "special_state": 120_000,
+    "special_inmss": 130_000,
+    "ap": 140_000,
+    "fe_college": 150_000,
+    "post16_specialist": 160_000,
+    "early_years": 170_000,
+}
+
+
 def placements(rng, person, start, stop, ceased, birth) -> dict[str, np.ndarray]:
     """One main placement at a time, changing at the phase transfers (5, 11, 16, 20)."""
     pieces_person, pieces_entry, pieces_leave, pieces_setting = [], [], [], []
@@ -159,16 +173,10 @@ def placements(rng, person, start, stop, ceased, birth) -> dict[str, np.ndarray]
     e = np.concatenate(pieces_entry)
     order = np.lexsort((e, p))
     setting = np.concatenate(pieces_setting)[order]
-    school = ~np.isin(setting, ["eotas_s61", "eotas_s19", "ehe", "neet", "other"])
-    urn = np.where(
-        school,
-        (
-            100_000
-            + rng.integers(0, 50, len(setting)) * 37
-            + (setting == "special_inmss") * 900_000 % 1_000_000
-        ).astype(str),
-        "",
-    )
+    # each establishment is of one kind: 50 possible URNs per setting that has a URN
+    base = pd.Series(setting).map(URN_BASE).fillna(0).to_numpy(np.int64)
+    draw = rng.integers(0, 50, len(setting))
+    urn = np.where(base > 0, (base + draw * 37).astype(str), "")
     return {
         "person": p[order],
         "entry": e[order],

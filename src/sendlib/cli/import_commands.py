@@ -1,0 +1,148 @@
+"""``sendlib import``: case data from what councils already produce (the SEN2 return)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sendlib.cli.app import app
+from sendlib.cli.console import say
+from sendlib.cli.options import ParamsOpt
+
+# the contract's other files, which a SEN2 return cannot give
+STILL_NEEDED = {
+    "disputes": "mediations and appeals, from the disputes log",
+    "returns": "partners' figures",
+    "population": "ONS mid-year estimates aged 0-25",
+    "benchmarks": "sendlib benchmarks --data DIR",
+}
+
+import_app = typer.Typer(
+    help="Import case data from the files councils already have.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("sen2")
+def sen2(
+    returns: Annotated[
+        list[Path],
+        typer.Argument(metavar="RETURN.xml...", help="One or more SEN2 person-level returns."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(metavar="DIR", help="Folder to write the case tables into (data contract)."),
+    ],
+    establishments: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="GIAS.csv",
+            help="The DfE's 'Get Information About Schools' establishments CSV, to classify "
+            "placements by URN (without it they are written as 'other').",
+        ),
+    ] = None,
+    id_key_file: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="A file holding the secret key for ids (default: the SENDLIB_ID_KEY "
+            "environment variable). Keep it outside the project.",
+        ),
+    ] = None,
+    la_code: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CODE",
+            help="The council the returns must be from: 839 or E06000058 (default: la_code "
+            "in PARAMS/report.yaml, when there is one).",
+        ),
+    ] = None,
+    params: ParamsOpt = Path("params"),
+) -> None:
+    """Write person, requests, assessments, plans, reviews and placements (CSV) from SEN2
+    returns, merged into one history (a later return's values win). Names and postcodes
+    are never written; ids are keyed hashes. Nothing is written unless every return
+    imports."""
+    from sendlib.data import sen2 as s2
+    from sendlib.data.sen2.importer import old_la_code
+
+    la = _council(la_code, params)
+    try:
+        project = params.resolve().parent if params.is_dir() else None
+        key = s2.load_key(id_key_file, project)
+    except s2.IdKeyError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(2) from exc
+    expected = None
+    if la:
+        expected = old_la_code(la)
+        if expected is None:
+            say(f"{la}: not in the DfE release sendlib knows, so the returns' LEA is not checked")
+    try:
+        gias = s2.read_establishments(establishments) if establishments else None
+        summary = s2.import_returns(list(returns), out, key, gias, expected)
+    except s2.Sen2Error as exc:
+        say(f"{exc} — nothing was written", "bold red")
+        raise typer.Exit(1) from exc
+    _print_summary(summary)
+
+
+def _council(la_code: str | None, params: Path) -> str | None:
+    """The council to check the returns against: --la-code, else report.yaml's la_code."""
+    if la_code or not (params / "report.yaml").exists():
+        return la_code
+    from sendlib.config import ParamsError, load_report
+
+    try:
+        return load_report(params / "report.yaml").la_code
+    except ParamsError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(1) from exc
+
+
+def _print_summary(summary) -> None:
+    from sendlib.data.sen2.importer import OUTCOMES, coverage, not_carried
+    from sendlib.data.sources import find_sources
+
+    first = summary.returns[0].header
+    say(f"Imported {len(summary.returns)} SEN2 return(s) of LA {first.la} into {summary.out}:")
+    for r, merged in zip(summary.returns, summary.merged, strict=True):
+        say(f"  {r.path.name}: census {r.header.reference_date}, {r.persons:,} children")
+        for table, count in merged.items():
+            parts = ", ".join(f"{count[o]:,} {o}" for o in OUTCOMES if count[o])
+            say(f"      {table}: {parts or 'none'}")
+    say("Rows written: " + ", ".join(f"{t} {n:,}" for t, n in summary.rows.items()))
+    if summary.replaced:
+        say(f"Replaced: {', '.join(summary.replaced)} (the other files in {summary.out} kept)")
+    start, end = coverage(summary)
+    say(
+        f"Covered: {start} to {end}, the calendar years the returns describe. Each return "
+        "carries one review per plan (its latest of the year), so review measures are "
+        "complete for December months; run months up to "
+        f"{end}: sendlib validate --data {summary.out} --month {end}"
+    )
+    carried = "; ".join(f"{t}: {', '.join(c)}" for t, c in not_carried().items())
+    say(f"Not in the return (left blank): {carried}.")
+    missing = [n for n, why in STILL_NEEDED.items() if not find_sources(summary.out, n)]
+    if missing:
+        say(
+            f"Still to add to {summary.out} before a paper: "
+            + "; ".join(f"{n}.csv ({STILL_NEEDED[n]})" for n in missing)
+            + ". See 'Input data' in the README."
+        )
+    for what, n in sorted(summary.counts.items()):
+        say(f"Counted: {n:,} {what}.")
+    if summary.shared_upns:
+        say(
+            f"Counted: {summary.shared_upns:,} UPN(s) given to two children with different "
+            "birth dates in one return: told apart by birth date (validate reports the "
+            "shared UPN)."
+        )
+    for warning in summary.warnings[:20]:
+        say(warning, "yellow")
+    if len(summary.warnings) > 20:
+        say(f"… and {len(summary.warnings) - 20:,} more like these.", "yellow")
