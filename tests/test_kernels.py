@@ -135,3 +135,133 @@ def test_the_run_retries_a_kernel_that_dies_and_says_so_in_its_log(
     log = (out / ".work" / "2025-06" / "logs" / "kernels.log").read_text()
     assert "kernel died before it was ready (attempt 1 of 3)" in log
     assert (out / "2025-06" / "paper.html").exists()
+
+
+# ---------------------------------------------------------------- kernels from the zygote
+def zygote_env(zygote) -> dict[str, str]:
+    from sendlib.ops.zygote import ENV
+
+    return {ENV: str(zygote.path)}
+
+
+def test_forty_kernels_from_the_zygote_eight_at_a_time_all_start(tmp_path):
+    from sendlib.ops import zygote as zy
+
+    source = one_cell(tmp_path)
+    failures = []
+    with zy.start() as zygote, worker_pool(8, zygote_env(zygote)) as pool:
+        jobs = [
+            pool.submit(
+                execute, str(source), str(tmp_path / f"out-{i}.ipynb"), {}, str(tmp_path), 120
+            )
+            for i in range(40)
+        ]
+        for job in as_completed(jobs):
+            try:
+                job.result()
+            except Exception as exc:  # counted, then asserted: every failure is shown
+                failures.append(repr(exc))
+        assert zygote.alive()
+    assert failures == []
+    outputs = {
+        nbformat.read(p, 4).cells[0].outputs[0]["data"]["text/plain"]
+        for p in tmp_path.glob("out-*.ipynb")
+    }
+    assert outputs == {"42"} and len(list(tmp_path.glob("out-*.ipynb"))) == 40
+
+
+def test_a_kernel_from_the_zygote_is_fresh_and_in_the_run_folder(tmp_path, monkeypatch):
+    from sendlib.ops import zygote as zy
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import os, random, sys\n"
+            "seen = 'leak' in globals()\n"
+            "leak = 1\n"
+            "print(seen, os.getcwd(), os.environ.get('SENDLIB_TEST_VAR'), "
+            "'pandas' in sys.modules, random.random())"
+        )
+    ]
+    nbformat.write(nb, tmp_path / "probe.ipynb")
+    monkeypatch.setenv("SENDLIB_TEST_VAR", "from-the-run")
+    with zy.start() as zygote:
+        monkeypatch.setenv(zy.ENV, str(zygote.path))
+        lines = []
+        for i in range(2):
+            execute(
+                str(tmp_path / "probe.ipynb"), str(tmp_path / f"o{i}.ipynb"), {}, str(tmp_path), 60
+            )
+            lines.append(nbformat.read(tmp_path / f"o{i}.ipynb", 4).cells[0].outputs[0]["text"])
+    first, second = (line.split() for line in lines)
+    # nothing leaks from one kernel to the next; each is in the run's folder and
+    # environment, has the preloaded modules, and its own random numbers
+    assert first[:4] == second[:4] == ["False", str(tmp_path), "from-the-run", "True"]
+    assert first[4] != second[4]
+
+
+def test_without_its_zygote_the_launcher_starts_an_ordinary_kernel(tmp_path, monkeypatch):
+    from sendlib.ops.zygote import ENV
+
+    gone = tmp_path / "no-zygote-here"
+    gone.touch()  # a socket path that exists but answers nobody
+    monkeypatch.setenv(ENV, str(gone))
+    source = one_cell(tmp_path)
+    execute(str(source), str(tmp_path / "out.ipynb"), {}, str(tmp_path), 60)
+    assert (
+        nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0]["data"]["text/plain"] == "42"
+    )
+
+
+def test_a_killed_launcher_takes_its_kernel_with_it(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from sendlib.ops import zygote as zy
+
+    with zy.start() as zygote:
+        connection = tmp_path / "kernel.json"
+        launcher = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sendlib.ops.kernel_launcher",
+                str(zygote.path),
+                "-f",
+                str(connection),
+            ],
+            cwd=tmp_path,
+        )
+        deadline = time.monotonic() + 20
+        kernel = None
+        while kernel is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+            kernel = _child_kernel(zygote.process.pid)
+        assert kernel is not None, "the zygote forked no kernel"
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(kernel):
+            time.sleep(0.1)
+        assert not _alive(kernel), "the kernel outlived its launcher"
+
+
+def _child_kernel(parent: int) -> int | None:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == parent:
+                return int(entry.name)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -12,7 +12,7 @@ import multiprocessing
 from multiprocessing.context import ForkServerContext
 
 #: what the fork server loads once, so that each worker starts with it
-PRELOAD = ["weasyprint", "papermill", "sendlib.render.pdf", "sendlib.ops.kernels"]
+PRELOAD = ["sendlib", "weasyprint", "papermill", "sendlib.render.pdf", "sendlib.ops.kernels"]
 
 
 def fork_server() -> ForkServerContext:

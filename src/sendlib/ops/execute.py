@@ -23,15 +23,16 @@ def papermill():
     return papermill
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
+def worker_pool(workers: int, extra_env: dict[str, str] | None = None) -> ProcessPoolExecutor:
     """Worker processes for notebooks, started by a fork server — never forked from a run
     that has threads going (a forked child can inherit a held lock and hang) — and given
-    the run's environment explicitly (a fork server started earlier has an older one)."""
+    the run's environment explicitly (a fork server started earlier has an older one),
+    with ``extra_env`` added."""
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=fork_server(),
         initializer=adopt_environment,
-        initargs=(dict(os.environ),),
+        initargs=({**os.environ, **(extra_env or {})},),
     )
 
 
@@ -91,40 +92,39 @@ def execute_all(
     folder: Path,
     parameters: dict,
     timeout: int,
-    workers: int,
+    pool: ProcessPoolExecutor,
     say: Callable[[str, str], None],
     log: Path | None = None,
 ) -> tuple[dict[str, float], list[Failure]]:
-    """Execute every notebook into ``folder``; returns the seconds each took and every
-    failure (all of them run, so one broken section does not hide another). Kernel
-    restarts are written to ``log``."""
+    """Execute every notebook into ``folder`` on the ``pool``'s workers; returns the
+    seconds each took and every failure (all of them run, so one broken section does not
+    hide another). Kernel restarts are written to ``log``."""
     from sendlib.ops.kernels import execute
 
     cwd = str(Path.cwd())
     timings: dict[str, float] = {}
     failures: list[Failure] = []
-    with worker_pool(workers) as pool:
-        futures = {}
-        for src in sources:
-            say(src.stem, "queued")
-            job = pool.submit(
-                execute,
-                str(src),
-                str(folder / src.name),
-                parameters,
-                cwd,
-                timeout,
-                str(log) if log else None,
-            )
-            futures[job] = src
-        for future in as_completed(futures):
-            src = futures[future]
-            try:
-                timings[src.stem] = round(future.result(), 2)
-                say(src.stem, "done")
-            except Exception as exc:  # a failing cell, a dead kernel, a timeout: all reported
-                say(src.stem, "failed")
-                failures.append(Failure(src, exc))
+    futures = {}
+    for src in sources:
+        say(src.stem, "queued")
+        job = pool.submit(
+            execute,
+            str(src),
+            str(folder / src.name),
+            parameters,
+            cwd,
+            timeout,
+            str(log) if log else None,
+        )
+        futures[job] = src
+    for future in as_completed(futures):
+        src = futures[future]
+        try:
+            timings[src.stem] = round(future.result(), 2)
+            say(src.stem, "done")
+        except Exception as exc:  # a failing cell, a dead kernel, a timeout: all reported
+            say(src.stem, "failed")
+            failures.append(Failure(src, exc))
     return timings, sorted(failures, key=lambda f: sources.index(f.source))
 
 

@@ -13,6 +13,7 @@ A failure inside a cell is never retried: it is the notebook's, not the kernel's
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -22,6 +23,8 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
+
+from sendlib.ops.zygote import ENV as ZYGOTE_ENV
 
 KERNEL = "python3"
 ATTEMPTS = 3
@@ -35,6 +38,15 @@ class IpcKernelManager(AsyncKernelManager):
     @default("transport")
     def _transport_default(self) -> str:
         return "ipc" if sys.platform != "win32" else "tcp"
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """The kernel's command; an ordinary IPython kernel is forked from the run's zygote
+        when there is one (``sendlib.ops.zygote``)."""
+        cmd = super().format_kernel_cmd(extra_arguments)
+        zygote = os.environ.get(ZYGOTE_ENV, "")
+        if zygote and cmd[1:3] == ["-m", "ipykernel_launcher"] and Path(zygote).exists():
+            return [cmd[0], "-m", "sendlib.ops.kernel_launcher", zygote, *cmd[3:]]
+        return cmd
 
     @default("ip")
     def _ip_default(self) -> str:

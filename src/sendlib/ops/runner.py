@@ -25,6 +25,7 @@ import pandas as pd
 
 from sendlib.data.load import Tables
 from sendlib.ops import manifest as mf
+from sendlib.ops.engines import Engines
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
 from sendlib.ops.locks import Busy, month_lock
 from sendlib.ops.preflight import Checked, check
@@ -45,7 +46,6 @@ from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
 from sendlib.render.errors import RenderError
 from sendlib.render.html import Page, render_page
-from sendlib.render.pdf import PdfProcess
 from sendlib.render.stitch import stitch
 from sendlib.scorecard.build import write_csv
 from sendlib.scorecard.catalogue import Catalogue
@@ -149,6 +149,7 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    engines: Engines | None = None
 
     def go(self) -> RunResult:
         started = time.perf_counter()
@@ -162,21 +163,26 @@ class _Run:
             # a preview never writes the month's own work folder
             self.request = r = replace(r, isolated=True)
             reuse = self.reusable(state, sources)
-        checked = self.check(with_data=not reuse)
-        self.check_publishable(checked)
-        if r.narrative_only and not reuse:
-            self.say("narrative-only", "inputs changed: running the notebooks")
-        if not reuse:
-            check_parameters(sources)
-            data = self.prepare(checked.tables, sections)
-            self.execute(sources, data, checked.catalogue, state)
-        executed = [(s, r.work / "executed" / p.name) for s, p in sections]
-        title = f"{checked.report.report_subject}: {r.month.strftime('%B %Y')}" + (
-            f" – {r.team}" if r.team else ""
-        )
-        if r.preview:
-            return self.preview(executed, title, reuse, started)
-        return self.publish(executed, title, sources, reuse, started)
+        # the zygote, notebook and PDF workers start now, and warm up while the data
+        # is checked and the paper data prepared
+        pdf = not r.preview and r.renderer == "nbconvert"
+        with Engines(r.workers, notebooks=not reuse, pdf=pdf) as self.engines:
+            checked = self.check(with_data=not reuse)
+            self.check_publishable(checked)
+            if r.narrative_only and not reuse:
+                self.say("narrative-only", "inputs changed: running the notebooks")
+            if not reuse:
+                check_parameters(sources)
+                data = self.prepare(checked.tables, sections)
+                self.execute(sources, data, checked.catalogue, state)
+            self.engines.notebooks_done()
+            executed = [(s, r.work / "executed" / p.name) for s, p in sections]
+            title = f"{checked.report.report_subject}: {r.month.strftime('%B %Y')}" + (
+                f" – {r.team}" if r.team else ""
+            )
+            if r.preview:
+                return self.preview(executed, title, reuse, started)
+            return self.publish(executed, title, sources, reuse, started)
 
     def check(self, with_data: bool) -> Checked:
         """The parameters files and (unless re-used) the data, as ``sendlib validate``
@@ -261,12 +267,13 @@ class _Run:
         r = self.request
         with ThreadPoolExecutor(max_workers=1) as side:
             written = side.submit(write_scorecards, data, catalogue, r.month, r.work / "scorecard")
+            pool, _ = self.engines.notebook_pool()
             timings, failures = execute_all(
                 sources,
                 r.work / "executed",
                 r.run_params().model_dump(),
                 r.timeout,
-                r.workers,
+                pool,
                 self.say,
                 r.work / "logs" / "kernels.log",
             )
@@ -317,12 +324,12 @@ class _Run:
         r = self.request
         self.say("render", "running")
         t0 = time.perf_counter()
-        with staged(r.target) as folder, PdfProcess(warm=r.renderer == "nbconvert") as pdf:
-            # the PDF workers warm up while the paper is stitched and its HTML rendered
+        pdf = self.engines.pdf  # warm since the run began (None for Quarto)
+        with staged(r.target) as folder:
             paper = self.stitched(executed, title)
             if r.renderer == "quarto":
                 quarto.render_quarto(r.work / "paper.ipynb", folder)
-            else:
+            elif pdf is not None:
                 page: Page = render_page(paper, title)
                 pdf.start(
                     page, folder / "paper.pdf", r.out / ".cache" / "pdf" / r.label, mf.code_hash()
@@ -330,7 +337,8 @@ class _Run:
                 (folder / "paper.html").write_text(page.html, encoding="utf-8")
             for name in SCORECARD_FILES:
                 shutil.copy2(r.work / "scorecard" / name, folder / name)
-            pdf.finish()
+            if pdf is not None:
+                pdf.finish()
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)
