@@ -12,8 +12,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sendlib.data import findings as fnd
+from sendlib.data.cache import CachedTable, TableCache, combined_key
 from sendlib.data.contract import FileSpec, contract, files
 from sendlib.data.datecolumns import read_dates
 from sendlib.data.integrity import orphans
@@ -40,6 +43,8 @@ class Tables:
         self._frames = dict(frames)
         self.rows = dict(rows or {})
         self.sources = dict(sources or {})
+        #: each table's cache key (``sendlib.data.cache``), when every table has one
+        self.keys: dict[str, str] = {}
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         try:
@@ -69,13 +74,15 @@ class Tables:
 
 
 def check_data(
-    data_dir: Path | str, needed: Iterable[str] | None = None
+    data_dir: Path | str, needed: Iterable[str] | None = None, cache: bool = False
 ) -> tuple[Tables | None, pd.DataFrame]:
     """Read and validate every file; return (tables or None if errors, findings). The
     findings also carry notes on how files were read (an encoding, day-first dates).
 
     ``needed`` names the tables the catalogue needs (default: all of them); a needed table
-    that is absent is an error, any other absent table loads as an empty one.
+    that is absent is an error, any other absent table loads as an empty one. With
+    ``cache``, tables that read cleanly are kept beside the data and read back from there
+    while their files are unchanged (``sendlib.data.cache``): the same tables, faster.
     """
     data_dir = Path(data_dir)
     spec = contract()
@@ -85,13 +92,26 @@ def check_data(
             "error", "missing_file", str(data_dir), None, None, None, "data folder does not exist"
         )
         return None, missing
+    store = TableCache(data_dir) if cache else None
     found: list[pd.DataFrame] = []
     raw: dict[str, RawTable] = {}
+    hits: dict[str, CachedTable] = {}
+    keys: dict[str, str] = {}
     broken: dict[str, str] = {}  # tables that could not be read whole, and their file
+    own: dict[str, pd.DataFrame] = {}  # each table's own findings and notes
     for name in files():
         file_spec = spec.files[name]
-        table, problems = _read(data_dir, name, file_spec, spec, needed)
+        paths = find_sources(data_dir, name)
+        if store is not None and len(paths) == 1:
+            keys[name] = store.key(paths[0])
+            hit = store.get(name, keys[name], file_spec)
+            if hit is not None:
+                hits[name] = hit
+                found.append(hit.findings)
+                continue
+        table, problems = _read(paths, name, file_spec, needed)
         found.append(problems)
+        own[name] = problems
         if table is None:
             if len(problems):
                 broken[name] = str(problems["file"].iloc[0])
@@ -99,24 +119,64 @@ def check_data(
         raw[name] = table
         if problems["rule"].isin(UNJOINABLE).any():
             broken[name] = table.file
-    found.append(orphans(raw, spec, broken))
+    found.append(_orphans(raw, hits, spec, broken, store, keys))
     result = fnd.combine(found)
     if len(fnd.errors(result)):
         return None, result
-    frames = {
-        name: _typed(raw[name].frame if name in raw else None, spec.files[name]) for name in files()
+    frames = {name: hit.frame for name, hit in hits.items()}
+    for name in files():
+        if name not in frames:
+            frames[name] = _typed(raw[name].frame if name in raw else None, spec.files[name])
+    rows = {name: table.rows for name, table in raw.items()} | {
+        name: hit.rows for name, hit in hits.items()
     }
-    rows = {name: table.rows for name, table in raw.items()}
-    sources = {name: table.file for name, table in raw.items()}
-    return Tables(frames, rows, sources), result
+    sources = {name: table.file for name, table in raw.items()} | {
+        name: hit.file for name, hit in hits.items()
+    }
+    tables = Tables(frames, rows, sources)
+    if store is not None:
+        for name, table in raw.items():
+            entry = CachedTable(frames[name], table.rows, table.file, own[name])
+            store.put(name, keys[name], entry)
+        if set(raw) | set(hits) <= set(keys):
+            tables.keys = keys
+    return tables, result
+
+
+def _orphans(
+    raw: dict[str, RawTable],
+    hits: dict[str, CachedTable],
+    spec,
+    broken: dict[str, str],
+    store: TableCache | None,
+    keys: dict[str, str],
+) -> pd.DataFrame:
+    """References to rows that do not exist, across the tables read and those from the
+    cache (kept, too, while no table has changed)."""
+    key = combined_key("orphans", sorted(keys.items()), sorted(broken.items()))
+    every = set(raw) | set(hits)
+    cacheable = store is not None and every <= set(keys)
+    if cacheable:
+        kept = store.findings("orphans", key)
+        if kept is not None:
+            return kept
+    tables = dict(raw)
+    for name, hit in hits.items():  # the text of their id columns is all orphans reads
+        ids = [c for c, col in spec.files[name].columns.items() if col.type == "id"]
+        text = hit.frame[ids].astype(object).where(hit.frame[ids].notna(), "")
+        tables[name] = RawTable(hit.file, text, hit.rows, fnd.empty())
+    found = orphans(tables, spec, broken)
+    if cacheable:
+        store.put_findings("orphans", key, found)
+    return found
 
 
 def _read(
-    folder: Path, name: str, file_spec: FileSpec, spec, needed: set[str]
+    paths: list[Path], name: str, file_spec: FileSpec, needed: set[str]
 ) -> tuple[RawTable | None, pd.DataFrame]:
     """One table read and checked cell by cell (None when it cannot be read at all), with
     its findings and notes."""
-    paths = find_sources(folder, name)
+    spec = contract()
     if len(paths) > 1:
         names = " and ".join(p.name for p in paths)
         reason = f"{names} both hold the {name} table: keep one"
@@ -136,9 +196,11 @@ def _read(
     return table, fnd.combine([table.findings, checked, *notes])
 
 
-def load_tables(data_dir: Path | str, needed: Iterable[str] | None = None) -> Tables:
+def load_tables(
+    data_dir: Path | str, needed: Iterable[str] | None = None, cache: bool = False
+) -> Tables:
     """Typed tables of ``data_dir``; raises ``InvalidData`` listing every error."""
-    tables, found = check_data(data_dir, needed)
+    tables, found = check_data(data_dir, needed, cache)
     if tables is None:
         raise fnd.InvalidData(found)
     return tables
@@ -151,6 +213,15 @@ def _with_optional_columns(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:
     return frame
 
 
+def _dates(values: pd.Series) -> pd.Series:
+    """Checked ISO dates (blank → NaT) as datetime64[s], parsed by Arrow in C."""
+    text = pa.array(values.astype("str"), type=pa.large_string())
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    return pd.Series(
+        parsed.to_numpy(zero_copy_only=False), index=values.index, dtype="datetime64[s]"
+    )
+
+
 def _typed(frame: pd.DataFrame | None, spec: FileSpec) -> pd.DataFrame:
     """Contract types: dates → datetime64, bools → bool, numbers → float, blanks → missing."""
     if frame is None:
@@ -160,9 +231,7 @@ def _typed(frame: pd.DataFrame | None, spec: FileSpec) -> pd.DataFrame:
         values = frame[name]
         blank = values == ""
         if col.type == "date":
-            out[name] = pd.to_datetime(values.mask(blank), format="%Y-%m-%d").astype(
-                "datetime64[s]"
-            )
+            out[name] = _dates(values)
         elif col.type == "bool":
             out[name] = values.str.lower().isin(TRUE_WORDS).astype(bool)
         elif col.type == "number":

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sendlib.config import MonthParams, ParamsError, ReportParams, load_month, load_report
 from sendlib.data import findings as fnd
+from sendlib.data.cache import TableCache, combined_key
 from sendlib.data.coverage import Extract, extract, month_problem
 from sendlib.data.load import Tables, check_data
 from sendlib.data.quality import impossible_values, unknown_kpis, warnings
@@ -51,6 +52,21 @@ class Checked:
         return self.report.meeting_for(self.month, self.own) if self.report else None
 
 
+def _warnings(data_dir: Path, tables: Tables, month: pd.Period, found: Extract) -> pd.DataFrame:
+    """The data-quality warnings for the month, kept beside the data while no table has
+    changed (``sendlib.data.cache``)."""
+    store = TableCache(data_dir)
+    key = combined_key("warnings", sorted(tables.keys.items()), str(month), repr(found))
+    if tables.keys:
+        kept = store.findings("warnings", key)
+        if kept is not None:
+            return kept
+    result = warnings(tables, month, found)
+    if tables.keys:
+        store.put_findings("warnings", key, result)
+    return result
+
+
 def check(
     month: pd.Period,
     data_dir: Path,
@@ -75,7 +91,7 @@ def check(
     if not with_data:
         return found
     needed = found.catalogue.files_needed() if found.catalogue else None
-    tables, data = check_data(data_dir, needed=needed)
+    tables, data = check_data(data_dir, needed=needed, cache=True)
     parts = [data]
     if tables is not None:
         found.tables = tables
@@ -88,7 +104,7 @@ def check(
             parts.append(unknown_kpis(tables, {k.id for k in found.catalogue.kpis}))
             parts.append(impossible_values(tables, {k.id: k.unit for k in found.catalogue.kpis}))
         if with_warnings:
-            parts.append(warnings(tables, month, found.extract))
+            parts.append(_warnings(data_dir, tables, month, found.extract))
     found.findings = fnd.combine(parts)
     if fnd.errors(found.findings).shape[0]:
         found.tables = None  # typed tables are only for data without errors

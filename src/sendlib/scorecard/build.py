@@ -140,24 +140,23 @@ def from_series(
 def _kpi_rows(
     kpi: Kpi, series: Series, labels: list[str], benchmarks: pd.DataFrame
 ) -> pd.DataFrame:
-    values = series.values[kpi.id]
-    notes = series.notes[kpi.id]
+    values = series.values[kpi.id].to_numpy(dtype=float)
+    notes = series.notes[kpi.id].to_numpy(dtype=object)
+    position = {label: i for i, label in enumerate(series.values[kpi.id].index)}
     scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
     comparators = benchmark_lookup(benchmarks, kpi.id, labels)
     out = []
-    all_labels = list(values.index)
     for period in labels:
-        i = all_labels.index(period)
-        value = values.iloc[i]
+        i = position[period]
+        value = values[i]
         in_schedule = scheduled is None or int(period[5:]) in scheduled
-        note = notes.iloc[i] if isinstance(notes.iloc[i], str) else None
+        note = notes[i] if isinstance(notes[i], str) else None
         if kpi.source == "return":
-            in_schedule = not (pd.isna(value) and note is None and kpi.frequency != "monthly")
+            in_schedule = not (np.isnan(value) and note is None and kpi.frequency != "monthly")
         previous = _previous(values, i, kpi)
-        year_ago = values.iloc[i - 12] if i >= 12 else np.nan
-        history = values.iloc[: i + 1].to_numpy(dtype=float)
+        year_ago = values[i - 12] if i >= 12 else np.nan
         variation, assurance = spc.reading(
-            history, kpi.polarity, kpi.target, SPC_WINDOW, SPC_MINIMUM
+            values[: i + 1], kpi.polarity, kpi.target, SPC_WINDOW, SPC_MINIMUM
         )
         out.append(
             {
@@ -182,12 +181,12 @@ def _kpi_rows(
     return pd.DataFrame(out)
 
 
-def _previous(values: pd.Series, i: int, kpi: Kpi) -> float:
+def _previous(values: np.ndarray, i: int, kpi: Kpi) -> float:
     """The value of the previous period of the KPI's frequency (previous month if monthly)."""
     if kpi.frequency == "monthly":
-        return values.iloc[i - 1] if i >= 1 else np.nan
-    earlier = values.iloc[:i].dropna()
-    return earlier.iloc[-1] if len(earlier) else np.nan
+        return values[i - 1] if i >= 1 else np.nan
+    earlier = values[:i][~np.isnan(values[:i])]
+    return earlier[-1] if len(earlier) else np.nan
 
 
 def write_csv(scorecard: pd.DataFrame, path: Path) -> None:

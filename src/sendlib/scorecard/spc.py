@@ -66,15 +66,23 @@ def _points(values) -> np.ndarray:
 
 def _runs(condition: np.ndarray, length: int) -> np.ndarray:
     """Flag every element of a run of at least ``length`` consecutive True values."""
+    edges = np.diff(np.concatenate(([0], np.asarray(condition, dtype=np.int8), [0])))
     flagged = np.zeros(len(condition), bool)
-    start = None
-    for i, c in enumerate(np.r_[condition, False]):
-        if c and start is None:
-            start = i
-        elif not c and start is not None:
-            if i - start >= length:
-                flagged[start:i] = True
-            start = None
+    for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        if end - start >= length:
+            flagged[start:end] = True
+    return flagged
+
+
+def _two_of_three(beyond: np.ndarray) -> np.ndarray:
+    """Points beyond a band that are two of any three consecutive points beyond it."""
+    n = len(beyond)
+    flagged = np.zeros(n, bool)
+    if n < 3:
+        return flagged
+    hit = (beyond[:-2].astype(int) + beyond[1:-1] + beyond[2:]) >= 2  # window from i
+    for offset in range(3):
+        flagged[offset : offset + n - 2] |= hit & beyond[offset : offset + n - 2]
     return flagged
 
 
@@ -83,21 +91,17 @@ def signals(values, run: int = RUN) -> dict[str, np.ndarray]:
     x = _points(values)
     s = xmr(x)
     above, below = x > s.mean, x < s.mean
-    rising = np.r_[False, np.diff(x) > 0]
-    falling = np.r_[False, np.diff(x) < 0]
+    steps = np.diff(x)
+    rising = np.concatenate(([False], steps > 0))
+    falling = np.concatenate(([False], steps < 0))
     # a trend of n points is n-1 successive rises: flag the run of rises and its first point
     trend = np.zeros(len(x), bool)
     for steps in (rising, falling):
         hit = _runs(steps, run - 1)
-        first = np.r_[hit[1:], False] & ~hit  # the point each run of rises starts from
+        first = np.concatenate((hit[1:], [False])) & ~hit  # where each run of rises starts
         trend |= hit | first
     beyond_up, beyond_down = x > s.upper_band, x < s.lower_band
-    two_of_three = np.zeros(len(x), bool)
-    for beyond in (beyond_up, beyond_down):
-        for i in range(max(len(x) - 2, 0)):
-            window = beyond[i : i + 3]
-            if window.sum() >= 2:
-                two_of_three[i : i + 3] |= window
+    two_of_three = _two_of_three(beyond_up) | _two_of_three(beyond_down)
     return {
         "outside": (x > s.upper) | (x < s.lower),
         "shift": _runs(above, run) | _runs(below, run),
