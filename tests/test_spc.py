@@ -125,3 +125,24 @@ def test_run_length_is_configurable():
     x = [9, 11] * 4 + [12] * 5
     assert spc.variation(x, "up", run=7) == "common_cause"
     assert spc.variation(x, "up", run=6) == "improvement"
+
+
+def test_last_point_reading_agrees_with_every_signal_rule():
+    # the scorecard reads only the last point; it must agree with the full rules on series
+    # of every kind: noise, ties (small integers), walks with runs, and level shifts
+    rng = np.random.default_rng(7)
+    special = 0
+    for i in range(6_000):
+        k = int(rng.integers(1, 30))
+        x = [
+            rng.normal(size=k),
+            rng.integers(0, 4, size=k).astype(float),
+            np.cumsum(rng.integers(-1, 3, size=k)).astype(float),
+            np.r_[rng.normal(size=k), rng.normal(3, 1, size=int(rng.integers(0, 8)))],
+        ][i % 4]
+        if i % 7 == 0 and k > 2:
+            x[rng.integers(0, len(x))] = NAN
+        expected = bool(spc.special_cause(x)[-1]) if (~np.isnan(x)).any() else False
+        assert spc.last_is_special(x) == expected, x
+        special += expected
+    assert 600 < special < 5_400  # both answers are exercised

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sendlib.data.load import Tables
-from sendlib.measures.calendar import NEVER, day_num, month_ord, ymd
+from sendlib.measures.calendar import NEVER, dates, month_ord
 
 NOT_RECORDED = "not_recorded"
 
@@ -53,6 +53,15 @@ def labels(values: pd.Series, missing: str | None = NOT_RECORDED) -> np.ndarray:
     return table[np.where(codes < 0, len(table) - 1, codes)]
 
 
+def labels_at(values: pd.Series, rows: np.ndarray, missing: str | None = NOT_RECORDED) -> np.ndarray:
+    """``labels(values, missing)`` taken at ``rows`` (-1 → ``missing``): the integer codes are
+    gathered, not the strings, so millions of rows cost one object gather, not two."""
+    codes, uniques = pd.factorize(values)
+    table = np.append(np.asarray(uniques, dtype=object), missing)
+    taken = np.where(rows >= 0, codes[np.maximum(rows, 0)] if len(codes) else -1, -1)
+    return table[np.where(taken < 0, len(table) - 1, taken)]
+
+
 def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """A frame of arrays as they are: object arrays stay object (pandas 3 would otherwise
     convert every label column to Arrow strings, and the families convert them back)."""
@@ -79,6 +88,16 @@ def _take(values: np.ndarray, rows: np.ndarray, default) -> np.ndarray:
     return np.where(rows >= 0, values[np.maximum(rows, 0)], default)
 
 
+def _order(rows: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Stable order by row, then day (as ``np.lexsort((days, rows))``): one sort of a packed
+    integer key where the days allow it, a hundred times faster on sorted national data."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if len(rows) and days.min() >= -(2**20) and np.where(days < NEVER, days, 0).max() < 2**20:
+        packed = np.where(days < NEVER, days + 2**20, 2**21)  # missing dates sort last
+        return np.argsort((rows + 1) * 2**22 + packed, kind="stable")
+    return np.lexsort((days, rows))
+
+
 def joins(t: Tables) -> dict[str, np.ndarray]:
     """The id joins ``prepare`` needs, run in threads (Arrow releases the GIL): about half
     of ``prepare``'s time on national data when run one after another."""
@@ -99,7 +118,7 @@ def prepare(t: Tables) -> Cases:
     """Join the tables into event frames with numeric dates (done once per run)."""
     joined = joins(t)
     person = t.person.reset_index(drop=True)
-    birth = ymd(person["birth_date"])
+    birth = dates(person["birth_date"]).ymd
     requests = _requests(t, joined, birth)
     plans = _plans(t, joined, birth, person, requests)
     return Cases(
@@ -117,27 +136,29 @@ def _requests(t: Tables, joined: dict[str, np.ndarray], birth: np.ndarray) -> pd
     """Requests with their decision and, from assessments.csv, the assessment's outcome."""
     r = t.requests.reset_index(drop=True)
     r_person = joined["r_person"]
+    received, decided = dates(r["received_date"]), dates(r["request_outcome_date"])
     requests = _frame(
         {
             "person_row": r_person,
-            "received_day": day_num(r["received_date"]),
-            "received_m": month_ord(r["received_date"]),
-            "received_ymd": ymd(r["received_date"]),
+            "received_day": received.day,
+            "received_m": received.month,
+            "received_ymd": received.ymd,
             "transfer": r["transfer_in"].to_numpy(dtype=bool),
             "source": labels(r["request_source"]),
             "outcome": labels(r["request_outcome"], ""),
-            "decided_day": day_num(r["request_outcome_date"]),
-            "decided_m": month_ord(r["request_outcome_date"]),
+            "decided_day": decided.day,
+            "decided_m": decided.month,
             "birth_ymd": _take(birth, r_person, 0),
         }
     )
     a = t.assessments.reset_index(drop=True)
     a_row = joined["a_row"]
-    requests["a_outcome"] = _column(_take(labels(a["assessment_outcome"], ""), a_row, ""))
-    requests["a_day"] = _take(day_num(a["assessment_outcome_date"]), a_row, NEVER)
-    requests["a_m"] = _take(month_ord(a["assessment_outcome_date"]), a_row, NEVER)
+    assessed = dates(a["assessment_outcome_date"])
+    requests["a_outcome"] = _column(labels_at(a["assessment_outcome"], a_row, ""))
+    requests["a_day"] = _take(assessed.day, a_row, NEVER)
+    requests["a_m"] = _take(assessed.month, a_row, NEVER)
     requests["exception"] = _take(a["week20_exception"].to_numpy(dtype=bool), a_row, False)
-    requests["no_plan_reason"] = _column(_take(labels(a["no_plan_reason"], None), a_row, None))
+    requests["no_plan_reason"] = _column(labels_at(a["no_plan_reason"], a_row, None))
     return requests
 
 
@@ -153,15 +174,16 @@ def _plans(
     p = t.plans.reset_index(drop=True)
     p_person = joined["p_person"]
     p_request = np.where(p["request_id"].isna().to_numpy(), -1, joined["p_request"])
+    start, cease = dates(p["start_date"]), dates(p["cease_date"])
     plans = _frame(
         {
             "person_row": p_person,
             "request_row": p_request,
-            "start_day": day_num(p["start_date"]),
-            "start_m": month_ord(p["start_date"]),
-            "start_ymd": ymd(p["start_date"]),
-            "cease_m": month_ord(p["cease_date"]),
-            "cease_ymd": ymd(p["cease_date"]),
+            "start_day": start.day,
+            "start_m": start.month,
+            "start_ymd": start.ymd,
+            "cease_m": cease.month,
+            "cease_ymd": cease.ymd,
             "cease_reason": labels(p["cease_reason"], ""),
             "need": labels(p["primary_need"]),
             "birth_ymd": _take(birth, p_person, 0),
@@ -172,7 +194,7 @@ def _plans(
     plans["exception"] = _take(requests["exception"].to_numpy(), p_request, False)
     plans["new"] = (p_request >= 0) & ~plans["transfer"].to_numpy(dtype=bool)
     for column in ("sex", "ethnicity", "team", "social_care", "case_officer"):
-        plans[column] = _column(_take(labels(person[column]), p_person, NOT_RECORDED))
+        plans[column] = _column(labels_at(person[column], p_person))
 
     # the first plan issued for each request (a request leads to at most one new plan)
     linked = p_request >= 0
@@ -187,19 +209,20 @@ def _reviews(t: Tables, joined: dict[str, np.ndarray], plans: pd.DataFrame) -> p
     """Review meetings, sorted by plan, then meeting date."""
     rv = t.reviews.reset_index(drop=True)
     rv_plan = joined["rv_plan"]
+    meeting, decided = dates(rv["review_meeting_date"]), dates(rv["decision_date"])
+    order = _order(rv_plan, meeting.day)
     reviews = _frame(
         {
-            "plan_row": rv_plan,
-            "meeting_day": day_num(rv["review_meeting_date"]),
-            "meeting_m": month_ord(rv["review_meeting_date"]),
-            "meeting_ymd": ymd(rv["review_meeting_date"]),
-            "decided_m": month_ord(rv["decision_date"]),
-            "decided_day": day_num(rv["decision_date"]),
+            "plan_row": rv_plan[order],
+            "meeting_day": meeting.day[order],
+            "meeting_m": meeting.month[order],
+            "meeting_ymd": meeting.ymd[order],
+            "decided_m": decided.month[order],
+            "decided_day": decided.day[order],
+            "team": _take(plans["team"].to_numpy(), rv_plan[order], NOT_RECORDED),
         }
     )
-    reviews["team"] = _column(_take(plans["team"].to_numpy(), rv_plan, NOT_RECORDED))
-    reviews = reviews.iloc[np.lexsort((reviews["meeting_day"].to_numpy(), rv_plan))]
-    return reviews.reset_index(drop=True)
+    return reviews
 
 
 def _placements(
@@ -208,12 +231,13 @@ def _placements(
     """Placements with their holder's plan window, sorted by person, then entry date."""
     pl = t.placements.reset_index(drop=True)
     pl_person = joined["pl_person"]
+    entry = dates(pl["entry_date"])
     placements = _frame(
         {
             "person_row": pl_person,
             "setting": labels(pl["setting"]),
-            "entry_m": month_ord(pl["entry_date"]),
-            "entry_day": day_num(pl["entry_date"]),
+            "entry_m": entry.month,
+            "entry_day": entry.day,
             "leave_m": month_ord(pl["leaving_date"]),
             "birth_ymd": _take(birth, pl_person, 0),
         }
@@ -226,8 +250,8 @@ def _placements(
     np.maximum.at(hi, p_person, plans["cease_m"].to_numpy())
     placements["plan_lo"] = _take(lo, pl_person, NEVER)
     placements["plan_hi"] = _take(hi, pl_person, -NEVER)
-    placements = placements.sort_values(["person_row", "entry_day"], kind="stable")
-    return placements.reset_index(drop=True)
+    order = _order(pl_person, entry.day)
+    return placements.iloc[order].reset_index(drop=True)
 
 
 def _disputes(t: Tables) -> pd.DataFrame:

@@ -8,6 +8,7 @@ that place an outcome in a group are data in ``contract.yaml`` (``dispute_outcom
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sendlib.data.contract import contract
 from sendlib.measures.calendar import count_in, count_open, pct
@@ -17,10 +18,12 @@ from sendlib.measures.cases import Cases
 def outcome_group(outcomes: np.ndarray, group: str) -> np.ndarray:
     """True where the outcome text contains any keyword of the group."""
     words = contract().dispute_outcomes[group]
-    hit = np.zeros(len(outcomes), bool)
+    codes, texts = pd.factorize(outcomes)  # a few distinct texts among many rows
+    texts = np.asarray(texts, dtype=str)
+    hit = np.zeros(len(texts), bool)
     for word in words:
-        hit |= np.char.find(outcomes.astype(str), word) >= 0
-    return hit
+        hit |= np.char.find(texts, word) >= 0
+    return hit[codes]  # outcomes are text, "" when missing (``cases._disputes``): no -1 codes
 
 
 def dispute_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:

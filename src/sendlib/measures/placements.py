@@ -127,9 +127,15 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         g_lo, g_hi = _group(p_birth, group)
         return count_open(np.maximum(p_lo, g_lo), np.minimum(p_hi, g_hi), months)
 
+    # settings as integer codes: np.isin on millions of strings costs a sort each time
+    kinds, names = pd.factorize(setting)
+
+    def among(codes) -> np.ndarray:
+        return np.isin(names, list(codes))[kinds] & (kinds >= 0)
+
     everyone = plans()
-    out = {kpi: pct(placed(np.isin(setting, codes)), everyone) for kpi, codes in SHARES.items()}
-    main = np.isin(setting, MAINSTREAM)
+    out = {kpi: pct(placed(among(codes)), everyone) for kpi, codes in SHARES.items()}
+    main = among(MAINSTREAM)
     for phase in ("primary", "secondary", "post16"):
         out[f"placed_mainstream_{phase}_pct"] = pct(placed(main, phase), plans(phase))
     inmss = setting == "special_inmss"

@@ -17,7 +17,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sendlib.measures.calendar import NEVER, count_in, count_open, next_differs, pct, shift
+from sendlib.measures.calendar import (
+    NEVER,
+    count_in,
+    count_open,
+    month_of_day,
+    next_differs,
+    pct,
+    shift,
+)
 from sendlib.measures.cases import Cases
 
 DECISION_DAYS = 28  # reg 20(10): the decision within 4 weeks of the meeting
@@ -34,18 +42,11 @@ def _anchors(c: Cases) -> pd.DataFrame:
     plan_start = p["start_ymd"].to_numpy()[row]
     # a meeting dated before the plan started (a data-quality warning) cannot reset the clock
     usable = (row >= 0) & (rv["meeting_ymd"].to_numpy() >= plan_start)
-    rows = np.r_[np.arange(len(p)), row[usable]]
-    anchors = (
-        pd.DataFrame(
-            {
-                "plan_row": rows,
-                "m": np.r_[p["start_m"].to_numpy(), rv["meeting_m"].to_numpy()[usable]],
-                "day": np.r_[p["start_day"].to_numpy(), rv["meeting_day"].to_numpy()[usable]],
-            }
-        )
-        .iloc[np.argsort(rows, kind="stable")]
-        .reset_index(drop=True)
-    )
+    rows = np.concatenate((np.arange(len(p)), row[usable]))
+    order = np.argsort(rows, kind="stable")
+    m = np.concatenate((p["start_m"].to_numpy(), rv["meeting_m"].to_numpy()[usable]))
+    day = np.concatenate((p["start_day"].to_numpy(), rv["meeting_day"].to_numpy()[usable]))
+    anchors = pd.DataFrame({"plan_row": rows[order], "m": m[order], "day": day[order]})
     row = anchors["plan_row"].to_numpy()
     following = np.roll(anchors["m"].to_numpy(), -1)
     anchors["next_m"] = np.where(next_differs(row), NEVER, following)
@@ -54,9 +55,7 @@ def _anchors(c: Cases) -> pd.DataFrame:
     # month-end arithmetic: "more than 14 months before month end M" ⇔ M ≥ P(anchor)+14,
     # or +15 when the anchor is itself the last day of its month.
     day = anchors["day"].to_numpy()
-    at_month_end = (day + 1).astype("datetime64[D]").astype("datetime64[M]").astype(
-        np.int64
-    ) != anchors["m"].to_numpy()
+    at_month_end = month_of_day(day + 1) != anchors["m"].to_numpy()
     anchors["overdue_from"] = anchors["m"].to_numpy() + 14 + at_month_end
     return anchors
 
@@ -75,8 +74,9 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     p = c.plans
     start, plan_cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
     held_12m = count_open(start + 12, plan_cease, months)
-    rv = c.reviews[c.reviews["plan_row"].to_numpy() >= 0]  # sorted by plan, then meeting
-    row, meet = rv["plan_row"].to_numpy(), rv["meeting_m"].to_numpy()
+    row = c.reviews["plan_row"].to_numpy()  # sorted by plan, then meeting
+    linked = row >= 0
+    row, meet = row[linked], c.reviews["meeting_m"].to_numpy()[linked]
     prev_end = shift(meet + 12, NEVER)
     same_plan = ~shift(next_differs(row), True)
     lo = np.where(same_plan, np.maximum(meet, prev_end), meet)

@@ -116,11 +116,39 @@ def special_cause(values, run: int = RUN) -> np.ndarray:
     return np.logical_or.reduce(list(found.values())) if len(_points(values)) else np.zeros(0, bool)
 
 
+def _trailing(condition: np.ndarray) -> int:
+    """How many consecutive True values end the array."""
+    false = np.flatnonzero(~condition)
+    return len(condition) - 1 - int(false[-1]) if len(false) else len(condition)
+
+
+def last_is_special(values, run: int = RUN) -> bool:
+    """``special_cause(values, run)[-1]``, reading only what can flag the last point (the
+    scorecard asks this of every KPI and month): a shift or trend it ends, a limit it is
+    beyond, or the one window of three that ends with it."""
+    x = _points(values)
+    if not len(x):
+        return False
+    s = xmr(x)
+    last = x[-1]
+    if last > s.upper or last < s.lower:
+        return True
+    if _trailing(x > s.mean) >= run or _trailing(x < s.mean) >= run:
+        return True
+    steps = np.diff(x)
+    if _trailing(steps > 0) >= run - 1 or _trailing(steps < 0) >= run - 1:
+        return True
+    if len(x) >= 3:
+        for beyond in (x[-3:] > s.upper_band, x[-3:] < s.lower_band):
+            if beyond[-1] and beyond.sum() >= 2:
+                return True
+    return False
+
+
 def variation(values, polarity: str, run: int = RUN) -> str:
     """Variation reading of the last point: common_cause, improvement, concern or neither."""
     x = _points(values)
-    flagged = special_cause(x, run)
-    if not len(x) or not flagged[-1]:
+    if not last_is_special(x, run):
         return "common_cause"
     if polarity == "neutral":
         return "neither"
