@@ -53,7 +53,9 @@ def labels(values: pd.Series, missing: str | None = NOT_RECORDED) -> np.ndarray:
     return table[np.where(codes < 0, len(table) - 1, codes)]
 
 
-def labels_at(values: pd.Series, rows: np.ndarray, missing: str | None = NOT_RECORDED) -> np.ndarray:
+def labels_at(
+    values: pd.Series, rows: np.ndarray, missing: str | None = NOT_RECORDED
+) -> np.ndarray:
     """``labels(values, missing)`` taken at ``rows`` (-1 → ``missing``): the integer codes are
     gathered, not the strings, so millions of rows cost one object gather, not two."""
     codes, uniques = pd.factorize(values)
