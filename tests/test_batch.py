@@ -51,3 +51,54 @@ def test_dask_batch_reports_the_corrupt_council_and_renders_the_rest(tmp_path):
     assert attempts.count("LA002 load") == 2  # retried once
     assert "LA002 2025-05" not in attempts  # its months never ran on bad data
     assert attempts.count("LA001 load") == 1 and attempts.count("LA001 2025-05") == 1
+
+
+@pytest.mark.slow
+def test_dask_batch_of_whole_papers_reports_the_corrupt_council_after_one_retry(tmp_path):
+    # three councils' papers as Dask tasks on a local cluster whose workers start kernels
+    root = tmp_path / "councils"
+    generate_councils(root, 3, seed=11, end=pd.Period("2025-06", freq="M"))
+    (root / "LA003" / "requests.csv").write_text("request_id,person_id\nR1\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["batch", "--papers", "--data-root", str(root), "--months", "2025-06"]
+        + ["--out", str(out), "--workers", "2"],
+        terminal_width=250,
+    )
+    assert result.exit_code == 1, result.output
+    assert "2 ok, 1 failed" in result.output
+    assert (
+        "LA003 2025-06 paper failed after 2 attempts: 3 data error(s), first: requests.csv "
+        "row 2: row has 1 fields but the header has 2"
+    ) in result.output.splitlines()
+    assert "LA001 2025-06 paper ok: LA001/2025-06" in result.output.splitlines()
+    for council in ("LA001", "LA002"):
+        paper = out / council / "2025-06"
+        assert {"paper.html", "paper.pdf", "scorecard.csv", "scorecard.xlsx", "manifest.json"} <= {
+            p.name for p in paper.iterdir()
+        }
+        assert "June 2025" in (paper / "paper.html").read_text(encoding="utf-8")
+    assert not (out / "LA003" / "2025-06").exists()  # nothing half-written
+    attempts = (out / ".batch" / "attempts.log").read_text().splitlines()
+    assert attempts.count("LA003 2025-06 paper") == 2
+    assert attempts.count("LA001 2025-06 paper") == 1
+
+
+def test_a_failed_notebook_is_reported_by_notebook_and_cell(tmp_path, monkeypatch):
+    from sendlib.ops import batch, runner
+    from sendlib.ops.request import RunError
+
+    def failing_run(request):
+        error = RunError("1 notebook failed")
+        error.notebooks = [("04_timeliness.ipynb", "7", "KeyError: 'week20'")]
+        raise error
+
+    monkeypatch.setattr(runner, "run", failing_run)
+    with pytest.raises(batch.PaperFailed) as caught:
+        batch.paper_task(str(tmp_path / "LA001"), "params", "notebooks", "2025-06", str(tmp_path), 1)
+    assert caught.value.args == ("04_timeliness.ipynb", "7", "KeyError: 'week20'")
+    assert str(caught.value) == "KeyError: 'week20'"
+    import pickle
+
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args  # crosses Dask

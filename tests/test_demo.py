@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -126,3 +127,33 @@ def test_no_names_in_demo_people(council):
     person = council[1].person
     assert person["person_id"].str.fullmatch(r"P\d{7}").all()
     assert person["case_officer"].str.fullmatch(r"[A-Z0-9]{3}-\d{2}").all()
+
+
+def test_councils_like_the_release_have_their_size_rates_and_peers(tmp_path):
+    # `sendlib demo --councils N --like-release`: real councils' sizes and yearly rates
+    from sendlib.config import load_report
+    from sendlib.data.demo.like_release import generate_like_release, pick, profiles
+    from sendlib.measures.cases import prepare
+    from sendlib.measures.registry import compute
+
+    available = profiles()
+    assert len(available) > 140  # nearly every council publishes all four rates
+    sizes = [p.plans for p in pick(available, 6, seed=3)]
+    assert sizes == sorted(sizes) and sizes[-1] > 5 * sizes[1]  # spread, not six alike
+    written = generate_like_release(
+        tmp_path, 2, seed=3, end=pd.Period("2025-03", freq="M"), params=Path("params")
+    )
+    for folder, profile in written:
+        tables, found = check_data(folder)
+        assert tables is not None, fnd.errors(found).head()
+        k = compute(prepare(tables), [pd.Period("2025-01", freq="M")], ["ehcp_active"])
+        assert k["value"].iloc[0] == pytest.approx(profile.plans, rel=0.15)
+        report = load_report(folder / "params" / "report.yaml")
+        assert profile.name in report.council and report.region_code == profile.region
+        assert report.statistical_neighbours == list(profile.neighbours)
+        assert (folder / "params" / "kpis.yaml").read_bytes() == Path("params/kpis.yaml").read_bytes()
+        bench = pd.read_csv(folder / "benchmarks.csv")
+        assert {"england", "region", "statistical_neighbours"} <= set(bench["comparator"])
+    # the 20-week rate follows the council's own published figure for 2024
+    small, large = (p for _, p in written)
+    assert small.rates.issued_20wk[2024] != large.rates.issued_20wk[2024]

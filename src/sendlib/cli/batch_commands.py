@@ -1,4 +1,4 @@
-"""``sendlib batch``: scorecards for many councils and months on Dask."""
+"""``sendlib batch``: scorecards (or whole papers) for many councils and months on Dask."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sendlib.cli.app import app
-from sendlib.cli.console import console, say
+from sendlib.cli.console import console, plain, say
 from sendlib.ops.request import EXIT_INPUT
 
 
@@ -36,8 +36,27 @@ def batch(
     workers: Annotated[
         int | None, typer.Option(help="Local cluster workers (default: one per core).")
     ] = None,
+    papers: Annotated[
+        bool,
+        typer.Option(
+            "--papers",
+            help="Render each council's whole paper (HTML, PDF, scorecard, manifest), "
+            "not only its scorecard.",
+        ),
+    ] = False,
+    params: Annotated[
+        Path,
+        typer.Option(
+            help="With --papers: the parameters of a council without its own "
+            "<council>/params/ folder."
+        ),
+    ] = Path("params"),
+    notebooks: Annotated[
+        Path, typer.Option(help="With --papers: the section notebooks.")
+    ] = Path("notebooks"),
 ) -> None:
-    """Scorecards for every (council, month) pair on Dask; exit 1 if any pair failed."""
+    """Scorecards (or with --papers whole papers) for every (council, month) pair on Dask;
+    exit 1 if any pair failed."""
     from rich.table import Table as RichTable
 
     from sendlib.ops.batch import parse_months, run_batch
@@ -48,19 +67,36 @@ def batch(
         raise typer.BadParameter(str(exc)) from None
     started = time.perf_counter()
     try:
-        outcomes = run_batch(data_root, periods, out, catalogue, scheduler, workers)
+        if not data_root.is_dir():
+            raise ValueError(f"{data_root} is not a folder")
+        if papers and not (params / "report.yaml").exists() and not notebooks.is_dir():
+            raise ValueError(f"no notebooks in {notebooks} and no {params / 'report.yaml'}")
+        outcomes = run_batch(
+            data_root, periods, out, catalogue, scheduler, workers, papers, params, notebooks
+        )
     except ValueError as exc:
         say(f"Batch stopped: {exc}", "bold red")
         raise typer.Exit(EXIT_INPUT) from exc
-    table = RichTable(
-        title=f"sendlib batch: {len(outcomes)} council-month pair(s)", title_justify="left"
-    )
-    for column in ("council", "month", "status", "seconds", "detail"):
-        table.add_column(column, overflow="fold")
-    for o in outcomes:
-        style = "red" if o.status == "failed" else ""
-        table.add_row(o.council, o.month, o.status, f"{o.seconds:.2f}", o.detail, style=style)
-    console.print(table)
+    what = "paper" if papers else "scorecard"
+    if plain():  # cron, a log file: one line per pair, never a table
+        for o in outcomes:
+            where = f" in {o.notebook}" + (f" cell {o.cell}" if o.cell else "") if o.notebook else ""
+            tries = f" after {o.attempts} attempts" if o.attempts > 1 else ""
+            say(f"{o.council} {o.month} {what} {o.status}{tries}{where}: {o.detail}")
+    else:
+        table = RichTable(
+            title=f"sendlib batch: {len(outcomes)} council-month {what}(s)", title_justify="left"
+        )
+        columns = ["council", "month", "status", "attempts", "seconds"]
+        columns += ["notebook", "cell", "detail"] if papers else ["detail"]
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for o in outcomes:
+            style = "red" if o.status == "failed" else ""
+            cells = [o.council, o.month, o.status, str(o.attempts), f"{o.seconds:.2f}"]
+            cells += [o.notebook, o.cell, o.detail] if papers else [o.detail]
+            table.add_row(*cells, style=style)
+        console.print(table)
     failed = sum(o.status == "failed" for o in outcomes)
     console.print(
         f"{len(outcomes) - failed} ok, {failed} failed in "

@@ -83,6 +83,21 @@ def demo(
     councils: Annotated[
         int, typer.Option(min=0, help="Write this many councils (OUT/LA001 …) for batches.")
     ] = 0,
+    like_release: Annotated[
+        bool,
+        typer.Option(
+            "--like-release",
+            help="With --councils: give each council the size and yearly rates of a real "
+            "council in the DfE's release, and its own params/ folder.",
+        ),
+    ] = False,
+    release: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="With --like-release: the DfE release (default: sendlib's reduced copy).",
+        ),
+    ] = None,
     params: ParamsOpt = Path("params"),
     sen2: Annotated[
         Path | None,
@@ -111,6 +126,11 @@ def demo(
         neighbours = tuple(report.statistical_neighbours) or neighbours
     if councils and sen2 is not None:
         raise typer.BadParameter("--sen2 writes one council's returns: not with --councils")
+    if (like_release or release) and not councils:
+        raise typer.BadParameter("--like-release makes a batch of councils: give --councils N")
+    if councils and like_release:
+        _like_release(out, councils, seed, month_option(end), params, release)
+        return
     if councils:
         folders = generate_councils(out, councils, seed=seed, end=month_option(end))
         say(f"Wrote {len(folders)} synthetic councils to {out}/")
@@ -128,6 +148,25 @@ def demo(
     if sen2 is not None:
         written = sorted(p.name for p in sen2.glob("sen2-*.xml"))
         say(f"Wrote its SEN2 returns to {sen2}: {', '.join(written)} and establishments.csv")
+
+
+def _like_release(
+    out: Path, councils: int, seed: int, end, params: Path, release: Path | None
+) -> None:
+    from sendlib.data.demo.like_release import generate_like_release
+    from sendlib.data.release import ReleaseError
+
+    try:
+        written = generate_like_release(out, councils, seed, end, params, release)
+    except ReleaseError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(1) from exc
+    say(f"Wrote {len(written)} synthetic councils to {out}/, each like a council in the release:")
+    for folder, profile in written:
+        say(
+            f"  {folder.name}: {profile.name} ({profile.code}), {profile.plans:,.0f} plans in "
+            f"January 2025; own parameters in {folder / 'params'}"
+        )
 
 
 @app.command()

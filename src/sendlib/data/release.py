@@ -136,6 +136,26 @@ def read_release(path: Path | str, spec: ReleaseSpec | None = None) -> pd.DataFr
     return pd.concat(out, ignore_index=True)
 
 
+def caseloads(path: Path | str, spec: ReleaseSpec | None = None) -> pd.DataFrame:
+    """Every council's published number of EHC plans each January: new_la_code, la_name,
+    region_code, period (``YYYY-01``), plans (NaN = missing)."""
+    spec = spec or release_spec()
+    rule = spec.files["caseload"]
+    frame = _Files(Path(path)).read("caseload", [*ID_COLUMNS, "ehcplans"])
+    frame = frame[
+        (frame["breakdown_topic"] == rule.totals) & (frame["geographic_level"] == "Local authority")
+    ]
+    return pd.DataFrame(
+        {
+            "new_la_code": frame["new_la_code"],
+            "la_name": frame["la_name"],
+            "region_code": frame["region_code"],
+            "period": _periods(frame["time_period"], rule.period),
+            "plans": _number(frame["ehcplans"]),
+        }
+    ).reset_index(drop=True)
+
+
 class _Files:
     """The release's CSV files, from the zip or the folder (found by name anywhere)."""
 

@@ -6,10 +6,16 @@ council's data is validated and prepared once, by a task the council's month tas
 depend on; each month task builds the scorecard for its month and writes its own folder
 atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by Dask; a
 pair that still fails is reported and the others complete.
+
+With ``papers=True`` each task is a council's whole paper (``sendlib run`` for the
+month, with the council's own ``params/`` when it has one): its notebooks run in
+kernels the Dask worker starts, so local workers are not daemon processes (a remote
+cluster's workers need ``DASK_DISTRIBUTED__WORKER__DAEMON=False``).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass
@@ -34,6 +40,35 @@ class Outcome:
     status: str  # ok / failed
     seconds: float
     detail: str
+    notebook: str = ""  # for a paper that failed in a notebook: which, and its cell
+    cell: str = ""
+    attempts: int = 1
+
+
+class PaperFailed(Exception):
+    """A council's paper failed: ``(notebook, cell, reason)``, notebook and cell '' when
+    the run stopped before or after the notebooks (data, parameters, render). Plain
+    arguments only, so the error travels back from a Dask worker as it is."""
+
+    def __init__(self, notebook: str, cell: str, reason: str):
+        super().__init__(notebook, cell, reason)
+
+    def __str__(self) -> str:
+        return self.args[2]
+
+
+def first_error(found: pd.DataFrame) -> str:
+    """One line for a council's data errors: how many, and the first in full."""
+    errors = fnd.errors(found)
+    first = errors.iloc[0]
+    row = first["row"]
+    parts = [first["file"], f"row {int(row)}" if pd.notna(row) else None, first["column"]]
+    where = " ".join(str(part) for part in parts if part is not None and pd.notna(part) and part)
+    return f"{len(errors)} data error(s), first: {where}: {first['reason']}"
+
+
+#: notebook processes per paper inside a batch (the cluster runs papers side by side)
+PAPER_NOTEBOOK_WORKERS = 2
 
 
 def councils(root: Path | str) -> list[Path]:
@@ -65,12 +100,7 @@ def load_task(council_dir: str, out: str, catalogue: str) -> tuple[Tables, Cases
     cat = load_catalogue(catalogue)
     tables, found = check_data(council_dir, needed=cat.files_needed())
     if tables is None:
-        errors = fnd.errors(found)
-        first = errors.iloc[0]
-        raise ValueError(
-            f"{len(errors)} data error(s), first: {first['file']} row "
-            f"{first['row']} {first['column'] or ''}: {first['reason']}"
-        )
+        raise ValueError(first_error(found))
     return tables, prepare(tables)
 
 
@@ -95,24 +125,87 @@ def scorecard_task(
     return {"seconds": round(time.perf_counter() - start, 2), "rows": len(card)}
 
 
-def run_batch(
-    data_root: Path,
-    months: list[pd.Period],
-    out: Path,
-    catalogue: Path,
-    scheduler: str | None = None,
-    workers: int | None = None,
-) -> list[Outcome]:
-    """Every (council, month) pair as a Dask task; returns one outcome per pair."""
-    from distributed import Client, LocalCluster, as_completed
+def council_params(council_dir: Path, default: Path) -> Path:
+    """A council's own parameters (``<council>/params/`` with a report.yaml), else ``default``."""
+    own = Path(council_dir) / "params"
+    return own if (own / "report.yaml").exists() else Path(default)
 
-    folders = councils(data_root)
-    if not folders:
-        raise ValueError(f"no council folders (with the contract's files) under {data_root}")
+
+def paper_task(
+    council_dir: str,
+    params_dir: str,
+    notebooks_dir: str,
+    month: str,
+    out: str,
+    workers: int,
+    catalogue: str | None = None,
+) -> dict:
+    """One council's paper for one month, published atomically in ``OUT/<council>/YYYY-MM/``
+    exactly as ``sendlib run`` publishes it. Raises ``PaperFailed`` naming the notebook
+    and cell, or the first data error."""
+    from sendlib.ops.request import RunError, RunRequest
+    from sendlib.ops.runner import run
+    from sendlib.render.errors import RenderError
+
+    council = Path(council_dir).name
+    _attempt(out, f"{council} {month} paper")
+    if multiprocessing.current_process().daemon:
+        raise PaperFailed(
+            "",
+            "",
+            "this Dask worker is a daemon process and cannot start notebook kernels: start "
+            "the cluster's workers with DASK_DISTRIBUTED__WORKER__DAEMON=False",
+        )
+    request = RunRequest(
+        month=pd.Period(month, freq="M"),
+        data_dir=Path(council_dir),
+        params_dir=Path(params_dir),
+        catalogue=_catalogue(Path(params_dir), catalogue),
+        out=Path(out) / council,
+        notebooks_dir=Path(notebooks_dir),
+        workers=workers,
+    )
+    start = time.perf_counter()
+    try:
+        result = run(request)
+    except RunError as exc:
+        if exc.notebooks:
+            notebook, cell, reason = exc.notebooks[0]
+            more = len(exc.notebooks) - 1
+            raise PaperFailed(
+                notebook, cell, reason + (f" (and {more} more notebook(s))" if more else "")
+            ) from None
+        if exc.findings is not None and len(exc.findings):
+            raise PaperFailed("", "", first_error(exc.findings)) from None
+        raise PaperFailed("", "", str(exc)) from None
+    except RenderError as exc:
+        raise PaperFailed("", "", f"rendering failed: {exc}") from None
+    folder = Path(result.folder)
+    return {"seconds": round(time.perf_counter() - start, 2), "folder": f"{council}/{folder.name}"}
+
+
+def _catalogue(params: Path, default: str | None) -> Path | None:
+    """The council's own kpis.yaml, else the batch's catalogue."""
+    own = params / "kpis.yaml"
+    return own if own.exists() or default is None else Path(default)
+
+
+def attempts(out: Path, council: str, month: str, what: str) -> int:
+    """How many times a pair's task ran in this batch (from OUT/.batch/attempts.log)."""
+    log = Path(out) / ".batch" / "attempts.log"
+    line = f"{council} {month}" + (f" {what}" if what else "")
+    return sum(x == line for x in log.read_text().splitlines()) if log.exists() else 0
+
+
+def _cluster(scheduler: str | None, workers: int | None, papers: bool):
+    """A client on ``scheduler``, or on a local cluster of one worker process per core
+    (not daemons when they run papers: a paper's kernels are their children)."""
+    import dask
+    from distributed import Client, LocalCluster
+
     if scheduler:
-        client = Client(scheduler)
-        cluster = None
-    else:
+        return Client(scheduler), None
+    with dask.config.set({"distributed.worker.daemon": not papers}):
         cluster = LocalCluster(
             n_workers=workers or len(os.sched_getaffinity(0)),
             threads_per_worker=1,
@@ -120,44 +213,52 @@ def run_batch(
             dashboard_address=None,
             silence_logs=40,
         )
-        client = Client(cluster)
+    return Client(cluster), cluster
+
+
+def run_batch(
+    data_root: Path,
+    months: list[pd.Period],
+    out: Path,
+    catalogue: Path,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    papers: bool = False,
+    params: Path = Path("params"),
+    notebooks: Path = Path("notebooks"),
+) -> list[Outcome]:
+    """Every (council, month) pair as a Dask task — a scorecard, or with ``papers`` the
+    whole paper; returns one outcome per pair."""
+    from distributed import as_completed
+
+    folders = councils(data_root)
+    if not folders:
+        raise ValueError(f"no council folders (with the contract's files) under {data_root}")
+    (out / ".batch" / "attempts.log").unlink(missing_ok=True)
+    client, cluster = _cluster(scheduler, workers, papers)
     try:
-        futures = {}
-        for folder in folders:
-            # loaded once per council; its months' tasks depend on it (a council that
-            # cannot be loaded fails each of its pairs with the reason)
-            loaded = client.submit(
-                load_task,
-                str(folder.resolve()),
-                str(out.resolve()),
-                str(catalogue.resolve()),
-                key=f"load-{folder.name}",
-                retries=1,
-                pure=False,
-            )
-            for month in months:
-                future = client.submit(
-                    scorecard_task,
-                    loaded,
-                    folder.name,
-                    str(month),
-                    str(out.resolve()),
-                    str(catalogue.resolve()),
-                    key=f"scorecard-{folder.name}-{month}",
-                    retries=1,
-                    pure=False,
-                )
-                futures[future] = (folder.name, str(month))
+        futures = (
+            _submit_papers(client, folders, months, out, params, notebooks, catalogue)
+            if papers
+            else _submit_scorecards(client, folders, months, out, catalogue)
+        )
         outcomes = []
         for future in as_completed(futures):
             council, month = futures[future]
+            tries = attempts(out, council, month, "paper" if papers else "")
             try:
                 result = future.result()
+                detail = result["folder"] if papers else f"{result['rows']} rows"
                 outcomes.append(
-                    Outcome(council, month, "ok", result["seconds"], f"{result['rows']} rows")
+                    Outcome(council, month, "ok", result["seconds"], detail, attempts=tries)
+                )
+            except PaperFailed as exc:
+                notebook, cell, reason = exc.args
+                outcomes.append(
+                    Outcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
                 )
             except Exception as exc:  # reported per pair; the others complete
-                outcomes.append(Outcome(council, month, "failed", 0.0, str(exc)))
+                outcomes.append(Outcome(council, month, "failed", 0.0, str(exc), attempts=tries))
         return sorted(outcomes, key=lambda o: (o.council, o.month))
     finally:
         client.close()
@@ -165,10 +266,81 @@ def run_batch(
             cluster.close()
 
 
+def _submit_scorecards(client, folders: list[Path], months, out: Path, catalogue: Path) -> dict:
+    futures = {}
+    for folder in folders:
+        # loaded once per council; its months' tasks depend on it (a council that
+        # cannot be loaded fails each of its pairs with the reason)
+        loaded = client.submit(
+            load_task,
+            str(folder.resolve()),
+            str(out.resolve()),
+            str(catalogue.resolve()),
+            key=f"load-{folder.name}",
+            retries=1,
+            pure=False,
+        )
+        for month in months:
+            future = client.submit(
+                scorecard_task,
+                loaded,
+                folder.name,
+                str(month),
+                str(out.resolve()),
+                str(catalogue.resolve()),
+                key=f"scorecard-{folder.name}-{month}",
+                retries=1,
+                pure=False,
+            )
+            futures[future] = (folder.name, str(month))
+    return futures
+
+
+def _submit_papers(
+    client,
+    folders: list[Path],
+    months,
+    out: Path,
+    params: Path,
+    notebooks: Path,
+    catalogue: Path,
+) -> dict:
+    futures = {}
+    for folder in folders:
+        for month in months:
+            future = client.submit(
+                paper_task,
+                str(folder.resolve()),
+                str(council_params(folder, params).resolve()),
+                str(notebooks.resolve()),
+                str(month),
+                str(out.resolve()),
+                PAPER_NOTEBOOK_WORKERS,
+                str(catalogue.resolve()),
+                key=f"paper-{folder.name}-{month}",
+                retries=1,
+                pure=False,
+            )
+            futures[future] = (folder.name, str(month))
+    return futures
+
+
 def run_sequential(
-    data_root: Path, months: list[pd.Period], out: Path, catalogue: Path
+    data_root: Path,
+    months: list[pd.Period],
+    out: Path,
+    catalogue: Path,
+    papers: bool = False,
+    params: Path = Path("params"),
+    notebooks: Path = Path("notebooks"),
 ) -> list[Outcome]:
     """The same pairs one after another in this process (the benchmark's baseline)."""
+    if papers:
+        return [
+            _sequential_paper(folder, month, out, params, notebooks, catalogue)
+            for folder in councils(data_root)
+            for month in months
+        ]
     outcomes = []
     for folder in councils(data_root):
         try:
@@ -183,3 +355,21 @@ def run_sequential(
             except Exception as exc:
                 outcomes.append(Outcome(folder.name, str(month), "failed", 0.0, str(exc)))
     return outcomes
+
+
+def _sequential_paper(
+    folder: Path, month: pd.Period, out: Path, params: Path, notebooks: Path, catalogue: Path
+) -> Outcome:
+    try:
+        result = paper_task(
+            str(folder.resolve()),
+            str(council_params(folder, params).resolve()),
+            str(notebooks.resolve()),
+            str(month),
+            str(out.resolve()),
+            PAPER_NOTEBOOK_WORKERS,
+            str(catalogue.resolve()),
+        )
+    except PaperFailed as exc:
+        return Outcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
+    return Outcome(folder.name, str(month), "ok", result["seconds"], result["folder"])

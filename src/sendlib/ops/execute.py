@@ -70,15 +70,22 @@ def check_parameters(paths: list[Path]) -> None:
         raise RunError("notebook parameters rejected before execution:\n  " + "\n  ".join(problems))
 
 
-def describe_failure(path: Path, exc: BaseException) -> str:
-    """Which notebook, which cell and what went wrong, in one line."""
+def failed_cell(exc: BaseException) -> tuple[str, str]:
+    """The cell a notebook failed in ('' when not a cell: a dead kernel, a timeout) and
+    what went wrong, e.g. ``("4", "KeyError: 'requests'")``."""
     detail = str(exc).strip().splitlines()
     cell = ""
     if hasattr(exc, "exec_count") or hasattr(exc, "cell_index"):
-        cell = f" cell {getattr(exc, 'cell_index', getattr(exc, 'exec_count', '?'))}"
+        cell = str(getattr(exc, "cell_index", getattr(exc, "exec_count", "?")))
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", detail[-1] if detail else "")
-    return f"{path.name}{cell}: {ename}: {evalue}"
+    return cell, f"{ename}: {evalue}"
+
+
+def describe_failure(path: Path, exc: BaseException) -> str:
+    """Which notebook, which cell and what went wrong, in one line."""
+    cell, reason = failed_cell(exc)
+    return f"{path.name}{f' cell {cell}' if cell else ''}: {reason}"
 
 
 @dataclass
@@ -147,4 +154,6 @@ def report_failures(failures: list[Failure], folder: Path, failed: Path, logs: P
             f"{failed / failure.source.name}; traceback in {log}"
         )
     count = f"{len(failures)} notebook{'s' if len(failures) != 1 else ''} failed"
-    return RunError(f"{count}; previous outputs are untouched:\n  " + "\n  ".join(lines))
+    error = RunError(f"{count}; previous outputs are untouched:\n  " + "\n  ".join(lines))
+    error.notebooks = [(f.source.name, *failed_cell(f.error)) for f in failures]
+    return error

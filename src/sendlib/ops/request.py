@@ -114,6 +114,8 @@ class RunError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.findings = findings
+        #: the notebooks that failed, as (notebook, cell, reason); cell '' when not a cell
+        self.notebooks: list[tuple[str, str, str]] = []
 
 
 def slug(text: str) -> str:

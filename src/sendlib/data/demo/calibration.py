@@ -3,7 +3,7 @@ papers) and the DfE's published statistics, one constant per fact."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,23 @@ MEDIATIONS_PER_MONTH = {2020: 2, 2021: 3, 2022: 8, 2023: 16, 2024: 35, 2025: 37,
 APPEALS_PER_MONTH = {2020: 2, 2021: 3, 2022: 5, 2023: 7, 2024: 12, 2025: 13, 2026: 13}
 
 LEGACY_PLANS = 2_520
+
+#: EHC plans the calibrated council (factor 1.0) holds in January 2025: a council
+#: made "like" a real one is resized by that council's published caseload over this
+PLANS_JAN_2025 = 4_423
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The yearly rates that make one council differ from another (fractions by year,
+    the last year held afterwards); the defaults are the seeds' council."""
+
+    refusal: dict[int, float] = field(default_factory=lambda: dict(REFUSAL))
+    decided_6wk: dict[int, float] = field(default_factory=lambda: dict(DECIDED_IN_6WK))
+    issued_20wk: dict[int, float] = field(default_factory=lambda: dict(ISSUED_IN_20WK))
+    plan_after_assessment: dict[int, float] = field(
+        default_factory=lambda: dict(PLAN_AFTER_ASSESSMENT)
+    )
 
 REQUESTS_FROM = pd.Period("2019-07", freq="M")  # requests in flight on 1 January 2020
 

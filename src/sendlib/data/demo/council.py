@@ -27,13 +27,9 @@ from sendlib.data.dates import last_complete_month, month_end
 from sendlib.data.demo import lives
 from sendlib.data.demo.calibration import (
     AGE_AT_REQUEST,
-    DECIDED_IN_6WK,
-    ISSUED_IN_20WK,
     LEGACY_PLANS,
     NEIGHBOURS,
     NO_PLAN_REASONS,
-    PLAN_AFTER_ASSESSMENT,
-    REFUSAL,
     REGION,
     REQUESTS_FROM,
     REQUESTS_PER_MONTH,
@@ -42,6 +38,7 @@ from sendlib.data.demo.calibration import (
     SOURCES,
     START,
     TRANSFERS_PER_MONTH,
+    Rates,
     Scale,
 )
 from sendlib.data.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
@@ -58,13 +55,15 @@ def generate(
     region: str = REGION,
     neighbours: tuple[str, ...] = NEIGHBOURS,
     sen2: Path | str | None = None,
+    rates: Rates | None = None,
 ) -> dict[str, int]:
     """Write every file of the data contract for a synthetic council; return row counts.
 
     ``factor`` resizes the council (1.0 = the calibrated council of the seeds); its
     comparators are its ``region``'s and ``neighbours``' in the DfE release. With
-    ``sen2``, the same council is also written there as SEN2 returns (``demo.sen2``)."""
-    frames = council_frames(seed, scale, end, factor, region, neighbours)
+    ``sen2``, the same council is also written there as SEN2 returns (``demo.sen2``);
+    ``rates`` replaces the seeds' council's yearly rates (``calibration.Rates``)."""
+    frames = council_frames(seed, scale, end, factor, region, neighbours, rates)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
@@ -84,6 +83,7 @@ def council_frames(
     factor: float | None = None,
     region: str = REGION,
     neighbours: tuple[str, ...] = NEIGHBOURS,
+    rates: Rates | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The synthetic council's tables as frames of text cells (see ``generate``)."""
     end = end or last_complete_month()
@@ -94,7 +94,8 @@ def council_frames(
     if factor is not None:
         s = Scale(s.factor * factor, round(s.population_2020 * factor))
     last = day(str(month_end(end).date()))
-    return {**_council(rng, s, last, end), "benchmarks": benchmarks(region, neighbours)}
+    tables = _council(rng, s, last, end, rates or Rates())
+    return {**tables, "benchmarks": benchmarks(region, neighbours)}
 
 
 def generate_councils(
@@ -137,7 +138,9 @@ class Assessments:
     issue_day: np.ndarray
 
 
-def _requests(rng: np.random.Generator, s: Scale, end: pd.Period, last: int) -> Requests:
+def _requests(
+    rng: np.random.Generator, s: Scale, end: pd.Period, last: int, rates: Rates
+) -> Requests:
     """Requests month by month (term-time seasonality) and the 6-week decision."""
     r_months = pd.period_range(REQUESTS_FROM, end, freq="M")
     r_first = np.array([day(str(m.start_time.date())) for m in r_months])
@@ -163,9 +166,9 @@ def _requests(rng: np.random.Generator, s: Scale, end: pd.Period, last: int) -> 
 
     # decision whether to assess (reg 5(1): 6 weeks)
     u = rng.random(n_req)
-    refusal = by_year(REFUSAL, req_year)
+    refusal = by_year(rates.refusal, req_year)
     outcome = np.where(u < 0.03, "W", np.where(u < 0.03 + refusal, "N", "A"))
-    on_time = rng.random(n_req) < by_year(DECIDED_IN_6WK, req_year)
+    on_time = rng.random(n_req) < by_year(rates.decided_6wk, req_year)
     lag = np.where(on_time, rng.integers(18, 43, n_req), rng.integers(43, 105, n_req))
     decided = received + lag
     pending = decided > last
@@ -174,14 +177,14 @@ def _requests(rng: np.random.Generator, s: Scale, end: pd.Period, last: int) -> 
     return Requests(received, transfer, birth, outcome, decided)
 
 
-def _assessments(rng: np.random.Generator, r: Requests, last: int) -> Assessments:
+def _assessments(rng: np.random.Generator, r: Requests, last: int, rates: Rates) -> Assessments:
     """Assessments (reg 10: 16 weeks) and the plans they lead to (reg 13(2): 20 weeks)."""
     assessed = np.flatnonzero(r.outcome == "A")
     a_year = year_of(r.received)[assessed]
     ua = rng.random(len(assessed))
-    p_plan = by_year(PLAN_AFTER_ASSESSMENT, a_year)
+    p_plan = by_year(rates.plan_after_assessment, a_year)
     a_out = np.where(ua < 0.02, "W", np.where(ua < 0.02 + (1 - p_plan) * 0.98, "N", "Y"))
-    in_20 = rng.random(len(assessed)) < by_year(ISSUED_IN_20WK, a_year)
+    in_20 = rng.random(len(assessed)) < by_year(rates.issued_20wk, a_year)
     total = np.where(
         in_20,
         rng.integers(95, 141, len(assessed)),
@@ -259,7 +262,7 @@ def _plans(
 
 
 def _council(
-    rng: np.random.Generator, s: Scale, last: int, end: pd.Period
+    rng: np.random.Generator, s: Scale, last: int, end: pd.Period, rates: Rates
 ) -> dict[str, pd.DataFrame]:
     start = day("2020-01-01")
     months = pd.period_range(START, end, freq="M")
@@ -267,8 +270,8 @@ def _council(
     month_len = np.array([m.days_in_month for m in months])
     years = np.array([m.year for m in months])
 
-    r = _requests(rng, s, end, last)
-    a = _assessments(rng, r, last)
+    r = _requests(rng, s, end, last, rates)
+    a = _assessments(rng, r, last, rates)
     p = _plans(rng, s, r, a, start, last)
     n_person = len(p.birth)
     person = lives.people(rng, n_person, p.birth, last)
