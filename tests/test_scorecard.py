@@ -200,6 +200,35 @@ def test_workbook_is_laid_out_for_a_clerk(card, tmp_path):
     assert wb["Data"].max_row == len(card) + 1
 
 
+def test_workbook_prints_on_a4_landscape_one_page_wide(card, tmp_path):
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    path = tmp_path / "scorecard.xlsx"
+    write_workbook(card, cat, MONTH, path)
+    wb = load_workbook(path)
+    ws = wb["Scorecard"]
+    setup = ws.page_setup
+    assert setup.paperSize == 9 and setup.orientation == "landscape"  # 9: A4 in OOXML
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)  # one page wide, as long as needed
+    assert ws.print_title_rows == "$1:$2"  # title and header row on every page
+    headers = [c.value for c in ws[2]]
+    # the print stops before the long Note column (it would shrink everything)
+    last = ws.print_area.split(":")[-1].rstrip("0123456789").lstrip("$").split("$")[0]
+    assert headers[ws[f"{last}2"].column - 1] == "SPC assurance" and headers[-1] == "Note"
+    assert "June 2025" in ws.oddFooter.left.text
+    assert ws.oddFooter.right.text == "Page &P of &N"
+    # the Data sheet stays out of a print of the workbook; the Key says where it is
+    assert wb["Data"].sheet_state == "hidden" and wb.active.title == "Scorecard"
+    assert any("hidden sheet 'Data'" in str(c.value) for c in wb["Key"]["B"])
+    # sections start a page only when they would not fit on the current one
+    bands = [row[0].row for row in ws.iter_rows(min_row=3) if row[0].value in cat.sections]
+    breaks = [b.id + 1 for b in ws.row_breaks.brk]
+    assert set(breaks) <= set(bands) and 0 < len(breaks) < len(bands)
+    # wrapped KPI titles get rows tall enough to show them
+    long = next(r for r in ws.iter_rows(min_row=3) if r[1].value and len(r[1].value) > 45)
+    assert ws.row_dimensions[long[0].row].height >= 30
+
+
 def test_scorecard_command_writes_both_files(tmp_path, demo):
     folder = tmp_path / "demo"
     generate(folder, seed=42, end=MONTH)
