@@ -62,8 +62,10 @@ def test_dask_batch_of_whole_papers_reports_the_corrupt_council_after_one_retry(
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
-        ["batch", "--papers", "--data-root", str(root), "--months", "2025-06"]
-        + ["--out", str(out), "--workers", "2"],
+        [
+            *("batch", "--papers", "--data-root", str(root), "--months", "2025-06"),
+            *("--out", str(out), "--workers", "2"),
+        ],
         terminal_width=250,
     )
     assert result.exit_code == 1, result.output
@@ -95,8 +97,9 @@ def test_a_failed_notebook_is_reported_by_notebook_and_cell(tmp_path, monkeypatc
         raise error
 
     monkeypatch.setattr(runner, "run", failing_run)
-    with pytest.raises(batch.PaperFailed) as caught:
-        batch.paper_task(str(tmp_path / "LA001"), "params", "notebooks", "2025-06", str(tmp_path), 1)
+    with pytest.raises(batch.PaperError) as caught:
+        council = str(tmp_path / "LA001")
+        batch.paper_task(council, "params", "notebooks", "2025-06", str(tmp_path), 1)
     assert caught.value.args == ("04_timeliness.ipynb", "7", "KeyError: 'week20'")
     assert str(caught.value) == "KeyError: 'week20'"
     import pickle

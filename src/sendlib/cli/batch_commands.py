@@ -51,9 +51,9 @@ def batch(
             "<council>/params/ folder."
         ),
     ] = Path("params"),
-    notebooks: Annotated[
-        Path, typer.Option(help="With --papers: the section notebooks.")
-    ] = Path("notebooks"),
+    notebooks: Annotated[Path, typer.Option(help="With --papers: the section notebooks.")] = Path(
+        "notebooks"
+    ),
 ) -> None:
     """Scorecards (or with --papers whole papers) for every (council, month) pair on Dask;
     exit 1 if any pair failed."""
@@ -80,7 +80,8 @@ def batch(
     what = "paper" if papers else "scorecard"
     if plain():  # cron, a log file: one line per pair, never a table
         for o in outcomes:
-            where = f" in {o.notebook}" + (f" cell {o.cell}" if o.cell else "") if o.notebook else ""
+            cell = f" cell {o.cell}" if o.cell else ""
+            where = f" in {o.notebook}{cell}" if o.notebook else ""
             tries = f" after {o.attempts} attempts" if o.attempts > 1 else ""
             say(f"{o.council} {o.month} {what} {o.status}{tries}{where}: {o.detail}")
     else:

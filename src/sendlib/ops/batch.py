@@ -45,7 +45,7 @@ class Outcome:
     attempts: int = 1
 
 
-class PaperFailed(Exception):
+class PaperError(Exception):
     """A council's paper failed: ``(notebook, cell, reason)``, notebook and cell '' when
     the run stopped before or after the notebooks (data, parameters, render). Plain
     arguments only, so the error travels back from a Dask worker as it is."""
@@ -141,7 +141,7 @@ def paper_task(
     catalogue: str | None = None,
 ) -> dict:
     """One council's paper for one month, published atomically in ``OUT/<council>/YYYY-MM/``
-    exactly as ``sendlib run`` publishes it. Raises ``PaperFailed`` naming the notebook
+    exactly as ``sendlib run`` publishes it. Raises ``PaperError`` naming the notebook
     and cell, or the first data error."""
     from sendlib.ops.request import RunError, RunRequest
     from sendlib.ops.runner import run
@@ -150,7 +150,7 @@ def paper_task(
     council = Path(council_dir).name
     _attempt(out, f"{council} {month} paper")
     if multiprocessing.current_process().daemon:
-        raise PaperFailed(
+        raise PaperError(
             "",
             "",
             "this Dask worker is a daemon process and cannot start notebook kernels: start "
@@ -172,14 +172,14 @@ def paper_task(
         if exc.notebooks:
             notebook, cell, reason = exc.notebooks[0]
             more = len(exc.notebooks) - 1
-            raise PaperFailed(
+            raise PaperError(
                 notebook, cell, reason + (f" (and {more} more notebook(s))" if more else "")
             ) from None
         if exc.findings is not None and len(exc.findings):
-            raise PaperFailed("", "", first_error(exc.findings)) from None
-        raise PaperFailed("", "", str(exc)) from None
+            raise PaperError("", "", first_error(exc.findings)) from None
+        raise PaperError("", "", str(exc)) from None
     except RenderError as exc:
-        raise PaperFailed("", "", f"rendering failed: {exc}") from None
+        raise PaperError("", "", f"rendering failed: {exc}") from None
     folder = Path(result.folder)
     return {"seconds": round(time.perf_counter() - start, 2), "folder": f"{council}/{folder.name}"}
 
@@ -252,7 +252,7 @@ def run_batch(
                 outcomes.append(
                     Outcome(council, month, "ok", result["seconds"], detail, attempts=tries)
                 )
-            except PaperFailed as exc:
+            except PaperError as exc:
                 notebook, cell, reason = exc.args
                 outcomes.append(
                     Outcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
@@ -370,6 +370,6 @@ def _sequential_paper(
             PAPER_NOTEBOOK_WORKERS,
             str(catalogue.resolve()),
         )
-    except PaperFailed as exc:
+    except PaperError as exc:
         return Outcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
     return Outcome(folder.name, str(month), "ok", result["seconds"], result["folder"])

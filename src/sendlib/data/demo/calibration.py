@@ -71,6 +71,7 @@ class Rates:
         default_factory=lambda: dict(PLAN_AFTER_ASSESSMENT)
     )
 
+
 REQUESTS_FROM = pd.Period("2019-07", freq="M")  # requests in flight on 1 January 2020
 
 AGE_AT_REQUEST = {  # years: weight

@@ -11,6 +11,7 @@ person is still made up: only the council-level published figures are real.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ def pick(available: list[Profile], n: int, seed: int) -> list[Profile]:
     rng = np.random.default_rng(seed)
     edges = np.linspace(0, len(available), n + 1)
     chosen = []
-    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+    for lo, hi in itertools.pairwise(edges):
         a, b = int(lo), max(int(lo) + 1, int(hi))
         chosen.append(available[min(int(rng.integers(a, b)), len(available) - 1)])
     return chosen
