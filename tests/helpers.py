@@ -251,3 +251,53 @@ def params_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "params"
     shutil.copytree(ROOT / "params", folder, ignore=shutil.ignore_patterns("narrative"))
     return folder
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+# as the workplace's probe starts Chromium: no background networking on a closed network
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def need_chromium() -> None:
+    """Skip (or in CI fail) when Debian's Chromium is missing."""
+    import os
+
+    import pytest
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get")
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+
+
+def axe_violations(page_path: Path, screenshot: Path | None = None) -> list:
+    """axe-core's WCAG 2.2 AA violations of a page, opened in Debian's Chromium."""
+    need_chromium()
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        page = browser.new_page()
+        page.goto(page_path.as_uri())
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot))
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        browser.close()
+    violations = result.response["violations"]
+    print(
+        f"axe-core {result.response['testEngine']['version']} on {page_path.name}: "
+        f"{len(violations)} violations, {len(result.response['passes'])} rules passed"
+    )
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations]

@@ -4,7 +4,6 @@ HTML and PDF, byte-identical reruns, and verification against its manifest."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -16,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from helpers import check_tagged_pdf
+from helpers import axe_violations, check_tagged_pdf
 from sendlib.cli import app
 from sendlib.paper.sections import SECTIONS
 
@@ -277,44 +276,8 @@ def test_rerender_is_byte_identical_and_verify_agrees(published, tmp_path):
     assert result.exit_code == 1 and "plans.csv" in result.output
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
-# as the workplace's probe starts Chromium: no background networking on a closed network
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 def test_axe_finds_no_wcag_violations_in_chromium(published, tmp_path):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is missing: `make test` installs it with apt-get")
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
     _, folder, _ = published
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        page = browser.new_page()
-        page.goto((folder / "paper.html").as_uri())
-        shot = tmp_path / "first-screen.png"
-        page.screenshot(path=str(shot))
-        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        browser.close()
-    violations = result.response["violations"]
-    print(
-        f"axe-core {result.response['testEngine']['version']}: {len(violations)} violations, "
-        f"{len(result.response['passes'])} rules passed; first screen: {shot}"
-    )
-    assert not violations, [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations
-    ]
+    shot = tmp_path / "first-screen.png"
+    violations = axe_violations(folder / "paper.html", shot)
+    assert not violations, violations

@@ -4,13 +4,14 @@ re-renders, and team packs."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from helpers import notebook_dir, params_dir, run_cli
+from helpers import axe_violations, notebook_dir, params_dir, run_cli
 from sendlib.data.load import load_tables
 
 pytestmark = pytest.mark.slow  # kernels
@@ -27,10 +28,23 @@ def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
         "2025-04",
         "2025-05",
         "2025-06",
+        "index.html",
     ]
     assert "3 of 3 paper(s) rendered" in result.output
     for month in ("2025-04", "2025-05", "2025-06"):
         assert json.loads((out / month / "manifest.json").read_text())["month"] == month
+    # the archive lists the three months, newest first, and every link opens a file
+    index = out / "index.html"
+    page = index.read_text(encoding="utf-8")
+    rows = re.findall(r'<tr><th scope="row">([A-Za-z]+ \d{4})</th>', page)
+    assert rows == ["June 2025", "May 2025", "April 2025"]
+    links = re.findall(r'href="([^"#]+)"', page)
+    assert len(links) == 3 * 4  # HTML, PDF, CSV, XLSX of each month (Word: none here)
+    for link in links:
+        assert not link.startswith(("/", "http")) and (out / link).is_file(), link
+    assert page.count('<svg viewBox="0 0 200 40" role="img"') >= 3  # headline trend lines
+    assert "Number of EHCPs:" in page
+    assert axe_violations(index) == []
 
 
 HOLD_LOCK = """

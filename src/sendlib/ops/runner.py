@@ -25,6 +25,7 @@ import pandas as pd
 
 from sendlib.data.load import Tables
 from sendlib.ops import manifest as mf
+from sendlib.ops.archive import write_archive
 from sendlib.ops.engines import Engines
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
 from sendlib.ops.locks import Busy, month_lock
@@ -182,7 +183,20 @@ class _Run:
             )
             if r.preview:
                 return self.preview(executed, title, reuse, started)
-            return self.publish(executed, title, sources, reuse, started)
+            result = self.publish(executed, title, sources, reuse, started)
+            if not r.team:  # team packs are not committee papers: not in the archive
+                self.archive(f"{checked.report.council}: {checked.report.report_subject}")
+            return result
+
+    def archive(self, title: str) -> None:
+        """Rewrite OUT/index.html with the paper just published; the paper stands if the
+        archive cannot be written (said in the run's notes)."""
+        try:
+            write_archive(self.request.out, title)
+        except OSError as exc:
+            self.notes.append(
+                f"the archive {self.request.out / 'index.html'} was not updated: {exc}"
+            )
 
     def check(self, with_data: bool) -> Checked:
         """The parameters files and (unless re-used) the data, as ``sendlib validate``
