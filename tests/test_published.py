@@ -92,15 +92,54 @@ def pdf_text(published):
     return re.sub(r"\s+", " ", text)
 
 
-def test_published_folder_holds_exactly_the_five_files(published):
+def test_published_folder_holds_exactly_the_six_files(published):
     _, folder, _ = published
     assert sorted(p.name for p in folder.iterdir()) == [
         "manifest.json",
+        "paper.docx",
         "paper.html",
         "paper.pdf",
         "scorecard.csv",
         "scorecard.xlsx",
     ]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["outputs"]) == {p.name for p in folder.iterdir()} - {"manifest.json"}
+
+
+def _cells(rows) -> list[list[str]]:
+    return [[" ".join(c.split()) for c in row] for row in rows]
+
+
+def test_the_word_copy_has_the_papers_headings_tables_and_charts(published):
+    # paper.docx for the clerk: Word headings, Word tables, pictures with alt text
+    import docx
+    from bs4 import BeautifulSoup
+
+    _, folder, _ = published
+    soup = BeautifulSoup((folder / "paper.html").read_text(encoding="utf-8"), "lxml")
+    word = docx.Document(str(folder / "paper.docx"))
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    assert len(headings) == len(soup.select("main h2")) - 1  # the paper's contents list: Word's
+    sections = [s for s in SECTIONS if s.kind != "cover"]
+    assert len(headings) == len(sections)
+    assert [p.style.name for p in word.paragraphs].count("Heading 1") == 1
+    # every table of the HTML is a Word table with the same cell text, header row repeating
+    html_tables = [
+        _cells([[c.get_text() for c in tr.find_all(["th", "td"])] for tr in t.find_all("tr")])
+        for t in soup.select("main table")
+    ]
+    word_tables = [_cells([[c.text for c in r.cells] for r in t.rows]) for t in word.tables]
+    assert len(word_tables) == len(html_tables)
+    for html_table, word_table in zip(html_tables, word_tables, strict=True):
+        assert [r for r in word_table if any(r)] == [r for r in html_table if any(r)]
+    repeated = [t for t in word.tables if t.rows[0]._tr.xpath("./w:trPr/w:tblHeader")]
+    assert len(repeated) >= len(word.tables) - 1  # the cover sheet has no header row
+    # the numbered paragraphs keep their numbers
+    assert any(re.match(r"2\.1\sThe number of EHCPs", p.text) for p in word.paragraphs)
+    # every chart is an inline picture with the HTML's alt text
+    alts = [img["alt"] for img in soup.select("main img")]
+    pictures = [shape._inline.docPr.get("descr") for shape in word.inline_shapes]
+    assert pictures == alts and all(alts)
 
 
 def test_paper_has_every_section_the_cover_and_the_scorecards_figures(published, pdf_text):

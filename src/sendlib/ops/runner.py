@@ -45,6 +45,7 @@ from sendlib.paper.newmonth import narrative_files
 from sendlib.paper.prepare import prepare_paper_data
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
+from sendlib.render.docx import DocxJob
 from sendlib.render.errors import RenderError
 from sendlib.render.html import Page, render_page
 from sendlib.render.stitch import stitch
@@ -52,6 +53,7 @@ from sendlib.scorecard.build import write_csv
 from sendlib.scorecard.catalogue import Catalogue
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
+REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
 __all__ = ["RenderError", "RunError", "RunRequest", "RunResult", "run", "run_many"]
@@ -349,10 +351,19 @@ class _Run:
                     page, folder / "paper.pdf", r.out / ".cache" / "pdf" / r.label, mf.code_hash()
                 )
                 (folder / "paper.html").write_text(page.html, encoding="utf-8")
+                # the Word copy: pandoc runs while the PDF's parts are laid out
+                docx = DocxJob(
+                    page.html,
+                    folder / "paper.docx",
+                    r.month,
+                    r.params_dir / REFERENCE_DOCX,
+                    r.out / ".cache" / "docx",
+                )
             for name in SCORECARD_FILES:
                 shutil.copy2(r.work / "scorecard" / name, folder / name)
             if pdf is not None:
                 pdf.finish()
+                docx.finish()
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)
@@ -427,6 +438,9 @@ def build_manifest(
         "code_hash": mf.code_hash(),
         "inputs": mf.input_files(r.data_dir),
         "params": mf.params_files(r.params_dir, r.catalogue_path, str(r.month), used),
+        "reference_docx": mf.sha256(r.params_dir / REFERENCE_DOCX)
+        if (r.params_dir / REFERENCE_DOCX).exists()
+        else None,
         "narrative_unused": [p.name for p in unused],
         "notebooks": {p.name: mf.sha256(p) for p in sources},
         "packages": mf.package_versions(),
@@ -434,7 +448,7 @@ def build_manifest(
         "warnings": warnings,
         "outputs": {
             name: mf.sha256(folder / name)
-            for name in ("paper.html", "paper.pdf", "scorecard.csv", "scorecard.xlsx")
+            for name in ("paper.html", "paper.pdf", "paper.docx", "scorecard.csv", "scorecard.xlsx")
             if (folder / name).exists()
         },
     }

@@ -1,0 +1,129 @@
+"""paper.docx: the paper as a Word document, for clerks whose agenda system takes Word.
+
+Made from the same page as paper.html by pandoc (``pypandoc-binary``: the pandoc binary
+comes in the wheel, nothing is downloaded): headings become Word heading styles (the
+navigation pane and the contents field at the top work), numbered paragraphs keep their
+numbers, every table is a Word table whose header row repeats on each page, the cover
+sheet is its table, and charts are pictures with their alt text. SVG charts are turned
+into PNG here (``resvg-py``) so any version of Word shows them. A council's own styles
+come from ``params/reference.docx`` when it exists (pandoc's ``--reference-doc``).
+Timestamps come from the month, so a rerun gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from bs4 import BeautifulSoup
+
+from sendlib.render.errors import RenderError
+
+SVG_URI = "data:image/svg+xml;base64,"
+CHART_DPI = 192.0  # twice the screen's 96: sharp when printed (the charts' sizes are in pt)
+
+
+def word_html(page_html: str, cache: Path | None = None) -> str:
+    """The page as Word should have it: no skip link or contents list (Word makes its
+    own contents), each chart's data table shown (Word has no folding), charts as PNG
+    (kept in ``cache`` by the chart's hash: a narrative-only re-render draws none again)."""
+    soup = BeautifulSoup(page_html, "lxml")
+    for node in soup.select("a.skip-link, nav.toc, details > summary"):
+        node.decompose()
+    for details in soup.find_all("details"):  # a chart's data: a plain table in Word
+        details.unwrap()
+    for number in soup.select("span.para-no"):  # the screen's margin: a space in Word
+        number.append("\u00a0")
+    for figure in soup.find_all("figure"):  # pandoc lays a figure holding a table out as
+        for caption in figure.find_all("figcaption"):  # a table: picture, caption, data
+            caption.name = "p"
+        figure.unwrap()
+    for img in soup.find_all("img", src=True):
+        if img["src"].startswith(SVG_URI):
+            png = _png(base64.b64decode(img["src"][len(SVG_URI) :]), cache)
+            img["src"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return str(soup)
+
+
+def _png(svg: bytes, cache: Path | None) -> bytes:
+    import resvg_py
+
+    kept = cache / f"{hashlib.sha256(svg).hexdigest()[:32]}.png" if cache else None
+    if kept is not None and kept.exists():
+        return kept.read_bytes()
+    try:
+        png = bytes(
+            resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), dpi=CHART_DPI, background="#fff")
+        )
+    except ValueError as exc:
+        raise RenderError(f"paper.docx: a chart could not be drawn as a picture ({exc})") from exc
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(png)
+    return png
+
+
+class DocxJob:
+    """``render_docx`` in two halves, so pandoc runs while the PDF is laid out:
+    ``job = DocxJob(page_html, target, month, reference, cache)`` … ``job.finish()``."""
+
+    def __init__(
+        self,
+        page_html: str,
+        target: Path,
+        month: pd.Period,
+        reference: Path | None = None,
+        cache: Path | None = None,
+    ):
+        import pypandoc
+
+        self.target = target
+        self._tmp = tempfile.TemporaryDirectory()
+        source = Path(self._tmp.name) / "paper.html"
+        source.write_text(word_html(page_html, cache), encoding="utf-8")
+        command = [
+            pypandoc.get_pandoc_path(),
+            str(source),
+            "--from=html",
+            "--to=docx",
+            "--toc",
+            "--toc-depth=2",
+            f"--output={target}",
+        ]
+        if reference is not None and reference.exists():
+            command.append(f"--reference-doc={reference}")
+        stamp = int(pd.Timestamp(month.end_time.date()).timestamp())
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(stamp)}  # the month, not the clock
+        self._process = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=self._tmp.name,
+        )
+
+    def finish(self) -> None:
+        """Wait for pandoc; raises ``RenderError`` with its message when it failed."""
+        try:
+            _, errors = self._process.communicate()
+        finally:
+            self._tmp.cleanup()
+        if self._process.returncode:
+            raise RenderError(f"paper.docx: pandoc failed: {errors.strip()[-2000:]}")
+
+
+def render_docx(
+    page_html: str,
+    target: Path,
+    month: pd.Period,
+    reference: Path | None = None,
+    cache: Path | None = None,
+) -> None:
+    """Write ``target`` (paper.docx) from the paper's page."""
+    DocxJob(page_html, target, month, reference, cache).finish()
