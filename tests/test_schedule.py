@@ -39,7 +39,7 @@ def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
     rows = re.findall(r'<tr><th scope="row">([A-Za-z]+ \d{4})</th>', page)
     assert rows == ["June 2025", "May 2025", "April 2025"]
     links = re.findall(r'href="([^"#]+)"', page)
-    assert len(links) == 3 * 4  # HTML, PDF, CSV, XLSX of each month (Word: none here)
+    assert len(links) == 3 * 5  # HTML, PDF, Word, CSV and XLSX of each month
     for link in links:
         assert not link.startswith(("/", "http")) and (out / link).is_file(), link
     assert page.count('<svg viewBox="0 0 200 40" role="img"') >= 3  # headline trend lines

@@ -266,34 +266,48 @@ def run_batch(
             cluster.close()
 
 
+def _once_retried(client, fn, *args, key: str):
+    """A Dask task that is retried once when it fails."""
+    return client.submit(fn, *args, key=key, retries=1, pure=False)
+
+
 def _submit_scorecards(client, folders: list[Path], months, out: Path, catalogue: Path) -> dict:
     futures = {}
+    where, cat = str(out.resolve()), str(catalogue.resolve())
     for folder in folders:
         # loaded once per council; its months' tasks depend on it (a council that
         # cannot be loaded fails each of its pairs with the reason)
-        loaded = client.submit(
-            load_task,
-            str(folder.resolve()),
-            str(out.resolve()),
-            str(catalogue.resolve()),
-            key=f"load-{folder.name}",
-            retries=1,
-            pure=False,
+        loaded = _once_retried(
+            client, load_task, str(folder.resolve()), where, cat, key=f"load-{folder.name}"
         )
         for month in months:
-            future = client.submit(
+            future = _once_retried(
+                client,
                 scorecard_task,
                 loaded,
                 folder.name,
                 str(month),
-                str(out.resolve()),
-                str(catalogue.resolve()),
+                where,
+                cat,
                 key=f"scorecard-{folder.name}-{month}",
-                retries=1,
-                pure=False,
             )
             futures[future] = (folder.name, str(month))
     return futures
+
+
+def _paper_args(
+    folder: Path, month, out: Path, params: Path, notebooks: Path, catalogue: Path
+) -> tuple:
+    """``paper_task``'s arguments for one council and month."""
+    return (
+        str(folder.resolve()),
+        str(council_params(folder, params).resolve()),
+        str(notebooks.resolve()),
+        str(month),
+        str(out.resolve()),
+        PAPER_NOTEBOOK_WORKERS,
+        str(catalogue.resolve()),
+    )
 
 
 def _submit_papers(
@@ -308,19 +322,8 @@ def _submit_papers(
     futures = {}
     for folder in folders:
         for month in months:
-            future = client.submit(
-                paper_task,
-                str(folder.resolve()),
-                str(council_params(folder, params).resolve()),
-                str(notebooks.resolve()),
-                str(month),
-                str(out.resolve()),
-                PAPER_NOTEBOOK_WORKERS,
-                str(catalogue.resolve()),
-                key=f"paper-{folder.name}-{month}",
-                retries=1,
-                pure=False,
-            )
+            args = _paper_args(folder, month, out, params, notebooks, catalogue)
+            future = _once_retried(client, paper_task, *args, key=f"paper-{folder.name}-{month}")
             futures[future] = (folder.name, str(month))
     return futures
 
@@ -361,15 +364,7 @@ def _sequential_paper(
     folder: Path, month: pd.Period, out: Path, params: Path, notebooks: Path, catalogue: Path
 ) -> Outcome:
     try:
-        result = paper_task(
-            str(folder.resolve()),
-            str(council_params(folder, params).resolve()),
-            str(notebooks.resolve()),
-            str(month),
-            str(out.resolve()),
-            PAPER_NOTEBOOK_WORKERS,
-            str(catalogue.resolve()),
-        )
+        result = paper_task(*_paper_args(folder, month, out, params, notebooks, catalogue))
     except PaperError as exc:
         return Outcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
     return Outcome(folder.name, str(month), "ok", result["seconds"], result["folder"])
