@@ -273,8 +273,10 @@ def _report_success(request, result, params: Path) -> None:
         if request.team
         else f", {result.warnings:,} data-quality warning(s) listed in the data-quality section"
     )
+    made = [n for n in ("paper.html", "paper.pdf", "paper.docx") if (result.folder / n).exists()]
+    names = ", ".join(made[:-1]) + f" and {made[-1]}" if len(made) > 1 else "".join(made)
     say(
-        f"Paper for {request.month}: {result.folder}/paper.html and paper.pdf "
+        f"Paper for {request.month}: {result.folder}/{names} "
         f"({seconds:.1f} s, {executed}{warnings})."
     )
 

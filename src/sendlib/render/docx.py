@@ -93,10 +93,10 @@ class DocxJob:
             "--to=docx",
             "--toc",
             "--toc-depth=2",
-            f"--output={target}",
+            f"--output={Path(target).resolve()}",  # pandoc runs in its own folder
         ]
         if reference is not None and reference.exists():
-            command.append(f"--reference-doc={reference}")
+            command.append(f"--reference-doc={Path(reference).resolve()}")
         stamp = int(pd.Timestamp(month.end_time.date()).timestamp())
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(stamp)}  # the month, not the clock
         self._process = subprocess.Popen(

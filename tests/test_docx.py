@@ -1,0 +1,42 @@
+"""paper.docx from a page: relative paths, charts as pictures, the same bytes twice."""
+
+from __future__ import annotations
+
+import base64
+
+import pandas as pd
+
+from sendlib.render.docx import render_docx, word_html
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="40pt" height="20pt" viewBox="0 0 40 20">'
+    '<rect width="40" height="20" fill="#12436D"/></svg>'
+)
+PAGE = (
+    '<html lang="en-GB"><head><title>T</title></head><body><a class="skip-link" href="#m">'
+    'Skip</a><main id="m"><h1>Title</h1><h2>1. Caseload</h2><p class="para">'
+    '<span class="para-no">1.1</span>Some text.</p><figure class="chart"><img alt="A chart" '
+    f'src="data:image/svg+xml;base64,{base64.b64encode(SVG.encode()).decode()}">'
+    "<figcaption>Caption</figcaption><details><summary>Show the data</summary><table>"
+    "<thead><tr><th>Month</th></tr></thead><tbody><tr><td>Jan</td></tr></tbody></table>"
+    "</details></figure></main></body></html>"
+)
+
+
+def test_a_relative_target_is_written_where_asked_and_twice_the_same(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    for name in ("a.docx", "b.docx"):
+        render_docx(
+            PAGE, tmp_path.joinpath("out").relative_to(tmp_path) / name, pd.Period("2025-06", "M")
+        )
+    first, second = (tmp_path / "out" / n for n in ("a.docx", "b.docx"))
+    assert first.stat().st_size > 1000 and first.read_bytes() == second.read_bytes()
+
+
+def test_word_gets_pictures_plain_data_tables_and_no_skip_link():
+    html = word_html(PAGE)
+    assert "data:image/png;base64," in html and "svg+xml" not in html
+    assert "<details" not in html and "<summary" not in html and "<figure" not in html
+    assert "Skip" not in html and "<table>" in html and 'alt="A chart"' in html
+    assert "1.1\u00a0" in html  # the number and its paragraph stay apart
