@@ -78,9 +78,9 @@ CASES = {
         import shutil
         from pathlib import Path
         import pandas as pd
-        from sendlib.data.cache import FOLDER as CACHE, flush
+        from sendlib.data.cache import TableCache, flush
         from sendlib.ops.preflight import check
-        shutil.rmtree(Path(FOLDER) / CACHE, ignore_errors=True)
+        shutil.rmtree(TableCache(Path(FOLDER)).folder, ignore_errors=True)
         c = check(pd.Period(MONTH, "M"), Path(FOLDER), Path("params"), Path("params/kpis.yaml"))
         flush()  # the cache is written in the background: its time counts
         extra["errors"] = len(c.errors)
