@@ -104,14 +104,13 @@ def test_a_failing_cell_is_not_retried(tmp_path):
     assert not log.exists()
 
 
-def test_forty_kernels_eight_at_a_time_all_start(tmp_path):
-    source = one_cell(tmp_path)
+def forty_kernels(folder: Path, env: dict[str, str] | None = None) -> list[str]:
+    """Execute a one-cell notebook in 40 kernels, 8 at a time; every failure, shown."""
+    source = one_cell(folder)
     failures = []
-    with worker_pool(8) as pool:
+    with worker_pool(8, env) as pool:
         jobs = [
-            pool.submit(
-                execute, str(source), str(tmp_path / f"out-{i}.ipynb"), {}, str(tmp_path), 120
-            )
+            pool.submit(execute, str(source), str(folder / f"out-{i}.ipynb"), {}, str(folder), 120)
             for i in range(40)
         ]
         for job in as_completed(jobs):
@@ -119,7 +118,11 @@ def test_forty_kernels_eight_at_a_time_all_start(tmp_path):
                 job.result()
             except Exception as exc:  # counted, then asserted: every failure is shown
                 failures.append(repr(exc))
-    assert failures == []
+    return failures
+
+
+def test_forty_kernels_eight_at_a_time_all_start(tmp_path):
+    assert forty_kernels(tmp_path) == []
     assert len(list(tmp_path.glob("out-*.ipynb"))) == 40
 
 
@@ -147,20 +150,8 @@ def zygote_env(zygote) -> dict[str, str]:
 def test_forty_kernels_from_the_zygote_eight_at_a_time_all_start(tmp_path):
     from sendlib.ops import zygote as zy
 
-    source = one_cell(tmp_path)
-    failures = []
-    with zy.start() as zygote, worker_pool(8, zygote_env(zygote)) as pool:
-        jobs = [
-            pool.submit(
-                execute, str(source), str(tmp_path / f"out-{i}.ipynb"), {}, str(tmp_path), 120
-            )
-            for i in range(40)
-        ]
-        for job in as_completed(jobs):
-            try:
-                job.result()
-            except Exception as exc:  # counted, then asserted: every failure is shown
-                failures.append(repr(exc))
+    with zy.start() as zygote:
+        failures = forty_kernels(tmp_path, zygote_env(zygote))
         assert zygote.alive()
     assert failures == []
     outputs = {

@@ -10,7 +10,14 @@ import typer
 
 from sendlib.cli.app import app
 from sendlib.cli.console import print_findings, print_summary, say
-from sendlib.cli.options import CatalogueOpt, DataOpt, MonthOpt, ParamsOpt, month_option
+from sendlib.cli.options import (
+    CatalogueOpt,
+    DataOpt,
+    MonthOpt,
+    ParamsOpt,
+    month_option,
+    optional_report,
+)
 from sendlib.data import findings as fnd
 
 
@@ -111,17 +118,12 @@ def demo(
     """Generate a synthetic council's case history (no real people) in the data contract;
     its comparators come from the DfE release for the region and statistical neighbours in
     PARAMS/report.yaml."""
-    from sendlib.config import ParamsError, load_report
     from sendlib.data.demo import SCALES, generate, generate_councils
     from sendlib.data.demo.calibration import NEIGHBOURS, REGION
 
     region, neighbours = REGION, NEIGHBOURS
-    if (params / "report.yaml").exists():
-        try:
-            report = load_report(params / "report.yaml")
-        except ParamsError as exc:
-            say(str(exc), "bold red")
-            raise typer.Exit(1) from exc
+    report = optional_report(params)
+    if report is not None:
         region = report.region_code or region
         neighbours = tuple(report.statistical_neighbours) or neighbours
     if councils and sen2 is not None:
@@ -212,7 +214,6 @@ def benchmarks(
 ) -> None:
     """Write benchmarks.csv from the DfE's release: England, the region, statistical
     neighbours and the council's own published figures, for every year it covers."""
-    from sendlib.config import ParamsError, load_report
     from sendlib.data.release import (
         ReleaseError,
         benchmark_rows,
@@ -223,13 +224,7 @@ def benchmarks(
     )
     from sendlib.ops.staging import write_text_atomically
 
-    report = None
-    if (params / "report.yaml").exists():
-        try:
-            report = load_report(params / "report.yaml")
-        except ParamsError as exc:
-            say(str(exc), "bold red")
-            raise typer.Exit(1) from exc
+    report = optional_report(params)
     la = la or (report.la_code if report else None)
     region = region or (report.region_code if report else None)
     codes = (

@@ -9,7 +9,7 @@ import typer
 
 from sendlib.cli.app import app
 from sendlib.cli.console import say
-from sendlib.cli.options import ParamsOpt
+from sendlib.cli.options import ParamsOpt, optional_report
 
 # the contract's other files, which a SEN2 return cannot give
 STILL_NEEDED = {
@@ -93,15 +93,10 @@ def sen2(
 
 def _council(la_code: str | None, params: Path) -> str | None:
     """The council to check the returns against: --la-code, else report.yaml's la_code."""
-    if la_code or not (params / "report.yaml").exists():
+    if la_code:
         return la_code
-    from sendlib.config import ParamsError, load_report
-
-    try:
-        return load_report(params / "report.yaml").la_code
-    except ParamsError as exc:
-        say(str(exc), "bold red")
-        raise typer.Exit(1) from exc
+    report = optional_report(params)
+    return report.la_code if report is not None else None
 
 
 def _print_summary(summary) -> None:

@@ -29,3 +29,18 @@ def month_option(value: str | None) -> pd.Period:
         return parse_month(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+
+
+def optional_report(params: Path):
+    """PARAMS/report.yaml when there is one (None when not); a file that does not validate
+    stops the command with its message (exit 1)."""
+    from sendlib.cli.console import say
+    from sendlib.config import ParamsError, load_report
+
+    if not (params / "report.yaml").exists():
+        return None
+    try:
+        return load_report(params / "report.yaml")
+    except ParamsError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(1) from exc

@@ -51,6 +51,21 @@ class Section:
     legacy_names: tuple[str, ...] = ()  # older names of its narrative file (04_timeliness)
 
 
+def _drafted(stem: str, title: str, module, **more) -> Section:
+    """A section whose module (``sendlib.paper.<name>``) drafts its facts and names its
+    counts: notebook ``<stem>.ipynb``, slug the stem without its number, and narrative
+    files once named after the notebook (``04_timeliness.md``) still read."""
+    return Section(
+        stem[3:],
+        title,
+        f"{stem}.ipynb",
+        facts=getattr(module, "facts", None),
+        counts=getattr(module, "counts", None),
+        legacy_names=more.pop("legacy_names", (stem,)),
+        **more,
+    )
+
+
 SECTIONS: list[Section] = [
     Section("cover", "Cover sheet", "00_cover.ipynb", "cover", team_pack=True, narrative=False),
     Section(
@@ -61,75 +76,17 @@ SECTIONS: list[Section] = [
         starts_page=False,
         legacy_names=("01_summary",),
     ),
-    Section(
-        "caseload",
-        "Children and young people with an EHCP",
-        "02_caseload.ipynb",
-        facts=caseload.facts,
-        counts=caseload.counts,
-        team_pack=True,
-        legacy_names=("02_caseload",),
+    _drafted("02_caseload", "Children and young people with an EHCP", caseload, team_pack=True),
+    _drafted(
+        "03_requests", "Requests for assessment and decisions to assess", requests, team_pack=True
     ),
-    Section(
-        "requests",
-        "Requests for assessment and decisions to assess",
-        "03_requests.ipynb",
-        facts=requests.facts,
-        counts=requests.counts,
-        team_pack=True,
-        legacy_names=("03_requests",),
-    ),
-    Section(
-        "timeliness",
-        "Assessments and 20-week timeliness",
-        "04_timeliness.ipynb",
-        facts=timeliness.facts,
-        counts=timeliness.counts,
-        team_pack=True,
-        legacy_names=("04_timeliness",),
-    ),
-    Section(
-        "reviews",
-        "Annual reviews",
-        "05_reviews.ipynb",
-        facts=reviews.facts,
-        counts=reviews.counts,
-        team_pack=True,
-        legacy_names=("05_reviews",),
-    ),
-    Section(
-        "placements",
-        "Placements and sufficiency",
-        "06_placements.ipynb",
-        facts=placements.facts,
-        counts=placements.counts,
-        team_pack=True,
-        legacy_names=("06_placements",),
-    ),
-    Section(
-        "disputes",
-        "Mediation and tribunals",
-        "07_disputes.ipynb",
-        facts=disputes.facts,
-        legacy_names=("07_disputes",),
-    ),
-    Section(
-        "adulthood_partners",
-        "Preparing for Adulthood and partner returns",
-        "08_adulthood_partners.ipynb",
-        facts=adulthood.facts,
-        legacy_names=("08_adulthood_partners",),
-    ),
-    Section(
-        "compare", "How we compare", "09_compare.ipynb", facts=compare.facts, counts=compare.counts
-    ),
-    Section(
-        "data_quality",
-        "Data quality",
-        "10_data_quality.ipynb",
-        counts=data_quality.counts,
-        legacy_names=("09_data_quality",),
-    ),
+    _drafted("04_timeliness", "Assessments and 20-week timeliness", timeliness, team_pack=True),
+    _drafted("05_reviews", "Annual reviews", reviews, team_pack=True),
+    _drafted("06_placements", "Placements and sufficiency", placements, team_pack=True),
+    _drafted("07_disputes", "Mediation and tribunals", disputes),
+    _drafted("08_adulthood_partners", "Preparing for Adulthood and partner returns", adulthood),
+    _drafted("09_compare", "How we compare", compare, legacy_names=()),
+    _drafted("10_data_quality", "Data quality", data_quality, legacy_names=("09_data_quality",)),
     Section(
         "appendix_scorecard",
         "SEND scorecard",
