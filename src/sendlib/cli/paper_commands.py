@@ -350,6 +350,7 @@ def lab(
     import shutil
     import subprocess
 
+    from sendlib.ops.lab import lab_command as jupyter_lab
     from sendlib.ops.lab import prepare_lab
     from sendlib.ops.request import RunError, RunRequest
 
@@ -369,14 +370,15 @@ def lab(
         say(str(exc), "bold red")
         raise typer.Exit(EXIT_INPUT) from exc
     say(
-        f"Notebooks for {request.month} in {folder}; write commentary in "
-        f"{params}/narrative/{request.month}/ (sendlib new-month prepares it)."
+        f"Notebooks for {request.month} in {folder}. Write each section's commentary in its "
+        f"narrative cell: saving the notebook saves it to {params}/narrative/{request.month}/"
+        "<section>.md (the file stays the source: `sendlib run` reads it)."
     )
     lab_command = shutil.which("jupyter-lab") or str(Path(sys.executable).parent / "jupyter-lab")
     if not Path(lab_command).exists():
         say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(subprocess.call([lab_command, f"--notebook-dir={folder}"]))
+    raise typer.Exit(subprocess.call(jupyter_lab(lab_command, folder)))
 
 
 narrative_app = typer.Typer(help="Manage the analysts' narrative files (params/narrative/).")

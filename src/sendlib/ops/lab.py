@@ -2,17 +2,21 @@
 
 The section notebooks are copied to ``OUT/.lab/YYYY-MM/`` with the month's parameters
 filled in (papermill's parameterisation, as a run does) and the month's paper data
-prepared beside them, so every cell runs as it does in ``sendlib run``. The stored
-notebooks in ``notebooks/`` are never changed.
+prepared beside them, so every cell runs as it does in ``sendlib run``. Each narrative
+cell is linked to the month's narrative file (``ops.lab_narrative``): JupyterLab, started
+with sendlib's contents manager, shows the file's text there and saves edits back to it.
+The stored notebooks in ``notebooks/`` are never changed.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
+from sendlib.ops.lab_narrative import link
 from sendlib.ops.preflight import check
 from sendlib.ops.request import RunError, RunRequest
 from sendlib.paper.prepare import prepare_paper_data
@@ -47,5 +51,22 @@ def prepare_lab(request: RunRequest) -> Path:
         # papermill's loader gives every cell the metadata its parameteriser expects
         nb = load_notebook_node(str(r.notebooks_dir / section.notebook))
         nb = parameterize_notebook(nb, params.model_dump())
+        if section.narrative and not r.team:
+            link(nb, r.params_dir, str(r.month), section.slug, section.legacy_names)
         nbformat.write(nb, folder / section.notebook)
     return folder
+
+
+CONTENTS_MANAGER = "sendlib.ops.lab_contents.NarrativeContentsManager"
+
+
+def lab_command(jupyter_lab: str, folder: Path, *options: str) -> list[str]:
+    """JupyterLab on the folder, with the contents manager that keeps the narrative."""
+    root = ["--allow-root"] if os.geteuid() == 0 else []  # containers often run as root
+    return [
+        jupyter_lab,
+        f"--notebook-dir={folder}",
+        f"--ServerApp.contents_manager_class={CONTENTS_MANAGER}",
+        *root,
+        *options,
+    ]
