@@ -34,9 +34,11 @@ def test_a_relative_target_is_written_where_asked_and_twice_the_same(tmp_path, m
     assert first.stat().st_size > 1000 and first.read_bytes() == second.read_bytes()
 
 
-def test_word_gets_pictures_plain_data_tables_and_no_skip_link():
-    html = word_html(PAGE)
-    assert "data:image/png;base64," in html and "svg+xml" not in html
+def test_word_gets_pictures_plain_data_tables_and_no_skip_link(tmp_path):
+    html = word_html(PAGE, tmp_path)
+    (png,) = tmp_path.glob("*.png")
+    assert f'src="{png.name}"' in html and "svg+xml" not in html
+    assert png.read_bytes().startswith(b"\x89PNG")
     assert "<details" not in html and "<summary" not in html and "<figure" not in html
     assert "Skip" not in html and "<table>" in html and 'alt="A chart"' in html
     assert "1.1\u00a0" in html  # the number and its paragraph stay apart

@@ -15,6 +15,11 @@ from sendlib.ops.execute import worker_pool
 from sendlib.render.pdf import PdfProcess
 
 
+def _import_html() -> None:
+    """Import what renders the paper's HTML, ahead of the render."""
+    import nbconvert  # noqa: F401
+
+
 def _ready() -> None:
     """A task that only makes a worker start (its imports come from the fork server)."""
 
@@ -26,6 +31,10 @@ class Engines:
 
     def __init__(self, workers: int, notebooks: bool, pdf: bool):
         self.workers = workers
+        self.notebooks = notebooks
+        self.wants_pdf = pdf
+        if pdf:  # nbconvert (~1 s to import) loads while the run checks its inputs
+            threading.Thread(target=_import_html, name="sendlib-html", daemon=True).start()
         self._zygote = zygote.spawn() if notebooks else None
         self._pool: ProcessPoolExecutor | None = None
         self._pdf: PdfProcess | None = None
@@ -61,6 +70,8 @@ class Engines:
 
     def notebooks_done(self) -> None:
         """Free the notebook workers and the zygote (the render needs the memory)."""
+        if not self.notebooks and self._pool is None:
+            return  # nothing to free: the PDF workers may go on starting meanwhile
         self._starting.join()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)

@@ -340,13 +340,14 @@ class _Run:
         r = self.request
         self.say("render", "running")
         t0 = time.perf_counter()
-        pdf = self.engines.pdf  # warm since the run began (None for Quarto)
+        pdf = None
         with staged(r.target) as folder:
             paper = self.stitched(executed, title)
             if r.renderer == "quarto":
                 quarto.render_quarto(r.work / "paper.ipynb", folder)
-            elif pdf is not None:
+            elif self.engines.wants_pdf:
                 page: Page = render_page(paper, title)
+                pdf = self.engines.pdf  # warm since the run began: ready by now, or nearly
                 pdf.start(
                     page, folder / "paper.pdf", r.out / ".cache" / "pdf" / r.label, mf.code_hash()
                 )

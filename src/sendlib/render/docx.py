@@ -15,8 +15,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -28,10 +30,12 @@ SVG_URI = "data:image/svg+xml;base64,"
 CHART_DPI = 192.0  # twice the screen's 96: sharp when printed (the charts' sizes are in pt)
 
 
-def word_html(page_html: str, cache: Path | None = None) -> str:
+def word_html(page_html: str, images: Path, cache: Path | None = None) -> str:
     """The page as Word should have it: no skip link or contents list (Word makes its
     own contents), each chart's data table shown (Word has no folding), charts as PNG
-    (kept in ``cache`` by the chart's hash: a narrative-only re-render draws none again)."""
+    files in ``images`` named by the chart's hash (pandoc, run in that folder, reads files
+    far faster than inline data); drawn once and kept in ``cache``, so a narrative-only
+    re-render draws none again."""
     soup = BeautifulSoup(page_html, "lxml")
     for node in soup.select("a.skip-link, nav.toc, details > summary"):
         node.decompose()
@@ -45,32 +49,39 @@ def word_html(page_html: str, cache: Path | None = None) -> str:
         figure.unwrap()
     for img in soup.find_all("img", src=True):
         if img["src"].startswith(SVG_URI):
-            png = _png(base64.b64decode(img["src"][len(SVG_URI) :]), cache)
-            img["src"] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+            svg = base64.b64decode(img["src"][len(SVG_URI) :])
+            name = f"{hashlib.sha256(svg).hexdigest()[:32]}.png"
+            png = _png(svg, Path(cache or images) / name)
+            if png.parent != Path(images).resolve():
+                shutil.copyfile(png, Path(images) / name)
+            img["src"] = name  # relative: the same bytes whichever folder pandoc ran in
     return str(soup)
 
 
-def _png(svg: bytes, cache: Path | None) -> bytes:
+def _png(svg: bytes, path: Path) -> Path:
+    """The chart as the PNG file ``path`` (drawn unless it is there)."""
     import resvg_py
 
-    kept = cache / f"{hashlib.sha256(svg).hexdigest()[:32]}.png" if cache else None
-    if kept is not None and kept.exists():
-        return kept.read_bytes()
+    path = Path(path).resolve()
+    if path.exists():
+        return path
     try:
         png = bytes(
             resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), dpi=CHART_DPI, background="#fff")
         )
     except ValueError as exc:
         raise RenderError(f"paper.docx: a chart could not be drawn as a picture ({exc})") from exc
-    if kept is not None:
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        kept.write_bytes(png)
-    return png
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    temp.write_bytes(png)
+    os.replace(temp, path)
+    return path
 
 
 class DocxJob:
-    """``render_docx`` in two halves, so pandoc runs while the PDF is laid out:
-    ``job = DocxJob(page_html, target, month, reference, cache)`` … ``job.finish()``."""
+    """``render_docx`` started in a thread, so the page is prepared and pandoc runs while
+    the PDF is laid out: ``job = DocxJob(page_html, target, month, reference, cache)`` …
+    ``job.finish()``."""
 
     def __init__(
         self,
@@ -80,12 +91,25 @@ class DocxJob:
         reference: Path | None = None,
         cache: Path | None = None,
     ):
-        import pypandoc
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sendlib-docx")
+        self._done = self._pool.submit(_convert, page_html, target, month, reference, cache)
 
-        self.target = target
-        self._tmp = tempfile.TemporaryDirectory()
-        source = Path(self._tmp.name) / "paper.html"
-        source.write_text(word_html(page_html, cache), encoding="utf-8")
+    def finish(self) -> None:
+        """Wait for the Word copy; raises ``RenderError`` when it could not be made."""
+        try:
+            self._done.result()
+        finally:
+            self._pool.shutdown()
+
+
+def _convert(
+    page_html: str, target: Path, month: pd.Period, reference: Path | None, cache: Path | None
+) -> None:
+    import pypandoc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "paper.html"
+        source.write_text(word_html(page_html, Path(tmp), cache), encoding="utf-8")
         command = [
             pypandoc.get_pandoc_path(),
             str(source),
@@ -99,23 +123,9 @@ class DocxJob:
             command.append(f"--reference-doc={Path(reference).resolve()}")
         stamp = int(pd.Timestamp(month.end_time.date()).timestamp())
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(stamp)}  # the month, not the clock
-        self._process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=self._tmp.name,
-        )
-
-    def finish(self) -> None:
-        """Wait for pandoc; raises ``RenderError`` with its message when it failed."""
-        try:
-            _, errors = self._process.communicate()
-        finally:
-            self._tmp.cleanup()
-        if self._process.returncode:
-            raise RenderError(f"paper.docx: pandoc failed: {errors.strip()[-2000:]}")
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp)
+    if done.returncode:
+        raise RenderError(f"paper.docx: pandoc failed: {done.stderr.strip()[-2000:]}")
 
 
 def render_docx(
@@ -126,4 +136,4 @@ def render_docx(
     cache: Path | None = None,
 ) -> None:
     """Write ``target`` (paper.docx) from the paper's page."""
-    DocxJob(page_html, target, month, reference, cache).finish()
+    _convert(page_html, target, month, reference, cache)
