@@ -50,6 +50,28 @@ def test_bad_month_is_a_usage_error_not_a_traceback(tiny_dir):
     assert "YYYY-MM" in result.stderr
 
 
+def test_the_command_ends_with_its_code_and_all_its_output_through_a_pipe(tiny_dir):
+    """sendlib leaves without the interpreter's tear-down: nothing written is lost."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sendlib",
+            "validate",
+            "--data",
+            str(tiny_dir),
+            "--month",
+            "2025-05",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith(str(tiny_dir))
+    helped = subprocess.run([sys.executable, "-m", "sendlib", "--help"], capture_output=True)
+    assert helped.returncode == 0 and b"narrative" in helped.stdout.splitlines()[-1]
+
+
 def test_garbage_file_gives_findings_not_a_traceback(tiny_dir):
     (tiny_dir / "plans.csv").write_bytes(b"\xff\xfe\x00garbage\n\x00\x01")
     result = subprocess.run(

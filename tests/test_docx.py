@@ -42,3 +42,40 @@ def test_word_gets_pictures_plain_data_tables_and_no_skip_link(tmp_path):
     assert "<details" not in html and "<summary" not in html and "<figure" not in html
     assert "Skip" not in html and "<table>" in html and 'alt="A chart"' in html
     assert "1.1\u00a0" in html  # the number and its paragraph stay apart
+
+
+def test_word_made_part_by_part_is_the_word_of_the_whole_page_and_is_kept(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from sendlib.render.docx import word_page
+    from sendlib.render.html import page
+
+    body = PAGE.split('<main id="m">')[1].split("</main>")[0]
+    sections = (
+        '<section class="section section-a" aria-labelledby="a"><h2 id="a" data-number="1">'
+        f"A</h2>{body}</section>"
+        '<section class="section section-b" aria-labelledby="b"><h2 id="b" data-number="2">'
+        "B</h2><p>More text.</p></section>"
+    )
+    rendered = page("T", sections)
+    assert len(rendered.parts) == 3  # the front (contents), A and B
+    (tmp_path / "whole").mkdir()
+    whole = word_html(rendered.html, tmp_path / "whole")
+    cache = tmp_path / "cache"
+    (tmp_path / "parts").mkdir()
+    by_part = word_page(rendered, tmp_path / "parts", cache)
+    assert str(BeautifulSoup(whole, "lxml").main) == str(BeautifulSoup(by_part, "lxml").main)
+    assert BeautifulSoup(by_part, "lxml").title.string == "T"
+    assert [p.name for p in (tmp_path / "parts").glob("*.png")] == [
+        p.name for p in (tmp_path / "whole").glob("*.png")
+    ]
+    # made again from the cache: the same, with its picture; a part no longer in the
+    # page is dropped from the cache
+    (tmp_path / "again").mkdir()
+    kept = sorted(p.name for p in cache.iterdir())
+    assert word_page(rendered, tmp_path / "again", cache) == by_part
+    assert len(list((tmp_path / "again").glob("*.png"))) == 1
+    shorter = page("T", sections.split("</section>")[0] + "</section>")
+    (tmp_path / "shorter").mkdir()
+    word_page(shorter, tmp_path / "shorter", cache)
+    assert len(list(cache.glob("*.json"))) == 2 and len(kept) == 4

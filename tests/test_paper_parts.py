@@ -277,3 +277,83 @@ def test_requests_chart_compares_each_month_with_the_same_month_a_year_before():
     assert data.loc["Jun", "12 months to Jun 2025"] == 202506
     assert data.loc["Jun", "Previous 12 months"] == 202406
     assert data.loc["Jul", "Previous 12 months"] == 202307
+
+
+def _two_sections(tmp_path, words: str) -> nbformat.NotebookNode:
+    """A stitched paper of two sections with outputs, markdown and a narrative slot."""
+    executed = []
+    for slug in ("caseload", "requests"):
+        notebook = nbformat.v4.new_notebook()
+        slot = nbformat.v4.new_markdown_cell("<!-- narrative goes here -->")
+        slot.metadata["tags"] = ["narrative"]
+        code = nbformat.v4.new_code_cell("")
+        code.outputs = [
+            nbformat.v4.new_output(
+                "display_data", {"text/html": f'<h2 id="{slug}" data-number="2">{slug}</h2>'}
+            ),
+            nbformat.v4.new_output("display_data", {"text/markdown": "Some *figures*: 1 < 2."}),
+        ]
+        notebook.cells = [code, nbformat.v4.new_markdown_cell("Intro & **more**."), slot]
+        nbformat.write(notebook, tmp_path / f"{slug}.ipynb")
+        executed.append((by_slug(slug), tmp_path / f"{slug}.ipynb"))
+    return stitch(executed, "Paper", lambda s: f'<p class="para">{words} <em>{s.slug}</em></p>')
+
+
+def test_the_body_made_section_by_section_and_from_the_cache_is_nbconverts_whole(
+    tmp_path, monkeypatch
+):
+    from sendlib.render import body as rhtml
+
+    paper = _two_sections(tmp_path, "Caseload rose & fell")
+    whole, _ = rhtml._exporter().from_notebook_node(paper)
+    cache = tmp_path / "cache"
+    assert rhtml.body_html(paper) == whole
+    assert rhtml.body_html(paper, cache, "code") == whole
+    assert len(list(cache.glob("*.html"))) == 2
+    # a narrative edit: the sections come from the cache, nbconvert is not used at all
+    edited = _two_sections(tmp_path, "Caseload <b>held</b>")
+    expected, _ = rhtml._exporter().from_notebook_node(edited)
+
+    def no_nbconvert():
+        raise AssertionError("a section was converted again")
+
+    monkeypatch.setattr(rhtml, "_exporter", no_nbconvert)
+    assert rhtml.body_html(edited, cache, "code") == expected
+    # other code: converted again (and the old entries dropped)
+    monkeypatch.undo()
+    assert rhtml.body_html(edited, cache, "other code") == expected
+    assert len(list(cache.glob("*.html"))) == 2
+
+
+def test_a_page_laid_out_section_by_section_and_from_the_cache_is_the_whole_pages(
+    tmp_path, monkeypatch
+):
+    from sendlib.render import html as rhtml
+
+    sections = [
+        '<section class="section section-cover"><header><h1>T</h1></header></section>',
+        '<section class="section section-a" aria-labelledby="a"><h2 id="a" data-number="1">'
+        'A</h2><p>One.</p><table id="t"><caption>c</caption></table><p>Two.</p></section>',
+        # no heading of its own: its paragraphs go on with section 1's numbers
+        '<section class="section section-a2 continues"><p>Three, <a href="#b">see B</a>.'
+        '</p><table id="t"><caption>again</caption></table></section>',
+        '<section class="section section-b" aria-labelledby="b"><h2 id="b" data-number="2">'
+        'B</h2><p>Four.</p><table id="t"><caption>third</caption></table></section>',
+    ]
+    whole = page("Paper", "".join(sections))
+    cache = tmp_path / "cache"
+    for _ in range(2):  # laid out, then read from the cache
+        by_section = rhtml.page_of("Paper", sections, cache, "code")
+        assert by_section == whole
+    assert 'id="t-2"' in whole.html and 'id="t-3"' in whole.html
+    assert '<span class="para-no">1.3</span>Three' in whole.html
+    assert [p.name for p in whole.parts] == ["cover", "a", "b"]
+    # an edit to one section lays out that one again, and nothing else
+    edited = [*sections[:3], sections[3].replace("Four.", "Four, edited.")]
+    expected = page("Paper", "".join(edited))
+    laid = []
+    real = rhtml._lay
+    monkeypatch.setattr(rhtml, "_lay", lambda *a: laid.append(a[0]) or real(*a))
+    assert rhtml.page_of("Paper", edited, cache, "code") == expected
+    assert laid == [edited[3]]
+    assert len(list(cache.glob("*.json"))) == 4

@@ -1,5 +1,6 @@
 """``python -m sendlib`` runs the command line."""
 
-from sendlib.cli import main
+if __name__ == "__main__":  # not again in the worker processes a run starts
+    from sendlib.cli import main
 
-main()
+    main()

@@ -11,12 +11,29 @@ from __future__ import annotations
 import multiprocessing
 from multiprocessing.context import ForkServerContext
 
-#: what the fork server loads once, so that each worker starts with it
-PRELOAD = ["sendlib", "weasyprint", "papermill", "sendlib.render.pdf", "sendlib.ops.kernels"]
+#: what the fork server loads once, by the work its workers do, so that each worker
+#: starts with it (papermill alone takes 2 s to import: a run that renders only the PDF
+#: does not wait for it)
+PRELOAD = {
+    "notebooks": ("papermill", "sendlib.ops.kernels"),
+    "pdf": ("weasyprint", "sendlib.render.pdf"),
+}
 
 
-def fork_server() -> ForkServerContext:
-    """The multiprocessing context of sendlib's worker processes."""
+def fork_server(*work: str) -> ForkServerContext:
+    """The multiprocessing context of sendlib's worker processes. The fork server starts
+    with the first pool of a process and loads what ``work`` needs (every kind when none
+    is named); workers of a kind it did not load import it themselves."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    modules = ["sendlib"] + [m for kind in (work or PRELOAD) for m in PRELOAD[kind]]
+    context.set_forkserver_preload(modules)
     return context
+
+
+def start_fork_server(*work: str) -> None:
+    """Start the fork server now, loading what ``work`` needs, without waiting for it:
+    its imports then overlap with the caller's (the first pool does not wait as long)."""
+    from multiprocessing import forkserver
+
+    fork_server(*work)
+    forkserver.ensure_running()

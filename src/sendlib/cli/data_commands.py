@@ -8,7 +8,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from sendlib.cli.app import app
+from sendlib.cli.commands import app
 from sendlib.cli.console import print_findings, print_summary, say
 from sendlib.cli.options import (
     CatalogueOpt,

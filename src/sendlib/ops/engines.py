@@ -33,7 +33,8 @@ class Engines:
         self.workers = workers
         self.notebooks = notebooks
         self.wants_pdf = pdf
-        if pdf:  # nbconvert (~1 s to import) loads while the run checks its inputs
+        if pdf and notebooks:  # nbconvert loads while the run checks its inputs (a run
+            # that re-uses its notebooks finds their HTML in the cache: no nbconvert)
             threading.Thread(target=_import_html, name="sendlib-html", daemon=True).start()
         self._zygote = zygote.spawn() if notebooks else None
         self._pool: ProcessPoolExecutor | None = None
@@ -47,11 +48,12 @@ class Engines:
     def _start(self, notebooks: bool, pdf: bool) -> None:
         if notebooks:
             env = {zygote.ENV: str(self._zygote.path)} if self._zygote else None
-            self._pool = worker_pool(self.workers, env)
+            self._pool = worker_pool(self.workers, env, pdf=pdf)
             for _ in range(self.workers):
                 self._pool.submit(_ready)
         if pdf:
-            self._pdf = PdfProcess(warm=True).__enter__()
+            # a run that re-uses its notebooks lays out only the edited parts: one worker
+            self._pdf = PdfProcess(warm=True if notebooks else 1).__enter__()
 
     @property
     def pdf(self) -> PdfProcess | None:
@@ -64,7 +66,7 @@ class Engines:
         it could not start: kernels then start the ordinary way)."""
         self._starting.join()
         if self._pool is None:
-            self._pool = worker_pool(self.workers)
+            self._pool = worker_pool(self.workers, pdf=self.wants_pdf)
         ready = self._zygote.ready() if self._zygote is not None else None
         return self._pool, ready.path if ready is not None else None
 

@@ -23,14 +23,17 @@ def papermill():
     return papermill
 
 
-def worker_pool(workers: int, extra_env: dict[str, str] | None = None) -> ProcessPoolExecutor:
+def worker_pool(
+    workers: int, extra_env: dict[str, str] | None = None, pdf: bool = True
+) -> ProcessPoolExecutor:
     """Worker processes for notebooks, started by a fork server — never forked from a run
     that has threads going (a forked child can inherit a held lock and hang) — and given
     the run's environment explicitly (a fork server started earlier has an older one),
-    with ``extra_env`` added."""
+    with ``extra_env`` added. ``pdf``: the run will render a PDF too (the fork server,
+    started here, then loads WeasyPrint as well)."""
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=fork_server(),
+        mp_context=fork_server("notebooks", *(["pdf"] if pdf else [])),
         initializer=adopt_environment,
         initargs=({**os.environ, **(extra_env or {})},),
     )

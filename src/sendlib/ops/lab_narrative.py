@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sendlib.paper.narrative import REVIEW_MARKER, find_narrative, narrative_path
+from sendlib.render.body import NARRATIVE_TAG
 
-TAG = "narrative"
+TAG = NARRATIVE_TAG
 META = "sendlib"
 
 

@@ -314,13 +314,19 @@ class _Run:
             nbformat.write(paper, r.work / "paper.ipynb")
         return paper
 
+    def html_cache(self, kind: str = "paper") -> tuple[Path, str]:
+        """Where the sections' HTML is kept between runs of the month, and the code's hash
+        (a section is re-used only by the same code)."""
+        r = self.request
+        return r.out / ".cache" / "html" / f"{r.label}-{kind}", mf.code_hash()
+
     def preview(
         self, executed: list[tuple[Section, Path]], title: str, reuse: bool, started: float
     ) -> RunResult:
         """Only paper.html, in ``OUT/.preview/`` (nothing published)."""
         r = self.request
         self.say("render", "running")
-        page = render_page(self.stitched(executed, title), title)
+        page = render_page(self.stitched(executed, title), title, *self.html_cache("preview"))
         folder = r.out / ".preview" / r.target.relative_to(r.out)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "paper.html").write_text(page.html, encoding="utf-8")
@@ -346,7 +352,7 @@ class _Run:
             if r.renderer == "quarto":
                 quarto.render_quarto(r.work / "paper.ipynb", folder)
             elif self.engines.wants_pdf:
-                page: Page = render_page(paper, title)
+                page: Page = render_page(paper, title, *self.html_cache())
                 pdf = self.engines.pdf  # warm since the run began: ready by now, or nearly
                 pdf.start(
                     page, folder / "paper.pdf", r.out / ".cache" / "pdf" / r.label, mf.code_hash()
@@ -354,11 +360,11 @@ class _Run:
                 (folder / "paper.html").write_text(page.html, encoding="utf-8")
                 # the Word copy: pandoc runs while the PDF's parts are laid out
                 docx = DocxJob(
-                    page.html,
+                    page,
                     folder / "paper.docx",
                     r.month,
                     r.params_dir / REFERENCE_DOCX,
-                    r.out / ".cache" / "docx",
+                    r.out / ".cache" / "docx" / r.label,
                 )
             for name in SCORECARD_FILES:
                 shutil.copy2(r.work / "scorecard" / name, folder / name)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+import json
 import os
 import shutil
 import subprocess
@@ -22,9 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from sendlib.render.errors import RenderError
+from sendlib.render.html import LANG, Page
+
+#: identifies this module's Word edits: a part kept by other code is made again
+_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 SVG_URI = "data:image/svg+xml;base64,"
 CHART_DPI = 192.0  # twice the screen's 96: sharp when printed (the charts' sizes are in pt)
@@ -37,25 +43,76 @@ def word_html(page_html: str, images: Path, cache: Path | None = None) -> str:
     far faster than inline data); drawn once and kept in ``cache``, so a narrative-only
     re-render draws none again."""
     soup = BeautifulSoup(page_html, "lxml")
-    for node in soup.select("a.skip-link, nav.toc, details > summary"):
+    for name in _for_word(soup, cache or images):
+        _place(name, cache or images, images)
+    return str(soup)
+
+
+def word_page(page: Page, images: Path, cache: Path) -> str:
+    """``word_html`` of a rendered page, made part by part: each part's Word HTML (and the
+    pictures it names) is kept in ``cache`` (one per paper) under the part's content, so
+    after a narrative edit only the edited part is made again."""
+    pieces, used = [], set()
+    for part in page.parts:
+        kept = Path(cache) / f"{part.digest}-{_CODE}.json"
+        try:
+            body, names = json.loads(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            soup = BeautifulSoup(f"<body>{part.body}</body>", "lxml")
+            names = _for_word(soup, cache)
+            body = "".join(str(node) for node in soup.body.contents)
+            _write(kept, json.dumps([body, names]).encode("utf-8"))
+        for name in names:
+            _place(name, cache, images)
+        pieces.append(body)
+        used |= {kept.name, *names}
+    for old in Path(cache).iterdir():  # parts and pictures of earlier drafts
+        if old.suffix in (".json", ".png") and old.name not in used:
+            old.unlink(missing_ok=True)
+    head = (
+        f'<!DOCTYPE html>\n<html lang="{LANG}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(page.title)}</title>\n</head>\n<body>\n"
+    )
+    return f'{head}<main id="main">\n{"".join(pieces)}\n</main>\n</body>\n</html>\n'
+
+
+def _for_word(root: Tag, pictures: Path) -> list[str]:
+    """Make the Word edits in place (see ``word_html``); the charts are drawn as PNG into
+    ``pictures`` (unless there). Returns the pictures' file names."""
+    for node in root.select("a.skip-link, nav.toc, details > summary"):
         node.decompose()
-    for details in soup.find_all("details"):  # a chart's data: a plain table in Word
+    for details in root.find_all("details"):  # a chart's data: a plain table in Word
         details.unwrap()
-    for number in soup.select("span.para-no"):  # the screen's margin: a space in Word
+    for number in root.select("span.para-no"):  # the screen's margin: a space in Word
         number.append("\u00a0")
-    for figure in soup.find_all("figure"):  # pandoc lays a figure holding a table out as
+    for figure in root.find_all("figure"):  # pandoc lays a figure holding a table out as
         for caption in figure.find_all("figcaption"):  # a table: picture, caption, data
             caption.name = "p"
         figure.unwrap()
-    for img in soup.find_all("img", src=True):
+    names = []
+    for img in root.find_all("img", src=True):
         if img["src"].startswith(SVG_URI):
             svg = base64.b64decode(img["src"][len(SVG_URI) :])
             name = f"{hashlib.sha256(svg).hexdigest()[:32]}.png"
-            png = _png(svg, Path(cache or images) / name)
-            if png.parent != Path(images).resolve():
-                shutil.copyfile(png, Path(images) / name)
+            _png(svg, Path(pictures) / name)
             img["src"] = name  # relative: the same bytes whichever folder pandoc ran in
-    return str(soup)
+            names.append(name)
+    return names
+
+
+def _place(name: str, pictures: Path, images: Path) -> None:
+    """Put a drawn picture in the folder pandoc runs in."""
+    source, target = Path(pictures).resolve() / name, Path(images).resolve() / name
+    if source != target:
+        shutil.copyfile(source, target)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file in one move (never half written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(f".{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
 
 
 def _png(svg: bytes, path: Path) -> Path:
@@ -71,28 +128,26 @@ def _png(svg: bytes, path: Path) -> Path:
         )
     except ValueError as exc:
         raise RenderError(f"paper.docx: a chart could not be drawn as a picture ({exc})") from exc
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
-    temp.write_bytes(png)
-    os.replace(temp, path)
+    _write(path, png)
     return path
 
 
 class DocxJob:
     """``render_docx`` started in a thread, so the page is prepared and pandoc runs while
-    the PDF is laid out: ``job = DocxJob(page_html, target, month, reference, cache)`` …
-    ``job.finish()``."""
+    the PDF is laid out: ``job = DocxJob(page, target, month, reference, cache)`` …
+    ``job.finish()``. With a rendered ``Page`` and a ``cache``, its Word HTML is made part
+    by part (``word_page``)."""
 
     def __init__(
         self,
-        page_html: str,
+        page: Page | str,
         target: Path,
         month: pd.Period,
         reference: Path | None = None,
         cache: Path | None = None,
     ):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sendlib-docx")
-        self._done = self._pool.submit(_convert, page_html, target, month, reference, cache)
+        self._done = self._pool.submit(_convert, page, target, month, reference, cache)
 
     def finish(self) -> None:
         """Wait for the Word copy; raises ``RenderError`` when it could not be made."""
@@ -103,13 +158,17 @@ class DocxJob:
 
 
 def _convert(
-    page_html: str, target: Path, month: pd.Period, reference: Path | None, cache: Path | None
+    page: Page | str, target: Path, month: pd.Period, reference: Path | None, cache: Path | None
 ) -> None:
     import pypandoc
 
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "paper.html"
-        source.write_text(word_html(page_html, Path(tmp), cache), encoding="utf-8")
+        if isinstance(page, Page) and cache is not None:
+            text = word_page(page, Path(tmp), cache)
+        else:
+            text = word_html(page.html if isinstance(page, Page) else page, Path(tmp), cache)
+        source.write_text(text, encoding="utf-8")
         command = [
             pypandoc.get_pandoc_path(),
             str(source),

@@ -1,28 +1,30 @@
-"""Render the stitched paper: nbconvert → one self-contained paper.html, and the same page
-split into parts for the PDF (``sendlib.render.pdf``).
+"""Render the stitched paper: one self-contained paper.html, and the same page split into
+parts for the PDF (``sendlib.render.pdf``).
 
-The HTML body comes from nbconvert with sendlib's ``paper`` template (outputs only, no
-code, prompts or scripts); sendlib adds the page shell: language, title, inline styles,
-a skip link, the table of contents and the paper's numbering (sections 1, 2 … and
-paragraphs 1.1, 1.2 …). Every edit of the body is made on the parsed document
-(BeautifulSoup), never by matching text. Nothing is fetched from the internet: the page
-opens offline.
+The body is the sections' HTML from nbconvert (``sendlib.render.body``); sendlib adds the
+page shell: language, title, inline styles, a skip link, the table of contents and the
+paper's numbering (sections 1, 2 … and paragraphs 1.1, 1.2 …). Sections are numbered one
+after another, each from the numbering and ids of those before it, so a section's layout
+can be kept between renders: after a narrative edit only that section is parsed again.
+Every edit of the body is made on the parsed document (BeautifulSoup), never by matching
+text. Nothing is fetched from the internet: the page opens offline.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 
 import nbformat
 from bs4 import BeautifulSoup, Tag
 
+from sendlib.render.body import prune, read_entry, section_bodies, write_entry
 from sendlib.render.errors import RenderError
 
-TEMPLATES = Path(__file__).parent / "templates"
 NOT_NUMBERED = ("table", "figure", "details", "header", "nav", "li", "dd", "dt", "blockquote")
 LANG = "en-GB"
 
@@ -56,33 +58,26 @@ class Page:
         return head_html(self.title, extra_css), TAIL
 
 
-def body_html(paper: nbformat.NotebookNode) -> str:
-    """The paper's body from nbconvert (sendlib's template: outputs only)."""
-    from nbconvert import HTMLExporter  # loaded when a paper is rendered
-
-    exporter = HTMLExporter(
-        template_name="paper",
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    body, _ = exporter.from_notebook_node(paper)
-    return body
-
-
-def number_paper(soup: BeautifulSoup) -> list[tuple[str, str, str]]:
+def number_paper(soup: Tag) -> list[tuple[str, str, str]]:
     """Number sections and their paragraphs in place; return the contents entries."""
-    _unique_ids(soup)
+    _unique_ids(soup, {})
+    contents, _ = _number(soup, ("", 0))
+    return contents
+
+
+def _number(root: Tag, state: tuple[str, int]) -> tuple[list[tuple[str, str, str]], tuple]:
+    """``number_paper`` from a point in the paper: ``state`` is the section number and
+    the paragraphs counted so far in it; returns the contents entries and the state after."""
+    document = _document(root)
     contents = []
-    section, paragraph = "", 0
-    for element in soup.find_all(["h2", "p"]):
+    section, paragraph = state
+    for element in root.find_all(["h2", "p"]):
         if element.name == "h2":
             number = element.get("data-number", "")
             title = element.get_text()
             section, paragraph = (number if number.isdigit() else ""), 0
             if number:
-                label = soup.new_tag("span", attrs={"class": "sec-no"})
+                label = document.new_tag("span", attrs={"class": "sec-no"})
                 label.string = f"{number}. " if number.isdigit() else f"{number}: "
                 element.insert(0, label)
             if element.get("id"):
@@ -93,16 +88,22 @@ def number_paper(soup: BeautifulSoup) -> list[tuple[str, str, str]]:
         if set(element.get("class", [])) & {"table-note", "key", "source"}:
             continue
         paragraph += 1
-        label = soup.new_tag("span", attrs={"class": "para-no"})
+        label = document.new_tag("span", attrs={"class": "para-no"})
         label.string = f"{section}.{paragraph}"
         element.insert(0, label)
-    return contents
+    return contents, (section, paragraph)
 
 
-def _unique_ids(soup: BeautifulSoup) -> None:
+def _document(node: Tag) -> BeautifulSoup:
+    """The parsed document a node belongs to (it makes new tags)."""
+    while not isinstance(node, BeautifulSoup) and node.parent is not None:
+        node = node.parent
+    return node
+
+
+def _unique_ids(soup: Tag, seen: dict[str, int]) -> None:
     """Make every id unique (a table shown twice gets -2): duplicate ids break links and
-    assistive technology."""
-    seen: dict[str, int] = {}
+    assistive technology. ``seen`` counts the ids met so far (updated)."""
     for element in soup.find_all(id=True):
         ident = element["id"]
         if ident in seen:
@@ -145,44 +146,133 @@ def head_html(title: str, extra_css: str = "", lang: str = LANG) -> str:
 
 def page(title: str, body: str) -> Page:
     """The whole self-contained page: head, styles, skip link, contents and the body."""
-    soup = BeautifulSoup(body, "html.parser")
-    contents = number_paper(soup)
-    toc = BeautifulSoup(contents_html([c for c in contents if c[0] != "cover"]), "html.parser")
-    cover = soup.find("section", class_="section-cover")
-    if cover is not None:  # the contents follow the cover sheet
-        cover.insert_after(toc)
-    else:
-        soup.insert(0, toc)
-    parts = _parts(soup)
+    return page_of(title, [body])
+
+
+def page_of(title: str, chunks: list[str], cache: Path | None = None, code: str = "") -> Page:
+    """``page`` of a body given in chunks (the sections' HTML). Each chunk is numbered on
+    its own, from the numbering and the ids of the chunks before it; with ``cache`` the
+    result is kept under all that (and ``code``): after a narrative edit only the edited
+    section is parsed and numbered again."""
+    seen: dict[str, int] = {}
+    state: tuple[str, int] = ("", 0)
+    nodes: list[_Node] = []
+    contents: list[tuple[str, str, str]] = []
+    keys = []
+    for chunk in chunks:
+        key = _digest(chunk, state, sorted(seen.items()), code)
+        laid = _Laid.load(cache, key) if cache is not None else None
+        if laid is None:
+            laid = _lay(chunk, state, dict(seen))
+            if cache is not None:
+                laid.keep(cache, key)
+        keys.append(key)
+        for ident in laid.found:  # as _unique_ids counts them
+            seen[ident] = seen.get(ident, 0) + 1
+        state = tuple(laid.state)
+        nodes += laid.nodes
+        contents += laid.contents
+    if cache is not None:
+        prune(cache, "json", keys)
+    toc = _node(_fragment(contents_html([c for c in contents if c[0] != "cover"])).nav)
+    covers = [i for i, n in enumerate(nodes) if n.cover]
+    nodes.insert(covers[0] + 1 if covers else 0, toc)  # the contents follow the cover sheet
+    parts = _parts(nodes)
     main = "\n" + "".join(part.body for part in parts)
     return Page(head_html(title) + main + TAIL, title, parts)
 
 
-def _parts(soup: BeautifulSoup) -> list[Part]:
+@dataclass(frozen=True)
+class _Node:
+    """A top-level node of the body, serialised, with what the parts need of it."""
+
+    html: str
+    starts: bool  # a section that starts a page (and a part)
+    cover: bool
+    slug: str
+    ids: list[str]
+    links: list[str]
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A chunk of the body numbered: its nodes, contents entries, the ids it holds as
+    written (in order) and the numbering state after it."""
+
+    nodes: list[_Node]
+    contents: list[tuple[str, str, str]]
+    found: list[str]
+    state: tuple[str, int]
+
+    @classmethod
+    def load(cls, cache: Path, key: str) -> _Laid | None:
+        text = read_entry(cache, key, "json")
+        if text is None:
+            return None
+        data = json.loads(text)
+        return cls(
+            [_Node(**n) for n in data["nodes"]],
+            [tuple(c) for c in data["contents"]],
+            data["found"],
+            tuple(data["state"]),
+        )
+
+    def keep(self, cache: Path, key: str) -> None:
+        write_entry(cache, key, json.dumps(asdict(self)), "json")
+
+
+def _lay(chunk: str, state: tuple[str, int], seen: dict[str, int]) -> _Laid:
+    root = _fragment(chunk)
+    found = [e["id"] for e in root.find_all(id=True)]
+    _unique_ids(root, seen)
+    contents, state = _number(root, state)
+    return _Laid([_node(n) for n in list(root.contents)], contents, found, state)
+
+
+def _node(node) -> _Node:
+    if not isinstance(node, Tag):
+        return _Node(str(node), False, False, "", [], [])
+    section = node.name == "section"
+    classes = node.get("class", []) if section else []
+    ids = [e["id"] for e in [node, *node.find_all(id=True)] if e.get("id")]
+    links = [
+        a["href"][1:]
+        for a in [node, *node.find_all("a", href=True)]
+        if str(a.get("href", "")).startswith("#")
+    ]
+    starts = section and "continues" not in classes
+    slug = _slug_of(node) if starts else ""
+    return _Node(str(node), starts, "section-cover" in classes, slug, ids, links)
+
+
+def _digest(*items) -> str:
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+
+
+def _fragment(markup: str) -> Tag:
+    """An HTML fragment parsed (lxml: three times Python's parser), as the element
+    holding its top-level nodes."""
+    soup = BeautifulSoup(f"<body>{markup}</body>", "lxml")
+    return soup.body
+
+
+def _parts(nodes: list[_Node]) -> list[Part]:
     """The body's top-level nodes grouped into parts: a section that starts a page (one
     not marked ``continues``) starts a part; everything else joins the part before."""
-    groups: list[tuple[str, list]] = []
-    for node in list(soup.contents):
-        starts = (
-            isinstance(node, Tag)
-            and node.name == "section"
-            and "continues" not in node.get("class", [])
-        )
-        if starts or not groups:
-            groups.append((_slug_of(node) if starts else "front", []))
+    groups: list[tuple[str, list[_Node]]] = []
+    for node in nodes:
+        if node.starts or not groups:
+            groups.append((node.slug if node.starts else "front", []))
         groups[-1][1].append(node)
-    parts = []
-    for name, nodes in groups:
-        tags = [n for n in nodes if isinstance(n, Tag)]
-        ids = {e["id"] for t in tags for e in [t, *t.find_all(id=True)] if e.get("id")}
-        links = {
-            a["href"][1:]
-            for t in tags
-            for a in [t, *t.find_all("a", href=True)]
-            if str(a.get("href", "")).startswith("#")
-        }
-        parts.append(Part(name, "".join(str(n) for n in nodes), frozenset(ids), frozenset(links)))
-    return parts
+    return [
+        Part(
+            name,
+            "".join(n.html for n in group),
+            frozenset(i for n in group for i in n.ids),
+            frozenset(link for n in group for link in n.links),
+        )
+        for name, group in groups
+    ]
 
 
 def _slug_of(section: Tag) -> str:
@@ -192,10 +282,15 @@ def _slug_of(section: Tag) -> str:
     return "section"
 
 
-def render_page(paper: nbformat.NotebookNode, title: str) -> Page:
-    """paper.html (and its PDF parts) for a stitched notebook."""
+def render_page(
+    paper: nbformat.NotebookNode, title: str, cache: Path | None = None, code: str = ""
+) -> Page:
+    """paper.html (and its PDF parts) for a stitched notebook; with ``cache`` (and
+    ``code``, the renderer's), each section's HTML and layout is kept between renders."""
     try:
-        body = body_html(paper)
+        bodies = section_bodies(paper, cache, code)
+    except RenderError:
+        raise
     except Exception as exc:  # nbconvert's template errors have no common base class
         raise RenderError(f"could not render the HTML paper: {exc}") from exc
-    return page(title, body)
+    return page_of(title, bodies, cache, code)

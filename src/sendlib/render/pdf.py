@@ -24,11 +24,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sendlib.render.errors import RenderError
-from sendlib.render.html import Page, Part
 from sendlib.render.pdfparts import footer_page, owners, part_page
 from sendlib.workers import fork_server
+
+if TYPE_CHECKING:  # the PDF workers load this module: not the HTML renderer
+    from sendlib.render.html import Page, Part
 
 __all__ = ["PdfProcess", "RenderError", "render_pdf"]
 
@@ -67,12 +70,14 @@ class _Job:
 
 
 class PdfProcess:
-    """WeasyPrint worker processes (one per core), warmed up as soon as entered (unless
-    ``warm`` is false: then they start only if a PDF is asked for)."""
+    """WeasyPrint worker processes (one per core), warmed up as soon as entered: all of
+    them, or ``warm`` of them (0: they start only if a PDF is asked for; a re-render that
+    lays out one part again needs one warm worker, and the others would only take CPU
+    from the run). More start on demand."""
 
     def __init__(
         self,
-        warm: bool = True,
+        warm: bool | int = True,
         workers: int | None = None,
         render: Callable[[str, Path, str], int] = render_pdf,
     ) -> None:
@@ -83,13 +88,13 @@ class PdfProcess:
     def __enter__(self) -> PdfProcess:
         self._pool = ProcessPoolExecutor(
             self.workers,
-            mp_context=fork_server(),
+            mp_context=fork_server("pdf"),
             initializer=os.nice,  # they yield the CPU to the run's HTML render
             initargs=(10,),
         )
-        if self.warm:
-            for _ in range(self.workers):
-                self._pool.submit(warm_up)
+        warm = self.workers if self.warm is True else min(int(self.warm), self.workers)
+        for _ in range(warm):
+            self._pool.submit(warm_up)
         self._job: _Job | None = None
         self.rendered = 0  # parts laid out and drawn by the last render (0: all cached)
         return self

@@ -13,8 +13,11 @@ anchors are kept by giving the part an empty anchor of that name; the merge
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from sendlib.render.html import Page, Part
+if TYPE_CHECKING:  # the PDF workers load this module: not the HTML renderer
+    from sendlib.render.html import Page, Part
+
 
 NO_FOOTERS = "@page { @bottom-right { content: none; } @bottom-left { content: none; } }"
 

@@ -4,7 +4,8 @@ Parameter cells are dropped, code is hidden (only outputs are kept), text stream
 plain-text reprs never reach the paper, every cell gets a fresh, stable id, and each
 section is wrapped in a ``<section>`` so the renderer can number and lay it out. The
 section's narrative slot (its markdown cell tagged ``narrative``) is filled here with the
-analyst's words for the month, so an edit to a narrative file needs no notebook run.
+analyst's words for the month (a raw HTML cell, tagged ``narrative`` again so the
+renderer can tell it apart), so an edit to a narrative file needs no notebook run.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from nbformat.v4 import new_notebook, new_raw_cell
 
 from sendlib.paper.narrative import narrative_block
 from sendlib.paper.sections import Section
+from sendlib.render.body import NARRATIVE_TAG
 
 DROP_TAGS = {"parameters", "injected-parameters"}
-NARRATIVE_TAG = "narrative"
 KEEP_OUTPUTS = {"display_data", "execute_result"}
 
 
@@ -37,8 +38,9 @@ def section_classes(section: Section) -> str:
     return " ".join(classes)
 
 
-def _html_cell(html: str, cell_id: str) -> nbformat.NotebookNode:
-    cell = new_raw_cell(html, metadata={"raw_mimetype": "text/html"})
+def _html_cell(html: str, cell_id: str, tags: list[str] | None = None) -> nbformat.NotebookNode:
+    metadata = {"raw_mimetype": "text/html", **({"tags": tags} if tags else {})}
+    cell = new_raw_cell(html, metadata=metadata)
     cell.id = cell_id
     return cell
 
@@ -72,7 +74,8 @@ def stitch(
             cell_id = f"{section.slug}-{i:02d}"
             if NARRATIVE_TAG in tags:
                 words = narrative(section) if narrative is not None else ""
-                paper.cells.append(_html_cell(narrative_block(section.slug, words), cell_id))
+                block = narrative_block(section.slug, words)
+                paper.cells.append(_html_cell(block, cell_id, [NARRATIVE_TAG]))
                 continue
             cell = nbformat.from_dict(cell)
             cell.id = cell_id
