@@ -79,3 +79,45 @@ def test_word_made_part_by_part_is_the_word_of_the_whole_page_and_is_kept(tmp_pa
     (tmp_path / "shorter").mkdir()
     word_page(shorter, tmp_path / "shorter", cache)
     assert len(list(cache.glob("*.json"))) == 2 and len(kept) == 4
+
+
+def test_the_word_copy_from_kept_parts_reads_as_the_whole_pages_and_pandoc_reads_only_edits(
+    tmp_path, monkeypatch
+):
+    import subprocess
+
+    import pypandoc
+
+    from sendlib.render import docx
+    from sendlib.render.html import page
+
+    def sections(words: str) -> str:
+        return (
+            '<section class="section section-a" aria-labelledby="a"><h2 id="a" '
+            f'data-number="1">A</h2><p>{words}</p><table><thead><tr><th>Month</th></tr>'
+            "</thead><tbody><tr><td>Jan</td></tr></tbody></table></section>"
+            '<section class="section section-b" aria-labelledby="b"><h2 id="b" '
+            'data-number="2">B</h2><p>Unchanged text.</p></section>'
+        )
+
+    month = pd.Period("2025-06", "M")
+    cache = tmp_path / "cache"
+    first = page("T", sections("First words."))
+    render_docx(first.html, tmp_path / "whole.docx", month)
+    docx._convert(first, tmp_path / "parts.docx", month, None, cache)
+
+    def plain(path):
+        command = [pypandoc.get_pandoc_path(), str(path), "--to=plain"]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    assert plain(tmp_path / "parts.docx") == plain(tmp_path / "whole.docx")
+    assert "First words." in plain(tmp_path / "parts.docx")
+    # an edit of section A: pandoc reads that part (and the title) only
+    read = []
+    real = docx._pandoc_read
+    monkeypatch.setattr(docx, "_pandoc_read", lambda text: read.append(text) or real(text))
+    edited = page("T", sections("Edited words."))
+    docx._convert(edited, tmp_path / "edited.docx", month, None, cache)
+    assert len(read) == 1 and "Edited words." in read[0] and "Unchanged text." not in read[0]
+    assert "Edited words." in plain(tmp_path / "edited.docx")
+    assert "Unchanged text." in plain(tmp_path / "edited.docx")

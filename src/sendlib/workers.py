@@ -16,7 +16,7 @@ from multiprocessing.context import ForkServerContext
 #: does not wait for it)
 PRELOAD = {
     "notebooks": ("papermill", "sendlib.ops.kernels"),
-    "pdf": ("weasyprint", "sendlib.render.pdf"),
+    "pdf": ("sendlib.render.weasy", "sendlib.render.pdf"),
 }
 
 

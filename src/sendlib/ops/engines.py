@@ -52,8 +52,10 @@ class Engines:
             for _ in range(self.workers):
                 self._pool.submit(_ready)
         if pdf:
-            # a run that re-uses its notebooks lays out only the edited parts: one worker
-            self._pdf = PdfProcess(warm=True if notebooks else 1).__enter__()
+            # a run that re-uses its notebooks lays out only the edited parts: a worker
+            # warming up would only be busy when the first part comes (a part lays out
+            # as fast in a fresh worker), so none is started before it is needed
+            self._pdf = PdfProcess(warm=True if notebooks else 0).__enter__()
 
     @property
     def pdf(self) -> PdfProcess | None:

@@ -39,7 +39,7 @@ __all__ = ["PdfProcess", "RenderError", "render_pdf"]
 def render_pdf(page_html: str, target: Path, title: str) -> int:
     """A tagged PDF/UA (title, language, bookmarks) of a page; returns its page count."""
     try:
-        from weasyprint import HTML
+        from sendlib.render.weasy import HTML
 
         document = HTML(string=page_html, base_url=str(target.parent)).render()
         document.metadata.title = title
@@ -54,7 +54,7 @@ def render_pdf(page_html: str, target: Path, title: str) -> int:
 
 def warm_up() -> None:
     """Import WeasyPrint and lay out a line in the paper's styles (fonts loaded)."""
-    from weasyprint import HTML
+    from sendlib.render.weasy import HTML
 
     css = resources.files("sendlib.render").joinpath("paper.css").read_text(encoding="utf-8")
     HTML(string=f"<style>{css}</style><h1>SEND</h1><p>1,234 ▲</p>").render()

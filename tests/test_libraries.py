@@ -1,0 +1,44 @@
+"""WeasyPrint's libraries found from the linker's cache, as ctypes would find them."""
+
+from __future__ import annotations
+
+import ctypes.util
+import subprocess
+import sys
+
+import pytest
+
+from sendlib.render import libraries
+
+# the names WeasyPrint tries for its libraries, right and wrong (sendlib.render.libraries)
+NAMES = ["libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "pango-1.0", "harfbuzz"]
+NAMES += ["harfbuzz-subset", "fontconfig-1", "fontconfig", "pangoft2-1.0", "no-such-lib-9"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the linker's cache is Linux's")
+def test_names_are_found_as_ctypes_finds_them():
+    cache = libraries._linker_cache()
+    assert cache is not None
+    assert [libraries._find(cache, n) for n in NAMES] == [
+        ctypes.util.find_library(n) for n in NAMES
+    ]
+
+
+def test_weasyprint_loads_and_its_library_search_starts_no_compiler(tmp_path):
+    """In a fresh process: WeasyPrint imports, and no gcc or ld is run for it."""
+    code = (
+        "import subprocess\n"
+        "seen = []\n"
+        "real = subprocess.Popen.__init__\n"
+        "def spy(self, args, *a, **k):\n"
+        "    seen.append(args[0] if isinstance(args, (list, tuple)) else args)\n"
+        "    real(self, args, *a, **k)\n"
+        "subprocess.Popen.__init__ = spy\n"
+        "from sendlib.render.weasy import HTML\n"
+        "assert HTML(string='<p>x</p>').render().pages\n"
+        "print(seen)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    ran = done.stdout.strip()
+    assert "gcc" not in ran and "'ld'" not in ran and "/ld'" not in ran
