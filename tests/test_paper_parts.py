@@ -323,6 +323,9 @@ def test_the_body_made_section_by_section_and_from_the_cache_is_nbconverts_whole
     monkeypatch.undo()
     assert rhtml.body_html(edited, cache, "other code") == expected
     assert len(list(cache.glob("*.html"))) == 2
+    # a preview adds to the cache and drops nothing
+    assert "".join(rhtml.section_bodies(edited, cache, "preview's", prune_old=False)) == expected
+    assert len(list(cache.glob("*.html"))) == 4
 
 
 def test_a_page_laid_out_section_by_section_and_from_the_cache_is_the_whole_pages(

@@ -314,11 +314,11 @@ class _Run:
             nbformat.write(paper, r.work / "paper.ipynb")
         return paper
 
-    def html_cache(self, kind: str = "paper") -> tuple[Path, str]:
+    def html_cache(self) -> tuple[Path, str]:
         """Where the sections' HTML is kept between runs of the month, and the code's hash
         (a section is re-used only by the same code)."""
         r = self.request
-        return r.out / ".cache" / "html" / f"{r.label}-{kind}", mf.code_hash()
+        return r.out / ".cache" / "html" / r.label, mf.code_hash()
 
     def preview(
         self, executed: list[tuple[Section, Path]], title: str, reuse: bool, started: float
@@ -326,7 +326,9 @@ class _Run:
         """Only paper.html, in ``OUT/.preview/`` (nothing published)."""
         r = self.request
         self.say("render", "running")
-        page = render_page(self.stitched(executed, title), title, *self.html_cache("preview"))
+        # the paper's own cache, read and added to but never pruned: a preview after a
+        # run lays out only what it changed, and takes nothing a run keeps
+        page = render_page(self.stitched(executed, title), title, *self.html_cache(), False)
         folder = r.out / ".preview" / r.target.relative_to(r.out)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "paper.html").write_text(page.html, encoding="utf-8")

@@ -34,11 +34,13 @@ def body_html(paper: nbformat.NotebookNode, cache: Path | None = None, code: str
 
 
 def section_bodies(
-    paper: nbformat.NotebookNode, cache: Path | None = None, code: str = ""
+    paper: nbformat.NotebookNode, cache: Path | None = None, code: str = "", prune_old: bool = True
 ) -> list[str]:
     """Each section's HTML from nbconvert. With ``cache``, kept there under the hash of
     the section's cells (and ``code``, the renderer's), the analysts' blocks (cells
-    tagged ``narrative`` by the stitcher) left out as slots and filled afterwards."""
+    tagged ``narrative`` by the stitcher) left out as slots and filled afterwards; the
+    entries no section used are dropped unless ``prune_old`` is false (a preview leaves
+    the paper's own)."""
     exporter = None
     keys, bodies = [], []
     for chunk in _sections(paper):
@@ -54,7 +56,7 @@ def section_bodies(
                 write_entry(cache, key, body)
         keys.append(key)
         bodies.append(_filled(body, blocks))
-    if cache is not None:
+    if cache is not None and prune_old:
         prune(cache, "html", keys)
     return bodies
 

@@ -149,7 +149,13 @@ def page(title: str, body: str) -> Page:
     return page_of(title, [body])
 
 
-def page_of(title: str, chunks: list[str], cache: Path | None = None, code: str = "") -> Page:
+def page_of(
+    title: str,
+    chunks: list[str],
+    cache: Path | None = None,
+    code: str = "",
+    prune_old: bool = True,
+) -> Page:
     """``page`` of a body given in chunks (the sections' HTML). Each chunk is numbered on
     its own, from the numbering and the ids of the chunks before it; with ``cache`` the
     result is kept under all that (and ``code``): after a narrative edit only the edited
@@ -172,7 +178,7 @@ def page_of(title: str, chunks: list[str], cache: Path | None = None, code: str 
         state = tuple(laid.state)
         nodes += laid.nodes
         contents += laid.contents
-    if cache is not None:
+    if cache is not None and prune_old:
         prune(cache, "json", keys)
     toc = _node(_fragment(contents_html([c for c in contents if c[0] != "cover"])).nav)
     covers = [i for i, n in enumerate(nodes) if n.cover]
@@ -283,14 +289,19 @@ def _slug_of(section: Tag) -> str:
 
 
 def render_page(
-    paper: nbformat.NotebookNode, title: str, cache: Path | None = None, code: str = ""
+    paper: nbformat.NotebookNode,
+    title: str,
+    cache: Path | None = None,
+    code: str = "",
+    prune_old: bool = True,
 ) -> Page:
     """paper.html (and its PDF parts) for a stitched notebook; with ``cache`` (and
-    ``code``, the renderer's), each section's HTML and layout is kept between renders."""
+    ``code``, the renderer's), each section's HTML and layout is kept between renders
+    (and what this render did not use dropped, unless ``prune_old`` is false)."""
     try:
-        bodies = section_bodies(paper, cache, code)
+        bodies = section_bodies(paper, cache, code, prune_old)
     except RenderError:
         raise
     except Exception as exc:  # nbconvert's template errors have no common base class
         raise RenderError(f"could not render the HTML paper: {exc}") from exc
-    return page_of(title, bodies, cache, code)
+    return page_of(title, bodies, cache, code, prune_old)
