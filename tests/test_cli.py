@@ -90,3 +90,18 @@ def test_demo_command_writes_a_valid_council(tmp_path):
     assert result.exit_code == 0, result.output
     check = runner.invoke(app, ["validate", "--data", str(out), "--month", "2022-03"])
     assert check.exit_code == 0, check.output
+
+
+def test_an_empty_default_data_folder_says_where_the_files_and_the_demo_go(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "README.md").write_text("the council's files go here\n")
+    result = runner.invoke(app, ["validate", "--month", "2025-05"])
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert "data/raw holds no input files yet" in first and "--data data/demo" in first
+    # with files in it, or another folder named, no such line
+    (tmp_path / "data" / "raw" / "person.csv").write_text("person_id\n")
+    assert "holds no input files" not in runner.invoke(app, ["validate"]).output
+    other = runner.invoke(app, ["validate", "--data", str(tmp_path / "data" / "raw")])
+    assert "holds no input files" not in other.output

@@ -10,7 +10,29 @@ import typer
 
 from sendlib.data.dates import last_complete_month, parse_month
 
-DataOpt = Annotated[Path, typer.Option("--data", help="Folder of input files (the data contract).")]
+DEFAULT_DATA = Path("data/raw")
+
+
+def data_option(value: Path) -> Path:
+    """--data as given; when it is left at data/raw and that folder holds no input file
+    (as in a fresh clone), say where the council's files go and where the demo is, before
+    the command's own message."""
+    if value == DEFAULT_DATA and value.is_dir():
+        inputs = [p for p in value.iterdir() if p.suffix.lower() in (".csv", ".xlsx")]
+        if not [p for p in inputs if p.name != "validation.csv"]:
+            from sendlib.cli.console import say
+
+            say(
+                f"{value} holds no input files yet: put the council's files there, or use "
+                "the demo council with --data data/demo (make demo writes it)."
+            )
+    return value
+
+
+DataOpt = Annotated[
+    Path,
+    typer.Option("--data", help="Folder of input files (the data contract).", callback=data_option),
+]
 ParamsOpt = Annotated[Path, typer.Option(help="Folder of report.yaml, kpis.yaml and narrative/.")]
 CatalogueOpt = Annotated[
     Path | None, typer.Option(help="KPI catalogue (default: PARAMS/kpis.yaml).")
