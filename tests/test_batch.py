@@ -18,26 +18,26 @@ def test_months_range_parses_inclusively():
         parse_months("2025-02:2025-01")
 
 
+def _batch_with_a_corrupt_council(tmp_path, seed: int, corrupt: tuple[str, str, str], *args):
+    """``sendlib batch ARGS`` over three demo councils on a local Dask cluster of 2 workers,
+    one council's file replaced (``corrupt``: council, file, text); the result and OUT."""
+    root = tmp_path / "councils"
+    generate_councils(root, 3, seed=seed, end=pd.Period("2025-06", freq="M"))
+    council, name, text = corrupt
+    (root / council / name).write_text(text)
+    out = tmp_path / "out"
+    command = ["batch", *args, "--data-root", str(root), "--out", str(out), "--workers", "2"]
+    return CliRunner().invoke(app, command, terminal_width=250), out
+
+
 @pytest.mark.slow
 def test_dask_batch_reports_the_corrupt_council_and_renders_the_rest(tmp_path):
-    root = tmp_path / "councils"
-    generate_councils(root, 3, seed=7, end=pd.Period("2025-06", freq="M"))
-    (root / "LA002" / "plans.csv").write_text("not,the,plans,file\n1,2,3,4\n")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app,
-        [
-            "batch",
-            "--data-root",
-            str(root),
-            "--months",
-            "2025-05:2025-06",
-            "--out",
-            str(out),
-            "--workers",
-            "2",
-        ],
-        terminal_width=200,
+    result, out = _batch_with_a_corrupt_council(
+        tmp_path,
+        7,
+        ("LA002", "plans.csv", "not,the,plans,file\n1,2,3,4\n"),
+        "--months",
+        "2025-05:2025-06",
     )
     assert result.exit_code == 1
     assert "4 ok, 2 failed" in result.output
@@ -56,17 +56,13 @@ def test_dask_batch_reports_the_corrupt_council_and_renders_the_rest(tmp_path):
 @pytest.mark.slow
 def test_dask_batch_of_whole_papers_reports_the_corrupt_council_after_one_retry(tmp_path):
     # three councils' papers as Dask tasks on a local cluster whose workers start kernels
-    root = tmp_path / "councils"
-    generate_councils(root, 3, seed=11, end=pd.Period("2025-06", freq="M"))
-    (root / "LA003" / "requests.csv").write_text("request_id,person_id\nR1\n")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app,
-        [
-            *("batch", "--papers", "--data-root", str(root), "--months", "2025-06"),
-            *("--out", str(out), "--workers", "2"),
-        ],
-        terminal_width=250,
+    result, out = _batch_with_a_corrupt_council(
+        tmp_path,
+        11,
+        ("LA003", "requests.csv", "request_id,person_id\nR1\n"),
+        "--papers",
+        "--months",
+        "2025-06",
     )
     assert result.exit_code == 1, result.output
     assert "2 ok, 1 failed" in result.output
