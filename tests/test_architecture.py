@@ -78,7 +78,7 @@ OUTCOMES_MODULE = '''
 """A section added by a test: counts it declares, a drafted fact and a table."""
 import pandas as pd
 
-from sendlib.paper.context import Context
+from sendlib.paper.notebook_context import Context
 from sendlib.paper.narrative import paragraphs
 from sendlib.paper.tables import counts_table
 

@@ -218,7 +218,7 @@ def test_the_demo_comparators_are_the_releases_and_match_report_yaml(demo_data):
 def bcp_context(demo_data, tmp_path_factory):
     """The demo's figures compared with BCP's published ones (a real code: reconciliation)."""
     from sendlib.config import RunParams
-    from sendlib.paper.context import Context
+    from sendlib.paper.notebook_context import Context
     from sendlib.paper.prepare import prepare_paper_data
 
     folder = tmp_path_factory.mktemp("bcp")

@@ -13,13 +13,14 @@ import pytest
 
 from helpers import axe_violations, notebook_dir, params_dir, run_cli
 from sendlib.data.load import load_tables
+from sendlib.ops import archive
 
 pytestmark = pytest.mark.slow  # kernels
 
 MONTH = "2025-06"
 
 
-def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
+def test_backfill_writes_one_folder_per_month(tmp_path, demo_data, monkeypatch):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
     result = run_cli(demo_data, out, books, "--from", "2025-04", "--to", MONTH)
@@ -45,6 +46,20 @@ def test_backfill_writes_one_folder_per_month(tmp_path, demo_data):
     assert page.count('<svg viewBox="0 0 200 40" role="img"') >= 3  # headline trend lines
     assert "Number of EHCPs:" in page
     assert axe_violations(index) == []
+    # the archive is rewritten from each month's kept headlines, reading a scorecard again
+    # only when it has changed
+    read = []
+    real = archive._read_headlines
+    monkeypatch.setattr(
+        archive, "_read_headlines", lambda card, month: read.append(str(month)) or real(card, month)
+    )
+    title = re.search(r"<h1>(.*?)</h1>", page).group(1).replace("&#x27;", "'")
+    archive.write_archive(out, title)
+    assert read == [] and index.read_text(encoding="utf-8") == page
+    card = out / "2025-05" / "scorecard.csv"
+    card.write_text(card.read_text() + "\n")  # a byte changed: read again
+    archive.write_archive(out, title)
+    assert read == ["2025-05"]
 
 
 HOLD_LOCK = """
@@ -102,6 +117,23 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     assert preview.exit_code == 0 and "nothing published" in preview.output
     assert "A second draft" in (out / ".preview" / MONTH / "paper.html").read_text()
     assert "A second draft" not in (out / MONTH / "paper.html").read_text()
+    # a re-render loads none of the figures' code (pandas, numpy, Arrow) in any process:
+    # the PDF is laid out without waiting for them
+    note.write_text("A third draft.\n")
+    command = [sys.executable, "-X", "importtime", "-m", "sendlib", "run", "--month", MONTH]
+    command += ["--data", str(demo_data), "--out", str(out), "--notebooks", str(books)]
+    done = subprocess.run(
+        [*command, "--params", str(params), "--narrative-only"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert {"sendlib.render.stitch", "weasyprint"} <= imported  # the run's and its workers'
+    assert not {"pandas", "numpy", "pyarrow"} & imported
+    assert "A third draft" in (out / MONTH / "paper.html").read_text()
     # a changed input makes --narrative-only run the notebooks again
     (params / "report.yaml").write_text(
         (params / "report.yaml").read_text().replace("Council-wide", "Every ward")

@@ -15,11 +15,15 @@ import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sendlib.months import Month
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,12 +82,14 @@ class ReportParams(BaseModel):
         changes = {k: v for k, v in month.model_dump().items() if k in cover and v is not None}
         return self.model_copy(update=changes)
 
-    def meeting_for(self, month: pd.Period, own: MonthParams | None = None) -> dt.date | None:
+    def meeting_for(
+        self, month: Month | pd.Period, own: MonthParams | None = None
+    ) -> dt.date | None:
         """The committee meeting a month's paper goes to: the month's own ``meeting_date``,
         else the first of ``meeting_dates`` after the month has ended."""
         if own is not None and own.meeting_date is not None:
             return own.meeting_date
-        end = month.end_time.date()
+        end = Month.of(month).end
         later = sorted(d for d in self.meeting_dates if d > end)
         return later[0] if later else None
 

@@ -8,7 +8,11 @@ fresh, single-threaded process started once per run — that has loaded what the
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import sys
+import threading
 from multiprocessing.context import ForkServerContext
 
 #: what the fork server loads once, by the work its workers do, so that each worker
@@ -16,7 +20,7 @@ from multiprocessing.context import ForkServerContext
 #: does not wait for it)
 PRELOAD = {
     "notebooks": ("papermill", "sendlib.ops.kernels"),
-    "pdf": ("sendlib.render.weasy", "sendlib.render.pdf"),
+    "pdf": ("sendlib.render.weasy", "sendlib.render.pdf", "sendlib.render.pdfmerge"),
 }
 
 
@@ -37,3 +41,13 @@ def start_fork_server(*work: str) -> None:
 
     fork_server(*work)
     forkserver.ensure_running()
+
+
+def in_background(nice: int = 10) -> None:
+    """Make the calling thread, and the processes it starts, yield the CPU to the rest of
+    the run (on Linux, where a thread has a priority of its own; elsewhere nothing): for
+    side work done while the run waits on its PDF workers."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)

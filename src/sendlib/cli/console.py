@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from sendlib.data import findings as fnd
+if TYPE_CHECKING:  # findings are printed by commands that have read data: pandas is
+    # loaded by then (a run that re-uses its notebooks never loads it before its PDF)
+    import pandas as pd
 
 console = Console(stderr=False, highlight=False)
 PER_RULE = 20
@@ -52,6 +54,8 @@ def shown_findings(findings: pd.DataFrame, per_rule: int = PER_RULE) -> tuple[pd
 
 def print_findings(findings: pd.DataFrame, title: str, where: str = "") -> None:
     """Findings (file, row, column, value, reason), a few per rule and column."""
+    import pandas as pd
+
     shown, left = shown_findings(findings)
     rows = [
         (
@@ -85,6 +89,8 @@ def print_findings(findings: pd.DataFrame, title: str, where: str = "") -> None:
 
 def print_summary(findings: pd.DataFrame) -> None:
     """Counts by rule, like a data-quality dashboard's summary."""
+    from sendlib.data import findings as fnd
+
     summary = fnd.summary(findings)
     if plain():
         say("Summary by rule:")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from sendlib.cli.commands import app
@@ -18,7 +17,6 @@ from sendlib.cli.options import (
     month_option,
     optional_report,
 )
-from sendlib.data import findings as fnd
 
 
 @app.command()
@@ -40,6 +38,7 @@ def validate(
 ) -> None:
     """Check the data, report.yaml and the KPI catalogue as `sendlib run` would; exit 1 if
     the run would stop. A few findings of each kind are printed; all are written to CSV."""
+    from sendlib.data import findings as fnd
     from sendlib.ops.preflight import check
 
     report_month = month_option(month)
@@ -245,6 +244,8 @@ def benchmarks(
         rows = benchmark_rows(found, council, region, codes)
         existing = None
         if target.exists():
+            import pandas as pd
+
             existing = pd.read_csv(target, dtype=str, keep_default_na=False)
         merged = update_benchmarks(existing, rows)
     except ReleaseError as exc:

@@ -100,8 +100,8 @@ def _council(la_code: str | None, params: Path) -> str | None:
 
 
 def _print_summary(summary) -> None:
+    from sendlib.data.contract import find_sources
     from sendlib.data.sen2.importer import OUTCOMES, coverage, not_carried
-    from sendlib.data.sources import find_sources
 
     first = summary.returns[0].header
     say(f"Imported {len(summary.returns)} SEN2 return(s) of LA {first.la} into {summary.out}:")

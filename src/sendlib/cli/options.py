@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
-from sendlib.data.dates import last_complete_month, parse_month
+from sendlib.months import Month
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_DATA = Path("data/raw")
 
@@ -43,14 +45,19 @@ MonthOpt = Annotated[
 ]
 
 
-def month_option(value: str | None) -> pd.Period:
+def report_month(value: str | None) -> Month:
     """Parse --month, defaulting to the last complete month."""
     if value is None:
-        return last_complete_month()
+        return Month.last_complete()
     try:
-        return parse_month(value)
+        return Month.parse(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
+
+
+def month_option(value: str | None) -> pd.Period:
+    """--month as the figures use it (a pandas monthly ``Period``)."""
+    return report_month(value).period
 
 
 def optional_report(params: Path):

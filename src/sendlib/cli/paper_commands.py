@@ -6,9 +6,8 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from sendlib.cli.commands import app
@@ -20,8 +19,13 @@ from sendlib.cli.options import (
     OutOpt,
     ParamsOpt,
     month_option,
+    report_month,
 )
+from sendlib.months import Month, months_between
 from sendlib.ops.request import EXIT_INPUT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _checked(month: pd.Period, data: Path, params: Path, catalogue: Path | None):
@@ -84,7 +88,7 @@ def scorecard(
     )
 
 
-def _months(month: str | None, from_month: str | None, to_month: str | None) -> list[pd.Period]:
+def _months(month: str | None, from_month: str | None, to_month: str | None) -> list[Month]:
     """The months to render: --month, or --from … --to (both, and not with --month)."""
     if from_month or to_month:
         if month:
@@ -93,11 +97,11 @@ def _months(month: str | None, from_month: str | None, to_month: str | None) -> 
             raise typer.BadParameter(
                 "a backfill needs both --from and --to (the first and last month to render)"
             )
-        first, last = month_option(from_month), month_option(to_month)
+        first, last = report_month(from_month), report_month(to_month)
         if last < first:
             raise typer.BadParameter(f"--to {last} is before --from {first}")
-        return list(pd.period_range(first, last, freq="M"))
-    return [month_option(month)]
+        return months_between(first, last)
+    return [report_month(month)]
 
 
 def _teams(data: Path, team: str, all_teams: bool) -> list[str]:
@@ -314,8 +318,8 @@ def new_month(
     """Prepare params/narrative/MONTH/: last month's text marked for review, plus the
     facts sendlib drafts from the month's figures (as comments to draw on)."""
     from sendlib.config import RunParams
-    from sendlib.paper.context import Context
     from sendlib.paper.newmonth import prepare_month
+    from sendlib.paper.notebook_context import Context
     from sendlib.paper.prepare import prepare_paper_data
 
     report_month = month_option(month)

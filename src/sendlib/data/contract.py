@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import yaml
@@ -99,3 +100,29 @@ def comparators() -> tuple[str, ...]:
     """The comparators benchmarks.csv may hold (england, statistical_neighbours, region,
     and published: the council's own figure as the DfE published it)."""
     return tuple(contract().codes["comparator"])
+
+
+# ---------------------------------------------------------------- where a table's file is
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def find_sources(folder: Path, name: str) -> list[Path]:
+    """The files in a data folder that hold table ``name`` (``person.csv``,
+    ``Person.xlsx``): more than one is for the caller to refuse."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.stem.lower() == name
+        and p.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES
+    )
+
+
+def find_source(folder: Path, name: str) -> Path | None:
+    """The file holding table ``name`` in a data folder, if there is exactly one."""
+    found = find_sources(folder, name)
+    return found[0] if len(found) == 1 else None

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pandas as pd
+
+from sendlib.months import Month
 
 #: months in which figures of each frequency exist (termly = the school census months)
 SCHEDULE: dict[str, tuple[int, ...]] = {
@@ -18,19 +19,12 @@ SCHEDULE: dict[str, tuple[int, ...]] = {
 
 def parse_month(text: str) -> pd.Period:
     """A report month from ``YYYY-MM``; raises ValueError with a readable message."""
-    found = re.fullmatch(r"(\d{4})-(\d{2})", str(text).strip())
-    if not found:
-        raise ValueError(f"month '{text}' is not written YYYY-MM (for example 2025-06)")
-    number = int(found.group(2))
-    if not 1 <= number <= 12:
-        raise ValueError(f"month '{text}': there is no month {number} (months are 01 to 12)")
-    return pd.Period(f"{found.group(1)}-{found.group(2)}", freq="M")
+    return Month.parse(text).period
 
 
 def last_complete_month(today: dt.date | None = None) -> pd.Period:
     """The latest calendar month that has fully ended (the default report month)."""
-    today = today or dt.date.today()
-    return pd.Period(today, freq="M") - 1
+    return Month.last_complete(today).period
 
 
 def month_end(month: pd.Period) -> pd.Timestamp:

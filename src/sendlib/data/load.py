@@ -17,11 +17,11 @@ import pyarrow.compute as pc
 
 from sendlib.data import findings as fnd
 from sendlib.data.cache import CachedTable, TableCache, combined_key
-from sendlib.data.contract import FileSpec, contract, files
+from sendlib.data.contract import FileSpec, contract, files, find_sources
 from sendlib.data.datecolumns import read_dates
 from sendlib.data.integrity import orphans
 from sendlib.data.schemas import TRUE_WORDS, failures
-from sendlib.data.sources import RawTable, find_sources, read_source
+from sendlib.data.sources import RawTable, read_source
 
 #: problems after which a table's rows cannot be looked up by the files referring to it
 UNJOINABLE = frozenset({"missing_column", "duplicate_column", "malformed_row"})

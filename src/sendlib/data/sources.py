@@ -29,10 +29,8 @@ import pyarrow.compute as pc
 from pyarrow import csv as pacsv
 
 from sendlib.data import findings as fnd
-from sendlib.data.contract import FileSpec
+from sendlib.data.contract import EXCEL_SUFFIXES, FileSpec, find_sources
 
-TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 DELIMITERS = (",", ";", "|", "\t")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "|": "bars", "\t": "tabs"}
 
@@ -52,27 +50,6 @@ class RawTable:
 def header_key(text: str) -> str:
     """A header as the contract spells it: lower case, ``-`` and spaces as ``_``."""
     return re.sub(r"[\s\-]+", "_", str(text).strip().lower()).strip("_")
-
-
-def find_sources(folder: Path, name: str) -> list[Path]:
-    """The files in a data folder that hold table ``name`` (``person.csv``,
-    ``Person.xlsx``): more than one is for the caller to refuse."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and p.stem.lower() == name
-        and p.suffix.lower() in TEXT_SUFFIXES + EXCEL_SUFFIXES
-    )
-
-
-def find_source(folder: Path, name: str) -> Path | None:
-    """The file holding table ``name`` in a data folder, if there is exactly one."""
-    found = find_sources(folder, name)
-    return found[0] if len(found) == 1 else None
 
 
 def is_data_folder(folder: Path) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sendlib.data.arrow import is_in
+from sendlib.data.contract import find_source
 from sendlib.data.load import Tables
-from sendlib.data.sources import find_source, read_source
+from sendlib.data.sources import read_source
 
 
 def teams(t: Tables) -> list[str]:

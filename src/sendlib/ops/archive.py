@@ -2,57 +2,83 @@
 
 Rewritten after every successful run (a backfill rewrites it after each month): it lists
 every ``OUT/YYYY-MM/`` folder that holds a published paper (a manifest), so a month
-published by hand or removed by hand is listed or dropped the next time.
+published by hand or removed by hand is listed or dropped the next time. Each month's
+headline figures are read from its scorecard and kept in ``OUT/.cache/archive/`` under
+the scorecard's hash and the code's: a re-render of the narrative reads no scorecard.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from sendlib.render.archive import LINKS, Month, archive_html
-from sendlib.scorecard.build import headline_tiles
+from sendlib.months import Month
+from sendlib.ops import manifest as mf
+from sendlib.render.archive import LINKS, Published, archive_html
 
 MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
 
-def published_months(out: Path) -> list[Month]:
+def published_months(out: Path) -> list[Published]:
     """Every published month under ``out`` with its headline figures and files."""
     months = []
     for folder in sorted(Path(out).iterdir()) if Path(out).is_dir() else []:
-        card = folder / "scorecard.csv"
         if not (MONTH_FOLDER.match(folder.name) and (folder / "manifest.json").exists()):
             continue
-        month = pd.Period(folder.name, freq="M")
-        scorecard = (
-            pd.read_csv(
-                card, dtype={"display": str}, keep_default_na=False, na_values={"value": [""]}
-            )
-            if card.exists()
-            else None
-        )
-        tiles = headline_tiles(scorecard, month) if scorecard is not None else []
-        values = {}
-        if scorecard is not None:
-            own = scorecard[scorecard["period"] == str(month)].set_index("kpi_id")["value"]
-            values = {t["kpi_id"]: float(own.get(t["kpi_id"], float("nan"))) for t in tiles}
+        month = Month.parse(folder.name)
+        card = folder / "scorecard.csv"
+        tiles, values = _headlines(card, month, Path(out) / ".cache" / "archive")
         files = {name for group in LINKS.values() for name, _ in group if (folder / name).exists()}
-        months.append(Month(month, tiles, values, files))
+        months.append(Published(month, tiles, values, files))
     return months
+
+
+def _headlines(card: Path, month: Month, cache: Path) -> tuple[list[dict], dict[str, float]]:
+    """A month's headline tiles and their KPIs' own values, from its scorecard.csv (none
+    when it has none)."""
+    if not card.exists():
+        return [], {}
+    key = mf.combined_hash(mf.sha256(card), mf.code_hash())
+    kept = cache / f"{month}.json"
+    if kept.exists():
+        entry = json.loads(kept.read_text(encoding="utf-8"))
+        if entry.get("key") == key:
+            return entry["tiles"], entry["values"]
+    tiles, values = _read_headlines(card, month)
+    cache.mkdir(parents=True, exist_ok=True)
+    entry = {"key": key, "tiles": tiles, "values": values}
+    _write_atomically(kept, json.dumps(entry, indent=1))
+    return tiles, values
+
+
+def _read_headlines(card: Path, month: Month) -> tuple[list[dict], dict[str, float]]:
+    import pandas as pd
+
+    from sendlib.scorecard.build import headline_tiles
+
+    scorecard = pd.read_csv(
+        card, dtype={"display": str}, keep_default_na=False, na_values={"value": [""]}
+    )
+    tiles = headline_tiles(scorecard, month.period)
+    own = scorecard[scorecard["period"] == str(month)].set_index("kpi_id")["value"]
+    values = {t["kpi_id"]: float(own.get(t["kpi_id"], float("nan"))) for t in tiles}
+    return tiles, values
 
 
 def write_archive(out: Path, title: str) -> Path:
     """Write ``OUT/index.html`` (atomically: a reader never sees half a page)."""
     out = Path(out)
-    page = archive_html(title, published_months(out))
     target = out / "index.html"
-    handle, temp = tempfile.mkstemp(dir=out, prefix=".index-", suffix=".html")
+    _write_atomically(target, archive_html(title, published_months(out)))
+    return target
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as f:
-        f.write(page)
+        f.write(text)
     os.chmod(temp, 0o644)
     os.replace(temp, target)
-    return target

@@ -34,7 +34,7 @@ def prepare_lab(request: RunRequest) -> Path:
     from papermill.parameterize import parameterize_notebook
 
     r = request
-    found = check(r.month, r.data_dir, r.params_dir, r.catalogue_path, with_warnings=False)
+    found = check(r.month.period, r.data_dir, r.params_dir, r.catalogue_path, with_warnings=False)
     if not found.ok:
         raise RunError(
             "\n".join(found.problems) or f"the input data in {r.data_dir} has errors",

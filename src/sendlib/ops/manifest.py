@@ -100,8 +100,7 @@ def code_hash() -> str:
 
 def input_files(data_dir: Path | str) -> dict[str, str]:
     """sha256 of each contract table's file in the data folder, by file name."""
-    from sendlib.data.contract import files
-    from sendlib.data.sources import find_source
+    from sendlib.data.contract import files, find_source
 
     found = (find_source(Path(data_dir), name) for name in files())
     return {p.name: sha256(p) for p in sorted(f for f in found if f is not None)}

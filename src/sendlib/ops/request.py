@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sendlib.config import RunParams
+from sendlib.months import Month
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CELL_TIMEOUT = 600  # seconds per notebook cell
 WORKERS = 2
@@ -28,9 +31,10 @@ EXIT_BUG = 5  # sendlib failed in a way that is a bug, not bad input
 
 @dataclass(frozen=True)
 class RunRequest:
-    """One paper (or one team's pack) to render for one month."""
+    """One paper (or one team's pack) to render for one month (``month`` may be given as
+    a ``Month``, a pandas ``Period`` or ``YYYY-MM``; it is held as a ``Month``)."""
 
-    month: pd.Period
+    month: Month
     data_dir: Path = Path("data/raw")
     params_dir: Path = Path("params")
     catalogue: Path | None = None  # default: PARAMS/kpis.yaml
@@ -45,6 +49,9 @@ class RunRequest:
     wait: bool = True
     allow_draft: bool = False
     isolated: bool = False  # a preview working apart from the month's run (see runner)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "month", Month.of(self.month))
 
     @property
     def catalogue_path(self) -> Path:
@@ -85,7 +92,7 @@ class RunRequest:
             paper_data=str((self.work / "paper-data").resolve()),
         )
 
-    def for_month(self, month: pd.Period) -> RunRequest:
+    def for_month(self, month: Month | pd.Period) -> RunRequest:
         return replace(self, month=month)
 
     def for_team(self, team: str) -> RunRequest:

@@ -19,17 +19,15 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
-import pandas as pd
 
-from sendlib.data.load import Tables
+from sendlib.config import ParamsError, ReportParams, load_month, load_report
 from sendlib.ops import manifest as mf
-from sendlib.ops.archive import write_archive
 from sendlib.ops.engines import Engines
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
 from sendlib.ops.locks import Busy, month_lock
-from sendlib.ops.preflight import Checked, check
 from sendlib.ops.request import (
     EXIT_BUSY,
     EXIT_OK,
@@ -39,20 +37,27 @@ from sendlib.ops.request import (
     RunResult,
 )
 from sendlib.ops.staging import staged
-from sendlib.paper.data import PaperData
-from sendlib.paper.narrative import REVIEW_MARKER, analyst_html, pending_review
-from sendlib.paper.newmonth import narrative_files
-from sendlib.paper.prepare import prepare_paper_data
+from sendlib.paper.narrative import REVIEW_MARKER, analyst_html, narrative_files, pending_review
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
 from sendlib.render.docx import DocxJob
 from sendlib.render.errors import RenderError
 from sendlib.render.html import Page, render_page
 from sendlib.render.stitch import stitch
-from sendlib.scorecard.build import write_csv
-from sendlib.scorecard.catalogue import Catalogue
+
+if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks run: a
+    # narrative-only re-render lays out its PDF without them
+    import datetime as dt
+
+    import pandas as pd
+
+    from sendlib.data.load import Tables
+    from sendlib.ops.preflight import Checked
+    from sendlib.paper.data import PaperData
+    from sendlib.scorecard.catalogue import Catalogue
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
+WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -170,8 +175,14 @@ class _Run:
         # is checked and the paper data prepared
         pdf = not r.preview and r.renderer == "nbconvert"
         with Engines(r.workers, notebooks=not reuse, pdf=pdf) as self.engines:
-            checked = self.check(with_data=not reuse)
-            self.check_publishable(checked)
+            if reuse:
+                # the data, parameters, catalogue and code are those the last run checked
+                # (``state``): only the cover's meeting and the narrative are read again
+                report, meeting = self.parameters()
+            else:
+                checked = self.check()
+                report, meeting = checked.report, checked.meeting_date
+            self.check_publishable(meeting)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
@@ -180,19 +191,19 @@ class _Run:
                 self.execute(sources, data, checked.catalogue, state)
             self.engines.notebooks_done()
             executed = [(s, r.work / "executed" / p.name) for s, p in sections]
-            title = f"{checked.report.report_subject}: {r.month.strftime('%B %Y')}" + (
-                f" – {r.team}" if r.team else ""
-            )
+            title = f"{report.report_subject}: {r.month:%B %Y}" + (f" – {r.team}" if r.team else "")
             if r.preview:
                 return self.preview(executed, title, reuse, started)
             result = self.publish(executed, title, sources, reuse, started)
             if not r.team:  # team packs are not committee papers: not in the archive
-                self.archive(f"{checked.report.council}: {checked.report.report_subject}")
+                self.archive(f"{report.council}: {report.report_subject}")
             return result
 
     def archive(self, title: str) -> None:
         """Rewrite OUT/index.html with the paper just published; the paper stands if the
         archive cannot be written (said in the run's notes)."""
+        from sendlib.ops.archive import write_archive
+
         try:
             write_archive(self.request.out, title)
         except OSError as exc:
@@ -200,28 +211,40 @@ class _Run:
                 f"the archive {self.request.out / 'index.html'} was not updated: {exc}"
             )
 
-    def check(self, with_data: bool) -> Checked:
-        """The parameters files and (unless re-used) the data, as ``sendlib validate``
-        checks them; any problem stops the run here, before a notebook runs."""
+    def check(self) -> Checked:
+        """The parameters files and the data, as ``sendlib validate`` checks them; any
+        problem stops the run here, before a notebook runs."""
+        from sendlib.ops.preflight import check
+
         r = self.request
-        if with_data:
-            self.say("validate", "running")
-        checked = check(r.month, r.data_dir, r.params_dir, r.catalogue_path, with_data=with_data)
+        self.say("validate", "running")
+        checked = check(r.month.period, r.data_dir, r.params_dir, r.catalogue_path)
         if checked.problems:
             raise RunError("\n".join(checked.problems))
         if len(checked.errors):
             raise RunError(f"the input data in {r.data_dir} has errors", findings=checked.errors)
-        if with_data:
-            self.say("validate", "done")
+        self.say("validate", "done")
         return checked
 
-    def check_publishable(self, checked: Checked) -> None:
+    def parameters(self) -> tuple[ReportParams, dt.date | None]:
+        """report.yaml with the month's own file laid over, and the meeting the paper goes
+        to (for a run that re-uses the last run's notebooks: the files are unchanged since
+        that run checked them)."""
+        r = self.request
+        try:
+            own = load_month(r.params_dir, str(r.month))
+            report = load_report(r.params_dir / "report.yaml").for_month(own)
+        except ParamsError as exc:
+            raise RunError(str(exc)) from exc
+        return report, report.meeting_for(r.month, own)
+
+    def check_publishable(self, meeting: dt.date | None) -> None:
         """A paper goes to a committee meeting and carries no text still marked for
         review (a preview may: nothing is published)."""
         r = self.request
         if r.preview:
             return
-        if checked.meeting_date is None:
+        if meeting is None:
             raise RunError(
                 f"the cover sheet needs the committee meeting for {r.month:%B %Y}'s paper: "
                 f"add the next meeting date to meeting_dates in {r.params_dir / 'report.yaml'}, "
@@ -262,7 +285,10 @@ class _Run:
         )
 
     def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
-        """The paper data, computed once and saved for the notebooks in the work folder."""
+        """The paper data, computed once and saved for the notebooks in the work folder
+        (with the data-quality warnings' counts, which the manifest lists)."""
+        from sendlib.paper.prepare import prepare_paper_data
+
         r = self.request
         self.say("prepare", "running")
         t0 = time.perf_counter()
@@ -271,6 +297,9 @@ class _Run:
         params = r.run_params()
         data = prepare_paper_data(params, tables, [s for s, _ in sections])
         data.save(Path(params.paper_data))
+        found = data.frames["warnings"]
+        counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
+        (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -282,7 +311,9 @@ class _Run:
         paper data) and kept with the executed notebooks for narrative-only runs."""
         r = self.request
         with ThreadPoolExecutor(max_workers=1) as side:
-            written = side.submit(write_scorecards, data, catalogue, r.month, r.work / "scorecard")
+            written = side.submit(
+                write_scorecards, data, catalogue, r.month.period, r.work / "scorecard"
+            )
             pool, _ = self.engines.notebook_pool()
             timings, failures = execute_all(
                 sources,
@@ -386,12 +417,9 @@ class _Run:
         return result
 
     def warnings(self) -> dict[str, int]:
-        """Data-quality warnings by rule, from the paper data."""
-        path = Path(self.request.run_params().paper_data) / "warnings.parquet"
-        if not path.exists():
-            return {}
-        found = pd.read_parquet(path)
-        return {row.rule: int(row.count) for row in found.itertuples()}
+        """Data-quality warnings by rule, as the paper data counted them."""
+        path = self.request.work / WARNINGS
+        return json.loads(path.read_text()) if path.exists() else {}
 
     def result(self, folder: Path, reuse: bool) -> RunResult:
         r = self.request
@@ -412,6 +440,7 @@ class _Run:
 
 def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
     """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
+    from sendlib.scorecard.build import write_csv
     from sendlib.scorecard.workbook import write_workbook  # openpyxl: only when made
 
     folder.mkdir(parents=True, exist_ok=True)

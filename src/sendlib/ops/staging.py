@@ -9,12 +9,14 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # every run publishes through ``staged``: the scorecard's code loads
+    # only when a scorecard is written
+    import pandas as pd
 
-from sendlib.data.load import Tables
-from sendlib.scorecard.build import build, write_csv
-from sendlib.scorecard.catalogue import Catalogue
+    from sendlib.data.load import Tables
+    from sendlib.scorecard.catalogue import Catalogue
 
 
 @contextlib.contextmanager
@@ -46,6 +48,8 @@ def write_scorecard_files(
     tables: Tables, catalogue: Catalogue, month: pd.Period, months: int, out: Path
 ) -> Path:
     """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept)."""
+    from sendlib.scorecard.build import build, write_csv
+
     target = Path(out) / str(month)
     card = build(tables, catalogue, month, months)
     with staged(target, keep=True) as folder:

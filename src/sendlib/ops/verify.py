@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from sendlib.ops import manifest as mf
-from sendlib.paper.newmonth import narrative_files
+from sendlib.paper.narrative import narrative_files
 from sendlib.paper.sections import SECTIONS
 
 Problem = tuple[str, str, str]

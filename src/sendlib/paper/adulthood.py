@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendlib.paper.context import Context
 from sendlib.paper.figures import last_year, shown
 from sendlib.paper.narrative import Paragraphs, change, missing, paragraphs
+from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 

@@ -10,7 +10,7 @@ from sendlib.measures import issuance
 from sendlib.measures import reviews as review_measures
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
-from sendlib.paper.context import Context, Group
+from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.requests import awaiting_decision
 from sendlib.paper.reviews import status_table
 from sendlib.paper.tables import Table

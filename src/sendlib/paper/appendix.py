@@ -8,8 +8,8 @@ import html
 import pandas as pd
 
 from sendlib.paper import labels
-from sendlib.paper.context import Context, Group, Html
 from sendlib.paper.narrative import missing
+from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard.build import COMPARATORS

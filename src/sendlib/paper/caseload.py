@@ -8,7 +8,6 @@ from sendlib.measures import caseload as measures
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.context import Context, Group
 from sendlib.paper.figures import last_year, trend
 from sendlib.paper.narrative import (
     Paragraphs,
@@ -20,6 +19,7 @@ from sendlib.paper.narrative import (
     percent_change,
     plural,
 )
+from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table, counts_table
 
 BY = ("age_band", "sex", "need", "ethnicity", "team")

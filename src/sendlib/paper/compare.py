@@ -17,8 +17,8 @@ from sendlib.data.release import release_spec
 from sendlib.measures.cases import Cases
 from sendlib.measures.yearly import JANUARY, yearly
 from sendlib.paper.charts import Chart, small_multiples
-from sendlib.paper.context import Context, Group
 from sendlib.paper.narrative import Paragraphs, missing, paragraphs
+from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table
 from sendlib.scorecard.formats import format_value
 

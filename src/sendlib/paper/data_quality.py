@@ -9,7 +9,7 @@ import pandas as pd
 from sendlib.data.release import release_spec
 from sendlib.measures.cases import Cases
 from sendlib.paper.compare import RECONCILE, comparison, reconciliation
-from sendlib.paper.context import Context, Group, Html
+from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.tables import Table
 
 

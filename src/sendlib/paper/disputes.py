@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.paper.charts import Chart
-from sendlib.paper.context import Context
 from sendlib.paper.figures import last_year, shown, trend
 from sendlib.paper.narrative import Paragraphs, agree, change, missing, number, paragraphs, plural
+from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.paper.charts import Chart, line_chart
-from sendlib.paper.context import Context
 from sendlib.paper.narrative import change
+from sendlib.paper.notebook_context import Context
 from sendlib.scorecard import formats as fmt
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from sendlib.paper.context import Context, Html
+from sendlib.paper.notebook_context import Context, Html
 
 TERMS = [
     ("AP", "Alternative provision, including pupil referral units."),

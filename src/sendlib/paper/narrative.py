@@ -15,10 +15,14 @@ import html
 import math
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
 from sendlib.scorecard import formats as fmt
+
+if TYPE_CHECKING:
+    from sendlib.paper.sections import Section
 
 _md = MarkdownIt("commonmark", {"html": False})
 #: notes to the analyst in narrative files (<!-- … -->) never reach the paper
@@ -154,3 +158,19 @@ class Paragraphs:
 def paragraphs(sentences: list[str]) -> Paragraphs:
     """Drafted sentences as numbered paragraphs (see ``Paragraphs``)."""
     return Paragraphs(sentences)
+
+
+def narrative_files(
+    params_dir: Path, month: str, sections: list[Section]
+) -> tuple[list[Path], list[Path]]:
+    """The month's narrative files the paper uses (one per section, by slug or old name)
+    and those it does not (a misspelt name, a section not in this paper)."""
+    used = [
+        path
+        for s in sections
+        if s.narrative
+        and (path := find_narrative(params_dir, month, s.slug, s.legacy_names)) is not None
+    ]
+    folder = Path(params_dir) / "narrative" / month
+    present = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    return used, [p for p in present if p not in used]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendlib.paper.context import Context
 from sendlib.paper.narrative import REVIEW_COMMENT, REVIEW_MARKER, find_narrative, narrative_path
+from sendlib.paper.notebook_context import Context
 from sendlib.paper.sections import SECTIONS, Section
 
 
@@ -78,19 +78,3 @@ def migrate(params_dir: Path) -> list[tuple[Path, Path, str]]:
                     old.rename(new)
                     done.append((old, new, "renamed"))
     return done
-
-
-def narrative_files(
-    params_dir: Path, month: str, sections: list[Section]
-) -> tuple[list[Path], list[Path]]:
-    """The month's narrative files the paper uses (one per section, by slug or old name)
-    and those it does not (a misspelt name, a section not in this paper)."""
-    used = [
-        path
-        for s in sections
-        if s.narrative
-        and (path := find_narrative(params_dir, month, s.slug, s.legacy_names)) is not None
-    ]
-    folder = Path(params_dir) / "narrative" / month
-    present = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    return used, [p for p in present if p not in used]

@@ -8,9 +8,9 @@ from sendlib.measures import decisions as measures
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
-from sendlib.paper.context import Context, Group
 from sendlib.paper.figures import moved, shown
 from sendlib.paper.narrative import Paragraphs, change, missing, number, paragraphs, plural, were
+from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table, counts_table
 
 

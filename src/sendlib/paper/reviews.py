@@ -9,9 +9,9 @@ from sendlib.measures import reviews as measures
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.context import Context, Group
 from sendlib.paper.figures import moved, shown, trend
 from sendlib.paper.narrative import Paragraphs, agree, missing, paragraphs, plural, were
+from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table, counts_table
 
 

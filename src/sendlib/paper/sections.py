@@ -10,26 +10,15 @@ Adding a section is an entry here, a notebook and a module of the same name.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from sendlib.paper import (
-    adulthood,
-    annex,
-    caseload,
-    compare,
-    data_quality,
-    disputes,
-    placements,
-    requests,
-    reviews,
-    summary,
-    timeliness,
-)
-from sendlib.paper.context import Context
-from sendlib.paper.data import Breakdowns, Heading
-from sendlib.paper.narrative import Paragraphs
+if TYPE_CHECKING:
+    from sendlib.paper.data import Breakdowns, Heading
+    from sendlib.paper.narrative import Paragraphs
+    from sendlib.paper.notebook_context import Context
 
 Kind = Literal["cover", "numbered", "appendix", "back"]
 
@@ -51,16 +40,35 @@ class Section:
     legacy_names: tuple[str, ...] = ()  # older names of its narrative file (04_timeliness)
 
 
-def _drafted(stem: str, title: str, module, **more) -> Section:
-    """A section whose module (``sendlib.paper.<name>``) drafts its facts and names its
-    counts: notebook ``<stem>.ipynb``, slug the stem without its number, and narrative
-    files once named after the notebook (``04_timeliness.md``) still read."""
+@dataclass(frozen=True)
+class Later:
+    """A function of a section's module (``sendlib.paper.<module>``), imported when it is
+    first called: every run reads this registry, and the modules load the figures and
+    pandas, which a narrative-only re-render never uses."""
+
+    module: str
+    name: str
+
+    def resolve(self) -> Callable:
+        return getattr(importlib.import_module(f"sendlib.paper.{self.module}"), self.name)
+
+    def __call__(self, *args, **kwargs):
+        return self.resolve()(*args, **kwargs)
+
+
+def _drafted(
+    stem: str, title: str, module: str, facts: bool = True, counts: bool = True, **more
+) -> Section:
+    """A section whose module (``sendlib.paper.<module>``) drafts its ``facts`` and names
+    its ``counts`` (each where it has them): notebook ``<stem>.ipynb``, slug the stem without its
+    number, and narrative files once named after the notebook (``04_timeliness.md``)
+    still read."""
     return Section(
         stem[3:],
         title,
         f"{stem}.ipynb",
-        facts=getattr(module, "facts", None),
-        counts=getattr(module, "counts", None),
+        facts=Later(module, "facts") if facts else None,
+        counts=Later(module, "counts") if counts else None,
         legacy_names=more.pop("legacy_names", (stem,)),
         **more,
     )
@@ -72,21 +80,32 @@ SECTIONS: list[Section] = [
         "summary",
         "Summary",
         "01_summary.ipynb",
-        facts=summary.key_messages,
+        facts=Later("summary", "key_messages"),
         starts_page=False,
         legacy_names=("01_summary",),
     ),
-    _drafted("02_caseload", "Children and young people with an EHCP", caseload, team_pack=True),
+    _drafted("02_caseload", "Children and young people with an EHCP", "caseload", team_pack=True),
     _drafted(
-        "03_requests", "Requests for assessment and decisions to assess", requests, team_pack=True
+        "03_requests", "Requests for assessment and decisions to assess", "requests", team_pack=True
     ),
-    _drafted("04_timeliness", "Assessments and 20-week timeliness", timeliness, team_pack=True),
-    _drafted("05_reviews", "Annual reviews", reviews, team_pack=True),
-    _drafted("06_placements", "Placements and sufficiency", placements, team_pack=True),
-    _drafted("07_disputes", "Mediation and tribunals", disputes),
-    _drafted("08_adulthood_partners", "Preparing for Adulthood and partner returns", adulthood),
-    _drafted("09_compare", "How we compare", compare, legacy_names=()),
-    _drafted("10_data_quality", "Data quality", data_quality, legacy_names=("09_data_quality",)),
+    _drafted("04_timeliness", "Assessments and 20-week timeliness", "timeliness", team_pack=True),
+    _drafted("05_reviews", "Annual reviews", "reviews", team_pack=True),
+    _drafted("06_placements", "Placements and sufficiency", "placements", team_pack=True),
+    _drafted("07_disputes", "Mediation and tribunals", "disputes", counts=False),
+    _drafted(
+        "08_adulthood_partners",
+        "Preparing for Adulthood and partner returns",
+        "adulthood",
+        counts=False,
+    ),
+    _drafted("09_compare", "How we compare", "compare", legacy_names=()),
+    _drafted(
+        "10_data_quality",
+        "Data quality",
+        "data_quality",
+        facts=False,
+        legacy_names=("09_data_quality",),
+    ),
     Section(
         "appendix_scorecard",
         "SEND scorecard",
@@ -100,7 +119,7 @@ SECTIONS: list[Section] = [
         "Operational annex",
         "12_operational_annex.ipynb",
         "appendix",
-        counts=annex.counts,
+        counts=Later("annex", "counts"),
         team_pack=True,
         narrative=False,
     ),
@@ -125,6 +144,8 @@ def numbers(sections: list[Section] | None = None) -> dict[str, str]:
 
 def headings(sections: list[Section] | None = None) -> list[Heading]:
     """The sections' headings as the notebooks show them."""
+    from sendlib.paper.data import Heading
+
     sections = SECTIONS if sections is None else sections
     found = numbers(sections)
     return [Heading(s.slug, found[s.slug], s.title) for s in sections]

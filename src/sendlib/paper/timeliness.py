@@ -8,9 +8,9 @@ from sendlib.measures import issuance as measures
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.context import Context, Group
 from sendlib.paper.figures import shown, trend
 from sendlib.paper.narrative import Paragraphs, agree, change, missing, paragraphs, plural
+from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table, counts_table
 
 

@@ -13,8 +13,7 @@ import html
 import math
 from dataclasses import dataclass, field
 
-import pandas as pd
-
+from sendlib.months import Month
 from sendlib.render.html import TAIL, head_html
 
 #: the files a month's folder may hold, as the archive names them
@@ -35,16 +34,16 @@ table.archive td.links { white-space: normal; }
 
 
 @dataclass
-class Month:
+class Published:
     """One published paper: its month, headline tiles and which files it has."""
 
-    month: pd.Period
+    month: Month
     tiles: list[dict[str, str]]  # label, value (display), period, kpi_id
     values: dict[str, float]  # headline KPI id → the month's own value (NaN if none)
     files: set[str] = field(default_factory=set)
 
 
-def archive_html(title: str, months: list[Month]) -> str:
+def archive_html(title: str, months: list[Published]) -> str:
     """The archive page for ``months`` (any order: shown newest first)."""
     months = sorted(months, key=lambda m: m.month, reverse=True)
     parts = [head_html(title, CSS), f"<h1>{html.escape(title)}</h1>"]
@@ -61,11 +60,11 @@ def archive_html(title: str, months: list[Month]) -> str:
     return "\n".join(parts) + TAIL
 
 
-def _month(month: pd.Period) -> str:
+def _month(month: Month) -> str:
     return month.strftime("%B %Y")
 
 
-def _trends(months: list[Month]) -> str:
+def _trends(months: list[Published]) -> str:
     oldest_first = months[::-1]
     items = []
     for tile in months[0].tiles:
@@ -99,7 +98,7 @@ def _number(value: float) -> str:
     return f"{value:,.1f}".removesuffix(".0")
 
 
-def _sparkline(points: list[tuple[pd.Period, float]], words: str) -> str:
+def _sparkline(points: list[tuple[Month, float]], words: str) -> str:
     """An SVG line through the known points (gaps left where a month has no value)."""
     width, height, pad = 200, 40, 4
     values = [v for _, v in points if not math.isnan(v)]
@@ -130,7 +129,7 @@ def _sparkline(points: list[tuple[pd.Period, float]], words: str) -> str:
     )
 
 
-def _table(months: list[Month]) -> str:
+def _table(months: list[Published]) -> str:
     labels = [t["label"] for t in months[0].tiles]
     head = "".join(f'<th scope="col" class="num">{html.escape(x)}</th>' for x in labels)
     rows = []
@@ -160,7 +159,7 @@ def _table(months: list[Month]) -> str:
     )
 
 
-def _links(m: Month, kind: str, name: str) -> str:
+def _links(m: Published, kind: str, name: str) -> str:
     folder = str(m.month)
     return "".join(
         f'<a href="{folder}/{file}">{label}<span class="visually-hidden"> {kind}, {name}</span></a>'

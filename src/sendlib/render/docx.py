@@ -13,6 +13,7 @@ Timestamps come from the month, so a rerun gives the same bytes.
 from __future__ import annotations
 
 import base64
+import calendar
 import hashlib
 import html
 import json
@@ -22,12 +23,17 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from bs4 import BeautifulSoup, Tag
 
+from sendlib.months import Month
 from sendlib.render.errors import RenderError
 from sendlib.render.html import LANG, Page
+from sendlib.workers import in_background
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _PART = "sendlib-word-part-"
 #: identifies this module's Word edits: a part kept by other code is made again
@@ -203,11 +209,13 @@ class DocxJob:
         self,
         page: Page | str,
         target: Path,
-        month: pd.Period,
+        month: Month | pd.Period,
         reference: Path | None = None,
         cache: Path | None = None,
     ):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sendlib-docx")
+        self._pool = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="sendlib-docx", initializer=in_background
+        )
         self._done = self._pool.submit(_convert, page, target, month, reference, cache)
 
     def finish(self) -> None:
@@ -219,7 +227,11 @@ class DocxJob:
 
 
 def _convert(
-    page: Page | str, target: Path, month: pd.Period, reference: Path | None, cache: Path | None
+    page: Page | str,
+    target: Path,
+    month: Month | pd.Period,
+    reference: Path | None,
+    cache: Path | None,
 ) -> None:
     import pypandoc
 
@@ -242,7 +254,7 @@ def _convert(
         ]
         if reference is not None and reference.exists():
             command.append(f"--reference-doc={Path(reference).resolve()}")
-        stamp = int(pd.Timestamp(month.end_time.date()).timestamp())
+        stamp = calendar.timegm(Month.of(month).end.timetuple())
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(stamp)}  # the month, not the clock
         done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp)
     if done.returncode:
@@ -252,7 +264,7 @@ def _convert(
 def render_docx(
     page_html: str,
     target: Path,
-    month: pd.Period,
+    month: Month | pd.Period,
     reference: Path | None = None,
     cache: Path | None = None,
 ) -> None:

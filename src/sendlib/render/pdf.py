@@ -6,7 +6,8 @@ tagged PDF (``sendlib.render.pdfmerge``). Rendered parts are kept in a cache fol
 the name of their content: when an analyst edits one section's narrative, only that part
 is laid out again. The parts carry no footers; the footers (title, ``Page i of n``) are a
 small PDF of their own, laid over the merged pages as artifacts, so no part depends on
-another's page count.
+another's page count. A worker merges the parts as soon as the last is laid out
+(``assemble``), while the run's own process finishes its other work.
 
 The workers come from a fork server (a clean, single-threaded process that has WeasyPrint
 loaded) — never forked from the run itself, which has threads going by then — and warm up
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sendlib.render.errors import RenderError
-from sendlib.render.pdfparts import footer_page, owners, part_page
+from sendlib.render.pdfparts import footer_page, footer_shell, owners, part_page
 from sendlib.workers import fork_server
 
 if TYPE_CHECKING:  # the PDF workers load this module: not the HTML renderer
@@ -60,6 +62,38 @@ def warm_up() -> None:
     HTML(string=f"<style>{css}</style><h1>SEND</h1><p>1,234 ▲</p>").render()
 
 
+def assemble(
+    paths: list[Path],
+    owners: dict[str, int],
+    shell: tuple[str, str],
+    title: str,
+    cache: Path,
+    target: Path,
+    render: Callable[[str, Path, str], int] = render_pdf,
+) -> str:
+    """Merge the parts, lay the footers over (drawn once per shape of paper and kept in
+    ``cache``) and write ``target``; returns the footers' file name. Run in a PDF worker,
+    so the run's own process goes on meanwhile."""
+    import pikepdf
+
+    from sendlib.render import pdfmerge
+
+    try:
+        paper = pdfmerge.merge(paths, owners)
+    except (pikepdf.PdfError, OSError, ValueError, KeyError) as exc:
+        raise RenderError(f"could not merge the PDF paper: {exc}") from exc
+    landscape = [float(p.mediabox[2]) > float(p.mediabox[3]) for p in paper.pages]
+    footers = cache / f"footers-{_digest(*shell, title, landscape)}.pdf"
+    if not footers.exists():
+        render(footer_page(shell, landscape), footers, title)
+    try:
+        pdfmerge.add_footers(paper, footers)
+        pdfmerge.save(paper, target)
+    except (pikepdf.PdfError, OSError, ValueError) as exc:
+        raise RenderError(f"could not write the PDF paper: {exc}") from exc
+    return footers.name
+
+
 @dataclass
 class _Job:
     page: Page
@@ -67,6 +101,9 @@ class _Job:
     cache: Path
     paths: list[Path]
     running: dict[int, Future]
+    assembled: Future | None = None
+    failed: BaseException | None = None
+    waiting: threading.Thread | None = None
 
 
 class PdfProcess:
@@ -86,13 +123,15 @@ class PdfProcess:
         self.render = render  # a module-level function: it is sent to the workers by name
 
     def __enter__(self) -> PdfProcess:
+        warm = self.workers if self.warm is True else min(int(self.warm), self.workers)
         self._pool = ProcessPoolExecutor(
             self.workers,
             mp_context=fork_server("pdf"),
-            initializer=os.nice,  # they yield the CPU to the run's HTML render
-            initargs=(10,),
+            # warmed with the run, they yield the CPU to its HTML render; started for a
+            # re-render, the part they lay out is what the run waits for
+            initializer=os.nice,
+            initargs=(10 if warm else 0,),
         )
-        warm = self.workers if self.warm is True else min(int(self.warm), self.workers)
         for _ in range(warm):
             self._pool.submit(warm_up)
         self._job: _Job | None = None
@@ -100,8 +139,10 @@ class PdfProcess:
         return self
 
     def start(self, page: Page, target: Path, cache: Path, code: str = "") -> None:
-        """Start rendering ``target``; ``finish`` waits for it and writes the file.
-        ``code`` identifies the renderer's code: a part is re-used only by the same code."""
+        """Start rendering ``target``; ``finish`` waits for it. The parts are laid out in
+        the workers, and a worker merges them as soon as they are (the run's process is
+        free meanwhile). ``code`` identifies the renderer's code: a part is re-used only
+        by the same code."""
         cache.mkdir(parents=True, exist_ok=True)
         style = _digest(*page.shell(), page.title, code)
         parts = page.parts
@@ -111,35 +152,45 @@ class PdfProcess:
             for i in _largest_first(parts)
             if not paths[i].exists()
         }
-        self._job = _Job(page, target, cache, paths, running)
+        job = self._job = _Job(page, target, cache, paths, running)
+        job.waiting = threading.Thread(
+            target=self._assemble_after_parts,
+            args=(job, owners(parts), footer_shell(page)),
+            name="sendlib-pdf-merge",
+            daemon=True,
+        )
+        job.waiting.start()
+
+    def _assemble_after_parts(
+        self, job: _Job, anchors: dict[str, int], shell: tuple[str, str]
+    ) -> None:
+        try:
+            for future in job.running.values():
+                self._wait(future)
+            job.assembled = self._submit(
+                assemble,
+                job.paths,
+                anchors,
+                shell,
+                job.page.title,
+                job.cache,
+                job.target,
+                self.render,
+            )
+        except BaseException as exc:  # handed to finish(), which raises it
+            job.failed = exc
 
     def finish(self) -> None:
-        """Wait for the parts, merge them, lay the footers over and write the target."""
+        """Wait for the paper's PDF to be written (see ``start``)."""
         job = self._job
         if job is None:
             return
-        for future in job.running.values():
-            self._wait(future)
+        job.waiting.join()
+        if job.failed is not None:
+            raise job.failed
+        footers = self._wait(job.assembled)
         self.rendered = len(job.running)
-        import pikepdf
-
-        from sendlib.render import pdfmerge
-
-        try:
-            paper = pdfmerge.merge(job.paths, owners(job.page.parts))
-        except (pikepdf.PdfError, OSError, ValueError, KeyError) as exc:
-            raise RenderError(f"could not merge the PDF paper: {exc}") from exc
-        landscape = [float(p.mediabox[2]) > float(p.mediabox[3]) for p in paper.pages]
-        footers = job.cache / f"footers-{_digest(*job.page.shell(), job.page.title, landscape)}.pdf"
-        if not footers.exists():
-            page = footer_page(job.page, landscape)
-            self._wait(self._submit(self.render, page, footers, job.page.title))
-        try:
-            pdfmerge.add_footers(paper, footers)
-            pdfmerge.save(paper, job.target)
-        except (pikepdf.PdfError, OSError, ValueError) as exc:
-            raise RenderError(f"could not write the PDF paper: {exc}") from exc
-        keep = {p.name for p in job.paths} | {footers.name}
+        keep = {p.name for p in job.paths} | {footers}
         for old in job.cache.glob("*.pdf"):  # parts of earlier drafts
             if old.name not in keep:
                 old.unlink(missing_ok=True)

@@ -40,17 +40,23 @@ def part_page(page: Page, part: Part) -> str:
     return head + part.body + anchors + tail
 
 
-def footer_page(page: Page, landscape: list[bool]) -> str:
-    """Empty pages, portrait or landscape like the paper's, with only its footers: the
-    title and ``Page i of n``."""
+def footer_shell(page: Page) -> tuple[str, str]:
+    """The head and tail of the footers' page: the paper's, with only its footers, the
+    title and ``Page i of n`` (n counted by WeasyPrint, so the shell is made before the
+    paper's pages are known)."""
     css_title = page.title.replace("\\", "\\\\").replace('"', '\\"')
     footers = (
-        f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {len(landscape)}"; }}'
+        '@page { @bottom-right { content: "Page " counter(page) " of " counter(pages); }'
         f' @bottom-left {{ content: "{css_title}"; }} }}'
         # transparent: these pages are laid over the paper's and must not hide it
         " html, body { background: none !important; }"
     )
-    head, tail = page.shell(footers)
+    return page.shell(footers)
+
+
+def footer_page(shell: tuple[str, str], landscape: list[bool]) -> str:
+    """Empty pages, portrait or landscape like the paper's, in the footers' shell."""
+    head, tail = shell
     pages = "".join(
         f'<div style="{"break-before: page;" if i else ""}{"page: landscape;" if wide else ""}">'
         "</div>"

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendlib.data.contract import contract
+from sendlib.data.contract import contract, find_sources
 from sendlib.data.sen2.establishments import Establishments
 from sendlib.data.sen2.fields import Fields
 from sendlib.data.sen2.ids import IdKey
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sen2.person import TABLES, PersonReader, Read, Who
 from sendlib.data.sen2.xml import Header, Return, Sen2Error
-from sendlib.data.sources import find_sources, write_table
+from sendlib.data.sources import write_table
 
 KEYS = {
     "person": ("person_id",),
