@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from helpers import notebook_dir
 from sendlib.cli import app
 from sendlib.data.demo import generate_councils
 from sendlib.ops.batch import parse_months
@@ -56,6 +57,8 @@ def test_dask_batch_reports_the_corrupt_council_and_renders_the_rest(tmp_path):
 @pytest.mark.slow
 def test_dask_batch_of_whole_papers_reports_the_corrupt_council_after_one_retry(tmp_path):
     # three councils' papers as Dask tasks on a local cluster whose workers start kernels
+    # (papers of two sections: every step of a paper, in a third of the time)
+    books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     result, out = _batch_with_a_corrupt_council(
         tmp_path,
         11,
@@ -63,6 +66,8 @@ def test_dask_batch_of_whole_papers_reports_the_corrupt_council_after_one_retry(
         "--papers",
         "--months",
         "2025-06",
+        "--notebooks",
+        str(books),
     )
     assert result.exit_code == 1, result.output
     assert "2 ok, 1 failed" in result.output
