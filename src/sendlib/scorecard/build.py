@@ -108,14 +108,25 @@ def kpi_series(
     return Series(periods, values, notes)
 
 
-def benchmark_lookup(benchmarks: pd.DataFrame, kpi_id: str, periods: list[str]) -> dict:
+Comparators = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
+
+
+def comparator_index(benchmarks: pd.DataFrame) -> Comparators:
+    """Each (KPI, comparator)'s periods in order and their values, read once for every
+    KPI's lookups (``benchmark_lookup``)."""
+    out = {}
+    for key, rows in benchmarks.groupby(["kpi_id", "comparator"], sort=False, observed=True):
+        rows = rows.sort_values("period")
+        out[key] = (rows["period"].to_numpy(dtype=str), rows["value"].to_numpy(dtype=float))
+    return out
+
+
+def benchmark_lookup(index: Comparators, kpi_id: str, periods: list[str]) -> dict:
     """Latest comparator value with period ≤ each row's period, per comparator."""
-    b = benchmarks[benchmarks["kpi_id"] == kpi_id]
     out = {}
     for comparator in COMPARATORS:
-        rows = b[b["comparator"] == comparator].sort_values("period")
-        idx = np.searchsorted(rows["period"].to_numpy(dtype=str), periods, side="right") - 1
-        vals = rows["value"].to_numpy(dtype=float)
+        known, vals = index.get((kpi_id, comparator), (np.array([], dtype=str), np.array([])))
+        idx = np.searchsorted(known, periods, side="right") - 1
         out[comparator] = [vals[i] if i >= 0 else np.nan for i in idx]
     return out
 
@@ -133,18 +144,17 @@ def from_series(
 ) -> pd.DataFrame:
     """The tidy scorecard from KPI series covering at least ``history(month, months)``."""
     labels = list(window(month, months).strftime("%Y-%m"))
-    rows = [_kpi_rows(kpi, series, labels, benchmarks) for kpi in catalogue.kpis]
+    index = comparator_index(benchmarks)
+    rows = [_kpi_rows(kpi, series, labels, index) for kpi in catalogue.kpis]
     return pd.concat(rows, ignore_index=True)[COLUMNS]
 
 
-def _kpi_rows(
-    kpi: Kpi, series: Series, labels: list[str], benchmarks: pd.DataFrame
-) -> pd.DataFrame:
+def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -> pd.DataFrame:
     values = series.values[kpi.id].to_numpy(dtype=float)
     notes = series.notes[kpi.id].to_numpy(dtype=object)
     position = {label: i for i, label in enumerate(series.values[kpi.id].index)}
     scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
-    comparators = benchmark_lookup(benchmarks, kpi.id, labels)
+    comparators = benchmark_lookup(index, kpi.id, labels)
     out = []
     for period in labels:
         i = position[period]
