@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +49,35 @@ def test_a_failing_notebook_exits_1_and_leaves_previous_outputs(tmp_path, demo_d
     assert (previous / "paper.html").read_text() == "the paper published last time"
     assert sorted(p.name for p in previous.iterdir()) == ["paper.html"]
     assert (out / ".failed" / MONTH / "01_summary.ipynb").exists()
+
+
+def test_a_render_that_fails_leaves_no_half_written_folder(tmp_path, demo_data, monkeypatch):
+    # the PDF fails while pandoc is still writing the Word copy into the run's folder:
+    # the run waits for it before removing the folder, so nothing is left behind
+    from sendlib.render import docx
+    from sendlib.render.pdf import PdfProcess
+
+    folder_there = []
+
+    def slow_word_copy(page, target, *_):
+        time.sleep(1.0)
+        folder_there.append(Path(target).parent.is_dir())
+        if folder_there[-1]:
+            Path(target).write_bytes(b"late")
+
+    def failing_finish(self):
+        raise RenderError("could not merge the PDF paper: on purpose")
+
+    monkeypatch.setattr(docx, "_convert", slow_word_copy)
+    monkeypatch.setattr(PdfProcess, "finish", failing_finish)
+    out = tmp_path / "out"
+    books = notebook_dir(tmp_path, **{"00_cover": "ok"})
+    result = run_cli(demo_data, out, books, "--month", MONTH)
+    assert result.exit_code == 4, result.output
+    assert "on purpose" in result.output
+    assert folder_there == [True]  # the folder was removed only once pandoc had ended
+    assert [p.name for p in out.iterdir() if p.name.startswith(f".{MONTH}")] == []
+    assert not (out / MONTH).exists()
 
 
 def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):

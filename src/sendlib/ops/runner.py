@@ -43,6 +43,7 @@ from sendlib.render import quarto
 from sendlib.render.docx import DocxJob
 from sendlib.render.errors import RenderError
 from sendlib.render.html import Page, render_page
+from sendlib.render.pdf import PdfProcess
 from sendlib.render.stitch import stitch
 
 if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks run: a
@@ -379,31 +380,37 @@ class _Run:
         r = self.request
         self.say("render", "running")
         t0 = time.perf_counter()
-        pdf = None
+        side: list[PdfProcess | DocxJob] = []  # still writing into the folder
         with staged(r.target) as folder:
-            paper = self.stitched(executed, title)
-            if r.renderer == "quarto":
-                quarto.render_quarto(r.work / "paper.ipynb", folder)
-            elif self.engines.wants_pdf:
-                page: Page = render_page(paper, title, *self.html_cache())
-                pdf = self.engines.pdf  # warm since the run began: ready by now, or nearly
-                pdf.start(
-                    page, folder / "paper.pdf", r.out / ".cache" / "pdf" / r.label, mf.code_hash()
-                )
-                (folder / "paper.html").write_text(page.html, encoding="utf-8")
-                # the Word copy: pandoc runs while the PDF's parts are laid out
-                docx = DocxJob(
-                    page,
-                    folder / "paper.docx",
-                    r.month,
-                    r.params_dir / REFERENCE_DOCX,
-                    r.out / ".cache" / "docx" / r.label,
-                )
-            for name in SCORECARD_FILES:
-                shutil.copy2(r.work / "scorecard" / name, folder / name)
-            if pdf is not None:
-                pdf.finish()
-                docx.finish()
+            try:
+                paper = self.stitched(executed, title)
+                if r.renderer == "quarto":
+                    quarto.render_quarto(r.work / "paper.ipynb", folder)
+                elif self.engines.wants_pdf:
+                    page: Page = render_page(paper, title, *self.html_cache())
+                    pdf = self.engines.pdf  # warm since the run began: ready, or nearly
+                    cache = r.out / ".cache"
+                    pdf.start(page, folder / "paper.pdf", cache / "pdf" / r.label, mf.code_hash())
+                    side.append(pdf)
+                    (folder / "paper.html").write_text(page.html, encoding="utf-8")
+                    # the Word copy: pandoc runs while the PDF's parts are laid out
+                    side.append(
+                        DocxJob(
+                            page,
+                            folder / "paper.docx",
+                            r.month,
+                            r.params_dir / REFERENCE_DOCX,
+                            cache / "docx" / r.label,
+                        )
+                    )
+                for name in SCORECARD_FILES:
+                    shutil.copy2(r.work / "scorecard" / name, folder / name)
+                while side:
+                    side[0].finish()
+                    side.pop(0)
+            finally:  # stopped (an error, Ctrl-C): nothing may write into the folder
+                for job in side:  # once it is removed
+                    job.settle()
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)

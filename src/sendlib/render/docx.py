@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import calendar
+import contextlib
 import hashlib
 import html
 import json
@@ -224,6 +225,13 @@ class DocxJob:
             self._done.result()
         finally:
             self._pool.shutdown()
+
+    def settle(self) -> None:
+        """Let pandoc end, its outcome dropped (a run that stopped waits for it before
+        removing the folder it writes into)."""
+        with contextlib.suppress(Exception):
+            self._done.result()
+        self._pool.shutdown()
 
 
 def _convert(

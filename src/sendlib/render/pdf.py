@@ -17,6 +17,7 @@ its HTML: ``with PdfProcess() as pdf: … pdf.start(page, target, cache) … pdf
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -194,6 +195,17 @@ class PdfProcess:
         for old in job.cache.glob("*.pdf"):  # parts of earlier drafts
             if old.name not in keep:
                 old.unlink(missing_ok=True)
+
+    def settle(self) -> None:
+        """Let a started render end, its outcome dropped (a run that stopped waits for it
+        before removing the folder it writes into)."""
+        job, self._job = self._job, None
+        if job is None:
+            return
+        job.waiting.join()
+        if job.assembled is not None:
+            with contextlib.suppress(Exception):
+                job.assembled.result()
 
     def _submit(self, fn, *args) -> Future:
         try:
