@@ -8,8 +8,8 @@ the paper (``sendlib.paper.labels``).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sendlib.data.load import Tables
-from sendlib.measures.calendar import NEVER, dates, month_ord
+from sendlib.measures.calendar import NEVER, Dates, dates, month_ord
+from sendlib.measures.threads import cores
 
 NOT_RECORDED = "not_recorded"
 
@@ -42,8 +43,22 @@ class Cases:
 
 def positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
     """Row of ``index`` holding each key (first match), -1 where none: a join done in Arrow."""
-    found = pc.index_in(_arrow_text(keys), value_set=_arrow_text(index))
-    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return positions_of([keys], index)[0]
+
+
+def positions_of(keys: list[pd.Series], index: pd.Series) -> list[np.ndarray]:
+    """``positions`` of several key columns in one index, whose hash table (most of a
+    join's time) is built once."""
+    text = pa.large_string()
+    chunks = []
+    for column in keys:
+        arrow = _arrow_text(column).cast(text)
+        chunks.extend(arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])
+    found = pc.index_in(
+        pa.chunked_array(chunks, type=text), value_set=_arrow_text(index).cast(text)
+    )
+    rows = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.split(rows, np.cumsum([len(column) for column in keys])[:-1])
 
 
 def labels(values: pd.Series, missing: str | None = NOT_RECORDED) -> np.ndarray:
@@ -100,45 +115,87 @@ def _order(rows: np.ndarray, days: np.ndarray) -> np.ndarray:
     return np.lexsort((days, rows))
 
 
-def joins(t: Tables) -> dict[str, np.ndarray]:
-    """The id joins ``prepare`` needs, run in threads (Arrow releases the GIL): about half
-    of ``prepare``'s time on national data when run one after another."""
-    wanted = {
-        "r_person": (t.requests["person_id"], t.person["person_id"]),
-        "a_row": (t.requests["request_id"], t.assessments["request_id"]),
-        "p_person": (t.plans["person_id"], t.person["person_id"]),
-        "p_request": (t.plans["request_id"], t.requests["request_id"]),
-        "rv_plan": (t.reviews["plan_id"], t.plans["plan_id"]),
-        "pl_person": (t.placements["person_id"], t.person["person_id"]),
-    }
-    with ThreadPoolExecutor(max_workers=min(len(wanted), os.cpu_count() or 1)) as pool:
-        running = {name: pool.submit(positions, *pair) for name, pair in wanted.items()}
-        return {name: job.result() for name, job in running.items()}
+class _Joins(Mapping[str, np.ndarray]):
+    """The id joins ``prepare`` needs, running in a pool; reading one waits for it."""
+
+    def __init__(self, pool: ThreadPoolExecutor, t: Tables):
+        # the people's hash table is built once for the three joins on person_id
+        by_person = pool.submit(
+            positions_of,
+            [t.requests["person_id"], t.plans["person_id"], t.placements["person_id"]],
+            t.person["person_id"],
+        )
+        self._running: dict[str, tuple[Future, int | None]] = {
+            name: (by_person, i) for i, name in enumerate(("r_person", "p_person", "pl_person"))
+        }
+        for name, keys, index in (
+            ("a_row", t.requests["request_id"], t.assessments["request_id"]),
+            ("p_request", t.plans["request_id"], t.requests["request_id"]),
+            ("rv_plan", t.reviews["plan_id"], t.plans["plan_id"]),
+        ):
+            self._running[name] = (pool.submit(positions, keys, index), None)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        future, part = self._running[name]
+        return future.result() if part is None else future.result()[part]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._running)
+
+    def __len__(self) -> int:
+        return len(self._running)
 
 
 def prepare(t: Tables) -> Cases:
-    """Join the tables into event frames with numeric dates (done once per run)."""
-    joined = joins(t)
-    person = t.person.reset_index(drop=True)
-    birth = dates(person["birth_date"]).ymd
-    requests = _requests(t, joined, birth)
-    plans = _plans(t, joined, birth, person, requests)
-    return Cases(
-        t,
-        person,
-        requests,
-        plans,
-        _reviews(t, joined, plans),
-        _placements(t, joined, birth, len(person), plans),
-        _disputes(t),
-    )
+    """Join the tables into event frames with numeric dates (done once per run).
+
+    The joins run in threads (Arrow releases the GIL; they are half of the work on national
+    data) while the frames that need no join, or only finished ones, are made.
+    """
+    with ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="sendlib-cases") as pool:
+        joined = _Joins(pool, t)
+        disputes = pool.submit(_disputes, t)
+        person = t.person.reset_index(drop=True)
+        when = _convert(t)  # while the joins run
+        birth = when["person", "birth_date"].ymd
+        requests = _requests(t, joined, when, birth)
+        plans = _plans(t, joined, when, birth, person, requests)
+        placements = pool.submit(_placements, t, joined, when, birth, len(person), plans)
+        reviews = _reviews(t, joined, when, plans)
+        return Cases(t, person, requests, plans, reviews, placements.result(), disputes.result())
 
 
-def _requests(t: Tables, joined: dict[str, np.ndarray], birth: np.ndarray) -> pd.DataFrame:
+#: the date columns ``prepare`` converts, by table
+DATE_COLUMNS = {
+    "person": ("birth_date",),
+    "requests": ("received_date", "request_outcome_date"),
+    "assessments": ("assessment_outcome_date",),
+    "plans": ("start_date", "cease_date"),
+    "reviews": ("review_meeting_date", "decision_date"),
+    "placements": ("entry_date", "leaving_date"),
+}
+Converted = dict[tuple[str, str], Dates]
+
+
+def _convert(t: Tables) -> Converted:
+    """Every date column ``prepare`` uses, as day numbers, month ordinals and yyyymmdd."""
+    return {
+        (table, column): dates(getattr(t, table)[column])
+        for table, columns in DATE_COLUMNS.items()
+        for column in columns
+    }
+
+
+def _requests(
+    t: Tables, joined: Mapping[str, np.ndarray], when: Converted, birth: np.ndarray
+) -> pd.DataFrame:
     """Requests with their decision and, from assessments.csv, the assessment's outcome."""
     r = t.requests.reset_index(drop=True)
-    r_person = joined["r_person"]
-    received, decided = dates(r["received_date"]), dates(r["request_outcome_date"])
+    received, decided = when["requests", "received_date"], when["requests", "request_outcome_date"]
+    a = t.assessments.reset_index(drop=True)
+    assessed = when["assessments", "assessment_outcome_date"]
+    source, outcome = labels(r["request_source"]), labels(r["request_outcome"], "")
+    r_person = joined["r_person"]  # read last: the joins run meanwhile
     requests = _frame(
         {
             "person_row": r_person,
@@ -146,16 +203,14 @@ def _requests(t: Tables, joined: dict[str, np.ndarray], birth: np.ndarray) -> pd
             "received_m": received.month,
             "received_ymd": received.ymd,
             "transfer": r["transfer_in"].to_numpy(dtype=bool),
-            "source": labels(r["request_source"]),
-            "outcome": labels(r["request_outcome"], ""),
+            "source": source,
+            "outcome": outcome,
             "decided_day": decided.day,
             "decided_m": decided.month,
             "birth_ymd": _take(birth, r_person, 0),
         }
     )
-    a = t.assessments.reset_index(drop=True)
     a_row = joined["a_row"]
-    assessed = dates(a["assessment_outcome_date"])
     requests["a_outcome"] = _column(labels_at(a["assessment_outcome"], a_row, ""))
     requests["a_day"] = _take(assessed.day, a_row, NEVER)
     requests["a_m"] = _take(assessed.month, a_row, NEVER)
@@ -166,7 +221,8 @@ def _requests(t: Tables, joined: dict[str, np.ndarray], birth: np.ndarray) -> pd
 
 def _plans(
     t: Tables,
-    joined: dict[str, np.ndarray],
+    joined: Mapping[str, np.ndarray],
+    when: Converted,
     birth: np.ndarray,
     person: pd.DataFrame,
     requests: pd.DataFrame,
@@ -176,7 +232,7 @@ def _plans(
     p = t.plans.reset_index(drop=True)
     p_person = joined["p_person"]
     p_request = np.where(p["request_id"].isna().to_numpy(), -1, joined["p_request"])
-    start, cease = dates(p["start_date"]), dates(p["cease_date"])
+    start, cease = when["plans", "start_date"], when["plans", "cease_date"]
     plans = _frame(
         {
             "person_row": p_person,
@@ -207,11 +263,12 @@ def _plans(
     return plans
 
 
-def _reviews(t: Tables, joined: dict[str, np.ndarray], plans: pd.DataFrame) -> pd.DataFrame:
+def _reviews(
+    t: Tables, joined: Mapping[str, np.ndarray], when: Converted, plans: pd.DataFrame
+) -> pd.DataFrame:
     """Review meetings, sorted by plan, then meeting date."""
-    rv = t.reviews.reset_index(drop=True)
+    meeting, decided = when["reviews", "review_meeting_date"], when["reviews", "decision_date"]
     rv_plan = joined["rv_plan"]
-    meeting, decided = dates(rv["review_meeting_date"]), dates(rv["decision_date"])
     order = _order(rv_plan, meeting.day)
     reviews = _frame(
         {
@@ -228,19 +285,24 @@ def _reviews(t: Tables, joined: dict[str, np.ndarray], plans: pd.DataFrame) -> p
 
 
 def _placements(
-    t: Tables, joined: dict[str, np.ndarray], birth: np.ndarray, people: int, plans: pd.DataFrame
+    t: Tables,
+    joined: Mapping[str, np.ndarray],
+    when: Converted,
+    birth: np.ndarray,
+    people: int,
+    plans: pd.DataFrame,
 ) -> pd.DataFrame:
     """Placements with their holder's plan window, sorted by person, then entry date."""
     pl = t.placements.reset_index(drop=True)
     pl_person = joined["pl_person"]
-    entry = dates(pl["entry_date"])
+    entry = when["placements", "entry_date"]
     placements = _frame(
         {
             "person_row": pl_person,
             "setting": labels(pl["setting"]),
             "entry_m": entry.month,
             "entry_day": entry.day,
-            "leave_m": month_ord(pl["leaving_date"]),
+            "leave_m": when["placements", "leaving_date"].month,
             "birth_ymd": _take(birth, pl_person, 0),
         }
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from sendlib.measures.issuance import issuance
 from sendlib.measures.placements import SHARES, placement_measures
 from sendlib.measures.rates import rates
 from sendlib.measures.reviews import reviews
+from sendlib.measures.threads import in_threads
 
 Compute = Callable[[Cases, np.ndarray], dict[str, np.ndarray]]
 
@@ -163,11 +165,11 @@ def compute(
     periods = pd.PeriodIndex(list(months), freq="M")
     ords = periods.asi8
     wanted = set(MEASURES) if ids is None else {i for i in ids if i in MEASURES}
+    families = [f for f in FAMILIES if wanted.intersection(f.ids)]
+    computed = in_threads({f.name: partial(f.compute, c, ords) for f in families})
     frames = []
-    for family in FAMILIES:
-        if not wanted.intersection(family.ids):
-            continue
-        values = family.compute(c, ords)
+    for family in families:
+        values = computed[family.name]
         for kpi in family.ids:
             if kpi in wanted:
                 frames.append(
