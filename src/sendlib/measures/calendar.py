@@ -44,9 +44,10 @@ def _lookup(days: np.ndarray, table: np.ndarray, far) -> np.ndarray:
     """``table`` at each day number (days outside the table: ``far(days)``)."""
     offset = days - _DAY0
     inside = (offset >= 0) & (offset < len(table))
+    if inside.all():
+        return table[offset].astype(np.int64)
     out = table[np.where(inside, offset, 0)].astype(np.int64)
-    if not inside.all():
-        out[~inside] = far(days[~inside])
+    out[~inside] = far(days[~inside])
     return out
 
 
@@ -72,10 +73,18 @@ class Dates:
 def dates(values: pd.Series) -> Dates:
     """Day numbers, month ordinals and yyyymmdd of a date column, converted once."""
     day = day_num(values)
+    offset = day - _DAY0
+    inside = (offset >= 0) & (offset < len(_DAYS))
+    if inside.all():  # no date missing, none before 1900 or after 2199: two gathers
+        return Dates(day, _MONTH_OF[offset].astype(np.int64), _YMD_OF[offset].astype(np.int64))
+    at = np.where(inside, offset, 0)
+    month, ymd = _MONTH_OF[at].astype(np.int64), _YMD_OF[at].astype(np.int64)
     missing = day >= NEVER
-    known = np.where(missing, _DAY0, day)
-    month = np.where(missing, NEVER, _lookup(known, _MONTH_OF, _far_month))
-    return Dates(day, month, np.where(missing, 0, _lookup(known, _YMD_OF, _far_ymd)))
+    month[missing], ymd[missing] = NEVER, 0
+    far = ~inside & ~missing
+    if far.any():
+        month[far], ymd[far] = _far_month(day[far]), _far_ymd(day[far])
+    return Dates(day, month, ymd)
 
 
 def month_ord(values: pd.Series) -> np.ndarray:
@@ -166,6 +175,18 @@ def academic_age_at(birth_ymd: np.ndarray, months: np.ndarray) -> np.ndarray:
     return (start_year * 10000 + 831 - np.asarray(birth_ymd, dtype=np.int64)) // 10000
 
 
+def _bins(lo: np.ndarray, hi: np.ndarray, base: int, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """Windows [lo, hi) as the bins where each starts and ends within months base … top
+    (top + 1: after them). An empty window (lo ≥ hi) starts and ends in the same bin, so it
+    counts nowhere — cheaper than taking the non-empty windows out of millions."""
+    starts = np.clip(lo, base, top + 1)
+    starts -= base
+    ends = np.clip(hi, base, top + 1)
+    ends -= base
+    np.maximum(ends, starts, out=ends)
+    return starts, ends
+
+
 def count_open(lo: np.ndarray, hi: np.ndarray, months: np.ndarray) -> np.ndarray:
     """For each month M, how many windows [lo, hi) contain it (vectorised over months).
 
@@ -176,11 +197,30 @@ def count_open(lo: np.ndarray, hi: np.ndarray, months: np.ndarray) -> np.ndarray
         return np.zeros(0, dtype=np.int64)
     base, top = int(months.min()), int(months.max())
     span = top - base + 2
-    keep = lo < hi
-    starts = np.clip(np.asarray(lo)[keep], base, top + 1) - base
-    ends = np.clip(np.asarray(hi)[keep], base, top + 1) - base
+    starts, ends = _bins(np.asarray(lo, np.int64), np.asarray(hi, np.int64), base, top)
     diff = np.bincount(starts, minlength=span) - np.bincount(ends, minlength=span)
     return np.cumsum(diff)[months - base]
+
+
+def count_open_by(
+    lo: np.ndarray, hi: np.ndarray, keys: np.ndarray, n_keys: int, months: np.ndarray
+) -> np.ndarray:
+    """``count_open`` for each key 0 … n_keys-1 at once: an (n_keys, len(months)) array.
+
+    One pass over the windows, however many keys (e.g. every setting's count).
+    """
+    months = np.asarray(months, dtype=np.int64)
+    if not len(months):
+        return np.zeros((n_keys, 0), dtype=np.int64)
+    base, top = int(months.min()), int(months.max())
+    span = top - base + 2
+    starts, ends = _bins(np.asarray(lo, np.int64), np.asarray(hi, np.int64), base, top)
+    row = np.asarray(keys, dtype=np.int64) * span
+    starts += row
+    ends += row
+    size = n_keys * span
+    diff = np.bincount(starts, minlength=size) - np.bincount(ends, minlength=size)
+    return np.cumsum(diff.reshape(n_keys, span), axis=1)[:, months - base]
 
 
 def count_in(values: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -189,9 +229,10 @@ def count_in(values: np.ndarray, months: np.ndarray) -> np.ndarray:
     if not len(months):
         return np.zeros(0, dtype=np.int64)
     base, top = int(months.min()), int(months.max())
-    values = np.asarray(values, dtype=np.int64)
-    inside = values[(values >= base) & (values <= top)] - base
-    return np.bincount(inside, minlength=top - base + 1)[months - base]
+    # bin 0: before the months; bin top - base + 2: after them
+    bins = np.clip(np.asarray(values, dtype=np.int64), base - 1, top + 1)
+    bins -= base - 1
+    return np.bincount(bins, minlength=top - base + 3)[months - base + 1]
 
 
 def next_differs(keys: np.ndarray) -> np.ndarray:

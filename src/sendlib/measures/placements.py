@@ -17,6 +17,7 @@ from sendlib.measures.calendar import (
     academic_age,
     age_years,
     count_open,
+    count_open_by,
     first_month_academic_age,
     first_month_aged,
     month_end_ymd,
@@ -105,7 +106,6 @@ def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
 def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Setting shares of all plans at month end, by phase, INMSS aged 18+, AP and NEET."""
     lo, hi = windows(c)
-    setting = c.placements["setting"].to_numpy()
     birth = c.placements["birth_ymd"].to_numpy()
     p = c.plans
     p_lo, p_hi, p_birth = (
@@ -113,13 +113,24 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         p["cease_m"].to_numpy(),
         p["birth_ymd"].to_numpy(),
     )
+    # settings as integer codes: comparing millions of strings costs more than counting
+    kinds, names = pd.factorize(c.placements["setting"].to_numpy())
+    # rows with no setting (none in prepared cases) count as placed, under a key of their own
+    keys = np.where(kinds < 0, len(names), kinds)
+    by_key = count_open_by(lo, hi, keys, len(names) + 1, months)
+    by_setting = by_key[: len(names)]
 
-    def placed(mask, group=None):
-        a, b = lo[mask], hi[mask]
-        if group is not None:
-            g_lo, g_hi = _group(birth[mask], group)
-            a, b = np.maximum(a, g_lo), np.minimum(b, g_hi)
-        return count_open(a, b, months)
+    def placed(codes) -> np.ndarray:
+        return by_setting[np.isin(names, list(codes))].sum(axis=0)
+
+    def placed_aged(codes, groups: tuple[str, ...]) -> dict[str, np.ndarray]:
+        rows = np.flatnonzero(np.isin(names, list(codes))[kinds] & (kinds >= 0))
+        a, b, born = lo[rows], hi[rows], birth[rows]
+        out = {}
+        for group in groups:
+            g_lo, g_hi = _group(born, group)
+            out[group] = count_open(np.maximum(a, g_lo), np.minimum(b, g_hi), months)
+        return out
 
     def plans(group=None):
         if group is None:
@@ -127,25 +138,19 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         g_lo, g_hi = _group(p_birth, group)
         return count_open(np.maximum(p_lo, g_lo), np.minimum(p_hi, g_hi), months)
 
-    # settings as integer codes: np.isin on millions of strings costs a sort each time
-    kinds, names = pd.factorize(setting)
-
-    def among(codes) -> np.ndarray:
-        return np.isin(names, list(codes))[kinds] & (kinds >= 0)
-
     everyone = plans()
-    out = {kpi: pct(placed(among(codes)), everyone) for kpi, codes in SHARES.items()}
-    main = among(MAINSTREAM)
-    for phase in ("primary", "secondary", "post16"):
-        out[f"placed_mainstream_{phase}_pct"] = pct(placed(main, phase), plans(phase))
-    inmss = setting == "special_inmss"
-    out["placed_inmss_18plus_pct"] = pct(placed(inmss, "18plus"), placed(inmss))
-    out["placed_ap"] = placed(setting == "ap")
-    neet = setting == "neet"
-    out["neet_count"] = placed(neet)
-    out["neet_16_25_pct"] = pct(placed(neet, "16plus"), plans("16plus"))
-    out["neet_16_18_pct"] = pct(placed(neet, "16_18"), plans("16_18"))
-    out["placed_none"] = np.maximum(everyone - placed(np.ones(len(setting), bool)), 0)
+    out = {kpi: pct(placed(codes), everyone) for kpi, codes in SHARES.items()}
+    main = placed_aged(MAINSTREAM, ("primary", "secondary", "post16"))
+    for phase, count in main.items():
+        out[f"placed_mainstream_{phase}_pct"] = pct(count, plans(phase))
+    inmss = placed_aged(("special_inmss",), ("18plus",))
+    out["placed_inmss_18plus_pct"] = pct(inmss["18plus"], placed(("special_inmss",)))
+    out["placed_ap"] = placed(("ap",))
+    neet = placed_aged(("neet",), ("16plus", "16_18"))
+    out["neet_count"] = placed(("neet",))
+    out["neet_16_25_pct"] = pct(neet["16plus"], plans("16plus"))
+    out["neet_16_18_pct"] = pct(neet["16_18"], plans("16_18"))
+    out["placed_none"] = np.maximum(everyone - by_key.sum(axis=0), 0)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
