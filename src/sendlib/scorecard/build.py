@@ -155,7 +155,7 @@ def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -
     position = {label: i for i, label in enumerate(series.values[kpi.id].index)}
     scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
     comparators = benchmark_lookup(index, kpi.id, labels)
-    out = []
+    out: dict[str, list] = {column: [] for column in ROW_COLUMNS}
     for period in labels:
         i = position[period]
         value = values[i]
@@ -164,31 +164,49 @@ def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -
         if kpi.source == "return":
             in_schedule = not (np.isnan(value) and note is None and kpi.frequency != "monthly")
         previous = _previous(values, i, kpi)
-        year_ago = values[i - 12] if i >= 12 else np.nan
         variation, assurance = spc.reading(
             values[: i + 1], kpi.polarity, kpi.target, SPC_WINDOW, SPC_MINIMUM
         )
-        out.append(
-            {
-                "kpi_id": kpi.id,
-                "ref": kpi.ref,
-                "title": kpi.title.strip(),
-                "section": kpi.section,
-                "period": period,
-                "value": value,
-                "display": fmt.format_value(value, kpi.unit, kpi.places, note)
-                if in_schedule
-                else "",
-                "direction": fmt.direction(value, previous, kpi.places),
-                "rag": fmt.rag(value, kpi.target, kpi.tolerance, kpi.polarity, kpi.places),
-                "target": kpi.target,
-                "last_year_value": year_ago,
-                **{c: comparators[c][len(out)] for c in COMPARATORS},
-                "spc_variation": variation,
-                "spc_assurance": assurance,
-            }
+        row = (
+            period,
+            value,
+            fmt.format_value(value, kpi.unit, kpi.places, note) if in_schedule else "",
+            fmt.direction(value, previous, kpi.places),
+            fmt.rag(value, kpi.target, kpi.tolerance, kpi.polarity, kpi.places),
+            values[i - 12] if i >= 12 else np.nan,
+            variation,
+            assurance,
         )
-    return pd.DataFrame(out)
+        for column, cell in zip(ROW_COLUMNS, row, strict=True):
+            out[column].append(cell)
+    n = len(labels)
+    return pd.DataFrame(
+        {
+            "kpi_id": [kpi.id] * n,
+            "ref": [kpi.ref] * n,
+            "title": [kpi.title.strip()] * n,
+            "section": [kpi.section] * n,
+            **{c: out[c] for c in ("period", "value", "display", "direction", "rag")},
+            "target": [kpi.target] * n,
+            "last_year_value": out["last_year_value"],
+            **{c: comparators[c] for c in COMPARATORS},
+            "spc_variation": out["spc_variation"],
+            "spc_assurance": out["spc_assurance"],
+        }
+    )
+
+
+#: what ``_kpi_rows`` works out for each period
+ROW_COLUMNS = (
+    "period",
+    "value",
+    "display",
+    "direction",
+    "rag",
+    "last_year_value",
+    "spc_variation",
+    "spc_assurance",
+)
 
 
 def _previous(values: np.ndarray, i: int, kpi: Kpi) -> float:

@@ -122,14 +122,15 @@ def _trailing(condition: np.ndarray) -> int:
     return len(condition) - 1 - int(false[-1]) if len(false) else len(condition)
 
 
-def last_is_special(values, run: int = RUN) -> bool:
+def last_is_special(values, run: int = RUN, chart: XmR | None = None) -> bool:
     """``special_cause(values, run)[-1]``, reading only what can flag the last point (the
     scorecard asks this of every KPI and month): a shift or trend it ends, a limit it is
-    beyond, or the one window of three that ends with it."""
+    beyond, or the one window of three that ends with it. ``chart``: the points' XmR, if
+    already at hand."""
     x = _points(values)
     if not len(x):
         return False
-    s = xmr(x)
+    s = chart or xmr(x)
     last = x[-1]
     if last > s.upper or last < s.lower:
         return True
@@ -145,14 +146,15 @@ def last_is_special(values, run: int = RUN) -> bool:
     return False
 
 
-def variation(values, polarity: str, run: int = RUN) -> str:
+def variation(values, polarity: str, run: int = RUN, chart: XmR | None = None) -> str:
     """Variation reading of the last point: common_cause, improvement, concern or neither."""
     x = _points(values)
-    if not last_is_special(x, run):
+    chart = chart or xmr(x)
+    if not last_is_special(x, run, chart):
         return "common_cause"
     if polarity == "neutral":
         return "neither"
-    mean = xmr(x).mean
+    mean = chart.mean
     side = np.sign(x[-1] - mean)
     if side == 0:  # a trend point on the mean: the trend's direction decides
         side = np.sign(x[-1] - x[-2]) if len(x) > 1 else 0
@@ -160,11 +162,11 @@ def variation(values, polarity: str, run: int = RUN) -> str:
     return "improvement" if good else "concern"
 
 
-def assurance(values, target: float | None, polarity: str) -> str:
+def assurance(values, target: float | None, polarity: str, chart: XmR | None = None) -> str:
     """pass (limits wholly on the target's good side), fail (wholly bad), hit_and_miss, or ''."""
     if target is None or polarity == "neutral" or not len(_points(values)):
         return ""
-    s = xmr(values)
+    s = chart or xmr(values)
     if polarity == "up":
         return "pass" if s.lower >= target else "fail" if s.upper < target else "hit_and_miss"
     return "pass" if s.upper <= target else "fail" if s.lower > target else "hit_and_miss"
@@ -184,4 +186,5 @@ def reading(
     points = _points(x)[-window:]
     if len(points) < minimum:
         return "", ""
-    return variation(points, polarity, run), assurance(points, target, polarity)
+    chart = xmr(points)  # once for both readings
+    return variation(points, polarity, run, chart), assurance(points, target, polarity, chart)
