@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sendlib.data import findings as fnd
+from sendlib.data.arrow import arrow_text
 from sendlib.data.contract import FileSpec
 from sendlib.data.sources import RawTable
 
@@ -30,7 +31,7 @@ def read_dates(table: RawTable, spec: FileSpec) -> set[str]:
     for column in spec.columns_of_type("date"):
         if table.frame is None or column not in table.frame.columns:
             continue
-        values = _arrow(table.frame[column])
+        values = arrow_text(table.frame[column])
         iso = pc.match_substring_regex(values, ISO)
         other = pc.and_(pc.invert(iso), pc.not_equal(values, ""))
         if not pc.any(other).as_py():
@@ -78,13 +79,6 @@ def read_dates(table: RawTable, spec: FileSpec) -> set[str]:
         )
         table.notes.append(f"{table.file} {column}: read as day/month/year")
     return refused
-
-
-def _arrow(values: pd.Series) -> pa.Array | pa.ChunkedArray:
-    """A text column as Arrow strings, without a copy when it is Arrow already."""
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        return values.array.__arrow_array__()
-    return pa.array(values.to_numpy(dtype=object), type=pa.string())
 
 
 def _refuse(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.data import findings as fnd
-from sendlib.data.arrow import is_in
+from sendlib.data.arrow import is_in_each
 from sendlib.data.contract import Contract
 from sendlib.data.sources import RawTable
 
@@ -21,6 +21,7 @@ def orphans(
     broken = broken or {}
     frames = {name: table.frame for name, table in tables.items()}
     out = []
+    checked = []  # (table, column, target table, target column), in the contract's order
     for name, frame in frames.items():
         spec = contract.files[name]
         if name in broken:
@@ -48,21 +49,26 @@ def orphans(
                         )
                     )
                 continue
-            if target_file not in frames:
-                continue
-            known = frames[target_file][target_column]
-            values = frame[column]
-            bad = values[(values != "") & ~is_in(values, known)]
-            if len(bad):
-                out.append(
-                    fnd.make(
-                        "error",
-                        "orphan_reference",
-                        tables[name].file,
-                        tables[name].rows[bad.index],
-                        column,
-                        bad,
-                        f"no row in {tables[target_file].file} has this {target_column}",
-                    )
+            if target_file in frames:
+                checked.append((name, column, target_file, target_column))
+    found = {}
+    for target in dict.fromkeys((file, column) for _, _, file, column in checked):
+        pointing = [(name, column) for name, column, *key in checked if tuple(key) == target]
+        hits = is_in_each([frames[n][c] for n, c in pointing], frames[target[0]][target[1]])
+        found.update(zip(pointing, hits, strict=True))
+    for name, column, target_file, target_column in checked:
+        values = frames[name][column]
+        bad = values[(values != "") & ~found[name, column]]
+        if len(bad):
+            out.append(
+                fnd.make(
+                    "error",
+                    "orphan_reference",
+                    tables[name].file,
+                    tables[name].rows[bad.index],
+                    column,
+                    bad,
+                    f"no row in {tables[target_file].file} has this {target_column}",
                 )
+            )
     return fnd.combine(out)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from sendlib.data import findings as fnd
-from sendlib.data.arrow import is_in
+from sendlib.data.arrow import index_in_each, is_in
 from sendlib.data.coverage import Extract, extract
 from sendlib.data.dates import age_at, month_end
 from sendlib.data.load import Tables
@@ -86,8 +86,10 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
 
 
 def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """``values`` at each key (missing where none), keeping its dtype even when empty."""
-    return pd.Series(values.reindex(keys).to_numpy(), index=keys.index, dtype=values.dtype)
+    """``values`` at each key (the first row with it; missing where none), keeping its dtype
+    even when empty: a join in Arrow, not a reindex (seconds on a national extract)."""
+    rows = index_in_each([keys], values.index)[0]
+    return pd.Series(values.array.take(rows, allow_fill=True), index=keys.index)
 
 
 def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:

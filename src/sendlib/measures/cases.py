@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from sendlib.data.arrow import index_in_each
 from sendlib.data.load import Tables
 from sendlib.measures.calendar import NEVER, Dates, dates, month_ord
 from sendlib.measures.threads import cores
@@ -43,22 +42,7 @@ class Cases:
 
 def positions(keys: pd.Series, index: pd.Series) -> np.ndarray:
     """Row of ``index`` holding each key (first match), -1 where none: a join done in Arrow."""
-    return positions_of([keys], index)[0]
-
-
-def positions_of(keys: list[pd.Series], index: pd.Series) -> list[np.ndarray]:
-    """``positions`` of several key columns in one index, whose hash table (most of a
-    join's time) is built once."""
-    text = pa.large_string()
-    chunks = []
-    for column in keys:
-        arrow = _arrow_text(column).cast(text)
-        chunks.extend(arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])
-    found = pc.index_in(
-        pa.chunked_array(chunks, type=text), value_set=_arrow_text(index).cast(text)
-    )
-    rows = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return np.split(rows, np.cumsum([len(column) for column in keys])[:-1])
+    return index_in_each([keys], index)[0]
 
 
 def labels(values: pd.Series, missing: str | None = NOT_RECORDED) -> np.ndarray:
@@ -92,12 +76,6 @@ def _column(values, index=None):
     return values
 
 
-def _arrow_text(values: pd.Series) -> pa.Array | pa.ChunkedArray:
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        return values.array.__arrow_array__()  # zero-copy: the column is Arrow already
-    return pa.array(pd.Series(values, dtype="str"), from_pandas=True)
-
-
 def _take(values: np.ndarray, rows: np.ndarray, default) -> np.ndarray:
     """``values[rows]`` with ``default`` where rows is -1."""
     if len(values) == 0:
@@ -121,7 +99,7 @@ class _Joins(Mapping[str, np.ndarray]):
     def __init__(self, pool: ThreadPoolExecutor, t: Tables):
         # the people's hash table is built once for the three joins on person_id
         by_person = pool.submit(
-            positions_of,
+            index_in_each,
             [t.requests["person_id"], t.plans["person_id"], t.placements["person_id"]],
             t.person["person_id"],
         )
