@@ -359,3 +359,33 @@ def test_no_row_is_dropped(tiny_dir, tiny):
     t = load_tables(tiny_dir)
     for name, rows in tiny.items():
         assert len(getattr(t, name)) == len(rows), name
+
+
+def test_a_date_cell_is_real_when_its_calendar_says_so():
+    """The date check runs in Arrow (millions of cells); it must agree with the calendar."""
+    from sendlib.data.schemas import is_iso_date
+
+    cells = {
+        "": True,
+        "2024-02-29": True,
+        "2000-02-29": True,
+        "2024-12-31": True,
+        "1900-01-01": True,
+        "2023-02-29": False,  # not a leap year
+        "1900-02-29": False,
+        "2024-04-31": False,  # Arrow would read these as the next month's first days
+        "2024-02-30": False,
+        "2024-13-01": False,
+        "2024-00-10": False,
+        "2024-01-00": False,
+        "2024-1-01": False,
+        "24-01-01": False,
+        "2024/01/01": False,
+        "2024-01-01 ": False,
+        " 2024-01-01": False,
+        "2024-01-01T00:00": False,
+        "２０２４-01-01": False,  # full-width digits: not how a date is written
+        "abcd-ef-gh": False,
+    }
+    got = is_iso_date(pd.Series(list(cells), dtype="str"))
+    assert dict(zip(cells, got.tolist(), strict=True)) == cells
