@@ -585,3 +585,39 @@ def test_a_doctype_hidden_behind_a_long_comment_is_still_refused(tmp_path):
     result = cli_import(str(source), "--out", str(tmp_path / "data"))
     assert result.exit_code == 1, result.output
     assert "document type declaration" in result.output and "TOP-SECRET" not in result.output
+
+
+def test_element_paths_number_same_named_siblings_only(tmp_path):
+    from sendlib.data.sen2.xml import Return
+
+    source = tmp_path / "return.xml"
+    source.write_text(
+        "<Message><Header><CollectionDetails><Collection>SEN2</Collection>"
+        "</CollectionDetails></Header><Persons>"
+        "<Person><Requests><!-- a note --><Request><X>1</X></Request>"
+        "<request><X>2</X><Y/></request></Requests></Person>"
+        "<Person><Requests><Request><X>3</X></Request></Requests></Person>"
+        "</Persons></Message>",
+        "utf-8",
+    )
+    first, second = list(Return(source).persons())
+    requests = first.first("requests")
+    assert [r.first("x").path for r in requests.all("request")] == [
+        "Message/Persons/Person[1]/Requests/Request[1]/X",
+        "Message/Persons/Person[1]/Requests/request[2]/X",
+    ]
+    assert requests.all("request")[1].first("y").path.endswith("request[2]/Y")
+    assert second.first("requests").first("request").path == (
+        "Message/Persons/Person[2]/Requests/Request"
+    )
+
+
+def test_an_import_leaves_the_garbage_collector_on_whatever_happens(tmp_path):
+    import gc
+
+    source = tmp_path / "return.xml"
+    source.write_text(BAD["unknown code"][0], "utf-8")
+    assert cli_import(str(source), "--out", str(tmp_path / "bad")).exit_code == 1
+    assert gc.isenabled()
+    assert cli_import(str(HAND), "--out", str(tmp_path / "good")).exit_code == 0
+    assert gc.isenabled()

@@ -31,13 +31,14 @@ class IdKey:
                 f"the id key is {len(secret)} characters long; use at least {MIN_KEY} "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
             )
-        self._secret = secret
+        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)  # copied for each id
 
     def id(self, prefix: str, *parts: str) -> str:
         """``prefix`` and the first hex digits of the keyed hash of ``prefix`` and ``parts``
         (a plan and a request of the same child and day get different ids)."""
-        message = "\x1f".join((prefix, *parts)).encode("utf-8")
-        return prefix + hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:DIGITS]
+        keyed = self._keyed.copy()
+        keyed.update("\x1f".join((prefix, *parts)).encode("utf-8"))
+        return prefix + keyed.hexdigest()[:DIGITS]
 
 
 def load_key(key_file: Path | None = None, project: Path | None = None) -> IdKey:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from weakref import ref
 
 from lxml import etree
 
@@ -33,18 +34,30 @@ class Sen2Error(Exception):
 
 class Node:
     """An element: its name (lower case, no namespace), text, line and children; its path
-    (``Message/Persons/Person[3]/Requests[1]/…``) is worked out only when asked for."""
+    (``Message/Persons/Person[3]/Requests[1]/…``) is worked out only when asked for: a
+    child is labelled by its position among same-named siblings when it has any
+    (``Request[2]``), else by its name as written."""
 
-    __slots__ = ("_label", "_parent", "children", "line", "name", "text")
+    __slots__ = ("__weakref__", "_label", "_parent", "children", "line", "name", "text")
 
     def __init__(self, name: str, text: str, line: int, parent: Node | None, label: str):
         self.name, self.text, self.line = name, text, line
         self.children: list[Node] = []
-        self._parent, self._label = parent, label
+        # a weak link up: a person's tree has no cycle, so it is freed as soon as it is
+        # read rather than by the garbage collector (which took a quarter of an import)
+        self._parent = ref(parent) if parent is not None else None
+        self._label = label
 
     @property
     def path(self) -> str:
-        return f"{self._parent.path}/{self._label}" if self._parent else self._label
+        parent = self._parent() if self._parent is not None else None
+        if parent is None:
+            return self._label
+        same = parent.all(self.name)
+        if len(same) > 1:
+            place = next(i for i, sibling in enumerate(same, 1) if sibling is self)
+            return f"{parent.path}/{self._label}[{place}]"
+        return f"{parent.path}/{self._label}"
 
     def all(self, name: str) -> list[Node]:
         return [c for c in self.children if c.name == name]
@@ -70,17 +83,16 @@ class Header:
     la: str
 
 
-_NAMES: dict[str, tuple[str, str]] = {}
+_NAMES: dict[object, tuple[str, str]] = {}
 
 
 def _names(tag: object) -> tuple[str, str]:
     """An element's (lower-case local name, local name as written); ("", "") for a
-    comment or processing instruction."""
-    if not isinstance(tag, str):
-        return "", ""
+    comment or processing instruction. Looked up once per tag: a return has a million
+    elements and a few dozen tags."""
     found = _NAMES.get(tag)
     if found is None:
-        local = tag.rsplit("}", 1)[-1]
+        local = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
         found = _NAMES[tag] = (local.lower(), local)
     return found
 
@@ -90,21 +102,17 @@ def _local(tag: object) -> str:
 
 
 def _node(element: etree._Element, label: str, parent: Node | None = None) -> Node:
-    """An element and its children as nodes; a child is labelled by its position among
-    same-named siblings when it has any (``Request[2]``), else by its name alone."""
-    name = _names(element.tag)[0]
-    node = Node(name, (element.text or "").strip(), element.sourceline or 0, parent, label)
-    children = [(c, *_names(c.tag)) for c in element]
-    counts: dict[str, int] = {}
-    for _, lower, _ in children:
-        counts[lower] = counts.get(lower, 0) + 1
-    seen: dict[str, int] = {}
-    for child, lower, local in children:
-        if not lower:
-            continue
-        seen[lower] = seen.get(lower, 0) + 1
-        tag = f"{local}[{seen[lower]}]" if counts[lower] > 1 else local
-        node.children.append(_node(child, tag, node))
+    """An element and its children as nodes (``label``: the element's path when it has no
+    parent node; a child's label is its name as written)."""
+    node = Node(
+        _names(element.tag)[0], (element.text or "").strip(), element.sourceline or 0, parent, label
+    )
+    append = node.children.append
+    for child in element:
+        tag = child.tag
+        written = (_NAMES.get(tag) or _names(tag))[1]  # the call only for a new tag
+        if written:  # not a comment or processing instruction
+            append(_node(child, written, node))
     return node
 
 
@@ -158,7 +166,8 @@ class Return:
                             _names(root.tag)[1],
                             "is not a SEN2 return (no Message)",
                         )
-                local = _local(element.tag)
+                tag = element.tag
+                local = (_NAMES.get(tag) or _names(tag))[0]  # a million times: no call
                 if local == "header" and element.getparent() is root:
                     self.header = _header(name, _node(element, "Message/Header"))
                 elif local == "person" and _grandparent(element) is root:
