@@ -241,3 +241,36 @@ def _answers(url: str) -> bool:
             return response.status == 200
     except OSError:
         return False
+
+
+@pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_stopping_sendlib_lab_stops_the_server_it_started(tmp_path, stop):
+    """`kill`, a closed terminal or Ctrl-C sent to `sendlib lab` reaches JupyterLab (a
+    stand-in here that records the signal): no server is left holding the port."""
+    import signal
+
+    got = tmp_path / "got"
+    server = (
+        "import signal, sys, time\n"
+        "def stop(sig, _):\n"
+        f"    open({str(got)!r}, 'w').write(signal.Signals(sig).name); sys.exit(0)\n"
+        "for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT): signal.signal(s, stop)\n"
+        f"open({str(got)!r} + '.up', 'w').close()\n"
+        "time.sleep(60)\n"
+    )
+    command = [sys.executable, "-c", server]
+    lab = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; from sendlib.ops.lab import serve; sys.exit(serve({command!r}))",
+        ]
+    )
+    try:
+        wait_for(lambda: Path(str(got) + ".up").exists(), 30, "the server to start")
+        time.sleep(0.3)  # the handlers are in place right after the server starts
+        lab.send_signal(getattr(signal, stop))
+        assert lab.wait(timeout=30) == 0  # the server's own exit code
+        assert got.read_text() == stop
+    finally:
+        lab.kill()

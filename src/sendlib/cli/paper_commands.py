@@ -352,10 +352,9 @@ def lab(
 ) -> None:
     """Open JupyterLab on the month's notebooks (parameters filled in, figures prepared)."""
     import shutil
-    import subprocess
 
     from sendlib.ops.lab import lab_command as jupyter_lab
-    from sendlib.ops.lab import prepare_lab
+    from sendlib.ops.lab import prepare_lab, serve
     from sendlib.ops.request import RunError, RunRequest
 
     request = RunRequest(
@@ -382,7 +381,7 @@ def lab(
     if not Path(lab_command).exists():
         say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(subprocess.call(jupyter_lab(lab_command, folder)))
+    raise typer.Exit(serve(jupyter_lab(lab_command, folder)))
 
 
 narrative_app = typer.Typer(help="Manage the analysts' narrative files (params/narrative/).")

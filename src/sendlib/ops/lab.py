@@ -11,6 +11,8 @@ The stored notebooks in ``notebooks/`` are never changed.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -70,3 +72,32 @@ def lab_command(jupyter_lab: str, folder: Path, *options: str) -> list[str]:
         *root,
         *options,
     ]
+
+
+#: signals that stop ``sendlib lab``; each is passed on to JupyterLab, which stops cleanly
+FORWARDED = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def serve(command: list[str]) -> int:
+    """Run JupyterLab until it stops; its exit code.
+
+    A signal that stops ``sendlib lab`` (Ctrl-C, ``kill``, the terminal closing) is passed
+    on and the server is waited for, so no server is left holding the port and its
+    kernels after the command has gone.
+    """
+    server = subprocess.Popen(command)
+
+    def forward(sig: int, _frame) -> None:
+        server.send_signal(sig)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    try:
+        return server.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if server.poll() is None:  # only if waiting itself failed
+            server.terminate()
+            server.wait()
