@@ -1,10 +1,10 @@
 """Everything a run checks before it starts, in one place: ``sendlib validate`` checks
 exactly what ``sendlib run`` would, so what validate passes, run does not reject.
 
-The parameters files (report.yaml, the month's own file, the KPI catalogue), the input
-data against the contract, that the report month is within the extract, KPI ids in
-returns.csv and benchmarks.csv that the catalogue does not know, and the data-quality
-warnings the paper will list.
+The parameters files (report.yaml, the month's own file, the KPI catalogue, capacity.yaml
+when there is one), the input data against the contract, that the report month is within
+the extract, KPI ids in returns.csv and benchmarks.csv that the catalogue does not know,
+and the data-quality warnings the paper will list.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sendlib.data.cache import TableCache, combined_key
 from sendlib.data.coverage import Extract, extract, month_problem
 from sendlib.data.load import Tables, check_data
 from sendlib.data.quality import impossible_values, unknown_kpis, warnings
+from sendlib.measures.capacity import load_capacity
 from sendlib.scorecard.catalogue import Catalogue, CatalogueError, load_catalogue
 
 
@@ -87,6 +88,10 @@ def check(
     try:
         found.catalogue = load_catalogue(catalogue_path)
     except CatalogueError as exc:
+        found.problems.append(str(exc))
+    try:
+        load_capacity(params_dir)
+    except ParamsError as exc:
         found.problems.append(str(exc))
     if not with_data:
         return found
