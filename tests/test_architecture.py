@@ -51,7 +51,7 @@ def test_a_wrong_way_import_breaks_the_contract(tmp_path):
 def test_numbers_follow_the_registry_order():
     found = numbers()
     assert found["cover"] == "" and found["summary"] == "1" and found["compare"] == "9"
-    assert found["data_quality"] == "10"
+    assert found["looking_ahead"] == "10" and found["data_quality"] == "11"
     assert found["appendix_scorecard"] == "Appendix 1" and found["glossary"] == ""
     extra = Section("outcomes", "Outcomes", "06b_outcomes.ipynb")
     inserted = [*SECTIONS[:7], extra, *SECTIONS[7:]]

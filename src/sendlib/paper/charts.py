@@ -231,6 +231,103 @@ def paired_bars(frame: pd.DataFrame, title: str, ylabel: str, source: str = SOUR
     return Chart(_svg(fig), title, describe_paired(title, frame), data, source)
 
 
+#: the columns of a projection chart's frame, and their names in its data table
+PROJECTION_COLUMNS = {
+    "recorded": "Recorded",
+    "mean": "Projected",
+    "lo80": "80% interval from",
+    "hi80": "80% interval to",
+    "lo95": "95% interval from",
+    "hi95": "95% interval to",
+}
+
+
+def projection_chart(
+    frame: pd.DataFrame, title: str, ylabel: str, unit: str = "count", source: str = SOURCE
+) -> Chart:
+    """History and projection of a monthly series (index: period text YYYY-MM; columns
+    ``recorded``, ``mean`` and the interval bounds ``lo80`` … ``hi95``): the record as a
+    solid line with markers, the projection dashed, the 80% interval shaded and the 95%
+    interval shaded lighter between dotted lines, so that no part depends on colour."""
+    frame = frame.reindex(columns=list(PROJECTION_COLUMNS))
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.2, 3.4))
+    x = np.arange(len(frame))
+    column = {name: frame[name].to_numpy(dtype=float) for name in PROJECTION_COLUMNS}
+    ahead = ~np.isnan(column["mean"])
+    ax.fill_between(
+        x,
+        column["lo95"],
+        column["hi95"],
+        where=ahead,
+        color=PALETTE[0],
+        alpha=0.12,
+        lw=0,
+        label="95% interval",
+    )
+    for bound in ("lo95", "hi95"):
+        ax.plot(x, column[bound], color=PALETTE[0], linestyle=":", linewidth=1)
+    ax.fill_between(
+        x,
+        column["lo80"],
+        column["hi80"],
+        where=ahead,
+        color=PALETTE[0],
+        alpha=0.3,
+        lw=0,
+        label="80% interval",
+    )
+    ax.plot(
+        x,
+        column["recorded"],
+        color=PALETTE[4],
+        marker="o",
+        markersize=3,
+        linewidth=2,
+        label="Recorded",
+    )
+    # the projected line starts from the last recorded point, so the two lines meet
+    line = column["mean"].copy()
+    first = int(np.argmax(ahead)) if ahead.any() else 0
+    if first and not np.isnan(column["recorded"][first - 1]):
+        line[first - 1] = column["recorded"][first - 1]
+    ax.plot(x, line, color=PALETTE[0], linestyle="--", linewidth=2, label="Projected")
+    labels = [pd.Period(p, freq="M").strftime("%b %y") for p in frame.index]
+    step = max(1, -(-len(x) // 9))
+    ax.set_xticks(x[::step], labels[::step])
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    _finish(fig, ax, title, "Month", ylabel, source)
+    data = frame.rename(columns=PROJECTION_COLUMNS)
+    data.index = [pd.Period(p, freq="M").strftime("%b %Y") for p in frame.index]
+    data = data.rename_axis("Month").reset_index()
+    return Chart(_svg(fig), title, describe_projection(title, frame, unit), data, source)
+
+
+def describe_projection(title: str, frame: pd.DataFrame, unit: str = "count") -> str:
+    """Alt text: the span, the last recorded value and the last projected one with its
+    intervals."""
+    recorded, ahead = frame["recorded"].dropna(), frame["mean"].dropna()
+    if recorded.empty:
+        return f"{title}: no data."
+    first = pd.Period(frame.index[0], freq="M").strftime("%B %Y")
+    last = pd.Period(recorded.index[-1], freq="M").strftime("%B %Y")
+    parts = [
+        f"Line chart: {title}. Recorded from {first} to {last}, "
+        f"{_v(recorded.iloc[-1], unit, 0)} in {last}."
+    ]
+    if not ahead.empty:
+        end = ahead.index[-1]
+        when = pd.Period(end, freq="M").strftime("%B %Y")
+        row = frame.loc[end]
+        parts.append(
+            f"Projected {_v(row['mean'], unit, 0)} in {when} (80% interval "
+            f"{_v(row['lo80'], unit, 0)} to {_v(row['hi80'], unit, 0)}; 95% interval "
+            f"{_v(row['lo95'], unit, 0)} to {_v(row['hi95'], unit, 0)})."
+        )
+    return " ".join(parts)
+
+
 def _v(value: float, unit: str, places: int) -> str:
     return fmt.format_value(value, unit, places)
 

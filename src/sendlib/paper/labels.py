@@ -64,6 +64,12 @@ REVIEW_STATUS = {
     "due": "due (12–14 months)",
     "overdue": "overdue (over 14 months)",
 }
+#: the stages of an open request (sendlib.measures.pipeline)
+STAGES = {
+    "awaiting_decision": "Awaiting the decision whether to assess",
+    "assessing": "Being assessed",
+    "drafting": "Plan being drafted",
+}
 DECISIONS = {
     "A": "Proceed to EHC assessment",
     "N": "Decision not to proceed",

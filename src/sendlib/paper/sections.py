@@ -2,9 +2,10 @@
 
 Each ``Section`` names its slug (the HTML id and the narrative file's name,
 ``params/narrative/YYYY-MM/<slug>.md``), its title, its notebook, the module function
-drafting its facts (for ``sendlib new-month``), the counts it needs prepared, whether it
-is in a team pack, and how it is printed. Numbers follow from the order: numbered
-sections 1, 2 …, appendices "Appendix 1" …; the cover and the glossary have none.
+drafting its facts (for ``sendlib new-month``), the counts it needs prepared, what it
+records in the manifest, whether it is in a team pack, and how it is printed. Numbers
+follow from the order: numbered sections 1, 2 …, appendices "Appendix 1" …; the cover and
+the glossary have none.
 Adding a section is an entry here, a notebook and a module of the same name.
 """
 
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from sendlib.paper.data import Breakdowns, Heading
+    from pathlib import Path
+
+    from sendlib.paper.data import Breakdowns, Heading, PaperData
     from sendlib.paper.narrative import Paragraphs
     from sendlib.paper.notebook_context import Context
 
@@ -33,6 +36,8 @@ class Section:
     kind: Kind = "numbered"
     facts: Callable[[Context], Paragraphs] | None = None
     counts: Breakdowns | None = None
+    #: figures the manifest records (intervals, backtests): (paper data, params folder) → dict
+    manifest: Callable[[PaperData, Path], dict] | None = None
     team_pack: bool = False
     narrative: bool = True  # the notebook has a narrative slot for the analyst's words
     starts_page: bool = True  # printed from a new page
@@ -99,6 +104,14 @@ SECTIONS: list[Section] = [
         counts=False,
     ),
     _drafted("09_compare", "How we compare", "compare", legacy_names=()),
+    Section(
+        "looking_ahead",
+        "Looking ahead",
+        "09b_looking_ahead.ipynb",
+        facts=Later("looking_ahead", "facts"),
+        counts=Later("looking_ahead", "counts"),
+        manifest=Later("looking_ahead", "manifest"),
+    ),
     _drafted(
         "10_data_quality",
         "Data quality",
