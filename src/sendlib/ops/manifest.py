@@ -28,6 +28,8 @@ PACKAGES = (
     "weasyprint",
     "openpyxl",
     "markdown-it-py",
+    "statsmodels",
+    "scipy",
 )
 
 
@@ -108,9 +110,11 @@ def input_files(data_dir: Path | str) -> dict[str, str]:
 
 def params_files(params_dir: Path, catalogue: Path, month: str, narrative: list[Path]) -> dict:
     """sha256 of each parameters file a paper read: report.yaml, the month's own file,
-    the catalogue and the narrative it used (paths relative to the params folder)."""
+    the catalogue, capacity.yaml and the narrative it used (paths relative to the params
+    folder)."""
     params_dir = Path(params_dir)
     paths = [params_dir / "report.yaml", params_dir / "months" / f"{month}.yaml", catalogue]
+    paths.append(params_dir / "capacity.yaml")  # sendlib.measures.capacity.FILE (no pandas here)
     out = {}
     for path in [*paths, *narrative]:
         if path.exists():

@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks 
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
+FIGURES = "figures.json"  # in the work folder: what sections record in the manifest
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -301,6 +302,8 @@ class _Run:
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
         (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
+        figures = {s.slug: s.manifest(data, r.params_dir) for s, _ in sections if s.manifest}
+        (r.work / FIGURES).write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n")
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -491,6 +494,10 @@ def build_manifest(
         "packages": mf.package_versions(),
         "timings_seconds": timings,
         "warnings": warnings,
+        # the sections' projections with their intervals and backtests (Looking ahead)
+        "figures": json.loads((r.work / FIGURES).read_text())
+        if (r.work / FIGURES).exists()
+        else {},
         "outputs": {
             name: mf.sha256(folder / name)
             for name in ("paper.html", "paper.pdf", "paper.docx", "scorecard.csv", "scorecard.xlsx")

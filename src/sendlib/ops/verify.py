@@ -45,6 +45,10 @@ def verify(folder: Path | str) -> list[Problem]:
             name = str(path.relative_to(params_dir))
             if name not in recorded:
                 problems.append(("parameter", str(path), "new narrative the paper did not show"))
+    capacity = params_dir / "capacity.yaml"  # read by the Looking ahead section
+    read_capacity = "looking_ahead" in manifest.get("sections", [])
+    if read_capacity and capacity.exists() and "capacity.yaml" not in recorded:
+        problems.append(("parameter", str(capacity), "new file the paper did not read"))
     outputs = manifest.get("outputs", {})
     now = {name: mf.sha256(folder / name) for name in outputs if (folder / name).exists()}
     problems += compare("output", folder, outputs, now, new=False)
