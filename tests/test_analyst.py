@@ -316,6 +316,14 @@ def test_verify_compares_only_what_the_paper_read(published, demo_data):
     changed = invoke("verify", str(out / "2025-06"))
     assert changed.exit_code == 1 and "new narrative the paper did not show" in changed.output
     (params / "narrative" / "2025-06" / "summary.md").unlink()
+    capacity = params / "capacity.yaml"  # read by Looking ahead
+    kept = capacity.read_text()
+    capacity.write_text(kept.replace("fte: 6.0", "fte: 7.0"))
+    try:
+        changed = invoke("verify", str(out / "2025-06"))
+        assert changed.exit_code == 1 and "capacity.yaml" in changed.output
+    finally:
+        capacity.write_text(kept)
 
 
 @pytest.mark.slow

@@ -175,3 +175,37 @@ def test_intervals_that_held_too_seldom_are_called_too_narrow():
     assert "too narrow" in la._too_narrow(7, 12, 12)  # 80%: fewer than 8 of 12
     assert "too narrow" in la._too_narrow(12, 9, 12)  # 95%: fewer than 10 of 12
     assert la._too_narrow(0, 0, 3) == ""  # too few projections to tell
+
+
+def test_verify_flags_a_capacity_file_the_paper_did_not_read(tmp_path):
+    from sendlib.ops.verify import verify
+
+    params = tmp_path / "params"
+    params.mkdir()
+    manifest = {
+        "parameters": {"data_dir": str(tmp_path / "data"), "params_dir": str(params)},
+        "sections": ["looking_ahead"],
+        "team": "",
+        "month": MONTH,
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert verify(tmp_path) == []
+    (params / "capacity.yaml").write_text((ROOT / "params" / "capacity.yaml").read_text())
+    assert verify(tmp_path) == [
+        ("parameter", str(params / "capacity.yaml"), "new file the paper did not read")
+    ]
+
+
+def test_the_series_are_the_registrys_measures(demo_data):
+    from sendlib.data.load import load_tables
+    from sendlib.measures.cases import prepare
+    from sendlib.measures.registry import compute
+
+    c = prepare(load_tables(demo_data))
+    month = pd.Period(MONTH, freq="M")
+    series = la.histories(c, month)
+    assert series.index[0] == pd.Period("2019-07", freq="M")  # the first request
+    long = compute(c, series.index, ["ehcp_active", "requests_received"])
+    wide = long.pivot(index="period", columns="kpi_id", values="value")
+    assert (series["caseload"].to_numpy() == wide["ehcp_active"].to_numpy()).all()
+    assert (series["requests"].to_numpy() == wide["requests_received"].to_numpy()).all()

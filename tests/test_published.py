@@ -106,6 +106,22 @@ def test_published_folder_holds_exactly_the_six_files(published):
     assert set(manifest["outputs"]) == {p.name for p in folder.iterdir()} - {"manifest.json"}
 
 
+def test_the_manifest_records_the_projections_intervals_and_backtests(published, pdf_text):
+    _, folder, _ = published
+    figures = json.loads((folder / "manifest.json").read_text())["figures"]["looking_ahead"]
+    caseload = figures["caseload"]
+    end = caseload["projection"]["2026-06"]  # 12 months after the paper's month
+    assert end["lo95"] <= end["lo80"] <= end["mean"] <= end["hi80"] <= end["hi95"]
+    said = f"about {end['mean']:,.0f} EHC plans at the end of June 2026"
+    assert said in pdf_text
+    assert f"(80% interval {end['lo80']:,.0f} to {end['hi80']:,.0f})" in pdf_text
+    backtest = caseload["backtest"]
+    assert backtest["origins"] == 12
+    assert f"A year ago this method projected {backtest['projected']:,.0f} plans" in pdf_text
+    assert figures["plans_issued_20wk_pct"]["backtest"]["origins"] == 12
+    assert figures["capacity"]["achievable_pct"]
+
+
 def _cells(rows) -> list[list[str]]:
     return [[" ".join(c.split()) for c in row] for row in rows]
 
