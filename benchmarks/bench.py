@@ -31,6 +31,7 @@ GOALS = {  # case: (seconds, GB) from the issues (issue 16's are the later, tigh
     "paper_narrative_preview": (5, None),
     "sen2_import_20k": (10, 1),
     "benchmarks_full_release": (5, None),
+    "looking_ahead_national": (5, None),  # issue 30: the section's projections, national
 }
 #: other goals: a ratio to a baseline in the same run, or a count that must be 0
 RATIO_GOALS = {"paper_cold": ("speedup_vs_naive", 3.0)}
@@ -128,6 +129,20 @@ CASES = {
         t0 = time.perf_counter()
         card = build(t, load_catalogue("params/kpis.yaml"), pd.Period(MONTH, "M"), 36)
         extra["rows"] = len(card)
+    """,
+    "looking_ahead_national": """
+        import pandas as pd
+        from sendlib.data.load import load_tables
+        from sendlib.measures.cases import prepare
+        c = prepare(load_tables(FOLDER))
+        t0 = time.perf_counter()
+        from sendlib.paper import looking_ahead  # statsmodels loads with the first fit
+        parts = looking_ahead.counts(c, pd.Period(MONTH, "M"))
+        extra["models"] = parts["ahead_models"]["model"].tolist()
+        deadlines = parts["ahead_deadlines"]
+        twenty = deadlines[deadlines["deadline"] == "20wk"]
+        extra["open_requests"] = int(twenty.iloc[:, 2:].to_numpy().sum())
+        extra["note"] = "Looking ahead's figures: projections, backtests, pipeline, reviews due"
     """,
 }
 

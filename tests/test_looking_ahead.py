@@ -209,3 +209,28 @@ def test_the_series_are_the_registrys_measures(demo_data):
     wide = long.pivot(index="period", columns="kpi_id", values="value")
     assert (series["caseload"].to_numpy() == wide["ehcp_active"].to_numpy()).all()
     assert (series["requests"].to_numpy() == wide["requests_received"].to_numpy()).all()
+
+
+def test_reviews_due_follow_the_reviews_familys_anchors(demo_data):
+    """The next review falls due 12 months after the anchor the reviews family keeps for
+    each plan (its start or last usable meeting): worked out again from that chain."""
+    import numpy as np
+
+    from sendlib.data.load import load_tables
+    from sendlib.measures import pipeline
+    from sendlib.measures.cases import prepare
+    from sendlib.measures.reviews import _anchors
+
+    c = prepare(load_tables(demo_data))
+    month = pd.Period(MONTH, freq="M")
+    a = _anchors(c)
+    mo = month.ordinal
+    current = (a["m"] <= mo) & (a["next_m"] > mo) & (a["start_m"] <= mo) & (a["cease_m"] > mo)
+    due_m = a.loc[current, "m"].to_numpy() + 12
+    expected = [int((due_m <= mo).sum())]
+    expected += [int((due_m == (month + k).ordinal).sum()) for k in range(1, 13)]
+    assert pipeline.reviews_due(c, month).tolist() == expected
+    assert (
+        np.sum(expected)
+        == (c.plans["start_m"].to_numpy() <= mo).sum() - (c.plans["cease_m"].to_numpy() <= mo).sum()
+    )

@@ -41,7 +41,6 @@ from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_d
 from sendlib.measures.cases import Cases
 from sendlib.measures.decisions import DECISION_DAYS
 from sendlib.measures.issuance import WEEK20_DAYS
-from sendlib.measures.reviews import _anchors as review_anchors
 
 AWAITING, ASSESSING, DRAFTING = "awaiting_decision", "assessing", "drafting"
 STAGES = (AWAITING, ASSESSING, DRAFTING)
@@ -452,16 +451,26 @@ def reviews_due(c: Cases, month: pd.Period, ahead: int = 12) -> pd.Series:
     """Plans active at month end by when their next annual review falls due (12 months
     after the plan or the last review meeting, Children and Families Act 2014 s44(1)):
     ``due`` (already due or overdue at month end), then each month ahead (``YYYY-MM``).
-    A plan falls due at most once in the next 12 months."""
-    a = review_anchors(c)
+    A plan falls due at most once in the next 12 months.
+
+    The anchor is the reviews family's (``sendlib.measures.reviews``): the last meeting on
+    or before month end, a meeting dated before the plan started not counting; found here
+    for the one month by a maximum per plan (a test holds it to the family's chain)."""
     mo = month.ordinal
-    m, nxt = a["m"].to_numpy(), a["next_m"].to_numpy()
-    current = (m <= mo) & (nxt > mo) & (a["start_m"].to_numpy() <= mo)
-    current &= a["cease_m"].to_numpy() > mo
-    due_m = m[current] + 12
+    p, rv = c.plans, c.reviews
+    row = rv["plan_row"].to_numpy()
+    meeting_m, meeting_ymd = rv["meeting_m"].to_numpy(), rv["meeting_ymd"].to_numpy()
+    start_m, cease_m = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
+    usable = row >= 0
+    usable[usable] = meeting_ymd[usable] >= p["start_ymd"].to_numpy()[row[usable]]
+    usable &= meeting_m <= mo
+    last = np.full(len(p), -NEVER, dtype=np.int64)
+    np.maximum.at(last, row[usable], meeting_m[usable])
+    active = (start_m <= mo) & (cease_m > mo)
+    due_m = np.maximum(start_m, last)[active] + 12
     out = {"due": int((due_m <= mo).sum())}
-    for p in _ahead_months(month, ahead):
-        out[str(p)] = int((due_m == p.ordinal).sum())
+    for period in _ahead_months(month, ahead):
+        out[str(period)] = int((due_m == period.ordinal).sum())
     return pd.Series(out, name="count")
 
 
