@@ -9,6 +9,11 @@ from sendlib.paper.notebook_context import Context, Html
 TERMS = [
     ("AP", "Alternative provision, including pupil referral units."),
     (
+        "Backtest",
+        "A projection method run again as at past month ends, on the data known then, and "
+        "compared with what happened: how far to trust its projections.",
+    ),
+    (
         "EHCP",
         "Education, Health and Care Plan: the legal document describing a child or "
         "young person's special educational needs and the support to meet them.",
@@ -26,6 +31,11 @@ TERMS = [
         "the Education Act 1996.",
     ),
     ("INMSS", "Independent or non-maintained special school."),
+    (
+        "Interval (80%, 95%)",
+        "The range a projection expects a figure to fall in four times out of five (80%) "
+        "or nineteen times out of twenty (95%), if the next months are like the past ones.",
+    ),
     ("NEET", "Not in education, employment or training."),
     ("PfA", "Preparing for Adulthood."),
     ("RAG", "Red, amber, green: off target, near target (within tolerance), on target."),
