@@ -236,3 +236,13 @@ def test_phase_transfers_are_counted_from_the_sen2_fields_when_the_data_hold_the
     found = pipeline.phase_transfers(cases, MONTH).set_index("due")
     assert found.loc["2026-02-15", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
     assert found.loc["2026-03-31", ["count", "finalised", "outstanding"]].tolist() == [2, 1, 1]
+
+
+def test_a_duration_of_years_is_counted_as_three_and_keeps_the_tables_small():
+    pool = pipeline.Pool.of(np.array([30, 4000]), np.array([True, True]))
+    assert pool.days.tolist() == [30, pipeline.LONGEST_DAYS]
+    cdf, beyond = pipeline._from_entry(pool, np.array([1.0]), 1200)
+    assert cdf.shape == (pipeline.LONGEST_DAYS + 1, 1200)
+    assert cdf[0, 30] == 0.5 and cdf[0, -1] == 1.0  # fresh: half at 30 days, half later
+    assert cdf[31, 30] == 0.0 and cdf[31, pipeline.LONGEST_DAYS] == 1.0  # waited 30 days
+    assert beyond[pipeline.BEYOND_DAYS] == pytest.approx(1.0)  # within 30 days, all go on

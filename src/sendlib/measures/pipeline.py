@@ -50,6 +50,9 @@ LEVELS = (80, 95)
 #: a case that has waited longer than every recent case of its stage is taken to finish
 #: within this many days (counted, and said in the paper)
 BEYOND_DAYS = 30
+#: durations are counted up to three years (a longer one is a recording problem; the
+#: tables below stay small whatever the data hold)
+LONGEST_DAYS = 3 * 365
 #: the SEN2 2026 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate), in
 #: the table that will hold them; used when the contract types them as dates
 PHASE_TRANSFER = ("plans", "phase_transfer_due_date", "phase_transfer_final_date")
@@ -188,7 +191,7 @@ class Pool:
 
     @classmethod
     def of(cls, days: np.ndarray, go: np.ndarray) -> Pool:
-        return cls(np.asarray(days, np.int64), np.asarray(go, bool))
+        return cls(np.minimum(np.asarray(days, np.int64), LONGEST_DAYS), np.asarray(go, bool))
 
     def __len__(self) -> int:
         return len(self.days)
@@ -299,7 +302,10 @@ def expected(
     bounds = np.array([end, *(month_end_day(p.ordinal) for p in months)])
     last = int(bounds[-1])
     entered = cases["entered_day"].to_numpy(dtype=np.int64)
-    width = int(max(last - entered.min() if len(entered) else 0, last - end) + 2)
+    # a case that has waited longer than a stage's longest duration is "beyond" it, so no
+    # lookup reaches past the longest duration and the months ahead
+    longest = max(int(pool.days.max()) for pool in (d.decision, d.assessment, d.drafting))
+    width = longest + (last - end) + 2
     drafting, draft_beyond = _from_entry(d.drafting, np.array([1.0]), width)
     assessing, assess_beyond = _from_entry(d.assessment, np.diff(drafting[0], prepend=0), width)
     awaiting, await_beyond = _from_entry(d.decision, np.diff(assessing[0], prepend=0), width)
