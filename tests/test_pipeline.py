@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from helpers import council_dir
-from sendlib.data.load import load_tables
+from sendlib.data.load import Tables, load_tables
 from sendlib.measures import pipeline
-from sendlib.measures.cases import prepare
+from sendlib.measures.cases import Cases, prepare
 
 MONTH = pd.Period("2025-06", freq="M")  # month end: 30 June 2025
+CASE_FRAMES = ("person", "requests", "plans", "reviews", "placements", "disputes")
 
 
 def day(text: str, days: int = 0) -> str:
@@ -228,14 +229,31 @@ def test_phase_transfer_deadlines_are_the_next_15_february_and_31_march():
 
 
 def test_phase_transfers_are_counted_from_the_sen2_fields_when_the_data_hold_them(cases):
-    assert pipeline.phase_transfers(cases, MONTH) is None  # not in the contract yet
-    plans = cases.tables.plans
-    _, due, final = pipeline.PHASE_TRANSFER
-    plans[due] = pd.to_datetime(["2026-02-15"] * 3 + ["2026-03-31"] * 2 + [None])
-    plans[final] = pd.to_datetime(["2025-06-01", None, "2025-07-01", "2025-05-05", None, None])
-    found = pipeline.phase_transfers(cases, MONTH).set_index("due")
+    assert pipeline.phase_transfers(cases, MONTH) is None  # no phase_transfers table
+    t = cases.tables
+    transfers = pd.DataFrame(
+        {
+            "plan_id": ["EH0", "EH1", "EH2", "EH3", "EH4", "EH5", "EH9"],
+            "due_date": pd.to_datetime(["2026-02-15"] * 3 + ["2026-03-31"] * 3 + ["2026-02-15"]),
+            "final_date": pd.to_datetime(
+                ["2025-06-01", None, "2025-07-01", "2025-05-05", None, None, None]
+            ),
+        }
+    )
+    held = Tables({**t.frames(), "phase_transfers": transfers}, sources=dict(t.sources))
+    held.sources["phase_transfers"] = "phase_transfers.csv"
+    with_transfers = Cases(held, *(getattr(cases, f) for f in CASE_FRAMES))
+    found = pipeline.phase_transfers(with_transfers, MONTH).set_index("due")
+    # EH9 is no plan; EH0–EH5 are in force. 15 February: EH0 final in June (finalised),
+    # EH1 not yet, EH2 final in July (after month end); 31 March: EH3 finalised, EH4, EH5 not
     assert found.loc["2026-02-15", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
-    assert found.loc["2026-03-31", ["count", "finalised", "outstanding"]].tolist() == [2, 1, 1]
+    assert found.loc["2026-03-31", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
+    assert found["kind"].tolist() == ["school", "post-16"]
+    empty = Tables({**t.frames(), "phase_transfers": transfers.iloc[:0]}, sources=dict(t.sources))
+    assert (
+        pipeline.phase_transfers(Cases(empty, *(getattr(cases, f) for f in CASE_FRAMES)), MONTH)
+        is None
+    )
 
 
 def test_a_duration_of_years_is_counted_as_three_and_keeps_the_tables_small():

@@ -24,7 +24,8 @@ month ends, checks.
 
 Annual reviews fall due 12 months after the plan or the last review meeting (Children
 and Families Act 2014 s44(1)); phase transfers must be finalised by 15 February (school)
-or 31 March (post-16) (reg 18), from the SEN2 2026 fields where the data hold them.
+or 31 March (post-16) (reg 18), from the SEN2 phase-transfer dates where the data hold
+them.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day
-from sendlib.measures.cases import Cases
+from sendlib.measures.cases import Cases, positions
 from sendlib.measures.decisions import DECISION_DAYS
 from sendlib.measures.issuance import WEEK20_DAYS
 
@@ -53,9 +54,9 @@ BEYOND_DAYS = 30
 #: durations are counted up to three years (a longer one is a recording problem; the
 #: tables below stay small whatever the data hold)
 LONGEST_DAYS = 3 * 365
-#: the SEN2 2026 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate), in
-#: the table that will hold them; used when the contract types them as dates
-PHASE_TRANSFER = ("plans", "phase_transfer_due_date", "phase_transfer_final_date")
+#: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
+#: contract's optional phase_transfers.csv, one row per plan and deadline (issue 26)
+PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
 #: the statutory deadlines (reg 18): month and day
 PHASE_DEADLINES = ((2, 15, "school"), (3, 31, "post-16"))
 
@@ -497,29 +498,35 @@ def phase_deadlines(month: pd.Period) -> list[tuple[dt.date, str]]:
 
 
 def phase_transfers(c: Cases, month: pd.Period) -> pd.DataFrame | None:
-    """Plans with a phase transfer due at each of the next deadlines: ``due`` (its due
-    date), ``count``, ``finalised`` (a final date on or before month end) and
-    ``outstanding``. None when the data hold no phase-transfer dates (the SEN2 2026
-    fields), so the paper can say so rather than print zeros."""
+    """Phase transfers of plans in force at month end due at each of the next deadlines:
+    ``due`` (the deadline), ``kind``, ``count``, ``finalised`` (the final amended plan
+    issued on or before month end) and ``outstanding``. None when the data hold no phase
+    transfers (no ``phase_transfers.csv``, or a contract without it), so the paper says so
+    rather than print zeros."""
     table, due_col, final_col = PHASE_TRANSFER
-    frame = getattr(c.tables, table)
-    if due_col not in frame.columns or final_col not in frame.columns:
+    t = c.tables
+    frame = getattr(t, table, None)
+    if frame is None or (table not in t.sources and not len(frame)):
         return None
     due, final = frame[due_col], frame[final_col]
-    if not pd.api.types.is_datetime64_any_dtype(due) or due.isna().all():
+    if not pd.api.types.is_datetime64_any_dtype(due):
         return None
+    row = positions(frame["plan_id"], t.plans["plan_id"])
+    cease = c.plans["cease_ymd"].to_numpy()
+    ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
     end = month.end_time.normalize()
+    in_force = (row >= 0) & ((ceased == 0) | (ceased > int(end.strftime("%Y%m%d"))))
     rows = []
     for date, kind in phase_deadlines(month):
-        hit = due.dt.normalize() == pd.Timestamp(date)
-        finalised = hit & final.notna() & (final <= end)
+        hit = in_force & (due.dt.normalize() == pd.Timestamp(date)).to_numpy()
+        done = hit & (final.notna() & (final <= end)).to_numpy()
         rows.append(
             {
                 "due": date.isoformat(),
                 "kind": kind,
                 "count": int(hit.sum()),
-                "finalised": int(finalised.sum()),
-                "outstanding": int((hit & ~finalised).sum()),
+                "finalised": int(done.sum()),
+                "outstanding": int((hit & ~done).sum()),
             }
         )
     return pd.DataFrame(rows)

@@ -458,8 +458,7 @@ def _phase_sentence(read: Read) -> str:
     if not read.info["phase_recorded"]:
         return (
             f"Phase transfers due by {named} are not shown: the data hold no phase-transfer "
-            "dates (the SEN2 return's PhaseTransferDueDate and PhaseTransferFinalDate, "
-            "collected from 2026)."
+            "dates (the SEN2 return's PhaseTransferDueDate and PhaseTransferFinalDate)."
         )
     frame = read.parts["ahead_phase_transfers"]
     parts = [
