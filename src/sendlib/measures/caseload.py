@@ -60,10 +60,11 @@ def caseload(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         "ehcp_ceased": count_in(cease, months),
         "ehcp_early_years": count_open(start, np.minimum(cease, reception), months),
         "ehcp_rising5": count_open(np.maximum(start, rising), np.minimum(cease, reception), months),
-        "ehcp_school_age_pct": pct(
-            count_open(np.maximum(start, school_from), np.minimum(cease, school_to), months), active
-        ),
     }
+    out["ehcp_school_age"] = count_open(
+        np.maximum(start, school_from), np.minimum(cease, school_to), months
+    )
+    out["ehcp_school_age_pct"] = pct(out["ehcp_school_age"], active)
     social = p["social_care"].to_numpy()
     for code, kpi in SOCIAL_CARE.items():
         hit = social == code

@@ -40,6 +40,11 @@ SHARES = {  # kpi id: settings counted
 NO_PLACEMENT = "none"  # a plan holder with no placement recorded at month end
 
 
+def count_of(share: str) -> str:
+    """The id of the count a share is of: ``placed_inmss_pct`` → ``placed_inmss``."""
+    return share.removesuffix("_pct")
+
+
 def windows(c: Cases) -> tuple[np.ndarray, np.ndarray]:
     """Months each placement row is its person's current placement: [lo, hi).
 
@@ -139,15 +144,21 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         return count_open(np.maximum(p_lo, g_lo), np.minimum(p_hi, g_hi), months)
 
     everyone = plans()
-    out = {kpi: pct(placed(codes), everyone) for kpi, codes in SHARES.items()}
+    out = {}
+    for kpi, codes in SHARES.items():  # each share beside the count it is a share of
+        out[count_of(kpi)] = placed(codes)
+        out[kpi] = pct(out[count_of(kpi)], everyone)
     main = placed_aged(MAINSTREAM, ("primary", "secondary", "post16"))
     for phase, count in main.items():
+        out[f"placed_mainstream_{phase}"] = count
         out[f"placed_mainstream_{phase}_pct"] = pct(count, plans(phase))
     inmss = placed_aged(("special_inmss",), ("18plus",))
-    out["placed_inmss_18plus_pct"] = pct(inmss["18plus"], placed(("special_inmss",)))
+    out["placed_inmss_18plus"] = inmss["18plus"]
+    out["placed_inmss_18plus_pct"] = pct(inmss["18plus"], out["placed_inmss"])
     out["placed_ap"] = placed(("ap",))
     neet = placed_aged(("neet",), ("16plus", "16_18"))
     out["neet_count"] = placed(("neet",))
+    out["neet_16_25"], out["neet_16_18"] = neet["16plus"], neet["16_18"]
     out["neet_16_25_pct"] = pct(neet["16plus"], plans("16plus"))
     out["neet_16_18_pct"] = pct(neet["16_18"], plans("16_18"))
     out["placed_none"] = np.maximum(everyone - by_key.sum(axis=0), 0)

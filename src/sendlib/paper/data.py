@@ -1,10 +1,13 @@
 """The paper's data: every figure the sections show, aggregated, with no identifier in it.
 
 The runner builds it once per paper (``build``) — validated tables → cases → measures →
-scorecard, series and the breakdowns each section declares — and writes it to a folder
-(``save``) that each notebook reads (``load``). What is written holds counts by code,
-monthly values and the scorecard: never a person id, UPN, name or date of birth, so the
-outputs folder a council copies to a web server cannot leak a child's record.
+the disclosure decision for every figure (``sendlib.scorecard.figures``) → scorecard,
+series and the breakdowns each section declares — and writes it to a folder (``save``)
+that each notebook reads (``load``). What is written holds counts by code, monthly values
+and the scorecard, each as the disclosure decision leaves it (a withheld figure is blank,
+with its status): never a person id, UPN, name or date of birth, and never a withheld
+figure, so no notebook can print one. What was withheld, with its value, is kept apart
+(``PaperData.withheld``) for ``sendlib audit`` to look for in the published files.
 """
 
 from __future__ import annotations
@@ -23,13 +26,25 @@ from sendlib.data.load import Tables
 from sendlib.data.quality import warnings
 from sendlib.data.teams import filter_team
 from sendlib.measures.cases import Cases, prepare
+from sendlib.paper.withheld import public_pack, register
 from sendlib.scorecard.build import all_measures, from_series, history, kpi_series
 from sendlib.scorecard.catalogue import Catalogue
+from sendlib.scorecard.disclosure import Disclosure
+from sendlib.scorecard.figures import SHOWN
 
 HISTORY_MONTHS = 25  # charts show two years and the month before
 FORMAT_VERSION = 1
 #: the frames every paper has (breakdowns come from the sections)
-FRAMES = ("scorecard", "values", "notes", "measures", "warnings")
+FRAMES = (
+    "scorecard",
+    "values",
+    "status",
+    "notes",
+    "measures",
+    "measure_status",
+    "cells",
+    "warnings",
+)
 
 Breakdowns = Callable[[Cases, pd.Period], dict[str, pd.Series | pd.DataFrame]]
 
@@ -50,6 +65,9 @@ class PaperData:
     meta: dict
     frames: dict[str, pd.DataFrame]
     breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: every figure withheld, with its value (``disclosure.register``): never saved with
+    #: the paper data the notebooks read
+    withheld: pd.DataFrame | None = None
 
     def save(self, folder: Path) -> Path:
         """Write the data to ``folder`` (parquet files and meta.json)."""
@@ -87,26 +105,38 @@ def build(
     breakdowns: Iterable[Breakdowns],
     team: str = "",
     meeting_date: dt.date | None = None,
+    extract: dict | None = None,
 ) -> PaperData:
     """Compute everything the sections show for ``month`` (one team's cases with ``team``).
 
-    The measure families run once, over the scorecard's whole history; the paper's
-    series are the last ``HISTORY_MONTHS`` of them.
+    The measure families run once, over the scorecard's whole history, and every figure's
+    disclosure decision is made once for every month shown; the paper's series are the
+    last ``HISTORY_MONTHS`` of them. ``extract``: how far the data reaches (for the cover).
     """
     if team:
         tables = filter_team(tables, team)
     cases = prepare(tables)
+    disclosure = Disclosure(report.suppression_threshold)
     periods = history(month, report.scorecard_months)
     measures = all_measures(cases, periods)
-    series = kpi_series(tables, catalogue, periods, cases, measures)
+    series = kpi_series(tables, catalogue, periods, cases, measures, disclosure)
+    decided = series.decided
     card = from_series(series, catalogue, month, report.scorecard_months, tables.benchmarks)
     shown = list(periods.strftime("%Y-%m")[-HISTORY_MONTHS:])
     found = fnd.summary(warnings(tables, month))
+    cells = decided.cells
+    wanted = {str(month), str(month - 12)}
+    cells = cells[cells["period"].isin(wanted)]
     frames = {
         "scorecard": card,
         "values": series.values.loc[shown],
+        "status": series.status.loc[shown].astype(object),
         "notes": series.notes.loc[shown].astype(object),
-        "measures": measures.loc[shown],
+        "measures": decided.mask(measures).loc[shown],
+        "measure_status": decided.status.loc[shown].astype(object),
+        "cells": cells.assign(count=cells["count"].where(cells["status"] == SHOWN)).reset_index(
+            drop=True
+        ),
         "warnings": found.astype({"count": "int64"}),
     }
     parts: dict[str, pd.DataFrame] = {}
@@ -120,5 +150,10 @@ def build(
         "report": report.model_dump(mode="json"),
         "catalogue": catalogue.model_dump(mode="json"),
         "sections": [h.__dict__ for h in headings],
+        "not_held": decided.not_held,
+        "extract": extract or {},
     }
-    return PaperData(meta, frames, parts)
+    if team:
+        meta["team_pack_public"] = public_pack(frames["measures"], parts, disclosure)
+    withheld = register(decided, measures, series, catalogue, shown)
+    return PaperData(meta, frames, parts, withheld)
