@@ -81,7 +81,10 @@ def scorecard(
         )
         raise typer.Exit(EXIT_INPUT)
     found = _checked(report_month, data, params, catalogue)
-    folder = write_scorecard_files(found.tables, found.catalogue, report_month, months, out)
+    threshold = found.report.suppression_threshold
+    folder = write_scorecard_files(
+        found.tables, found.catalogue, report_month, months, out, threshold
+    )
     say(
         f"Scorecard for {report_month} ({months} months): {folder}/scorecard.csv, "
         f"{folder}/scorecard.xlsx"
@@ -301,6 +304,32 @@ def verify(
     say(f"{folder}: {len(problems)} difference(s)", "bold red")
     for what, file, problem in problems:
         say(f"  {what}: {file}: {problem}")
+    raise typer.Exit(EXIT_INPUT)
+
+
+@app.command()
+def audit(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A published month folder, e.g. outputs/2025-05.")
+    ],
+) -> None:
+    """Check that no published file states a figure the paper withholds: paper.html (text,
+    alt text), paper.pdf, paper.docx, scorecard.csv, scorecard.xlsx and OUT/index.html
+    (exit 1 on any breach)."""
+    from sendlib.ops.audit import AuditError
+    from sendlib.ops.audit import audit as check
+
+    try:
+        breaches = check(folder)
+    except AuditError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(EXIT_INPUT) from exc
+    if not breaches:
+        say(f"{folder}: no withheld figure is stated in any published file.")
+        return
+    say(f"{folder}: {len(breaches)} breach(es) of the disclosure rule", "bold red")
+    for breach in breaches:
+        say(f"  {breach}")
     raise typer.Exit(EXIT_INPUT)
 
 

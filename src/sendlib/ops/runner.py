@@ -25,6 +25,7 @@ import nbformat
 
 from sendlib.config import ParamsError, ReportParams, load_month, load_report
 from sendlib.ops import manifest as mf
+from sendlib.ops.audit import REGISTER_FILE, refuse_breaches
 from sendlib.ops.engines import Engines
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
 from sendlib.ops.locks import Busy, month_lock
@@ -59,6 +60,7 @@ if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks 
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
+DISCLOSURE = "disclosure.json"  # in the work folder: the manifest's disclosure facts
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -298,6 +300,8 @@ class _Run:
         params = r.run_params()
         data = prepare_paper_data(params, tables, [s for s, _ in sections])
         data.save(Path(params.paper_data))
+        data.withheld.to_parquet(r.work / REGISTER_FILE)  # for the audit; never published
+        (r.work / DISCLOSURE).write_text(json.dumps(data.disclosure_facts(), indent=1) + "\n")
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
         (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
@@ -411,6 +415,7 @@ class _Run:
             finally:  # stopped (an error, Ctrl-C): nothing may write into the folder
                 for job in side:  # once it is removed
                     job.settle()
+            refuse_breaches(folder, r.work / REGISTER_FILE, r.month.period)
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)
@@ -418,10 +423,16 @@ class _Run:
                 r, [s for s, _ in executed], sources, self.timings, self.warnings(), folder
             )
             manifest["narrative_only"] = bool(reuse)
+            manifest.update(self.disclosure())
             manifest["narrative_pending_review"] = result.pending_review
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         self.say("render", "done")
         return result
+
+    def disclosure(self) -> dict:
+        """The manifest's record of the disclosure decision and of what is not available."""
+        path = self.request.work / DISCLOSURE
+        return json.loads(path.read_text()) if path.exists() else {}
 
     def warnings(self) -> dict[str, int]:
         """Data-quality warnings by rule, as the paper data counted them."""

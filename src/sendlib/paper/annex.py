@@ -36,7 +36,7 @@ def issued_year_on_year(ctx: Context) -> Table:
 
 
 def reviews_due_by_team(ctx: Context) -> Table | NotAvailable:
-    caption = f"Reviews due or overdue by team, end of {ctx.month_name}"
+    caption = f"{labels.TABLE_CAPTIONS['review_status_by_team'][1]}, end of {ctx.month_name}"
     if "review_status_by_team" in ctx.not_held:
         return NotAvailable(caption, ctx.not_held["review_status_by_team"])
     table, hidden = status_table(ctx, (review_measures.DUE, review_measures.OVERDUE))

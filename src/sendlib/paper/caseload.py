@@ -74,13 +74,13 @@ def breakdown_tables(ctx: Context) -> Group:
     when = ctx.month_name
     parts: list = []
     for name, label, words in TABLES:
-        caption = f"EHCPs by {label.lower()}, {when}"
+        caption = f"{labels.TABLE_CAPTIONS[name][0]}, {when}"
         order = [code for _, _, code in measures.AGE_BANDS] if name == "active_by_age_band" else ()
         parts.append(decided_table(ctx, name, caption, label, words, "ehcp_active", order))
     parts.append(social_care_table(ctx))
     ceased = ctx.value("ehcp_ceased")
     if ceased and ceased == ceased:
-        caption = f"EHCPs ceased in {when} by reason"
+        caption = f"{labels.TABLE_CAPTIONS['ceased_by_reason'][0]} {when} by reason"
         reasons = list(labels.CEASE_REASONS)
         parts.append(
             decided_table(

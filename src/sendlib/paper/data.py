@@ -69,6 +69,19 @@ class PaperData:
     #: the paper data the notebooks read
     withheld: pd.DataFrame | None = None
 
+    def disclosure_facts(self) -> dict:
+        """What the manifest records of the disclosure decision and of what is not
+        available (with the reason)."""
+        return {
+            "disclosure": {
+                "threshold": self.meta["report"]["suppression_threshold"],
+                "figures_withheld": 0 if self.withheld is None else len(self.withheld),
+                "audit": "passed",
+                "team_pack_public": self.meta.get("team_pack_public"),
+            },
+            "not_available": self.meta.get("not_held", {}),
+        }
+
     def save(self, folder: Path) -> Path:
         """Write the data to ``folder`` (parquet files and meta.json)."""
         folder = Path(folder)

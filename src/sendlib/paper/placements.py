@@ -55,7 +55,7 @@ def facts(ctx: Context) -> Paragraphs:
 def by_setting(ctx: Context) -> Group:
     """Plan holders by type of setting: a table (settings in a fixed order) and a bar chart
     of the counts that may be published, largest first."""
-    title = f"EHCPs by type of setting, {ctx.month_name}"
+    title = f"{labels.TABLE_CAPTIONS['by_setting'][0]}, {ctx.month_name}"
     table = decided_table(
         ctx, "by_setting", title, "Setting", labels.SETTINGS, "ehcp_active", list(labels.SETTINGS)
     )

@@ -88,7 +88,7 @@ def by_age_and_need(ctx: Context) -> Group:
     for by, label in (("age", "Age at request"), ("need", "Primary need")):
         name = f"requests_by_{by}"
         caption = (
-            f"Requests for EHC needs assessment by {label.lower()}: "
+            f"{labels.TABLE_CAPTIONS[name][0]}: "
             f"{m.strftime('%B %Y')} and {(m - 12).strftime('%B %Y')}"
         )
         if name in ctx.not_held:

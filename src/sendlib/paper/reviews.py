@@ -78,7 +78,7 @@ def status_table(ctx: Context, statuses: tuple[str, ...]) -> tuple[pd.DataFrame,
 def status_by_team(ctx: Context) -> Group:
     """Review status of current plans by team, with each team's plans (as the table of
     EHCPs by team has them), and review meetings held in the month by team."""
-    caption = f"Review status of current plans by team, end of {ctx.month_name}"
+    caption = f"{labels.TABLE_CAPTIONS['review_status_by_team'][0]}, end of {ctx.month_name}"
     if "review_status_by_team" in ctx.not_held:
         return Group(NotAvailable(caption, ctx.not_held["review_status_by_team"]))
     table, hidden = status_table(ctx, (measures.IN_DATE, measures.DUE, measures.OVERDUE))
@@ -92,7 +92,7 @@ def status_by_team(ctx: Context) -> Group:
     held = decided_table(
         ctx,
         "reviews_held_by_team",
-        f"Annual review meetings held in {ctx.month_name} by team",
+        f"{labels.TABLE_CAPTIONS['reviews_held_by_team'][0]} {ctx.month_name} by team",
         "Team",
         {},
         "reviews_completed",
