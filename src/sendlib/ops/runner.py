@@ -190,7 +190,8 @@ class _Run:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
                 check_parameters(sources)
-                data = self.prepare(checked.tables, sections)
+                extract = checked.extract.facts(r.month.period, r.provisional)
+                data = self.prepare(checked.tables, sections, extract)
                 self.execute(sources, data, checked.catalogue, state)
             self.engines.notebooks_done()
             executed = [(s, r.work / "executed" / p.name) for s, p in sections]
@@ -221,7 +222,9 @@ class _Run:
 
         r = self.request
         self.say("validate", "running")
-        checked = check(r.month.period, r.data_dir, r.params_dir, r.catalogue_path)
+        checked = check(
+            r.month.period, r.data_dir, r.params_dir, r.catalogue_path, provisional=r.provisional
+        )
         if checked.problems:
             raise RunError("\n".join(checked.problems))
         if len(checked.errors):
@@ -267,7 +270,7 @@ class _Run:
         it is read when the paper is stitched)."""
         r = self.request
         return {
-            "run": {"month": str(r.month), "team": r.team},
+            "run": {"month": str(r.month), "team": r.team, "provisional": r.provisional},
             "inputs": mf.input_files(r.data_dir),
             "params": mf.file_hashes(r.params_dir, "*.yaml"),
             "catalogue": mf.sha256(r.catalogue_path),
@@ -287,7 +290,9 @@ class _Run:
             and json.loads(state_file.read_text()) == state
         )
 
-    def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
+    def prepare(
+        self, tables: Tables, sections: list[tuple[Section, Path]], extract: dict
+    ) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder
         (with the data-quality warnings' counts, which the manifest lists)."""
         from sendlib.paper.prepare import prepare_paper_data
@@ -298,7 +303,7 @@ class _Run:
         shutil.rmtree(r.work, ignore_errors=True)
         (r.work / "executed").mkdir(parents=True)
         params = r.run_params()
-        data = prepare_paper_data(params, tables, [s for s, _ in sections])
+        data = prepare_paper_data(params, tables, [s for s, _ in sections], extract)
         data.save(Path(params.paper_data))
         data.withheld.to_parquet(r.work / REGISTER_FILE)  # for the audit; never published
         (r.work / DISCLOSURE).write_text(json.dumps(data.disclosure_facts(), indent=1) + "\n")

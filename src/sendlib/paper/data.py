@@ -80,6 +80,9 @@ class PaperData:
                 "team_pack_public": self.meta.get("team_pack_public"),
             },
             "not_available": self.meta.get("not_held", {}),
+            "provisional": bool(self.meta.get("extract", {}).get("provisional")),
+            "data_to": self.meta.get("extract", {}).get("data_to"),
+            "extract_date": self.meta.get("extract", {}).get("extract_date"),
         }
 
     def save(self, folder: Path) -> Path:

@@ -150,7 +150,8 @@ def decide(figures: Figures, limit: int) -> np.ndarray:
     """Primary suppression of characteristic figures in 1..limit, then secondary
     suppression until no relation gives a withheld figure away (module docstring).
 
-    Activity figures are never withheld. A relation whose unknown figures (withheld, or not
+    Activity figures are never withheld, nor is the one part of a published total (the
+    only team of a team's pack: it is the total). A relation whose unknown figures (withheld, or not
     available) are one alone, or only small ones beside a published total, needs one more:
     the smallest characteristic part above the limit, else any other part, else the
     total. Parts whose sum another relation publishes count as one known block.
@@ -162,6 +163,9 @@ def decide(figures: Figures, limit: int) -> np.ndarray:
     if limit <= 0 or not len(values):
         return out
     primary = characteristic & known & (values >= 1) & (values <= limit)
+    for total, parts in figures.relations:
+        if len(parts) == 1 and not characteristic[total]:
+            primary[parts[0]] = False  # the only part of a published total is that total
     out[primary] = PRIMARY
     # the smallest groups first, and from the start again after each figure withheld: a
     # published sum of a few cells is protected within itself before a total is
