@@ -238,7 +238,7 @@ def _context(figure: Figure, month: pd.Period) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.;:])\s+|\n+", text) if s.strip()]
+    return [s for s in re.split(r"(?<=[.;])\s+|\n+", text) if s.strip()]
 
 
 def _in_text(
