@@ -146,7 +146,7 @@ def _seeded(small, tmp_path: Path, name: str, change) -> Path:
 
 
 def _only_register(folder, names):
-    return [n for n in names if n != "withheld.parquet"]
+    return [n for n in names if n != "withheld.json"]
 
 
 def _replace(path: Path, old: str, new: str) -> None:

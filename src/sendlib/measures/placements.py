@@ -14,13 +14,10 @@ import pandas as pd
 
 from sendlib.measures.calendar import (
     NEVER,
-    academic_age,
-    age_years,
     count_open,
     count_open_by,
     first_month_academic_age,
     first_month_aged,
-    month_end_ymd,
     next_differs,
     pct,
 )
@@ -59,38 +56,6 @@ def windows(c: Cases) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def current(c: Cases, month: int) -> pd.DataFrame:
-    """Plan holders' current placement at month end: setting, age and academic age."""
-    lo, hi = windows(c)
-    keep = np.flatnonzero((lo <= month) & (hi > month))
-    pl = c.placements
-    birth = pl["birth_ymd"].to_numpy()[keep]
-    return pd.DataFrame(
-        {
-            "person_row": pl["person_row"].to_numpy()[keep],
-            "setting": pl["setting"].to_numpy()[keep],
-            "age": age_years(birth, month_end_ymd(month)),
-            "academic_age": academic_age(birth, month),
-        }
-    )
-
-
-def holders(c: Cases, month: int) -> pd.DataFrame:
-    """Everyone with an active plan at month end (one row per person) and their ages."""
-    p = c.plans
-    active = (p["start_m"].to_numpy() <= month) & (p["cease_m"].to_numpy() > month)
-    people = p.loc[active, ["person_row", "birth_ymd"]].drop_duplicates("person_row")
-    birth = people["birth_ymd"].to_numpy()
-    return pd.DataFrame(
-        {
-            "person_row": people["person_row"].to_numpy(),
-            "age": age_years(birth, month_end_ymd(month)),
-            "academic_age": academic_age(birth, month),
-        }
-    )
-
-
-# age groups as month intervals: (name, kind, from age, to age exclusive)
 GROUPS = {
     "primary": ("academic", 4, 11),
     "secondary": ("academic", 11, 16),
@@ -163,12 +128,3 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     out["neet_16_18_pct"] = pct(neet["16_18"], plans("16_18"))
     out["placed_none"] = np.maximum(everyone - by_key.sum(axis=0), 0)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
-
-
-def by_setting(c: Cases, month: pd.Period) -> pd.Series:
-    """Plan holders at month end by setting (code), ``NO_PLACEMENT`` for those with none."""
-    people = holders(c, month.ordinal)
-    placed = current(c, month.ordinal)
-    settings = placed.set_index("person_row")["setting"]
-    keys = people["person_row"].map(settings).fillna(NO_PLACEMENT)
-    return keys.value_counts().rename_axis("setting").rename("count")

@@ -138,24 +138,3 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
             finalised["meeting_m"].to_numpy(), finalised["decided_m"].to_numpy(), months
         ),
     }
-
-
-def status_at(c: Cases, month: pd.Period) -> pd.DataFrame:
-    """Each active plan's review status at month end: IN_DATE, DUE or OVERDUE (seed 004)."""
-    a = _anchors(c)
-    mo = month.ordinal
-    current = (a["m"].to_numpy() <= mo) & (a["next_m"].to_numpy() > mo)
-    a = a[current & (a["start_m"].to_numpy() <= mo) & (a["cease_m"].to_numpy() > mo)]
-    status = np.where(
-        mo >= a["overdue_from"].to_numpy(),
-        OVERDUE,
-        np.where(mo >= a["m"].to_numpy() + 12, DUE, IN_DATE),
-    )
-    teams = c.plans["team"].to_numpy()[a["plan_row"].to_numpy()]
-    return pd.DataFrame({"team": teams, "status": status})
-
-
-def completed_by_team(c: Cases, month: pd.Period) -> pd.Series:
-    """Review meetings held in the month, by the plan's team (seed 004)."""
-    rv = c.reviews[c.reviews["meeting_m"].to_numpy() == month.ordinal]
-    return rv["team"].value_counts().rename_axis("team").rename("count")

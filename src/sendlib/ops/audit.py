@@ -1,6 +1,6 @@
 """``sendlib audit``: nothing published states a figure the disclosure rule withholds.
 
-The run keeps what the paper withheld, with the values (``withheld.parquet`` in the run's
+The run keeps what the paper withheld, with the values (``withheld.json`` in the run's
 work folder, never published: ``sendlib.paper.withheld``). The audit looks for each of
 those figures in every published file — the HTML (its text, alt text and other
 attributes), the PDF's text, the Word copy, scorecard.csv, scorecard.xlsx and the archive
@@ -17,22 +17,26 @@ published and refuses to publish one with a breach.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import html
 import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
+from sendlib.months import Month
 from sendlib.ops.request import slug
 
-REGISTER_FILE = "withheld.parquet"
+REGISTER_FILE = "withheld.json"
 NUMBER = re.compile(r"(?<![\d.,£])(\d[\d,]*(?:\.\d+)?)(%?)(?![\d])")
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 WORDS |= {"eight": 8, "nine": 9}
 MONTH_FORMS = ("%b %y", "%b %Y", "%B %Y")
+MONTHISH = re.compile(r"^[A-Z][a-z]{2,8} \d{2}(\d{2})?$")
 WITHHELD = "[c]"
 
 
@@ -49,12 +53,23 @@ class Breach:
         return f"{self.file}: {self.place}: {self.figure} is withheld but shown ({self.found})"
 
 
-def refuse_breaches(folder: Path, register: Path, month: pd.Period) -> None:
+def refuse_breaches(
+    folder: Path, register: Path, month: Month, narrative: dict[str, str] | None = None
+) -> None:
     """Stop a run whose paper would state a figure it withholds (``RunError``, exit 1):
-    the staged folder is then never published."""
+    the staged folder is then never published. ``narrative``: for a re-render of the
+    narrative alone (everything else as the last run made and audited it), the analysts'
+    words by section, which are all there is to audit."""
     from sendlib.ops.request import RunError
 
-    breaches = audit(folder, pd.read_parquet(register), month)
+    rows = read_register(register)
+    if narrative is None:
+        breaches = audit(folder, rows, month)
+    else:
+        figures = [Figure.of(row, month) for row in rows]
+        units = [(f"narrative of '{name}'", _plain(text)) for name, text in narrative.items()]
+        published = _published(folder / "scorecard.csv")
+        breaches = _in_text("paper.html", units, figures, month, published)
     if breaches:
         listed = "\n  ".join(str(b) for b in breaches[:20])
         raise RunError(
@@ -68,7 +83,12 @@ class AuditError(Exception):
 
 
 # ------------------------------------------------------------------ the register
-def register_for(folder: Path) -> pd.DataFrame:
+def read_register(path: Path) -> list[dict]:
+    """The register a run kept (``REGISTER_FILE``)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def register_for(folder: Path) -> list[dict]:
     """What the paper in a published folder withheld, from its run's work folder."""
     folder = Path(folder)
     manifest = folder / "manifest.json"
@@ -84,13 +104,13 @@ def register_for(folder: Path) -> pd.DataFrame:
             f"{path} is missing: the record of what this paper withheld is kept by the run "
             "that made it; render the month again (sendlib run) and audit it then"
         )
-    return pd.read_parquet(path)
+    return read_register(path)
 
 
 def audit(
     folder: Path,
-    register: pd.DataFrame | None = None,
-    month: pd.Period | None = None,
+    register: list[dict] | None = None,
+    month: Month | None = None,
     archive: Path | None = None,
 ) -> list[Breach]:
     """Every breach in a published (or staged) month folder: ``register`` and ``month``
@@ -100,8 +120,8 @@ def audit(
     manifest = folder / "manifest.json"
     facts = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
     register = register_for(folder) if register is None else register
-    month = month if month is not None else pd.Period(facts.get("month") or folder.name, "M")
-    figures = [Figure.of(row, month) for row in register.to_dict("records")]
+    month = Month.of(month if month is not None else facts.get("month") or folder.name)
+    figures = [Figure.of(row, month) for row in register]
     if not figures:
         return []
     published = _published(folder / "scorecard.csv")
@@ -124,22 +144,27 @@ def audit(
     return breaches
 
 
-def archive_breaches(path: Path, register: pd.DataFrame, month: pd.Period) -> list[Breach]:
+def archive_breaches(path: Path, register: list[dict], month: Month) -> list[Breach]:
     """Breaches in the archive page (``OUT/index.html``) of a month's withheld figures."""
-    figures = [Figure.of(row, month) for row in register.to_dict("records")]
+    figures = [Figure.of(row, month) for row in register]
     return _archive(path, figures, month) if figures else []
 
 
 def _published(card: Path) -> dict[str, set[str]]:
     """The numbers each KPI's published displays state, over all its months: a number
     near a KPI's name that it shows in some month is not taken for a withheld one."""
-    if not card.exists():
-        return {}
-    frame = pd.read_csv(card, dtype=str, keep_default_na=False)
     out: dict[str, set[str]] = {}
-    for kpi, display in zip(frame["kpi_id"], frame["display"], strict=True):
-        out.setdefault(kpi, set()).update(_numbers(display))
+    for row in _rows(card):
+        out.setdefault(row["kpi_id"], set()).update(_numbers(row["display"]))
     return out
+
+
+def _rows(card: Path) -> list[dict[str, str]]:
+    """A scorecard CSV's rows (none when there is no file)."""
+    if not card.exists():
+        return []
+    with open(card, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 @dataclass(frozen=True)
@@ -148,7 +173,7 @@ class Figure:
 
     kind: str
     id: str
-    period: pd.Period
+    period: Month
     label: str
     phrases: tuple[str, ...]
     captions: tuple[str, ...]
@@ -158,8 +183,8 @@ class Figure:
     status: str
 
     @classmethod
-    def of(cls, row: dict, month: pd.Period) -> Figure:
-        period = pd.Period(row["period"], freq="M")
+    def of(cls, row: dict, month: Month) -> Figure:
+        period = Month.parse(row["period"])
         forms = set(_count_forms(row["count"]))
         if row["unit"] == "percent" or row["kind"] == "cell":
             share = row["value"] if row["unit"] == "percent" else _share(row)
@@ -177,7 +202,7 @@ class Figure:
             captions,
             str(row["column_label"]),
             frozenset(f for f in forms if f),
-            float(row["value"]),
+            _float(row["value"]),
             row["status"],
         )
 
@@ -194,7 +219,12 @@ class Figure:
         )
 
 
-def _count_forms(value: float) -> Iterator[str]:
+def _float(value) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _count_forms(value: float | None) -> Iterator[str]:
+    value = _float(value)
     if value != value:
         return
     n = round(float(value))
@@ -207,11 +237,12 @@ def _count_forms(value: float) -> Iterator[str]:
 
 
 def _share(row: dict) -> float:
-    total = row["total"]
-    return 100.0 * row["count"] / total if total and total == total else float("nan")
+    total, count = _float(row["total"]), _float(row["count"])
+    return 100.0 * count / total if total and total == total else float("nan")
 
 
-def _share_forms(share: float) -> Iterator[str]:
+def _share_forms(share: float | None) -> Iterator[str]:
+    share = _float(share)
     if share != share or share <= 0:
         return
     for places in (0, 1, 2):
@@ -232,7 +263,7 @@ def _numbers(text: str) -> set[str]:
 
 
 # ------------------------------------------------------------------ text
-def _context(figure: Figure, month: pd.Period) -> bool:
+def _context(figure: Figure, month: Month) -> bool:
     """The months a sentence talks about: this month, last month and a year ago."""
     return figure.period in (month, month - 1, month - 12)
 
@@ -249,7 +280,7 @@ def _in_text(
     wanted = [f for f in figures if f.kind != "cell" and _context(f, month) and f.phrases]
     # the KPI before its measure, this month before last month and last year: one breach
     # is named by the figure a reader would take it for
-    wanted.sort(key=lambda f: (f.kind != "kpi", f.period != month, -f.period.ordinal))
+    wanted.sort(key=lambda f: (f.kind != "kpi", f.period != month, f.period > month))
     for place, text in units:
         for sentence in _sentences(text):
             numbers = _numbers(sentence)
@@ -284,12 +315,15 @@ class Grid:
     rows: list[list[str]]
 
 
-def _month_label(text: str) -> pd.Period | None:
+@lru_cache(maxsize=4096)
+def _month_label(text: str) -> Month | None:
     text = text.replace("\u00a0", " ").strip()
+    if not MONTHISH.match(text):
+        return None
     for form in MONTH_FORMS:
         try:
-            return pd.Period(pd.to_datetime(text, format=form), freq="M")
-        except (ValueError, TypeError):
+            return Month.of(dt.datetime.strptime(text, form).date())
+        except ValueError:
             continue
     return None
 
@@ -298,74 +332,85 @@ def _same(a: str, b: str) -> bool:
     return a.replace("\u00a0", " ").strip().lower() == b.replace("\u00a0", " ").strip().lower()
 
 
+def _by_form(figures: list[Figure]) -> dict[str, list[Figure]]:
+    """Each form a withheld figure could be printed in, and the figures printed so."""
+    out: dict[str, list[Figure]] = {}
+    for figure in figures:
+        for form in figure.forms:
+            out.setdefault(form, []).append(figure)
+    return out
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a table cell is: its table's caption, its row and column headings, and the
+    months they name (if they are months)."""
+
+    caption: str
+    row: str
+    column: str
+    row_month: Month | None
+    column_month: Month | None
+    month_columns: bool
+
+
 def _in_grids(file: str, grids: Iterable[Grid], figures: list[Figure], month) -> list[Breach]:
     out = []
+    by_form = _by_form(figures)
     for grid in grids:
-        caption = grid.caption.lower()
         months = [_month_label(h) for h in grid.header]
         month_columns = sum(m is not None for m in months) >= 2
         for row in grid.rows:
             if not row:
                 continue
-            label = row[0]
-            row_month = _month_label(label)
             for j, cell in enumerate(row[1:], start=1):
                 text = cell.replace("\u00a0", " ").strip()
                 if not text or text.startswith(WITHHELD):
                     continue
+                first = text.split(" ")[0]
+                candidates = {
+                    id(f): f for s in _numbers(first) | {first} for f in by_form.get(s, ())
+                }
+                if not candidates:
+                    continue
                 head = grid.header[j] if j < len(grid.header) else ""
-                stated = _numbers(text.split(" ")[0]) | {text.split(" ")[0]}
-                for figure in figures:
-                    if not figure.forms & stated:
-                        continue
-                    if not _belongs(
-                        figure,
-                        caption,
-                        label,
-                        head,
-                        months[j] if j < len(months) else None,
-                        row_month,
-                        month_columns,
-                        month,
-                        grid,
-                        j,
-                    ):
-                        continue
-                    out.append(
-                        Breach(
-                            file,
-                            f"{grid.place} “{grid.caption}”, row “{label}”, column “{head}”",
-                            figure.name,
-                            text,
-                        )
-                    )
+                where = Where(
+                    grid.caption.lower(),
+                    row[0],
+                    head,
+                    _month_label(row[0]),
+                    months[j] if j < len(months) else None,
+                    month_columns,
+                )
+                for figure in candidates.values():
+                    if _belongs(figure, where, month):
+                        place = f"{grid.place} “{grid.caption}”, row “{row[0]}”, column “{head}”"
+                        out.append(Breach(file, place, figure.name, text))
         out += _totals(file, grid, figures)
     return out
 
 
-def _belongs(
-    figure, caption, label, head, head_month, row_month, month_columns, month, grid, j
-) -> bool:
+def _belongs(figure: Figure, where: Where, month: Month) -> bool:
     """Whether a table cell is where this figure is shown."""
     if figure.kind == "cell":
-        if not any(caption.startswith(c) for c in figure.captions):
+        if not any(where.caption.startswith(c) for c in figure.captions):
             return False
-        if not _same(label, figure.label):
+        if not _same(where.row, figure.label):
             return False
-        if head_month is not None:  # requests by age: a column per month
-            return head_month == figure.period
+        if where.column_month is not None:  # requests by age: a column per month
+            return where.column_month == figure.period
         if figure.column:
-            return _same(head, figure.column)
-        return figure.period == month and (
-            head in ("Number", "Share", "Total") or head.startswith("Number")
-        )
-    named = _same(label, figure.label) or figure.named_in(label)
-    if month_columns and head_month is not None:
-        return named and head_month == figure.period
-    if month_columns and head.strip().lower() == "last year":
+            return _same(where.column, figure.column)
+        return figure.period == month and where.column.startswith(("Number", "Share", "Total"))
+    named = _same(where.row, figure.label) or figure.named_in(where.row)
+    if where.month_columns and where.column_month is not None:
+        return named and where.column_month == figure.period
+    if where.month_columns and where.column.strip().lower() == "last year":
         return named and figure.period == month - 12
-    if row_month is not None:
-        return row_month == figure.period and (_same(head, figure.label) or figure.named_in(head))
+    if where.row_month is not None:
+        return where.row_month == figure.period and (
+            _same(where.column, figure.label) or figure.named_in(where.column)
+        )
     return named and figure.period == month
 
 
@@ -445,12 +490,16 @@ def _html(path: Path, figures, month, published) -> list[Breach]:
 
 
 def _pdf(path: Path, figures, month, published) -> list[Breach]:
-    from pypdf import PdfReader
+    import pypdfium2 as pdfium
 
-    reader = PdfReader(path)
-    units = [
-        (f"page {i}", page.extract_text() or "") for i, page in enumerate(reader.pages, start=1)
-    ]
+    document = pdfium.PdfDocument(path)
+    try:
+        units = [
+            (f"page {i}", page.get_textpage().get_text_range())
+            for i, page in enumerate(document, start=1)
+        ]
+    finally:
+        document.close()
     lines = [(place, line) for place, text in units for line in text.splitlines()]
     breaches = _in_text(path.name, lines, figures, month, published)
     breaches += _in_lines(path.name, lines, figures, month)
@@ -516,42 +565,27 @@ def _docx(path: Path, figures, month, published) -> list[Breach]:
 
 
 def _csv(path: Path, figures, month, published) -> list[Breach]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return _tidy(path.name, frame, figures)
+    return _tidy(path.name, _rows(path), figures)
 
 
-def _tidy(file: str, frame: pd.DataFrame, figures: list[Figure]) -> list[Breach]:
+def _tidy(file: str, rows: list[dict[str, str]], figures: list[Figure]) -> list[Breach]:
     """The tidy scorecard: a withheld KPI's row has no value and shows [c]; the row a year
     later gives no last year's value."""
     out = []
-    rows = {
-        (k, p): i for i, (k, p) in enumerate(zip(frame["kpi_id"], frame["period"], strict=True))
-    }
+    at_row = {(r["kpi_id"], r["period"]): i for i, r in enumerate(rows)}
+    blank = ("", "None", "nan")
     for figure in (f for f in figures if f.kind == "kpi"):
-        at = rows.get((figure.id, str(figure.period)))
+        at = at_row.get((figure.id, str(figure.period)))
         if at is not None:
-            value, display = str(frame.at[at, "value"]), str(frame.at[at, "display"])
-            if value not in ("", "None", "nan") or display != WITHHELD:
-                out.append(
-                    Breach(
-                        file,
-                        f"row {at + 2} ({figure.id}, {figure.period})",
-                        figure.name,
-                        f"value {value!r}, display {display!r}",
-                    )
-                )
-        later = rows.get((figure.id, str(figure.period + 12)))
-        if later is not None and "last_year_value" in frame:
-            value = str(frame.at[later, "last_year_value"])
-            if value not in ("", "None", "nan"):
-                out.append(
-                    Breach(
-                        file,
-                        f"row {later + 2} ({figure.id}, {figure.period + 12}) last_year_value",
-                        figure.name,
-                        value,
-                    )
-                )
+            value, display = str(rows[at]["value"]), str(rows[at]["display"])
+            if value not in blank or display != WITHHELD:
+                place = f"row {at + 2} ({figure.id}, {figure.period})"
+                found = f"value {value!r}, display {display!r}"
+                out.append(Breach(file, place, figure.name, found))
+        later = at_row.get((figure.id, str(figure.period + 12)))
+        if later is not None and str(rows[later].get("last_year_value", "")) not in blank:
+            place = f"row {later + 2} ({figure.id}, {figure.period + 12}) last_year_value"
+            out.append(Breach(file, place, figure.name, str(rows[later]["last_year_value"])))
     return out
 
 
@@ -566,9 +600,8 @@ def _xlsx(path: Path, figures, month, published) -> list[Breach]:
             for row in sheet.iter_rows(values_only=True)
         ]
         if rows and "kpi_id" in rows[0] and "period" in rows[0]:
-            out += _tidy(
-                f"{path.name} sheet {sheet.title}", pd.DataFrame(rows[1:], columns=rows[0]), figures
-            )
+            tidy = [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
+            out += _tidy(f"{path.name} sheet {sheet.title}", tidy, figures)
             continue
         header_at = next((i for i, r in enumerate(rows) if "KPI" in r or "Measure" in r), None)
         if header_at is None:
@@ -621,6 +654,11 @@ def _archive(path: Path, figures, month) -> list[Breach]:
     units += [("svg aria-label", el.get("aria-label", "")) for el in soup.find_all("svg")]
     out += _in_text(path.name, units, figures, month, {})
     return _unique(out)
+
+
+def _plain(markup: str) -> str:
+    """The text of an HTML fragment (the analysts' narrative as the paper prints it)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
 def _unique(breaches: list[Breach]) -> list[Breach]:

@@ -305,7 +305,7 @@ class _Run:
         params = r.run_params()
         data = prepare_paper_data(params, tables, [s for s, _ in sections], extract)
         data.save(Path(params.paper_data))
-        data.withheld.to_parquet(r.work / REGISTER_FILE)  # for the audit; never published
+        data.withheld.to_json(r.work / REGISTER_FILE, orient="records")  # for the audit only
         (r.work / DISCLOSURE).write_text(json.dumps(data.disclosure_facts(), indent=1) + "\n")
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
@@ -343,17 +343,18 @@ class _Run:
     def stitched(self, executed: list[tuple[Section, Path]], title: str) -> nbformat.NotebookNode:
         """The stitched paper with the analysts' current narrative (also kept in work)."""
         r = self.request
-        month = str(r.month)
-
-        def narrative(section: Section) -> str:
-            if r.team:  # a team pack shows team figures only: no council-wide commentary
-                return ""
-            return analyst_html(r.params_dir, month, section.slug, section.legacy_names)
-
-        paper = stitch(executed, title, narrative)
+        paper = stitch(executed, title, self.narrative)
         if not r.preview:  # a preview may be reading another run's folder: it writes nothing there
             nbformat.write(paper, r.work / "paper.ipynb")
         return paper
+
+    def narrative(self, section: Section) -> str:
+        """The analysts' words for a section this month (none in a team pack, which shows
+        team figures only: no council-wide commentary)."""
+        r = self.request
+        if r.team:
+            return ""
+        return analyst_html(r.params_dir, str(r.month), section.slug, section.legacy_names)
 
     def html_cache(self) -> tuple[Path, str]:
         """Where the sections' HTML is kept between runs of the month, and the code's hash
@@ -420,7 +421,10 @@ class _Run:
             finally:  # stopped (an error, Ctrl-C): nothing may write into the folder
                 for job in side:  # once it is removed
                     job.settle()
-            refuse_breaches(folder, r.work / REGISTER_FILE, r.month.period)
+            # a re-render of the narrative alone audits the analysts' words: the rest is as
+            # the last run made and audited it
+            words = {s.slug: self.narrative(s) for s in self.sections} if reuse else None
+            refuse_breaches(folder, r.work / REGISTER_FILE, r.month, words)
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)

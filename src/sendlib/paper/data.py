@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sendlib.config import ReportParams
@@ -29,7 +30,7 @@ from sendlib.measures.cases import Cases, prepare
 from sendlib.paper.withheld import public_pack, register
 from sendlib.scorecard.build import all_measures, from_series, history, kpi_series
 from sendlib.scorecard.catalogue import Catalogue
-from sendlib.scorecard.disclosure import Disclosure
+from sendlib.scorecard.disclosure import PRIMARY, PUBLISHED, Disclosure, Figures
 from sendlib.scorecard.figures import SHOWN
 
 HISTORY_MONTHS = 25  # charts show two years and the month before
@@ -46,7 +47,20 @@ FRAMES = (
     "warnings",
 )
 
-Breakdowns = Callable[[Cases, pd.Period], dict[str, pd.Series | pd.DataFrame]]
+
+@dataclass(frozen=True)
+class Characteristic:
+    """A breakdown of children a section adds for the report month (its counts by group,
+    codes) and the published measure its groups add up to: decided with the paper's other
+    figures (secondary suppression within it), then read with ``Context.breakdown_cells``.
+    A breakdown whose figures other tables show too belongs in ``measures.breakdowns``,
+    where it is decided with them for every month."""
+
+    counts: pd.Series
+    total: str
+
+
+Breakdowns = Callable[[Cases, pd.Period], dict[str, pd.Series | pd.DataFrame | Characteristic]]
 
 
 @dataclass
@@ -96,6 +110,32 @@ class PaperData:
         text = json.dumps({**self.meta, "format": FORMAT_VERSION}, indent=1, sort_keys=True)
         (folder / "meta.json").write_text(text + "\n", encoding="utf-8")
         return folder
+
+
+def _decided(
+    name: str, part: Characteristic, measures: pd.DataFrame, month: pd.Period, disclosure
+) -> pd.DataFrame:
+    """A section's own breakdown of children, decided against its published total."""
+    figures = Figures()
+    total = float(measures.at[str(month), part.total])
+    figures.add(part.total, total, characteristic=False)
+    keys = [f"{name}|{row}|" for row in part.counts.index]
+    for key, count in zip(keys, part.counts.to_numpy(dtype=float), strict=True):
+        figures.add(key, count, characteristic=True)
+    figures.relate(part.total, keys)
+    decided = figures.decide(disclosure)[[figures.index[k] for k in keys]]
+    status = np.select([decided == PUBLISHED, decided == PRIMARY], [SHOWN, "c"], "s")
+    counts = part.counts.to_numpy(dtype=float)
+    return pd.DataFrame(
+        {
+            "period": str(month),
+            "breakdown": name,
+            "row": [str(r) for r in part.counts.index],
+            "column": "",
+            "count": np.where(status == SHOWN, counts, np.nan),
+            "status": status,
+        }
+    )
 
 
 def load(folder: Path | str) -> PaperData:
@@ -156,9 +196,15 @@ def build(
         "warnings": found.astype({"count": "int64"}),
     }
     parts: dict[str, pd.DataFrame] = {}
+    added = []
     for make in breakdowns:
         for name, value in make(cases, month).items():
-            parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
+            if isinstance(value, Characteristic):
+                added.append(_decided(name, value, frames["measures"], month, disclosure))
+            else:
+                parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
+    if added:
+        frames["cells"] = pd.concat([frames["cells"], *added], ignore_index=True)
     meta = {
         "month": str(month),
         "team": team,
