@@ -9,12 +9,11 @@ import pytest
 
 from helpers import council_dir, measures
 from sendlib.data.load import load_tables
-from sendlib.measures.caseload import active_by, ceased_in_month
+from sendlib.measures import breakdowns
 from sendlib.measures.cases import prepare
 from sendlib.measures.decisions import awaiting_by_band
 from sendlib.measures.issuance import not_yet_issued_by_band
 from sendlib.measures.registry import MEASURES, compute
-from sendlib.measures.reviews import status_at
 
 
 def person(pid: str, birth: str = "2012-03-04", **extra) -> dict[str, str]:
@@ -107,6 +106,12 @@ def test_plan_started_on_the_month_end_is_active_and_issued(tmp_path):
     assert measures(d, "2025-05", "ehcp_active")["ehcp_active"] == 0
 
 
+def in_month(frame: pd.DataFrame, period: str = "2025-06") -> dict[str, int]:
+    """A breakdown's groups with a child in the month, and their counts."""
+    rows = frame[(frame["period"] == period) & (frame["count"] > 0)]
+    return dict(zip(rows["row"], rows["count"].astype(int), strict=True))
+
+
 def test_caseload_breakdowns_and_social_care(tmp_path):
     d = council_dir(
         tmp_path,
@@ -124,13 +129,17 @@ def test_caseload_breakdowns_and_social_care(tmp_path):
         ],
     )
     c = prepare(load_tables(d))
-    month = pd.Period("2025-06", freq="M")
-    bands = active_by(c, month, "age_band")
-    assert bands.to_dict() == {"5-10": 1, "11-15": 1, "16-19": 1}
-    assert active_by(c, month, "sex").to_dict() == {"M": 2, "F": 1}
-    assert active_by(c, month, "need").to_dict() == {"ASD": 2, "SEMH": 1}
-    assert ceased_in_month(c, month, "reason").to_dict() == {"1": 1}  # SEN2 cease reason codes
-    assert ceased_in_month(c, month, "age").to_dict() == {"20-25": 1}
+    months = pd.period_range("2025-05", "2025-06", freq="M").asi8
+    assert in_month(breakdowns.active_by(c, months, "age_band")) == {
+        "5-10": 1,
+        "11-15": 1,
+        "16-19": 1,
+    }
+    assert in_month(breakdowns.active_by(c, months, "sex")) == {"M": 2, "F": 1}
+    assert in_month(breakdowns.active_by(c, months, "need")) == {"ASD": 2, "SEMH": 1}
+    # SEN2 cease reason codes; the plan ceased in June counted in May's breakdowns only
+    assert in_month(breakdowns.ceased_by_reason(c, months)) == {"1": 1}
+    assert in_month(breakdowns.active_by(c, months, "sex"), "2025-05") == {"M": 3, "F": 1}
     m = measures(
         d,
         "2025-06",
@@ -483,8 +492,9 @@ def test_reviews_due_soon_completed_and_not_finalised(tmp_path):
     )
     m = measures(d, "2025-06", "reviews_due_3m", "reviews_completed", "reviews_not_finalised")
     assert m == {"reviews_due_3m": 1, "reviews_completed": 2, "reviews_not_finalised": 1}
-    status = status_at(prepare(load_tables(d)), pd.Period("2025-06", freq="M"))
-    assert sorted(status["status"]) == ["in_date"] * 3
+    months = pd.period_range("2025-06", "2025-06", freq="M").asi8
+    status = breakdowns.review_status_by_team(prepare(load_tables(d)), months)
+    assert status.groupby("column")["count"].sum().to_dict() == {"in_date": 3}
 
 
 def test_review_before_the_plan_started_does_not_reset_the_clock(tmp_path):

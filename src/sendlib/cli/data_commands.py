@@ -14,6 +14,7 @@ from sendlib.cli.options import (
     DataOpt,
     MonthOpt,
     ParamsOpt,
+    ProvisionalOpt,
     month_option,
     optional_report,
 )
@@ -25,6 +26,7 @@ def validate(
     month: MonthOpt = None,
     params: ParamsOpt = Path("params"),
     catalogue: CatalogueOpt = None,
+    provisional: ProvisionalOpt = False,
     findings_out: Annotated[
         Path | None,
         typer.Option(
@@ -41,8 +43,10 @@ def validate(
     from sendlib.data import findings as fnd
     from sendlib.ops.preflight import check
 
-    report_month = month_option(month)
-    found = check(report_month, data, params, catalogue or params / "kpis.yaml")
+    report_month = month_option(month, data, params)
+    found = check(
+        report_month, data, params, catalogue or params / "kpis.yaml", provisional=provisional
+    )
     for note in fnd.notes(found.findings):
         say(f"Read: {note}")
     for problem in found.problems:
@@ -65,7 +69,7 @@ def validate(
     )
     say(
         f"{data}: {len(errors):,} error(s), {len(warns):,} warning(s) for {report_month}; "
-        f"{len(found.problems)} problem(s) in the parameters files.{tail}"
+        f"{len(found.problems)} problem(s) with the parameters or the month.{tail}"
         + (f" Every finding: {target}" if len(found.findings) and data.is_dir() else "")
     )
     raise typer.Exit(1 if stops else 0)

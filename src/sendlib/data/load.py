@@ -39,10 +39,16 @@ class Tables:
         frames: dict[str, pd.DataFrame],
         rows: dict[str, np.ndarray] | None = None,
         sources: dict[str, str] | None = None,
+        held: dict[str, frozenset[str]] | None = None,
     ):
         self._frames = dict(frames)
         self.rows = dict(rows or {})
         self.sources = dict(sources or {})
+        #: each table's columns that the source holds: present and not wholly blank. A
+        #: measure reading a column that is not held is not available, never 0
+        self.held = (
+            dict(held) if held is not None else {n: held_columns(f) for n, f in frames.items()}
+        )
         #: each table's cache key (``sendlib.data.cache``), when every table has one
         self.keys: dict[str, str] = {}
 
@@ -60,7 +66,12 @@ class Tables:
 
     def replace(self, **frames: pd.DataFrame) -> Tables:
         """These tables with some frames replaced (rows keep their locators)."""
-        return Tables({**self._frames, **frames}, self.rows, self.sources)
+        return Tables({**self._frames, **frames}, self.rows, self.sources, self.held)
+
+    def holds(self, table: str, column: str) -> bool:
+        """Whether the data holds this column (``person.social_care``): present in the
+        file and not blank in every row."""
+        return column in self.held.get(table, frozenset())
 
     def file(self, name: str) -> str:
         """The name of the file a table was read from (``person.csv``)."""
@@ -133,10 +144,13 @@ def check_data(
     sources = {name: table.file for name, table in raw.items()} | {
         name: hit.file for name, hit in hits.items()
     }
-    tables = Tables(frames, rows, sources)
+    held = {name: hit.held for name, hit in hits.items()} | {
+        name: held_columns(raw[name].frame) for name in raw
+    }
+    tables = Tables(frames, rows, sources, held)
     if store is not None:
         for name, table in raw.items():
-            entry = CachedTable(frames[name], table.rows, table.file, own[name])
+            entry = CachedTable(frames[name], table.rows, table.file, own[name], held[name])
             store.put(name, keys[name], entry)
         if set(raw) | set(hits) <= set(keys):
             tables.keys = keys
@@ -204,6 +218,23 @@ def load_tables(
     if tables is None:
         raise fnd.InvalidData(found)
     return tables
+
+
+def held_columns(frame: pd.DataFrame) -> frozenset[str]:
+    """The columns of a frame with at least one value that is not blank (text as read, or
+    typed: a blank cell is "" or missing; a typed bool column is held when any is true)."""
+    held = set()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype == bool:
+            filled = values.any()
+        elif values.dtype.kind in "OU" or str(values.dtype) == "str":
+            filled = (values.notna() & (values != "")).any()
+        else:
+            filled = values.notna().any()
+        if filled:
+            held.add(str(name))
+    return frozenset(held)
 
 
 def _with_optional_columns(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:

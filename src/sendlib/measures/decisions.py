@@ -98,18 +98,7 @@ def awaiting_by_band(c: Cases, month: pd.Period) -> pd.Series:
     return counts.reindex([b[2] for b in WAITING_BANDS], fill_value=0).rename("count")
 
 
-def requests_by(c: Cases, month: pd.Period, by: str) -> pd.Series:
-    """New requests received in the month by 'age' (years at request) or 'need' (seed 001 I)."""
-    r = c.requests
-    hit = ~r["transfer"].to_numpy() & (r["received_m"].to_numpy() == month.ordinal)
-    if by == "age":
-        age = (r["received_ymd"].to_numpy()[hit] - r["birth_ymd"].to_numpy()[hit]) // 10000
-        return pd.Series(age).value_counts().sort_index().rename_axis("age").rename("count")
-    need = _need_of_request(c)[hit]
-    return pd.Series(need).value_counts().rename_axis("need").rename("count")
-
-
-def _need_of_request(c: Cases) -> np.ndarray:
+def need_of_request(c: Cases) -> np.ndarray:
     """Primary need of the plan that followed a request, or NO_PLAN_YET."""
     p = c.plans[c.plans["request_row"].to_numpy() >= 0]
     need = np.full(len(c.requests), NO_PLAN_YET, dtype=object)

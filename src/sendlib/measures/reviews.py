@@ -14,6 +14,8 @@ every measure is a count of month windows, computed for all months at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -60,13 +62,46 @@ def _anchors(c: Cases) -> pd.DataFrame:
     return anchors
 
 
+@dataclass(frozen=True)
+class StatusWindows:
+    """For each anchor, the months [lo, hi) in which its plan is in date, due or overdue
+    for review: the one rule the review KPIs and the review-status breakdowns share."""
+
+    plan_row: np.ndarray
+    anchor_m: np.ndarray
+    current_until: np.ndarray
+    due_from: np.ndarray
+    overdue_from: np.ndarray
+
+    def by_status(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        m, until = self.anchor_m, self.current_until
+        return {
+            IN_DATE: (m, np.minimum(self.due_from, until)),
+            DUE: (self.due_from, np.minimum(self.overdue_from, until)),
+            OVERDUE: (np.maximum(self.overdue_from, m), until),
+        }
+
+
+def status_windows(c: Cases) -> StatusWindows:
+    """Each anchor's review-status windows (see ``StatusWindows``)."""
+    a = _anchors(c)
+    m = a["m"].to_numpy()
+    return StatusWindows(
+        a["plan_row"].to_numpy(),
+        m,
+        np.minimum(a["next_m"].to_numpy(), a["cease_m"].to_numpy()),
+        m + 12,
+        a["overdue_from"].to_numpy(),
+    )
+
+
 def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Overdue, due (12–14 months), due in the next 3 months, % reviewed in 12 months."""
-    a = _anchors(c)
-    m, nxt, cease = a["m"].to_numpy(), a["next_m"].to_numpy(), a["cease_m"].to_numpy()
-    current_until = np.minimum(nxt, cease)
-    overdue = count_open(np.maximum(a["overdue_from"].to_numpy(), m), current_until, months)
-    due = count_open(m + 12, np.minimum(a["overdue_from"].to_numpy(), current_until), months)
+    windows = status_windows(c)
+    status = windows.by_status()
+    m, current_until = windows.anchor_m, windows.current_until
+    overdue = count_open(*status[OVERDUE], months)
+    due = count_open(*status[DUE], months)
     # next review due date = anchor + 12 months, falling within the 3 months after month end
     due_soon = count_open(np.maximum(m + 9, m), np.minimum(m + 12, current_until), months)
 
@@ -103,24 +138,3 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
             finalised["meeting_m"].to_numpy(), finalised["decided_m"].to_numpy(), months
         ),
     }
-
-
-def status_at(c: Cases, month: pd.Period) -> pd.DataFrame:
-    """Each active plan's review status at month end: IN_DATE, DUE or OVERDUE (seed 004)."""
-    a = _anchors(c)
-    mo = month.ordinal
-    current = (a["m"].to_numpy() <= mo) & (a["next_m"].to_numpy() > mo)
-    a = a[current & (a["start_m"].to_numpy() <= mo) & (a["cease_m"].to_numpy() > mo)]
-    status = np.where(
-        mo >= a["overdue_from"].to_numpy(),
-        OVERDUE,
-        np.where(mo >= a["m"].to_numpy() + 12, DUE, IN_DATE),
-    )
-    teams = c.plans["team"].to_numpy()[a["plan_row"].to_numpy()]
-    return pd.DataFrame({"team": teams, "status": status})
-
-
-def completed_by_team(c: Cases, month: pd.Period) -> pd.Series:
-    """Review meetings held in the month, by the plan's team (seed 004)."""
-    rv = c.reviews[c.reviews["meeting_m"].to_numpy() == month.ordinal]
-    return rv["team"].value_counts().rename_axis("team").rename("count")

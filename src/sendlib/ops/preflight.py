@@ -68,6 +68,30 @@ def _warnings(data_dir: Path, tables: Tables, month: pd.Period, found: Extract) 
     return result
 
 
+def default_month(data_dir: Path, params_dir: Path) -> pd.Period:
+    """The month a command given no ``--month`` reports: the last month the extract
+    covers to its last day (the calendar's last complete month when the data cannot be
+    read: the checks then say why)."""
+    from sendlib.data.dates import last_complete_month
+
+    tables, _ = check_data(data_dir, needed=(), cache=True)
+    if tables is None:
+        return last_complete_month()
+    found = extract(tables)
+    if found.last_month is None:
+        return last_complete_month()
+    later = found.last_month + 1  # an extract_date given for the next month may cover it
+    try:
+        own = load_month(params_dir, str(later))
+    except ParamsError:
+        own = None
+    if own is not None and own.extract_date is not None:
+        given = extract(tables, own.extract_date)
+        if given.last_month is not None and given.last_month >= later:
+            return later
+    return found.last_month
+
+
 def check(
     month: pd.Period,
     data_dir: Path,
@@ -75,9 +99,11 @@ def check(
     catalogue_path: Path,
     with_data: bool = True,
     with_warnings: bool = True,
+    provisional: bool = False,
 ) -> Checked:
     """Run every check (the parameters files only, without ``with_data``); nothing raises
-    for bad input (see ``Checked``)."""
+    for bad input (see ``Checked``). ``provisional``: a month the extract covers only in
+    part may be rendered (stamped as provisional)."""
     found = Checked(month)
     try:
         found.report = load_report(params_dir / "report.yaml")
@@ -102,7 +128,7 @@ def check(
         found.tables = tables
         given = found.own.extract_date if found.own else None
         found.extract = extract(tables, given)
-        beyond = month_problem(month, found.extract, str(data_dir))
+        beyond = month_problem(month, found.extract, str(data_dir), provisional)
         if beyond:
             found.problems.append(beyond)
         if found.catalogue is not None:

@@ -45,13 +45,20 @@ def staged(target: Path, keep: bool = False) -> Iterator[Path]:
 
 
 def write_scorecard_files(
-    tables: Tables, catalogue: Catalogue, month: pd.Period, months: int, out: Path
+    tables: Tables,
+    catalogue: Catalogue,
+    month: pd.Period,
+    months: int,
+    out: Path,
+    threshold: int = 4,
 ) -> Path:
-    """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept)."""
+    """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept),
+    every value as the disclosure decision at ``threshold`` leaves it."""
     from sendlib.scorecard.build import build, write_csv
+    from sendlib.scorecard.disclosure import Disclosure
 
     target = Path(out) / str(month)
-    card = build(tables, catalogue, month, months)
+    card = build(tables, catalogue, month, months, disclosure=Disclosure(threshold))
     with staged(target, keep=True) as folder:
         write_csv(card, folder / "scorecard.csv")
         from sendlib.scorecard.workbook import write_workbook  # openpyxl, loaded when needed

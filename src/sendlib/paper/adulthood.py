@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendlib.paper.figures import last_year, shown
-from sendlib.paper.narrative import Paragraphs, change, missing, paragraphs
+from sendlib.paper.figures import last_year, sentence, share_of
+from sendlib.paper.narrative import Paragraphs, change, paragraphs
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 
 
 def facts(ctx: Context) -> Paragraphs:
-    neet, neet_18 = ctx.value("neet_16_25_pct"), ctx.value("neet_16_18_pct")
+    """Young people with a plan not in education, employment or training; a share whose
+    count is withheld is stated as 'fewer than 5', one withheld to protect another is left
+    out (and so is a comparison with it)."""
     sentences = []
-    if not missing(neet_18):
+    neet_18 = share_of(ctx, "neet_16_18_pct", "16 to 18 year olds with an EHCP")
+    if neet_18 is not None:
+        now = ctx.value("neet_16_18_pct")
         before = ctx.value("neet_16_18_pct", last_year(ctx.month))
+        moved = change(now, before, "percent", 1)
         sentences.append(
-            f"{shown(ctx, 'neet_16_18_pct')} of 16 to 18 year olds with an EHCP "
-            f"were not in education, employment or training in {ctx.month_name}"
-            + (
-                f", {change(neet_18, before, 'percent', 1)} in the same month last year."
-                if not missing(before)
-                else "."
-            )
+            f"{sentence(neet_18)} were not in education, employment or training in "
+            f"{ctx.month_name}" + (f", {moved} in the same month last year." if moved else ".")
         )
-    if not missing(neet):
-        sentences.append(f"Across 16 to 25 year olds the figure is {shown(ctx, 'neet_16_25_pct')}.")
+    neet = share_of(ctx, "neet_16_25_pct", "16 to 25 year olds with an EHCP")
+    if neet is not None:
+        sentences.append(f"{sentence(neet)} were not in education, employment or training.")
     return paragraphs(sentences)
 
 

@@ -14,7 +14,10 @@ from sendlib.scorecard.catalogue import load_catalogue
 
 
 def prepare_paper_data(
-    run: RunParams, tables: Tables | None = None, sections: list[Section] | None = None
+    run: RunParams,
+    tables: Tables | None = None,
+    sections: list[Section] | None = None,
+    extract: dict | None = None,
 ) -> PaperData:
     """The month's paper data (raises ``InvalidData``, ``ParamsError`` or
     ``CatalogueError`` on bad input); ``tables`` are the run's validated tables, when the
@@ -36,4 +39,5 @@ def prepare_paper_data(
         [s.counts for s in sections if s.counts is not None],
         team=run.team,
         meeting_date=report.meeting_for(month, own),
+        extract=extract,
     )

@@ -6,7 +6,7 @@ last_year_value, england, statistical_neighbours, region, spc_variation, spc_ass
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,10 +14,19 @@ import pandas as pd
 
 from sendlib.data.load import Tables
 from sendlib.measures.cases import Cases, prepare
-from sendlib.measures.registry import compute, wide
+from sendlib.measures.registry import CHARACTERISTIC, compute, wide
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard import spc
 from sendlib.scorecard.catalogue import SCHEDULE, Catalogue, Kpi
+from sendlib.scorecard.disclosure import Disclosure
+from sendlib.scorecard.figures import (
+    NOT_HELD,
+    SHOWN,
+    WITHHELD,
+    WITHHELD_STATUSES,
+    Decided,
+    decide_all,
+)
 
 COLUMNS = [
     "kpi_id",
@@ -68,11 +77,17 @@ def first_data_month(c: Cases) -> int:
 
 @dataclass
 class Series:
-    """Every KPI's monthly values (and partner notes) over a run of months."""
+    """Every KPI's monthly values (and partner notes) over a run of months, each value as
+    the disclosure decision leaves it: ``status`` is '' (shown), ``c`` or ``s`` (withheld:
+    the value is blank) or ``x`` (not available)."""
 
     periods: pd.PeriodIndex
     values: pd.DataFrame  # index: period text; columns: kpi ids
     notes: pd.DataFrame
+    status: pd.DataFrame
+    decided: Decided | None = None
+    #: a partner's figure withheld (``disclosure: characteristic``), by (KPI, period)
+    withheld_returns: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 def kpi_series(
@@ -81,31 +96,46 @@ def kpi_series(
     periods: pd.PeriodIndex,
     cases: Cases | None = None,
     measures: pd.DataFrame | None = None,
+    disclosure: Disclosure | None = None,
 ) -> Series:
-    """Computed measures and partner returns for the catalogue's KPIs over ``periods``
-    (``measures``: the measures already computed for these periods, if at hand)."""
+    """Computed measures and partner returns for the catalogue's KPIs over ``periods``, as
+    published (``measures``: every measure already computed for these periods, if at hand;
+    ``disclosure``: the threshold, default 4)."""
     c = cases or prepare(t)
+    disclosure = disclosure or Disclosure()
     labels = periods.strftime("%Y-%m")
     if measures is None:
-        computed_ids = [k.source for k in catalogue.kpis if k.source != "return"]
-        measures = wide(compute(c, periods, computed_ids))
-    wide_values = measures.reindex(labels)
+        measures = all_measures(c, periods)
+    decided = decide_all(c, t.held, measures, periods, disclosure, catalogue.disclosure_overrides())
+    wide_values = decided.mask(measures.reindex(labels))
     before = periods.asi8 < first_data_month(c)
     values = pd.DataFrame(index=labels)
     notes = pd.DataFrame(index=labels)
+    status = pd.DataFrame(index=labels)
+    held_back: dict[tuple[str, str], float] = {}
     returns = t.returns.drop_duplicates(["kpi_id", "period"]).set_index(["kpi_id", "period"])
     for kpi in catalogue.kpis:
         if kpi.source == "return":
             rows = returns.reindex(pd.MultiIndex.from_product([[kpi.id], labels]))
             v = rows["value"].to_numpy(dtype=float)
             notes[kpi.id] = rows["note"].to_numpy(dtype=object)
+            code = np.where(np.isnan(v), NOT_HELD, SHOWN).astype(object)
+            if kpi.disclosure_class == CHARACTERISTIC:
+                small = (v >= 1) & (v <= disclosure.threshold)
+                code[small] = WITHHELD
+                held_back |= {
+                    (kpi.id, p): float(x) for p, x in zip(labels[small], v[small], strict=True)
+                }
+                v = np.where(small, np.nan, v)
         else:
             v = wide_values[kpi.source].to_numpy(dtype=float).copy()
+            code = decided.status[kpi.source].reindex(labels).to_numpy(dtype=object).copy()
             v[before] = np.nan
             v[~np.isin(periods.month, SCHEDULE[kpi.frequency])] = np.nan
             notes[kpi.id] = None
         values[kpi.id] = v
-    return Series(periods, values, notes)
+        status[kpi.id] = code
+    return Series(periods, values, notes, status, decided, held_back)
 
 
 Comparators = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
@@ -132,10 +162,15 @@ def benchmark_lookup(index: Comparators, kpi_id: str, periods: list[str]) -> dic
 
 
 def build(
-    t: Tables, catalogue: Catalogue, month: pd.Period, months: int = 6, cases: Cases | None = None
+    t: Tables,
+    catalogue: Catalogue,
+    month: pd.Period,
+    months: int = 6,
+    cases: Cases | None = None,
+    disclosure: Disclosure | None = None,
 ) -> pd.DataFrame:
-    """The tidy scorecard for the ``months`` months ending with ``month``."""
-    series = kpi_series(t, catalogue, history(month, months), cases)
+    """The tidy scorecard for the ``months`` months ending with ``month``, as published."""
+    series = kpi_series(t, catalogue, history(month, months), cases, disclosure=disclosure)
     return from_series(series, catalogue, month, months, t.benchmarks)
 
 
@@ -152,6 +187,7 @@ def from_series(
 def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -> pd.DataFrame:
     values = series.values[kpi.id].to_numpy(dtype=float)
     notes = series.notes[kpi.id].to_numpy(dtype=object)
+    status = series.status[kpi.id].to_numpy(dtype=object)
     position = {label: i for i, label in enumerate(series.values[kpi.id].index)}
     scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
     comparators = benchmark_lookup(index, kpi.id, labels)
@@ -170,7 +206,13 @@ def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -
         row = (
             period,
             value,
-            fmt.format_value(value, kpi.unit, kpi.places, note) if in_schedule else "",
+            (
+                fmt.CONFIDENTIAL
+                if status[i] in WITHHELD_STATUSES
+                else fmt.format_value(value, kpi.unit, kpi.places, note)
+            )
+            if in_schedule
+            else "",
             fmt.direction(value, previous, kpi.places),
             fmt.rag(value, kpi.target, kpi.tolerance, kpi.polarity, kpi.places),
             values[i - 12] if i >= 12 else np.nan,
@@ -234,7 +276,10 @@ def headline_tiles(scorecard: pd.DataFrame, month: pd.Period) -> list[dict[str, 
     out = []
     upto = scorecard[scorecard["period"] <= str(month)]
     for kpi_id, label in tiles:
-        rows = upto[(upto["kpi_id"] == kpi_id) & upto["value"].notna()]
+        # the latest value known, or withheld ([c]: the tile says so rather than go back
+        # to an older month)
+        known = upto["value"].notna() | (upto["display"] == fmt.CONFIDENTIAL)
+        rows = upto[(upto["kpi_id"] == kpi_id) & known]
         if rows.empty:
             out.append({"kpi_id": kpi_id, "label": label, "value": fmt.NOT_AVAILABLE, "period": ""})
             continue

@@ -15,7 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from sendlib.config import read_model
 from sendlib.data.dates import SCHEDULE
-from sendlib.measures.registry import MEASURES, files_needed
+from sendlib.measures.registry import (
+    ACTIVITY,
+    CHARACTERISTIC,
+    MEASURES,
+    count_behind,
+    disclosure_class,
+    files_needed,
+)
 
 Unit = Literal["count", "percent", "rate_per_10k", "days", "weeks", "fte", "currency", "rate"]
 __all__ = ["SCHEDULE", "Catalogue", "CatalogueError", "Kpi", "load_catalogue"]
@@ -47,6 +54,10 @@ class Kpi(BaseModel):
     tolerance: float | None = Field(default=None, ge=0)
     definition: str = ""
     decimals: int | None = Field(default=None, ge=0, le=4)
+    #: characteristic (children counted by a personal or care characteristic: small counts
+    #: are withheld) or activity (events and process shares: published); default: the
+    #: measure's own class, activity for a partner's figure
+    disclosure: Literal["characteristic", "activity"] | None = None
 
     @field_validator("source")
     @classmethod
@@ -62,6 +73,30 @@ class Kpi(BaseModel):
         if self.tolerance is not None and self.target is None:
             raise ValueError("tolerance given without a target")
         return self
+
+    @model_validator(mode="after")
+    def _characteristic_needs_a_count(self) -> Kpi:
+        """A share can be withheld only with the count it is a share of."""
+        if self.disclosure != CHARACTERISTIC or self.unit == "count":
+            return self
+        if self.source == "return":
+            raise ValueError(
+                "disclosure: characteristic needs a count: a partner's "
+                f"{self.unit} carries no count to decide on (give the count as a KPI of its own)"
+            )
+        if disclosure_class(self.source) != CHARACTERISTIC and count_behind(self.source) is None:
+            raise ValueError(
+                f"disclosure: characteristic: sendlib knows no count behind '{self.source}' "
+                "to decide on; use a count measure"
+            )
+        return self
+
+    @property
+    def disclosure_class(self) -> str:
+        """The KPI's disclosure class: as the catalogue says, else its measure's."""
+        if self.disclosure is not None:
+            return self.disclosure
+        return ACTIVITY if self.source == "return" else disclosure_class(self.source)
 
     @property
     def places(self) -> int:
@@ -95,6 +130,10 @@ class Catalogue(BaseModel):
             if kpi.id == kpi_id:
                 return kpi
         raise KeyError(kpi_id)
+
+    def disclosure_overrides(self) -> dict[str, str]:
+        """Measures whose class a KPI of the catalogue sets: measure id → class."""
+        return {k.source: k.disclosure for k in self.kpis if k.disclosure and k.source != "return"}
 
     def files_needed(self) -> set[str]:
         """Input files the catalogue's KPIs need: those its computed measures read, and
