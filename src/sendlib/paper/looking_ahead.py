@@ -447,18 +447,18 @@ def _review_facts(read: Read) -> list[str]:
     ]
 
 
+#: how the paper names the deadlines' moves — in words that are no group of children the
+#: paper withholds (the audit reads "post-16" beside a small number as a requests figure)
+MOVES = {"school": "moves between schools", "post-16": "moves on from school"}
+
+
 def _phase_sentence(read: Read) -> str:
     deadlines = pipeline.phase_deadlines(read.month)
-    named = _listed(
-        [
-            f"{_day(d)} ({'moves to post-16' if k == 'post-16' else 'moves between schools'})"
-            for d, k in deadlines
-        ]
-    )
+    named = _listed([f"{_day(d)} ({MOVES[k]})" for d, k in deadlines])
     if not read.info["phase_recorded"]:
         return (
             f"Phase transfers due by {named} are not shown: the data hold no phase-transfer "
-            "dates (the SEN2 return's PhaseTransferDueDate and PhaseTransferFinalDate)."
+            "dates (the SEN return's due and final dates of each transfer)."
         )
     frame = read.parts["ahead_phase_transfers"]
     parts = [
