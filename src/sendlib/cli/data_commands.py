@@ -50,7 +50,10 @@ def validate(
     errors, warns = fnd.errors(found.findings), fnd.warnings(found.findings)
     target = findings_out or data / "validation.csv"
     if len(found.findings) and data.is_dir():
-        found.findings.to_csv(target, index=False)
+        from sendlib.files import atomic_output
+
+        with atomic_output(target) as temp:
+            found.findings.to_csv(temp, index=False)
     if len(errors):
         print_findings(errors, f"{len(errors):,} error(s) in {data} — the run stops", str(target))
     if len(warns):
@@ -221,7 +224,7 @@ def benchmarks(
         reduced_release,
         update_benchmarks,
     )
-    from sendlib.ops.staging import write_text_atomically
+    from sendlib.files import atomic_write
 
     report = optional_report(params)
     la = la or (report.la_code if report else None)
@@ -251,7 +254,7 @@ def benchmarks(
     except ReleaseError as exc:
         say(str(exc), "bold red")
         raise typer.Exit(1) from exc
-    write_text_atomically(target, merged.to_csv(index=False, lineterminator="\n"))
+    atomic_write(target, merged.to_csv(index=False, lineterminator="\n"))
     who = f"{council.name} ({council.new_code}, {council.region_name})" if council else region
     counts = rows["comparator"].value_counts().to_dict()
     say(

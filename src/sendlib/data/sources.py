@@ -30,6 +30,7 @@ from pyarrow import csv as pacsv
 
 from sendlib.data import findings as fnd
 from sendlib.data.contract import EXCEL_SUFFIXES, FileSpec, find_sources
+from sendlib.files import atomic_output
 
 DELIMITERS = (",", ";", "|", "\t")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "|": "bars", "\t": "tabs"}
@@ -345,4 +346,5 @@ def _unreadable(name: str, row: int | None, reason: str) -> RawTable:
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write a table of text cells as UTF-8 CSV, quoting only where needed (byte-stable)."""
     table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
-    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    with atomic_output(path) as temp:
+        pacsv.write_csv(table, temp, write_options=pacsv.WriteOptions(quoting_style="needed"))

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from sendlib.files import atomic_write
 from sendlib.paper.narrative import REVIEW_MARKER, find_narrative, narrative_path
 from sendlib.render.body import NARRATIVE_TAG
 
@@ -141,9 +140,4 @@ def write_back(
 
 def _write(path: Path, text: str) -> None:
     """Write atomically (a run reading the file never sees half of it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(temp, 0o644)
-    os.replace(temp, path)
+    atomic_write(path, text)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from sendlib.config import ParamsError, ReportParams, load_month, load_report
+from sendlib.files import atomic_write
 from sendlib.ops import manifest as mf
 from sendlib.ops.engines import Engines
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
@@ -277,13 +278,17 @@ class _Run:
         """Whether a narrative-only run can re-use the last run's executed notebooks."""
         r = self.request
         state_file = r.work / "state.json"
-        return (
+        if not (
             r.narrative_only
             and state_file.exists()
             and all((r.work / "executed" / p.name).exists() for p in sources)
             and (r.work / "scorecard" / SCORECARD_FILES[-1]).exists()
-            and json.loads(state_file.read_text()) == state
-        )
+        ):
+            return False
+        try:  # written atomically; one from before that was cut short means "run again"
+            return json.loads(state_file.read_text(encoding="utf-8")) == state
+        except (OSError, ValueError):
+            return False
 
     def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder
@@ -300,7 +305,7 @@ class _Run:
         data.save(Path(params.paper_data))
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
-        (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
+        atomic_write(r.work / WARNINGS, json.dumps(counts, indent=1) + "\n")
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -329,7 +334,7 @@ class _Run:
         self.timings.update(timings)
         if failures:
             raise report_failures(failures, r.work / "executed", r.failed, r.work / "logs")
-        (r.work / "state.json").write_text(json.dumps(state, indent=1, sort_keys=True))
+        atomic_write(r.work / "state.json", json.dumps(state, indent=1, sort_keys=True))
 
     def stitched(self, executed: list[tuple[Section, Path]], title: str) -> nbformat.NotebookNode:
         """The stitched paper with the analysts' current narrative (also kept in work)."""
@@ -343,7 +348,7 @@ class _Run:
 
         paper = stitch(executed, title, narrative)
         if not r.preview:  # a preview may be reading another run's folder: it writes nothing there
-            nbformat.write(paper, r.work / "paper.ipynb")
+            atomic_write(r.work / "paper.ipynb", nbformat.writes(paper) + "\n")
         return paper
 
     def html_cache(self) -> tuple[Path, str]:
@@ -363,7 +368,7 @@ class _Run:
         page = render_page(self.stitched(executed, title), title, *self.html_cache(), False)
         folder = r.out / ".preview" / r.target.relative_to(r.out)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "paper.html").write_text(page.html, encoding="utf-8")
+        atomic_write(folder / "paper.html", page.html)
         self.timings["total"] = round(time.perf_counter() - started, 2)
         self.say("render", "done")
         return self.result(folder, reuse)
@@ -392,7 +397,7 @@ class _Run:
                     cache = r.out / ".cache"
                     pdf.start(page, folder / "paper.pdf", cache / "pdf" / r.label, mf.code_hash())
                     side.append(pdf)
-                    (folder / "paper.html").write_text(page.html, encoding="utf-8")
+                    atomic_write(folder / "paper.html", page.html)
                     # the Word copy: pandoc runs while the PDF's parts are laid out
                     side.append(
                         DocxJob(
@@ -404,7 +409,7 @@ class _Run:
                         )
                     )
                 for name in SCORECARD_FILES:
-                    shutil.copy2(r.work / "scorecard" / name, folder / name)
+                    atomic_write(folder / name, (r.work / "scorecard" / name).read_bytes())
                 while side:
                     side[0].finish()
                     side.pop(0)
@@ -419,7 +424,7 @@ class _Run:
             )
             manifest["narrative_only"] = bool(reuse)
             manifest["narrative_pending_review"] = result.pending_review
-            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+            atomic_write(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
         self.say("render", "done")
         return result
 

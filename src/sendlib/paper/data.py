@@ -22,6 +22,7 @@ from sendlib.data import findings as fnd
 from sendlib.data.load import Tables
 from sendlib.data.quality import warnings
 from sendlib.data.teams import filter_team
+from sendlib.files import atomic_output, atomic_write
 from sendlib.measures.cases import Cases, prepare
 from sendlib.scorecard.build import all_measures, from_series, history, kpi_series
 from sendlib.scorecard.catalogue import Catalogue
@@ -56,11 +57,13 @@ class PaperData:
         folder = Path(folder)
         (folder / "breakdowns").mkdir(parents=True, exist_ok=True)
         for name, frame in self.frames.items():
-            frame.to_parquet(folder / f"{name}.parquet")
+            with atomic_output(folder / f"{name}.parquet") as temp:
+                frame.to_parquet(temp)
         for name, frame in self.breakdowns.items():
-            frame.to_parquet(folder / "breakdowns" / f"{name}.parquet")
+            with atomic_output(folder / "breakdowns" / f"{name}.parquet") as temp:
+                frame.to_parquet(temp)
         text = json.dumps({**self.meta, "format": FORMAT_VERSION}, indent=1, sort_keys=True)
-        (folder / "meta.json").write_text(text + "\n", encoding="utf-8")
+        atomic_write(folder / "meta.json", text + "\n")
         return folder
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
+from sendlib.files import atomic_write
 from sendlib.months import Month
 from sendlib.render.errors import RenderError
 from sendlib.render.html import LANG, Page
@@ -177,10 +178,7 @@ def _place(name: str, pictures: Path, images: Path) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     """Write a file in one move (never half written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    atomic_write(path, data)
 
 
 def _png(svg: bytes, path: Path) -> Path:

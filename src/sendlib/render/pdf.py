@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sendlib.files import atomic_output
 from sendlib.render.errors import RenderError
 from sendlib.render.pdfparts import footer_page, footer_shell, owners, part_page
 from sendlib.workers import fork_server
@@ -47,9 +48,8 @@ def render_pdf(page_html: str, target: Path, title: str) -> int:
         document = HTML(string=page_html, base_url=str(target.parent)).render()
         document.metadata.title = title
         document.metadata.lang = "en-GB"
-        partial = target.with_name(f".{target.name}.partial")
-        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
-        partial.replace(target)  # a cached part is never half written
+        with atomic_output(target) as partial:  # a cached part is never half written
+            document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
         return len(document.pages)
     except Exception as exc:  # WeasyPrint's layout and font errors share no base class
         raise RenderError(f"could not render the PDF paper: {exc}") from exc

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.load import Tables
+from sendlib.files import atomic_output
 from sendlib.measures.cases import Cases, prepare
 from sendlib.measures.registry import compute, wide
 from sendlib.scorecard import formats as fmt
@@ -219,7 +220,8 @@ def _previous(values: np.ndarray, i: int, kpi: Kpi) -> float:
 
 def write_csv(scorecard: pd.DataFrame, path: Path) -> None:
     """scorecard.csv: stable text (fixed float format, LF line ends)."""
-    scorecard.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    with atomic_output(path) as temp:
+        scorecard.to_csv(temp, index=False, float_format="%.10g", lineterminator="\n")
 
 
 def headline_tiles(scorecard: pd.DataFrame, month: pd.Period) -> list[dict[str, str]]:

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
+from sendlib.files import atomic_output
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard.catalogue import Catalogue
 
@@ -84,7 +85,8 @@ def write_workbook(
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.title = f"SEND scorecard {month}"
     wb.properties.creator = "sendlib"
-    wb.save(path)
+    with atomic_output(path) as temp:
+        wb.save(temp)
 
 
 def _headers(labels: list[str]) -> list[str]:
