@@ -274,3 +274,14 @@ def test_stopping_sendlib_lab_stops_the_server_it_started(tmp_path, stop):
         assert got.read_text() == stop
     finally:
         lab.kill()
+
+
+def test_jupyterlab_is_started_without_the_id_key(tmp_path, monkeypatch):
+    # any notebook in the lab could read the server's environment
+    from sendlib.ops.lab import serve
+
+    monkeypatch.setenv("SENDLIB_ID_KEY", "a-secret-of-sixteen-or-more")
+    seen = tmp_path / "env"
+    code = f"import os; open({str(seen)!r}, 'w').write(os.environ.get('SENDLIB_ID_KEY', '-'))"
+    assert serve([sys.executable, "-c", code]) == 0
+    assert seen.read_text() == "-"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sendlib.config import RunParams
 from sendlib.ops.request import RunError
-from sendlib.workers import fork_server
+from sendlib.workers import fork_server, without_secrets
 
 
 def papermill():
@@ -40,9 +40,9 @@ def worker_pool(
 
 
 def adopt_environment(environ: dict[str, str]) -> None:
-    """Make a worker's environment the run's (kernels inherit it)."""
+    """Make a worker's environment the run's, without the id key (kernels inherit it)."""
     os.environ.clear()
-    os.environ.update(environ)
+    os.environ.update(without_secrets(environ))
 
 
 def check_parameters(paths: list[Path]) -> None:

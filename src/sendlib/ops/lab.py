@@ -23,6 +23,7 @@ from sendlib.ops.preflight import check
 from sendlib.ops.request import RunError, RunRequest
 from sendlib.paper.prepare import prepare_paper_data
 from sendlib.paper.sections import for_paper
+from sendlib.workers import without_secrets
 
 
 def lab_folder(out: Path, month: pd.Period) -> Path:
@@ -87,7 +88,7 @@ def serve(command: list[str]) -> int:
     on and the server is waited for, so no server is left holding the port and its
     kernels after the command has gone.
     """
-    server = subprocess.Popen(command)
+    server = subprocess.Popen(command, env=without_secrets(os.environ))  # no notebook sees the key
 
     def forward(sig: int, _frame) -> None:
         server.send_signal(sig)
