@@ -381,7 +381,9 @@ def lab(
     if not Path(lab_command).exists():
         say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(serve(jupyter_lab(lab_command, folder)))
+    raise typer.Exit(
+        serve(jupyter_lab(lab_command, folder, request.params_dir, str(request.month)))
+    )
 
 
 narrative_app = typer.Typer(help="Manage the analysts' narrative files (params/narrative/).")

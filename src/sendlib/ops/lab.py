@@ -63,13 +63,18 @@ def prepare_lab(request: RunRequest) -> Path:
 CONTENTS_MANAGER = "sendlib.ops.lab_contents.NarrativeContentsManager"
 
 
-def lab_command(jupyter_lab: str, folder: Path, *options: str) -> list[str]:
-    """JupyterLab on the folder, with the contents manager that keeps the narrative."""
+def lab_command(
+    jupyter_lab: str, folder: Path, params_dir: Path, month: str, *options: str
+) -> list[str]:
+    """JupyterLab on the folder, with the contents manager that keeps the month's
+    narrative in ``params_dir`` (the files it may read and write follow from these two)."""
     root = ["--allow-root"] if os.geteuid() == 0 else []  # containers often run as root
     return [
         jupyter_lab,
         f"--notebook-dir={folder}",
         f"--ServerApp.contents_manager_class={CONTENTS_MANAGER}",
+        f"--NarrativeContentsManager.params_dir={Path(params_dir).resolve()}",
+        f"--NarrativeContentsManager.month={month}",
         *root,
         *options,
     ]
