@@ -38,7 +38,13 @@ from sendlib.ops.request import (
     RunResult,
 )
 from sendlib.ops.staging import staged
-from sendlib.paper.narrative import REVIEW_MARKER, analyst_html, narrative_files, pending_review
+from sendlib.paper.narrative import (
+    REVIEW_MARKER,
+    NarrativeError,
+    analyst_html,
+    narrative_files,
+    pending_review,
+)
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
 from sendlib.render.docx import DocxJob
@@ -166,6 +172,7 @@ class _Run:
         r = self.request
         sections, self.notes = sections_with_notebooks(r.notebooks_dir, for_paper(r.team))
         self.sections = [s for s, _ in sections]
+        self.check_narrative()
         sources = [path for _, path in sections]
         state = self.state(sources)
         reuse = self.reusable(state, sources)
@@ -261,6 +268,19 @@ class _Run:
                 "with --allow-draft"
             )
 
+    def check_narrative(self) -> None:
+        """Every narrative file of the paper can be laid out (its images are pictures
+        under params/), checked before anything runs."""
+        r = self.request
+        if r.team:
+            return
+        for section in self.sections:
+            if section.narrative:
+                try:
+                    analyst_html(r.params_dir, str(r.month), section.slug, section.legacy_names)
+                except NarrativeError as exc:
+                    raise RunError(str(exc)) from None
+
     def state(self, sources: list[Path]) -> dict:
         """Content hashes of everything execution depends on (the analysts' narrative is not:
         it is read when the paper is stitched)."""
@@ -346,7 +366,10 @@ class _Run:
                 return ""
             return analyst_html(r.params_dir, month, section.slug, section.legacy_names)
 
-        paper = stitch(executed, title, narrative)
+        try:
+            paper = stitch(executed, title, narrative)
+        except NarrativeError as exc:  # an image from the network or outside params/
+            raise RunError(str(exc)) from None
         if not r.preview:  # a preview may be reading another run's folder: it writes nothing there
             atomic_write(r.work / "paper.ipynb", nbformat.writes(paper) + "\n")
         return paper
