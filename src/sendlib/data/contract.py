@@ -26,6 +26,7 @@ class ColumnSpec(BaseModel):
     codes: str | None = None
     min: float | None = None
     max: float | None = None
+    personal: bool = False  # identifies a person: masked wherever findings are printed
 
 
 class FileSpec(BaseModel):
@@ -89,6 +90,16 @@ def contract() -> Contract:
     """The package's data contract (read once)."""
     text = resources.files("sendlib.data").joinpath("contract.yaml").read_text(encoding="utf-8")
     return Contract.model_validate(yaml.safe_load(text))
+
+
+def personal_columns() -> frozenset[str]:
+    """The columns marked ``personal: true`` in any file (ids, UPN, birth date, names)."""
+    return frozenset(
+        name
+        for spec in contract().files.values()
+        for name, col in spec.columns.items()
+        if col.personal
+    )
 
 
 def files() -> tuple[str, ...]:

@@ -59,7 +59,7 @@ class PaperError(Exception):
 
 def first_error(found: pd.DataFrame) -> str:
     """One line for a council's data errors: how many, and the first in full."""
-    errors = fnd.errors(found)
+    errors = fnd.masked(fnd.errors(found))  # a batch's summary goes to logs and mail
     first = errors.iloc[0]
     row = first["row"]
     parts = [first["file"], f"row {int(row)}" if pd.notna(row) else None, first["column"]]
