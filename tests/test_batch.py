@@ -49,9 +49,8 @@ def test_dask_batch_reports_the_corrupt_council_and_renders_the_rest(tmp_path):
             assert len(card) > 0 and (out / council / month / "scorecard.xlsx").exists()
     assert not (out / "LA002").exists()
     attempts = (out / ".batch" / "attempts.log").read_text().splitlines()
-    assert attempts.count("LA002 load") == 2  # retried once
-    assert "LA002 2025-05" not in attempts  # its months never ran on bad data
-    assert attempts.count("LA001 load") == 1 and attempts.count("LA001 2025-05") == 1
+    assert attempts.count("LA002 scorecards") == 2  # retried once
+    assert attempts.count("LA001 scorecards") == 1  # one task for all its months
 
 
 @pytest.mark.slow
