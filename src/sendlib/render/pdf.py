@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sendlib.files import atomic_output
-from sendlib.render.errors import RenderError
+from sendlib.render.errors import RenderError, raised_by_renderer
 from sendlib.render.pdfparts import footer_page, footer_shell, owners, part_page
 from sendlib.workers import fork_server
 
@@ -52,6 +52,8 @@ def render_pdf(page_html: str, target: Path, title: str) -> int:
             document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
         return len(document.pages)
     except Exception as exc:  # WeasyPrint's layout and font errors share no base class
+        if not raised_by_renderer(exc):
+            raise  # a bug in sendlib, not a rendering failure
         raise RenderError(f"could not render the PDF paper: {exc}") from exc
 
 
@@ -82,6 +84,8 @@ def assemble(
     try:
         paper = pdfmerge.merge(paths, owners)
     except (pikepdf.PdfError, OSError, ValueError, KeyError) as exc:
+        if not (isinstance(exc, pikepdf.PdfError) or raised_by_renderer(exc)):
+            raise
         raise RenderError(f"could not merge the PDF paper: {exc}") from exc
     landscape = [float(p.mediabox[2]) > float(p.mediabox[3]) for p in paper.pages]
     footers = cache / f"footers-{_digest(*shell, title, landscape)}.pdf"
@@ -91,6 +95,8 @@ def assemble(
         pdfmerge.add_footers(paper, footers)
         pdfmerge.save(paper, target)
     except (pikepdf.PdfError, OSError, ValueError) as exc:
+        if not (isinstance(exc, pikepdf.PdfError) or raised_by_renderer(exc)):
+            raise
         raise RenderError(f"could not write the PDF paper: {exc}") from exc
     return footers.name
 
