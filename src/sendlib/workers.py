@@ -170,6 +170,13 @@ def start_fork_server(*work: str) -> None:
     fork_server(*work)
 
 
+def lower_priority(increment: int) -> None:
+    """``os.nice`` where the system has it (a pool initializer: Windows has none)."""
+    if hasattr(os, "nice") and increment:
+        with contextlib.suppress(OSError):
+            os.nice(increment)
+
+
 def in_background(nice: int = 10) -> None:
     """Make the calling thread, and the processes it starts, yield the CPU to the rest of
     the run (on Linux, where a thread has a priority of its own; elsewhere nothing): for

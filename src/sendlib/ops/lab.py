@@ -68,7 +68,8 @@ def lab_command(
 ) -> list[str]:
     """JupyterLab on the folder, with the contents manager that keeps the month's
     narrative in ``params_dir`` (the files it may read and write follow from these two)."""
-    root = ["--allow-root"] if os.geteuid() == 0 else []  # containers often run as root
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    root = ["--allow-root"] if as_root else []  # containers often run as root
     return [
         jupyter_lab,
         f"--notebook-dir={folder}",

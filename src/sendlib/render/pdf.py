@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from sendlib.files import atomic_output
 from sendlib.render.errors import RenderError, raised_by_renderer
 from sendlib.render.pdfparts import footer_page, footer_shell, owners, part_page
-from sendlib.workers import fork_server
+from sendlib.workers import fork_server, lower_priority
 
 if TYPE_CHECKING:  # the PDF workers load this module: not the HTML renderer
     from sendlib.render.html import Page, Part
@@ -136,7 +136,7 @@ class PdfProcess:
             mp_context=fork_server("pdf"),
             # warmed with the run, they yield the CPU to its HTML render; started for a
             # re-render, the part they lay out is what the run waits for
-            initializer=os.nice,
+            initializer=lower_priority,
             initargs=(10 if warm else 0,),
         )
         for _ in range(warm):
