@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
-from sendlib.files import atomic_write
+from sendlib.files import atomic_output, atomic_write
 from sendlib.months import Month
 from sendlib.render.errors import RenderError
 from sendlib.render.html import LANG, Page
@@ -250,6 +251,7 @@ def _convert(
             html_text = word_html(page.html if isinstance(page, Page) else page, Path(tmp), cache)
             text = _pictures_as_data_html(html_text, Path(tmp))
         source.write_text(text, encoding="utf-8")
+        written = Path(tmp) / "paper.docx"
         command = [
             pypandoc.get_pandoc_path(),
             "--sandbox",  # reads only the files named here: no image, include or address
@@ -258,15 +260,17 @@ def _convert(
             "--to=docx",
             "--toc",
             "--toc-depth=2",
-            f"--output={Path(target).resolve()}",  # pandoc runs in its own folder
+            f"--output={written}",
         ]
         if reference is not None and reference.exists():
             command.append(f"--reference-doc={Path(reference).resolve()}")
         stamp = calendar.timegm(Month.of(month).end.timetuple())
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(stamp)}  # the month, not the clock
         done = _pandoc(command, env=env, cwd=tmp)
-    if done.returncode:
-        raise RenderError(f"paper.docx: pandoc failed: {done.stderr.strip()[-2000:]}")
+        if done.returncode:
+            raise RenderError(f"paper.docx: pandoc failed: {done.stderr.strip()[-2000:]}")
+        with atomic_output(target) as temp:
+            _name_pictures(written, temp)
 
 
 #: seconds pandoc may take (the whole national paper takes a few): a hang would hold the
@@ -283,6 +287,27 @@ def _pandoc(command: list[str], **kwargs) -> subprocess.CompletedProcess:
         raise RenderError(
             f"paper.docx: pandoc did not finish in {PANDOC_TIMEOUT} s and was stopped"
         ) from exc
+
+
+_DATA_NAME = re.compile(rb'descr="data:image/[a-z+.-]+;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _name_pictures(source: Path, target: Path) -> None:
+    """Copy the Word file pandoc wrote, each picture's file-name field holding a short
+    name instead of the picture itself (pandoc puts an image's address there, and the
+    pictures went in as data): the same bytes each time, half the size."""
+    import zipfile
+
+    def short(match: re.Match) -> bytes:
+        digest = hashlib.sha256(match.group(1)).hexdigest()[:32]
+        return f'descr="{digest}.png"'.encode()
+
+    with zipfile.ZipFile(source) as read, zipfile.ZipFile(target, "w") as out:
+        for info in read.infolist():
+            data = read.read(info)
+            if info.filename == "word/document.xml":
+                data = _DATA_NAME.sub(short, data)
+            out.writestr(info, data, compress_type=info.compress_type)
 
 
 def _data_uri(picture: Path) -> str:
