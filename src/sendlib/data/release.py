@@ -25,6 +25,8 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from sendlib.files import atomic_output
+
 ID_COLUMNS = [
     "time_period",
     "geographic_level",
@@ -355,7 +357,10 @@ def reduce_release(source: Path, target: Path, spec: ReleaseSpec | None = None) 
     reads, every council and year, zipped, with its attribution."""
     spec = spec or release_spec()
     files = _Files(Path(source))
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+    with (
+        atomic_output(target) as temp,
+        zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as out,
+    ):
         for name, rule in spec.files.items():
             columns = sorted(
                 {c for m in spec.measures.values() if m.file == name for c in m.columns}

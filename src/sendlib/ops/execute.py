@@ -4,7 +4,6 @@ notebook reported (with its cell) and kept for debugging, full tracebacks logged
 from __future__ import annotations
 
 import os
-import shutil
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sendlib.config import RunParams
+from sendlib.files import atomic_write
 from sendlib.ops.request import RunError
 from sendlib.workers import fork_server, without_secrets
 
@@ -147,11 +147,10 @@ def report_failures(failures: list[Failure], folder: Path, failed: Path, logs: P
     for failure in failures:
         executed = folder / failure.source.name
         if executed.exists():
-            shutil.copy2(executed, failed / failure.source.name)
+            atomic_write(failed / failure.source.name, executed.read_bytes())
         log = logs / f"{failure.source.stem}.log"
-        log.write_text(
-            "".join(traceback.format_exception(failure.error)), encoding="utf-8", errors="replace"
-        )
+        trace = "".join(traceback.format_exception(failure.error))
+        atomic_write(log, trace.encode("utf-8", errors="replace"))
         lines.append(
             f"{describe_failure(failure.source, failure.error)}\n    saved in "
             f"{failed / failure.source.name}; traceback in {log}"

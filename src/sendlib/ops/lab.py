@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from sendlib.files import atomic_write
 from sendlib.ops.lab_narrative import link
 from sendlib.ops.preflight import check
 from sendlib.ops.request import RunError, RunRequest
@@ -56,7 +57,7 @@ def prepare_lab(request: RunRequest) -> Path:
         nb = parameterize_notebook(nb, params.model_dump())
         if section.narrative and not r.team:
             link(nb, r.params_dir, str(r.month), section.slug, section.legacy_names)
-        nbformat.write(nb, folder / section.notebook)
+        atomic_write(folder / section.notebook, nbformat.writes(nb) + "\n")
     return folder
 
 

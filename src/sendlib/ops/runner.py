@@ -390,7 +390,6 @@ class _Run:
         # run lays out only what it changed, and takes nothing a run keeps
         page = render_page(self.stitched(executed, title), title, *self.html_cache(), False)
         folder = r.out / ".preview" / r.target.relative_to(r.out)
-        folder.mkdir(parents=True, exist_ok=True)
         atomic_write(folder / "paper.html", page.html)
         self.timings["total"] = round(time.perf_counter() - started, 2)
         self.say("render", "done")

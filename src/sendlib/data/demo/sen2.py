@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
+from sendlib.files import atomic_output
+
 LEA = "999"  # a made-up local authority number
 TRANSFER_FROM = ("800", "801", "802", "803")
 FIRST_YEAR = 2020  # the first calendar year the demo covers in full
@@ -78,9 +80,8 @@ def write_returns(
         path = out / f"sen2-{census.year}.xml"
         _write_return(path, census, cases)
         paths.append(path)
-    establishments(frames["placements"]).to_csv(
-        out / "establishments.csv", index=False, encoding="cp1252"
-    )
+    with atomic_output(out / "establishments.csv") as temp:
+        establishments(frames["placements"]).to_csv(temp, index=False, encoding="cp1252")
     return paths
 
 
@@ -245,7 +246,7 @@ def _header(census: dt.date) -> etree._Element:
 
 def _write_return(path: Path, census: dt.date, cases: _Cases) -> None:
     requests = _as_at(cases, census)
-    with etree.xmlfile(str(path), encoding="UTF-8") as xf:
+    with atomic_output(path) as temp, etree.xmlfile(str(temp), encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element("Message"):
             xf.write(_header(census), pretty_print=True)
