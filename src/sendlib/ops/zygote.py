@@ -58,7 +58,8 @@ TOKEN_ENV = "SENDLIB_ZYGOTE_TOKEN"
 #: what no kernel inherits: the zygote's address and token, and the secrets
 PRIVATE = (ENV, TOKEN_ENV)
 MAX_REQUEST = 1 << 20  # bytes: a kernel's argv, folder and environment
-REQUEST_TIMEOUT = 10.0  # seconds a client may take to send its request
+REQUEST_TIMEOUT = 3.0  # seconds a client may take to send its request (a launcher sends at
+# once; one that does not is dropped, and a slow launcher starts an ordinary kernel)
 #: what a section's kernel imports before its first cell (the notebooks' own imports)
 PRELOAD = (
     "ipykernel.kernelapp",
