@@ -146,7 +146,7 @@ def spawn(folder: Path | None = None, extra: tuple[str, ...] = ()) -> Starting:
     """Start a zygote importing PRELOAD (and ``extra``) in the background, listening in the
     private ``folder`` (default: this process's own, ``runtime.current()``)."""
     folder = runtime.check_private(folder or runtime.current())
-    path = folder / "zygote"
+    path = folder / f"z-{secrets.token_hex(8)}"  # a process may run more than one
     token = secrets.token_hex(32)
     env = {**without_secrets(os.environ), **FORK_SAFE_ENV}
     for name in PRIVATE:
