@@ -12,6 +12,7 @@ folder of the process's own, removed at exit.
 from __future__ import annotations
 
 import atexit
+import multiprocessing.util
 import os
 import shutil
 import stat
@@ -86,6 +87,8 @@ def current() -> Path:
         if _own is None or not _own.is_dir():
             _own = make_private()
             atexit.register(remove, _own)
+            # a worker process ends through multiprocessing (os._exit: no atexit)
+            multiprocessing.util.Finalize(None, remove, args=(_own,), exitpriority=0)
         return check_private(_own)
 
 
