@@ -222,3 +222,18 @@ def test_the_fork_server_has_one_thread_and_checks_before_each_fork():
     # the worker was forked by the checking fork; the fork server had one thread; the
     # run's own process is left as it was
     assert done.stdout.split() == ["checked_fork", "1", "fork", "None"]
+
+
+def test_a_workers_own_private_folder_goes_with_the_worker():
+    import shutil
+    import tempfile
+
+    from sendlib.ops.execute import worker_pool
+
+    short = Path(tempfile.mkdtemp(dir="/tmp"))
+    probe = "str(__import__('sendlib.ops.runtime', fromlist=['current']).current())"
+    with worker_pool(2, {"TMPDIR": str(short)}, pdf=False) as pool:
+        made = {pool.submit(eval, probe).result() for _ in range(4)}
+    assert made and all(Path(m).parent == short for m in made)
+    assert list(short.iterdir()) == []
+    shutil.rmtree(short)
