@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
     "blank_gender": "Gender not recorded",
     "duplicate_upn": "The same UPN is held by more than one person",
     "cease_without_reason": "Plan ceased with no cease reason",
+    "plans_per_request": "More than one plan for one request",
+    "two_open_plans": "Two open plans for one person at month end",
     "unknown_kpi": "A partner return or benchmark for a KPI not in the catalogue",
     "invalid": "Other problem found by the schema",
 }

@@ -79,14 +79,14 @@ def check_data(
     """Read and validate every file; return (tables or None if errors, findings). The
     findings also carry notes on how files were read (an encoding, day-first dates).
 
-    ``needed`` names the tables the catalogue needs (default: all of them); a needed table
-    that is absent is an error, any other absent table loads as an empty one. With
+    ``needed`` names the tables the catalogue needs (default: all but the optional ones);
+    a needed table that is absent is an error, any other absent table loads as an empty one. With
     ``cache``, tables that read cleanly are kept beside the data and read back from there
     while their files are unchanged (``sendlib.data.cache``): the same tables, faster.
     """
     data_dir = Path(data_dir)
     spec = contract()
-    needed = set(files() if needed is None else needed)
+    needed = set([f for f in files() if not spec.files[f].optional] if needed is None else needed)
     if not data_dir.is_dir():
         missing = fnd.make(
             "error", "missing_file", str(data_dir), None, None, None, "data folder does not exist"

@@ -24,6 +24,8 @@ DATE_ORDER = [
     ("requests", "received_date", "request_outcome_date", "decision"),
     ("plans", "start_date", "cease_date", "cease date"),
     ("reviews", "review_meeting_date", "decision_date", "review decision"),
+    ("reviews", "review_meeting_date", "draft_date", "draft amended plan"),
+    ("reviews", "review_meeting_date", "amended_date", "final amended plan"),
     ("placements", "entry_date", "leaving_date", "leaving date"),
     ("disputes", "registered_date", "outcome_date", "outcome"),
 ]
@@ -92,6 +94,10 @@ def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(values.array.take(rows, allow_fill=True), index=keys.index)
 
 
+#: dates that are deadlines, which may well lie after the extract (15 February next year)
+DEADLINES = {("phase_transfers", "due_date")}
+
+
 def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
     """Any date later than the extract date: a typing error, or an extract that is not
     what it says (later records of a back-filled month are not findings)."""
@@ -100,6 +106,8 @@ def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
     out = []
     for file, frame in t.frames().items():
         for column in frame.columns:
+            if (file, column) in DEADLINES:
+                continue
             if str(frame[column].dtype).startswith("datetime64"):
                 bad = frame[frame[column] > found.date]
                 out.append(
@@ -238,6 +246,42 @@ def cease_without_reason(t: Tables, month: pd.Period) -> pd.DataFrame:
     )
 
 
+def plans_per_request(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """More than one plan for one request: a request leads to at most one plan, so a second
+    is a duplicate record (say a corrected start date entered as a new plan), and both
+    would be counted as active and as issued."""
+    p = t.plans.dropna(subset=["request_id"])
+    bad = p[p.duplicated("request_id", keep="first")]
+    return _warn(
+        t,
+        "plans_per_request",
+        "plans",
+        bad,
+        "request_id",
+        ["(withheld)"] * len(bad),
+        "another plan has the same request_id: a request leads to one plan",
+    )
+
+
+def two_open_plans(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Two plans open at month end for one person: a child has one EHC plan at a time,
+    maintained by one local authority, so one of them should have ceased (or be one
+    plan entered twice)."""
+    end = month_end(month)
+    p = t.plans
+    open_ = p[(p["start_date"] <= end) & ~(p["cease_date"] <= end)]
+    bad = open_[open_.duplicated("person_id", keep="first")]
+    return _warn(
+        t,
+        "two_open_plans",
+        "plans",
+        bad,
+        "person_id",
+        ["(withheld)"] * len(bad),
+        "the person already has another plan open at month end",
+    )
+
+
 RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     date_order,
     age_26_plus,
@@ -248,6 +292,8 @@ RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     blank_gender,
     duplicate_upn,
     cease_without_reason,
+    plans_per_request,
+    two_open_plans,
 ]
 
 

@@ -14,6 +14,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from sendlib.measures import amendments as amend
+from sendlib.measures import sources, transfers
 from sendlib.measures.caseload import SOCIAL_CARE, caseload
 from sendlib.measures.cases import Cases
 from sendlib.measures.decisions import decisions
@@ -108,6 +110,15 @@ FAMILIES: tuple[Family, ...] = (
         ),
         ("person", "plans", "reviews"),
     ),
+    Family(
+        "amendments",
+        amend.amendments,
+        (*amend.DRAFT_IDS, *amend.FINAL_IDS),
+        ("person", "plans", "reviews"),
+    ),
+    # phase_transfers.csv is not needed: without it the figures are not available
+    Family("transfers", transfers.phase_transfers, transfers.IDS, ("person", "plans")),
+    Family("sources", sources.request_sources, sources.IDS, ("person", "requests")),
     Family(
         "placements",
         placement_measures,
