@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.measures import decisions as measures
+from sendlib.measures import sources
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
@@ -23,6 +24,7 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series | pd.DataFrame]:
         out[f"requests_by_{by}_last_year"] = measures.requests_by(c, month - 12, by)
     out["decisions_by_month"] = measures.decision_table(c, month.year)
     out["awaiting_by_band"] = measures.awaiting_by_band(c, month)
+    out["requests_by_source"] = sources.by_source(c, month)
     return out
 
 
@@ -139,4 +141,28 @@ def awaiting_decision(ctx: Context) -> Table:
         ctx.disclosure,
         # the bands stated in the section's text ("… of them for more than 6 weeks")
         published_sums=(tuple(labels.words(measures.OVER_6WK_BANDS, labels.WAITING_BANDS)),),
+    )
+
+
+def by_source(ctx: Context) -> Table:
+    """Requests by who made them (the SEN2 return's RequestSource groups): the month and
+    the 12 months to its end."""
+    table = ctx.breakdown("requests_by_source").copy()
+    table = table[table.sum(axis=1) > 0]
+    table.index = pd.Index(labels.words(table.index, labels.REQUEST_SOURCES))
+    month = ctx.month.strftime("%b %Y")
+    table.columns = [month, f"12 months to {month}"]
+    table.loc["Total"] = table.sum()
+    frame = table.rename_axis("Made by").reset_index()
+    return (
+        Table(frame, f"Requests for EHC needs assessment by who made them, {ctx.month_name}")
+        .row_header("Made by")
+        .number(*frame.columns[1:])
+        .breakdown(ctx.disclosure, *frame.columns[1:], total_row="Total")
+        .note(
+            "A parent, the young person or a school or college may ask for an assessment "
+            "(Children and Families Act 2014 s36(1)); others, such as health or social care "
+            "professionals, may bring a child to the council's notice (s24). Transfers-in are "
+            "not requests."
+        )
     )
