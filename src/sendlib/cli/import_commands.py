@@ -61,12 +61,21 @@ def sen2(
             "in PARAMS/report.yaml, when there is one).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace case tables in DIR that sendlib import did not write (a council's "
+            "own export), or that another id key made.",
+        ),
+    ] = False,
     params: ParamsOpt = Path("params"),
 ) -> None:
-    """Write person, requests, assessments, plans, reviews and placements (CSV) from SEN2
-    returns, merged into one history (a later return's values win). Names and postcodes
-    are never written; ids are keyed hashes. Nothing is written unless every return
-    imports."""
+    """Write person, requests, assessments, plans, reviews, phase transfers and placements
+    (CSV) from SEN2 returns, merged by person and census into one history (a later return
+    replaces what it covers of the children it holds). Names and postcodes are never
+    written; ids and UPNs are keyed hashes. Nothing is written unless every return
+    imports, and then the folder is replaced in one step."""
     from sendlib.data import sen2 as s2
     from sendlib.data.sen2.importer import old_la_code
 
@@ -84,7 +93,7 @@ def sen2(
             say(f"{la}: not in the DfE release sendlib knows, so the returns' LEA is not checked")
     try:
         gias = s2.read_establishments(establishments) if establishments else None
-        summary = s2.import_returns(list(returns), out, key, gias, expected)
+        summary = s2.import_returns(list(returns), out, key, gias, expected, force)
     except s2.Sen2Error as exc:
         say(f"{exc} — nothing was written", "bold red")
         raise typer.Exit(1) from exc
