@@ -101,13 +101,17 @@ def people(rng, n, birth, last) -> pd.DataFrame:
     )
 
 
-def upns(numbers: np.ndarray, birth: np.ndarray) -> np.ndarray:
-    """Valid, distinct UPNs made from distinct ``numbers``: a real LA number (the South
-    West's), a made-up school and serial, the year the child turned 5, and the check
-    letter (DfE "Unique pupil numbers")."""
+def upns(numbers: np.ndarray, birth: np.ndarray, school: int | None = None) -> np.ndarray:
+    """Valid, distinct UPNs made from distinct ``numbers`` (under 8 million): a real LA
+    number (the South West's), a made-up school (``school``, or one from the number) and
+    serial, the year the child turned 5, and the check letter (DfE "Unique pupil
+    numbers")."""
     numbers = np.asarray(numbers, dtype=np.int64)
+    if not len(numbers):
+        return np.array([], dtype=str)
     la = np.array(UPN_LAS)[(numbers // 1000) % len(UPN_LAS)]
-    school = np.char.zfill((1000 + numbers // 1000).astype(str), 4)
+    schools = 1000 + numbers // 1000 if school is None else np.full(len(numbers), school)
+    school = np.char.zfill(schools.astype(str), 4)
     issued = np.char.zfill(((year_of(birth) + 5) % 100).astype(str), 2)
     serial = np.char.zfill((numbers % 1000).astype(str), 3)
     body = np.char.add(np.char.add(np.char.add(la, school), issued), serial).astype(object)
@@ -137,7 +141,9 @@ def phase_transfers(rng, plan_start, ceased, birth, last) -> dict[str, np.ndarra
     """The phase-transfer review of each plan held by a child moving into Reception, Year 7
     or post-16 in a September from 2020 on, with the deadline for the amended plan
     (15 February, or 31 March for post-16: SEND Regs 2014 reg 18) and the day it came.
-    Transfers are known from the September a year before the move."""
+    A transfer is known from the September a year before the move, for every plan in
+    force then (one that ceases before the deadline is no longer due: the measures say
+    so, not the data)."""
     born = year_of(birth)
     born_month = (birth.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)) % 12
     plans, due, final = [], [], []
@@ -155,13 +161,14 @@ def phase_transfers(rng, plan_start, ceased, birth, last) -> dict[str, np.ndarra
             (year >= 2020)
             & (review_from <= last)
             & (plan_start <= review_from)
-            & ((ceased == MISSING) | (ceased > deadline))
+            & ((ceased == MISSING) | (ceased > review_from))
         )
         idx = np.flatnonzero(held)
         issued = deadline[idx] + offset[idx]
+        before_cease = (ceased[idx] == MISSING) | (issued <= ceased[idx])
         plans.append(idx)
         due.append(deadline[idx])
-        final.append(np.where(issued <= last, issued, MISSING))
+        final.append(np.where((issued <= last) & before_cease, issued, MISSING))
     order_plan = np.concatenate(plans)
     order_due = np.concatenate(due)
     order = np.lexsort((order_due, order_plan))
