@@ -148,7 +148,10 @@ def demo(
     )
     if sen2 is not None:
         written = sorted(p.name for p in sen2.glob("sen2-*.xml"))
-        say(f"Wrote its SEN2 returns to {sen2}: {', '.join(written)} and establishments.csv")
+        say(
+            f"Wrote its SEN2 returns to {sen2}: {', '.join(written)}, establishments.csv "
+            "and disputes-log.csv (to try sendlib import sen2, then import disputes)"
+        )
 
 
 def _like_release(

@@ -94,7 +94,18 @@ def write_returns(
     establishments(frames["placements"]).to_csv(
         out / "establishments.csv", index=False, encoding="cp1252"
     )
+    disputes_log(frames).to_csv(out / "disputes-log.csv", index=False)
     return paths
+
+
+def disputes_log(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The demo's mediations and appeals as a SEND team's log names them: by the child's
+    UPN (``sendlib import disputes``). The few disputes of children with no UPN — too
+    young to have one — are left out: a log could not name them."""
+    upn = frames["person"].set_index("person_id")["upn"]
+    d = frames["disputes"].assign(upn=frames["disputes"]["person_id"].map(upn).fillna(""))
+    d = d[d["upn"] != ""]
+    return d[["dispute_id", "upn", "kind", "registered_date", "outcome", "outcome_date"]]
 
 
 def submitted(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -151,6 +151,22 @@ def write_folder(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def write_one(frame: pd.DataFrame, out: Path, name: str, record: Record) -> None:
+    """Write one table into ``out`` (a new file renamed over the old) and add it to the
+    folder's record, which is replaced the same way."""
+    out = Path(out)
+    partial = out / f".{name}.partial"
+    try:
+        write_table(frame, partial)
+        record.files[name] = sha256(partial)
+        os.replace(partial, out / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    text = out / f".{RECORD}.partial"
+    text.write_text(record.text(), encoding="utf-8")
+    os.replace(text, out / RECORD)
+
+
 def _carry(old: Path, new: Path, leave: set[str]) -> None:
     """Everything in ``old`` but ``leave`` into ``new``: files hard-linked where the file
     system allows (the old folder keeps them until the swap), else copied."""
