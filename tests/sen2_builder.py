@@ -7,10 +7,14 @@ change one or two values of it (``edit``)."""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
+from sendlib.data.sen2.check.header import census_day
 from sendlib.data.sen2.upn import make_upn, uln_check_digit
+
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 Tree = dict
 
@@ -140,9 +144,35 @@ def placement(urn: str | None = "100001", entry: str = "2024-09-02", **more) -> 
     return out
 
 
-def valid_return(year: int = 2026, census: str = "2026-01-15") -> Tree:
+def valid_return(year: int = 2026, shift: bool = True) -> Tree:
     """Two children: Ann, with a plan reviewed and amended last year; Ben, in Year 6, whose
-    phase transfer to secondary is due on 15 February, with a ULN and a refused request."""
+    phase transfer to secondary is due on 15 February, with a ULN and a refused request —
+    as the ``year`` collection's return (every date moved by whole years from 2026's, the
+    census on that year's day; ``shift=False``: the same children and dates, only the
+    header of another census)."""
+    tree = _return_2026()
+    if year != 2026:
+        if shift:
+            _shift(tree, year - 2026)
+        census = census_day(year).isoformat()
+        tree["Header"] = header(year, census)
+    return tree
+
+
+def _shift(tree, years: int) -> None:
+    """Every date in the tree moved by ``years`` (none of the dates is 29 February)."""
+    for key, value in list(tree.items()) if isinstance(tree, dict) else []:
+        if isinstance(value, dict):
+            _shift(value, years)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    _shift(item, years)
+        elif isinstance(value, str) and DAY.match(value):
+            tree[key] = f"{int(value[:4]) + years:04d}{value[4:]}"
+
+
+def _return_2026(census: str = "2026-01-15") -> Tree:
     ben_plan = request(
         received="2021-01-11",
         decided="2021-02-15",
@@ -171,7 +201,7 @@ def valid_return(year: int = 2026, census: str = "2026-01-15") -> Tree:
         UniqueLearnerNumber=ULN,
     )
     return {
-        "Header": header(year, census),
+        "Header": header(int(census[:4]), census),
         "Persons": {"Person": [person(), ben]},
     }
 

@@ -37,7 +37,7 @@ def write(tmp_path: Path, name: str, tree: dict) -> Path:
 def earlier_return() -> dict:
     """Ann and Ben as the January 2025 census saw them (Ann's plan issued in July 2024), with
     nothing the 2026 return does not cover again (no review in 2024)."""
-    tree = b.valid_return(2025, "2025-01-16")
+    tree = b.valid_return(2025, shift=False)
 
     def as_2025(t):
         for request in (b.ann_request(t), b.ben(t)["Requests"]["Request"][0]):

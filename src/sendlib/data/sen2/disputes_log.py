@@ -23,21 +23,16 @@ import pandas as pd
 
 from sendlib.data.contract import contract, find_source
 from sendlib.data.sen2 import folder as dest
+from sendlib.data.sen2.fields import mask
 from sendlib.data.sen2.ids import IdKey
 from sendlib.data.sen2.merge import upn_hash
 from sendlib.data.sen2.xml import Sen2Error
 from sendlib.data.sources import header_key, read_source
 
+__all__ = ["LogImport", "import_log", "mask"]
+
 COLUMNS = ("dispute_id", "kind", "registered_date", "outcome", "outcome_date")
 FINDING_COLUMNS = ["file", "row", "column", "value", "reason"]
-
-
-def mask(value: str) -> str:
-    """A personal value as a screen shows it: its first and last characters only."""
-    value = str(value)
-    if len(value) < 6:
-        return "•" * len(value)
-    return value[:2] + "•" * (len(value) - 3) + value[-1]
 
 
 @dataclass
