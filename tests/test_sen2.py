@@ -703,3 +703,15 @@ def test_the_demos_disputes_log_joins_the_imported_children(round_trip, tmp_path
         d = d[(upn != "") & upn.isin(held)]  # in the log and in a return
         sides[side] = Counter((who[r.person_id], r.kind, r.registered_date) for r in d.itertuples())
     assert sides["demo"] == sides["imported"]
+
+
+@pytest.mark.slow
+def test_the_demos_returns_pass_sendlib_check_sen2_clean(round_trip):
+    """Every return the demo writes — 2021 to 2026, the years before 2025 checked with the
+    earliest pack — has no error and no query."""
+    from sendlib.data.sen2.check import check_return
+
+    for path in round_trip["paths"]:
+        done = check_return(path)
+        assert done.findings.empty, (path.name, done.by_rule().to_dict("records"))
+        assert done.children > 1000

@@ -14,8 +14,9 @@ establishment each URN is.
 A return is what the council submits once it has cleared the errors COLLECT reports
 (``submitted``): the faults the demo plants for its data-quality section — a UPN given to
 two children, a review dated before its plan, a placement left after the next began, a
-blank sex — are put right in the returns (and only there), so that ``sendlib check
-sen2`` finds them clean.
+blank sex — and the demo's own slips (a decision or an assessment dated after the plan it
+led to) are put right in the returns (and only there), so that ``sendlib check sen2``
+finds them clean.
 """
 
 from __future__ import annotations
@@ -124,6 +125,22 @@ def submitted(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     frames["reviews"] = reviews[
         reviews["review_meeting_date"] >= reviews["plan_id"].map(start).fillna("")
     ]
+    # the demo's late decisions to assess may come after the plan they led to, and its
+    # assessments within a week of the plan: a council's return has them in order
+    start_of_request = frames["plans"].drop_duplicates("request_id").set_index("request_id")
+    r = frames["requests"]
+    issued = r["request_id"].map(start_of_request["start_date"]).fillna("")
+    after = (issued != "") & (r["transfer_in"] != "true") & (r["request_outcome_date"] > issued)
+    earlier = (pd.to_datetime(issued[after]) - pd.Timedelta(days=14)).dt.strftime("%Y-%m-%d")
+    frames["requests"] = r.assign(
+        request_outcome_date=r["request_outcome_date"].mask(after, earlier)
+    )
+    a = frames["assessments"]
+    plan_start = a["request_id"].map(start_of_request["start_date"]).fillna("")
+    late = (plan_start != "") & (a["assessment_outcome_date"] > plan_start)
+    frames["assessments"] = a.assign(
+        assessment_outcome_date=a["assessment_outcome_date"].where(~late, plan_start)
+    )
     placements = frames["placements"].sort_values(["person_id", "entry_date"], kind="stable")
     following = placements.groupby("person_id")["entry_date"].shift(-1).fillna("")
     late = (following != "") & (placements["leaving_date"] >= following)
