@@ -91,8 +91,10 @@ def kpi_series(
         measures = wide(compute(c, periods, computed_ids))
     wide_values = measures.reindex(labels)
     before = periods.asi8 < first_data_month(c)
-    values = pd.DataFrame(index=labels)
-    notes = pd.DataFrame(index=labels)
+    # columns gathered, then one frame each (over a hundred KPIs inserted one by one
+    # fragment the frame)
+    values: dict[str, np.ndarray] = {}
+    notes: dict[str, np.ndarray] = {}
     returns = t.returns.drop_duplicates(["kpi_id", "period"]).set_index(["kpi_id", "period"])
     for kpi in catalogue.kpis:
         if kpi.source == "return":
@@ -103,9 +105,9 @@ def kpi_series(
             v = wide_values[kpi.source].to_numpy(dtype=float).copy()
             v[before] = np.nan
             v[~np.isin(periods.month, SCHEDULE[kpi.frequency])] = np.nan
-            notes[kpi.id] = None
+            notes[kpi.id] = np.full(len(labels), None, dtype=object)
         values[kpi.id] = v
-    return Series(periods, values, notes)
+    return Series(periods, pd.DataFrame(values, index=labels), pd.DataFrame(notes, index=labels))
 
 
 Comparators = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
