@@ -33,6 +33,7 @@ RULES: dict[str, str] = {
     "orphan_reference": "Refers to a record that does not exist",
     # warnings: the run continues and the paper lists them
     "date_order": "Dates are in an impossible order",
+    "plan_before_request": "Plan dated before its request (left out of 20-week timeliness)",
     "date_after_extract": "Date falls after the extract date",
     "age_26_plus": "Plan holder aged 26 or over at month end",
     "missing_upn": "No UPN for a child aged 6 or over",
