@@ -701,6 +701,46 @@ def test_year_to_date_counters_reset_on_1_january(tmp_path):
     }
 
 
+@pytest.mark.parametrize(
+    ("year_start", "month", "mediations", "to_appeal"),
+    [
+        (1, "2025-08", 2, 50.0),  # calendar year: from 1 January 2025
+        (9, "2025-08", 3, 100 / 3),  # academic year: from 1 September 2024
+        (9, "2025-09", 1, 0.0),  # a new academic year starts on 1 September
+        (4, "2025-03", 2, 0.0),  # financial year 2024/25 from 1 April 2024 (outcome in May)
+        (4, "2025-04", 1, 0.0),
+    ],
+)
+def test_year_to_date_counts_from_the_year_start(
+    tmp_path, year_start, month, mediations, to_appeal
+):
+    def mediation(i, registered, outcome=""):
+        return {
+            "dispute_id": f"D{i}",
+            "person_id": "P1",
+            "kind": "mediation",
+            "registered_date": registered,
+            "outcome": outcome,
+            "outcome_date": "2025-05-01" if outcome else "",
+        }
+
+    d = council_dir(
+        tmp_path,
+        person=[person("P1")],
+        disputes=[
+            mediation(1, "2024-10-01"),
+            mediation(2, "2025-02-01", "Proceeded to appeal"),
+            mediation(3, "2025-04-02"),
+            mediation(4, "2025-09-03"),
+        ],
+    )
+    ids = ["mediations_ytd", "mediations_to_appeal_pct"]
+    frame = compute(prepare(load_tables(d)), [pd.Period(month, "M")], ids, year_start=year_start)
+    got = dict(zip(frame["kpi_id"], frame["value"], strict=True))
+    assert got["mediations_ytd"] == mediations
+    assert got["mediations_to_appeal_pct"] == pytest.approx(to_appeal)
+
+
 def test_appeal_outcomes_over_the_year_to_date(tmp_path):
     def appeal(i, outcome="", decided=""):
         return {

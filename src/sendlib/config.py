@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sendlib.months import Month
+from sendlib.statutory import YEAR_STARTS, YearStart
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,11 +69,24 @@ class ReportParams(BaseModel):
     appendices: list[str] = ["Appendix 1 – SEND Scorecard"]
     suppression_threshold: int = Field(default=4, ge=0, le=20)
     scorecard_months: int = Field(default=6, ge=1, le=24)
+    # when the reporting year starts, for every year-to-date figure (mediations, appeals):
+    # January (calendar year), April (financial year) or September (academic year)
+    year_start: YearStart = "January"
     # the council in the DfE's releases (new code E06000058 or old 839); a council not in
     # them (the demo) gives its region instead; neighbours are LA codes
     la_code: str | None = Field(default=None, pattern=r"^(E\d{8}|\d{3})$")
     region_code: str | None = Field(default=None, pattern=r"^E12\d{6}$")
     statistical_neighbours: list[str] = []
+
+    @property
+    def neighbours(self) -> list[str]:
+        """The statistical neighbours, never the council itself (DESIGN.md)."""
+        return [code for code in self.statistical_neighbours if code != self.la_code]
+
+    @property
+    def year_start_month(self) -> int:
+        """The calendar month (1, 4 or 9) the reporting year starts in."""
+        return YEAR_STARTS[self.year_start]
 
     def for_month(self, month: MonthParams | None) -> ReportParams:
         """These parameters with one month's cover-sheet text (status …) laid over."""
