@@ -67,6 +67,9 @@ class MeasureRule(BaseModel):
     title: str
     sentence: str
     definition: str
+    #: what the DfE counts, in words a KPI's measure is matched against (like for like)
+    numerator: str
+    denominator: str
 
     @model_validator(mode="after")
     def _one_way(self) -> MeasureRule:
@@ -90,6 +93,11 @@ class ReleaseSpec(BaseModel):
     regions: dict[str, str]
     files: dict[str, FileRule]
     measures: dict[str, MeasureRule]
+
+    def period_kind(self, kpi_id: str) -> str:
+        """``events`` (counted over calendar years) or ``snapshot`` (plans in January)."""
+        rule = self.files[self.measures[kpi_id].file]
+        return "events" if rule.period == "calendar" else "snapshot"
 
 
 @cache
