@@ -71,9 +71,7 @@ def test_doubtful_value_gives_a_warning(
     assert hits.iloc[-1]["file"] == f"{file}.csv"
 
 
-def test_plan_before_its_request_is_its_own_finding_and_says_it_leaves_timeliness(
-    tmp_path, tiny
-):
+def test_plan_before_its_request_is_its_own_finding_and_says_it_leaves_timeliness(tmp_path, tiny):
     linked = next(i for i, p in enumerate(tiny["plans"]) if p.get("request_id"))
     request = next(
         r for r in tiny["requests"] if r["request_id"] == tiny["plans"][linked]["request_id"]

@@ -183,7 +183,38 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> tuple[object, Ya
         raise error(f"{path}{where}: not valid YAML ({problem}){hint}") from exc
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML ({exc})") from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # a value YAML reads but cannot make
+        raise error(_unreadable_value(path, node, exc)) from exc
     return data, YamlLines(node)
+
+
+def _unreadable_value(path: Path, node: yaml.Node | None, exc: Exception) -> str:
+    """Which value YAML could not make (a date that is no date, 2026-11-31), with its line."""
+    for scalar in _scalars(node):
+        if scalar.tag.endswith(":timestamp"):
+            try:
+                yaml.load(scalar.value, Loader=_LOADER)
+            except (ValueError, TypeError, OverflowError) as bad:
+                return (
+                    f"{path}, line {scalar.start_mark.line + 1}: '{scalar.value}' is not a date "
+                    f"({bad}); write a real date as YYYY-MM-DD"
+                )
+    return f"{path}: a value cannot be read ({exc})"
+
+
+def _scalars(node: yaml.Node | None):
+    """Every scalar node of a YAML document, in order."""
+    if node is None:
+        return
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
 
 
 #: names the entry a validation error is in: (data, loc) -> (label, rest of loc)

@@ -45,6 +45,8 @@ def validate(
     found = check(report_month, data, params, catalogue or params / "kpis.yaml")
     for note in fnd.notes(found.findings):
         say(f"Read: {note}")
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     errors, warns = fnd.errors(found.findings), fnd.warnings(found.findings)

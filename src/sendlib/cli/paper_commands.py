@@ -34,6 +34,8 @@ def _checked(month: pd.Period, data: Path, params: Path, catalogue: Path | None)
     from sendlib.ops.preflight import check
 
     found = check(month, data, params, catalogue or params / "kpis.yaml", with_warnings=False)
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     if len(found.errors):
@@ -81,7 +83,9 @@ def scorecard(
         )
         raise typer.Exit(EXIT_INPUT)
     found = _checked(report_month, data, params, catalogue)
-    folder = write_scorecard_files(found.tables, found.catalogue, report_month, months, out)
+    folder = write_scorecard_files(
+        found.tables, found.catalogue, report_month, months, out, found.report.year_start_month
+    )
     say(
         f"Scorecard for {report_month} ({months} months): {folder}/scorecard.csv, "
         f"{folder}/scorecard.xlsx"

@@ -44,6 +44,7 @@ RULES: dict[str, str] = {
     "duplicate_upn": "The same UPN is held by more than one person",
     "cease_without_reason": "Plan ceased with no cease reason",
     "unknown_kpi": "A partner return or benchmark for a KPI not in the catalogue",
+    "unknown_column": "A column the data contract does not know (not read)",
     "invalid": "Other problem found by the schema",
 }
 

@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks 
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
+HEADLINES = "headlines.json"  # in the work folder: the summary's tiles, for the archive
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -183,12 +184,13 @@ class _Run:
             else:
                 checked = self.check()
                 report, meeting = checked.report, checked.meeting_date
+                self.notes += checked.cautions
             self.check_publishable(meeting)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
                 check_parameters(sources)
-                data = self.prepare(checked.tables, sections)
+                data = self.prepare(checked.tables, checked.findings, sections)
                 self.execute(sources, data, checked.catalogue, state)
             self.engines.notebooks_done()
             executed = [(s, r.work / "executed" / p.name) for s, p in sections]
@@ -285,9 +287,12 @@ class _Run:
             and json.loads(state_file.read_text()) == state
         )
 
-    def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
+    def prepare(
+        self, tables: Tables, findings: pd.DataFrame, sections: list[tuple[Section, Path]]
+    ) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder
-        (with the data-quality warnings' counts, which the manifest lists)."""
+        (with the data-quality warnings' counts — those the checks found, which the
+        manifest lists and ``sendlib validate`` prints)."""
         from sendlib.paper.prepare import prepare_paper_data
 
         r = self.request
@@ -296,11 +301,14 @@ class _Run:
         shutil.rmtree(r.work, ignore_errors=True)
         (r.work / "executed").mkdir(parents=True)
         params = r.run_params()
-        data = prepare_paper_data(params, tables, [s for s, _ in sections])
+        data = prepare_paper_data(params, tables, [s for s, _ in sections], findings)
         data.save(Path(params.paper_data))
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
         (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
+        (r.work / HEADLINES).write_text(
+            json.dumps(headlines(data, r.month.period), indent=1) + "\n"
+        )
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -418,6 +426,8 @@ class _Run:
                 r, [s for s, _ in executed], sources, self.timings, self.warnings(), folder
             )
             manifest["narrative_only"] = bool(reuse)
+            if (r.work / HEADLINES).exists():  # the tiles as the paper shows them (archive)
+                manifest["headlines"] = json.loads((r.work / HEADLINES).read_text())
             manifest["narrative_pending_review"] = result.pending_review
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         self.say("render", "done")
@@ -445,6 +455,16 @@ class _Run:
         )
 
 
+def headlines(data: PaperData, month: pd.Period) -> list[dict[str, str]]:
+    """The summary's headline tiles as the paper shows them (a termly figure carried
+    forward with its month), kept so the archive shows the same."""
+    from sendlib.scorecard.build import headline_tiles
+    from sendlib.scorecard.catalogue import Catalogue
+
+    catalogue = Catalogue.model_validate(data.meta["catalogue"])
+    return headline_tiles(data.frames["scorecard"], month, data.frames["values"], catalogue)
+
+
 def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
     """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
     from sendlib.scorecard.build import write_csv
@@ -452,7 +472,13 @@ def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, fo
 
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(data.frames["scorecard"], folder / "scorecard.csv")
-    write_workbook(data.frames["scorecard"], catalogue, month, folder / "scorecard.xlsx")
+    write_workbook(
+        data.frames["scorecard"],
+        catalogue,
+        month,
+        folder / "scorecard.xlsx",
+        data.frames["comparators"],
+    )
 
 
 def build_manifest(

@@ -20,16 +20,21 @@ import pandas as pd
 from sendlib.config import ReportParams
 from sendlib.data import findings as fnd
 from sendlib.data.load import Tables
-from sendlib.data.quality import warnings
 from sendlib.data.teams import filter_team
 from sendlib.measures.cases import Cases, prepare
-from sendlib.scorecard.build import all_measures, from_series, history, kpi_series
+from sendlib.scorecard.build import (
+    all_measures,
+    comparator_periods,
+    from_series,
+    kpi_series,
+    spc_history,
+)
 from sendlib.scorecard.catalogue import Catalogue
 
 HISTORY_MONTHS = 25  # charts show two years and the month before
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: the frames every paper has (breakdowns come from the sections)
-FRAMES = ("scorecard", "values", "notes", "measures", "warnings")
+FRAMES = ("scorecard", "values", "notes", "measures", "warnings", "comparators")
 
 Breakdowns = Callable[[Cases, pd.Period], dict[str, pd.Series | pd.DataFrame]]
 
@@ -85,29 +90,34 @@ def build(
     month: pd.Period,
     headings: Iterable[Heading],
     breakdowns: Iterable[Breakdowns],
+    findings: pd.DataFrame,
     team: str = "",
     meeting_date: dt.date | None = None,
 ) -> PaperData:
     """Compute everything the sections show for ``month`` (one team's cases with ``team``).
 
     The measure families run once, over the scorecard's whole history; the paper's
-    series are the last ``HISTORY_MONTHS`` of them.
+    series are the last ``HISTORY_MONTHS`` of them. ``findings`` are the run's checks
+    (``sendlib.ops.preflight``, or ``month_warnings``): the data-quality section counts
+    their warnings, the same ones ``sendlib validate`` lists and the manifest counts.
     """
     if team:
         tables = filter_team(tables, team)
+    catalogue = catalogue.for_year(report.year_start)
     cases = prepare(tables)
-    periods = history(month, report.scorecard_months)
-    measures = all_measures(cases, periods)
+    periods = spc_history(tables, catalogue, month, report.scorecard_months, cases)
+    measures = all_measures(cases, periods, report.year_start_month)
     series = kpi_series(tables, catalogue, periods, cases, measures)
     card = from_series(series, catalogue, month, report.scorecard_months, tables.benchmarks)
     shown = list(periods.strftime("%Y-%m")[-HISTORY_MONTHS:])
-    found = fnd.summary(warnings(tables, month))
+    found = fnd.summary(fnd.warnings(findings))
     frames = {
         "scorecard": card,
         "values": series.values.loc[shown],
         "notes": series.notes.loc[shown].astype(object),
         "measures": measures.loc[shown],
         "warnings": found.astype({"count": "int64"}),
+        "comparators": comparator_periods(catalogue, tables.benchmarks, month),
     }
     parts: dict[str, pd.DataFrame] = {}
     for make in breakdowns:
