@@ -70,6 +70,11 @@ def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     out["plans_not_yet_issued"] = count_open(decided, until, months)
     out["plans_pending_over_20wk"] = count_open(np.maximum(decided, over_20), until, months)
     out["under_assessment"] = count_open(decided, a_m[assess], months)
+    # the rest of plans_not_yet_issued: a plan agreed (assessment outcome Y), not yet issued
+    agreed = a_out[assess] == "Y"
+    out["plans_agreed_not_issued"] = count_open(
+        np.maximum(decided, a_m[assess])[agreed], r["plan_m"].to_numpy()[assess][agreed], months
+    )
     plan_dec = count_in(a_m[a_out == "Y"], months)
     no_plan = count_in(a_m[a_out == "N"], months)
     out["assessments_plan"] = plan_dec

@@ -88,6 +88,7 @@ FAMILIES: tuple[Family, ...] = (
             "plans_not_yet_issued",
             "plans_pending_over_20wk",
             "under_assessment",
+            "plans_agreed_not_issued",
             "assessments_plan",
             "assessments_no_plan",
             "plan_after_assessment_pct",

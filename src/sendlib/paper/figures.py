@@ -42,10 +42,20 @@ def trend(
             for i in ids
         }
     )
-    frame = frame.dropna(how="all")
+    frame = trimmed(frame)
     kpi = ctx.catalogue.get(ids[0])
     target = ctx.catalogue.get(target_of).target if target_of else None
     return line_chart(frame, title, ylabel, kpi.unit, target, places=kpi.places)
+
+
+def trimmed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months from the first with a value to the last: months without one in between
+    stay (as gaps), so a line never joins points across missing months."""
+    held = frame.notna().any(axis=1).to_numpy()
+    if not held.any():
+        return frame.iloc[0:0]
+    first, last = held.argmax(), len(held) - held[::-1].argmax()
+    return frame.iloc[first:last]
 
 
 def last_year(month: pd.Period) -> pd.Period:

@@ -59,6 +59,7 @@ class Context:
     warnings: pd.DataFrame  # data-quality findings counted by rule
     breakdowns: dict[str, pd.DataFrame]
     headings: dict[str, Heading]
+    comparators: pd.DataFrame  # each KPI's comparators in the month, with their periods
 
     @classmethod
     def from_data(cls, data: PaperData) -> Context:
@@ -80,6 +81,7 @@ class Context:
             warnings=data.frames["warnings"],
             breakdowns=data.breakdowns,
             headings={h["slug"]: Heading(**h) for h in meta["sections"]},
+            comparators=data.frames["comparators"],
         )
 
     def _frame(self, kpi_id: str) -> pd.DataFrame:
@@ -105,6 +107,17 @@ class Context:
         card = self.scorecard
         row = card[(card["kpi_id"] == kpi_id) & (card["period"] == self.month.strftime("%Y-%m"))]
         return float(row["england"].iloc[0]) if len(row) else float("nan")
+
+    def comparator(self, kpi_id: str, comparator: str = "england") -> tuple[float, str]:
+        """A KPI's comparator in the report month as the scorecard shows it, and the period
+        it is for as a reader writes it ('2024', 'Jan 2025'); (NaN, '') if none."""
+        from sendlib.scorecard.formats import comparator_period
+
+        frame = self.comparators
+        row = frame[(frame["kpi_id"] == kpi_id) & (frame["comparator"] == comparator)]
+        if not len(row):
+            return float("nan"), ""
+        return float(row["value"].iloc[0]), comparator_period(row["period"].iloc[0])
 
     def history(self, kpi_id: str, months: int = 13, ending: pd.Period | None = None) -> pd.Series:
         """The KPI's ``months`` monthly values up to the report month (or ``ending``)."""
