@@ -112,10 +112,9 @@ def test_a_misspelt_name_suggests_current_councils(release):
 
 
 def test_the_shipped_report_does_not_list_a_council_among_its_own_neighbours(tmp_path):
+    from helpers import ROOT
     from sendlib.config import load_report
     from sendlib.ops.preflight import own_neighbour
-
-    from helpers import ROOT
 
     report = load_report(ROOT / "params" / "report.yaml")
     assert "E06000058" not in report.statistical_neighbours  # the demo is modelled on BCP
