@@ -40,6 +40,13 @@ def test_the_england_figure_is_said_with_its_year(ctx):
     assert "The latest England figure, for 2024, is 45.9%." in said
 
 
+def test_every_comparator_in_a_sentence_says_its_period(ctx):
+    from sendlib.paper import placements
+
+    said = " ".join(placements.facts(ctx).sentences)
+    assert "in England (Jan 2025)" in said
+
+
 def test_the_appendix_shows_each_comparator_with_its_period_and_definition(ctx):
     from sendlib.paper import appendix
 

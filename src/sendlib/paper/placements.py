@@ -37,8 +37,8 @@ def facts(ctx: Context) -> Paragraphs:
             f"independent or non-maintained special school."
         )
         eotas = ctx.value("placed_eotas_pct")
-        nat = ctx.england("placed_eotas_pct")
-        versus = f", compared with {nat:.1f}% in England" if not missing(nat) else ""
+        nat, when = ctx.comparator("placed_eotas_pct", "england")  # always with its period
+        versus = f", compared with {nat:.1f}% in England ({when})" if not missing(nat) else ""
         change = moved(ctx, "placed_eotas_pct")
         sentences.append(
             f"{fmt.format_value(eotas, 'percent', 1)} have education otherwise "
