@@ -117,6 +117,20 @@ def test_a_termly_figure_is_carried_forward_with_its_month_until_the_next_arrive
         )
 
 
+def test_the_partner_table_carries_a_termly_figure_forward_with_its_month(ctx):
+    from sendlib.paper import adulthood
+
+    frame = adulthood.partner_returns(ctx).frame.set_index("Measure")
+    kpi = ctx.catalogue.get("sen_support_pct")
+    shown = frame.loc[kpi.title.strip(), ctx.month_name]
+    series = ctx.values["sen_support_pct"].dropna()
+    latest = series[series.index <= MONTH]
+    if MONTH[5:] in ("01", "05", "10"):
+        return  # a census month: its own figure or note
+    month = pd.Period(latest.index[-1], freq="M").strftime("%b %Y")
+    assert shown == f"{latest.iloc[-1]:.1f}% ({month})"
+
+
 def test_a_chart_keeps_missing_months_as_gaps_never_joining_across_them():
     from sendlib.paper.charts import line_chart
     from sendlib.paper.figures import trimmed
