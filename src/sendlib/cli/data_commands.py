@@ -49,6 +49,8 @@ def validate(
     )
     for note in fnd.notes(found.findings):
         say(f"Read: {note}")
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     errors, warns = fnd.errors(found.findings), fnd.warnings(found.findings)
@@ -224,6 +226,7 @@ def benchmarks(
         read_release,
         reduced_release,
         update_benchmarks,
+        without_council,
     )
     from sendlib.ops.staging import write_text_atomically
 
@@ -245,6 +248,14 @@ def benchmarks(
     try:
         found = read_release(source)
         council = find_council(found, la) if la else None
+        codes, dropped = without_council(council, codes)
+        if dropped:
+            say(
+                f"Warning: the neighbours given include {', '.join(dropped)}, the council "
+                f"itself ({council.name}): left out — a council is never its own statistical "
+                f"neighbour. Averaging the other {len(codes)}.",
+                "yellow",
+            )
         rows = benchmark_rows(found, council, region, codes)
         existing = None
         if target.exists():

@@ -70,6 +70,8 @@ class Family:
     bases: dict[str, str] = field(default_factory=dict)
     needs: tuple[str, ...] = ()
     also_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: counts over the reporting year to date: ``compute`` takes ``year_start``
+    yearly: bool = False
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -150,6 +152,7 @@ FAMILIES: tuple[Family, ...] = (
             "plans_not_yet_issued",
             "plans_pending_over_20wk",
             "under_assessment",
+            "plans_agreed_not_issued",
             "assessments_plan",
             "assessments_no_plan",
             "plan_after_assessment_pct",
@@ -246,6 +249,7 @@ FAMILIES: tuple[Family, ...] = (
                 "appeals_open",
             )
         },
+        yearly=True,
     ),
     Family(
         "rates",
@@ -295,14 +299,25 @@ def files_needed(ids: Iterable[str]) -> set[str]:
 
 
 def compute(
-    c: Cases, months: Iterable[pd.Period] | pd.PeriodIndex, ids: Iterable[str] | None = None
+    c: Cases,
+    months: Iterable[pd.Period] | pd.PeriodIndex,
+    ids: Iterable[str] | None = None,
+    year_start: int = 1,
 ) -> pd.DataFrame:
-    """Long KpiFrame of computed measures: columns kpi_id, period (YYYY-MM), value."""
+    """Long KpiFrame of computed measures: columns kpi_id, period (YYYY-MM), value.
+    ``year_start``: the calendar month the reporting year starts in (1, 4 or 9)."""
     periods = pd.PeriodIndex(list(months), freq="M")
     ords = periods.asi8
     wanted = set(MEASURES) if ids is None else {i for i in ids if i in MEASURES}
     families = [f for f in FAMILIES if wanted.intersection(f.ids)]
-    computed = in_threads({f.name: partial(f.compute, c, ords) for f in families})
+    computed = in_threads(
+        {
+            f.name: partial(f.compute, c, ords, year_start=year_start)
+            if f.yearly
+            else partial(f.compute, c, ords)
+            for f in families
+        }
+    )
     frames = []
     for family in families:
         values = computed[family.name]

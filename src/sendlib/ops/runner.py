@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
 DISCLOSURE = "disclosure.json"  # in the work folder: the manifest's disclosure facts
+HEADLINES = "headlines.json"  # in the work folder: the summary's tiles, for the archive
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -185,13 +186,14 @@ class _Run:
             else:
                 checked = self.check()
                 report, meeting = checked.report, checked.meeting_date
+                self.notes += checked.cautions
             self.check_publishable(meeting)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
                 check_parameters(sources)
-                extract = checked.extract.facts(r.month.period, r.provisional)
-                data = self.prepare(checked.tables, sections, extract)
+                reach = checked.extract.facts(r.month.period, r.provisional)
+                data = self.prepare(checked.tables, checked.findings, sections, reach)
                 self.execute(sources, data, checked.catalogue, state)
             self.engines.notebooks_done()
             executed = [(s, r.work / "executed" / p.name) for s, p in sections]
@@ -291,10 +293,15 @@ class _Run:
         )
 
     def prepare(
-        self, tables: Tables, sections: list[tuple[Section, Path]], extract: dict
+        self,
+        tables: Tables,
+        findings: pd.DataFrame,
+        sections: list[tuple[Section, Path]],
+        reach: dict,
     ) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder
-        (with the data-quality warnings' counts, which the manifest lists)."""
+        (with the data-quality warnings' counts — those the checks found, which the
+        manifest lists and ``sendlib validate`` prints)."""
         from sendlib.paper.prepare import prepare_paper_data
 
         r = self.request
@@ -303,13 +310,16 @@ class _Run:
         shutil.rmtree(r.work, ignore_errors=True)
         (r.work / "executed").mkdir(parents=True)
         params = r.run_params()
-        data = prepare_paper_data(params, tables, [s for s, _ in sections], extract)
+        data = prepare_paper_data(params, tables, [s for s, _ in sections], findings, reach)
         data.save(Path(params.paper_data))
         data.withheld.to_json(r.work / REGISTER_FILE, orient="records")  # for the audit only
         (r.work / DISCLOSURE).write_text(json.dumps(data.disclosure_facts(), indent=1) + "\n")
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
         (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
+        (r.work / HEADLINES).write_text(
+            json.dumps(headlines(data, r.month.period), indent=1) + "\n"
+        )
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -433,6 +443,8 @@ class _Run:
             )
             manifest["narrative_only"] = bool(reuse)
             manifest.update(self.disclosure())
+            if (r.work / HEADLINES).exists():  # the tiles as the paper shows them (archive)
+                manifest["headlines"] = json.loads((r.work / HEADLINES).read_text())
             manifest["narrative_pending_review"] = result.pending_review
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
         self.say("render", "done")
@@ -465,6 +477,17 @@ class _Run:
         )
 
 
+def headlines(data: PaperData, month: pd.Period) -> list[dict[str, str]]:
+    """The summary's headline tiles as the paper shows them (a termly figure carried
+    forward with its month), kept so the archive shows the same."""
+    from sendlib.scorecard.build import headline_tiles
+    from sendlib.scorecard.catalogue import Catalogue
+
+    catalogue = Catalogue.model_validate(data.meta["catalogue"])
+    frames = data.frames
+    return headline_tiles(frames["scorecard"], month, frames["values"], catalogue, frames["status"])
+
+
 def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
     """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
     from sendlib.scorecard.build import write_csv
@@ -472,7 +495,13 @@ def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, fo
 
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(data.frames["scorecard"], folder / "scorecard.csv")
-    write_workbook(data.frames["scorecard"], catalogue, month, folder / "scorecard.xlsx")
+    write_workbook(
+        data.frames["scorecard"],
+        catalogue,
+        month,
+        folder / "scorecard.xlsx",
+        data.frames["comparators"],
+    )
 
 
 def build_manifest(
