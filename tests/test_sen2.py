@@ -415,6 +415,8 @@ NOT_CARRIED = {
     "ehcp_child_in_need": "social-care flags are not in the return",
     "placed_eotas_s61_pct": "SENSetting OLA covers both s61 and s19 arrangements",
     "placed_eotas_s19_pct": "SENSetting OLA covers both s61 and s19 arrangements",
+    "placed_eotas_s61": "SENSetting OLA covers both s61 and s19 arrangements",
+    "placed_eotas_s19": "SENSetting OLA covers both s61 and s19 arrangements",
     "reviews_not_finalised": "a review decided after the next census is never seen decided",
     "review_amended_issued": "the final amended plan after a review is not in the return",
     "review_amended_8wk_pct": "the final amended plan after a review is not in the return",

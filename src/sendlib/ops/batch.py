@@ -2,10 +2,12 @@
 
 ``sendlib batch`` submits one ``dask.distributed`` task per pair — to a local cluster
 sized to the machine, or to an existing cluster (``--scheduler tcp://host:port``). Each
-council's data is validated and prepared once, by a task the council's month tasks
-depend on; each month task builds the scorecard for its month and writes its own folder
-atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by Dask; a
-pair that still fails is reported and the others complete.
+council's data is checked and prepared once, by a task the council's month tasks
+depend on — through the same gate as ``sendlib run`` and ``validate``
+(``sendlib.ops.preflight``: the parameters, the data, the months within the extract,
+impossible values) — and each month task builds the scorecard for its month and writes
+its own folder atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried
+once by Dask; a pair that still fails is reported and the others complete.
 
 With ``papers=True`` each task is a council's whole paper (``sendlib run`` for the
 month, with the council's own ``params/`` when it has one): its notebooks run in
@@ -24,12 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from sendlib.data import findings as fnd
-from sendlib.data.load import Tables, check_data
+from sendlib.data.coverage import Extract, month_problem
+from sendlib.data.load import Tables
 from sendlib.data.sources import is_data_folder
 from sendlib.measures.cases import Cases, prepare
 from sendlib.ops.staging import staged
-from sendlib.scorecard.build import build, write_csv
-from sendlib.scorecard.catalogue import load_catalogue
+from sendlib.scorecard.build import build, comparator_periods, write_csv
+from sendlib.scorecard.catalogue import Catalogue
 from sendlib.scorecard.workbook import write_workbook
 
 
@@ -93,19 +96,43 @@ def _attempt(out: str, line: str) -> None:
         handle.write(line + "\n")
 
 
-def load_task(council_dir: str, out: str, catalogue: str) -> tuple[Tables, Cases]:
-    """One council's validated tables and prepared cases (shared by its months' tasks).
-    Raises on bad data, naming the first error."""
+@dataclass(frozen=True)
+class Loaded:
+    """One council's checked tables, prepared cases, catalogue (``{year}`` said for its
+    reporting year) and the calendar month its year starts in, shared by its months."""
+
+    tables: Tables
+    cases: Cases
+    catalogue: Catalogue
+    year_start: int
+    extract: Extract
+
+
+def load_task(council_dir: str, out: str, catalogue: str, params: str, first: str) -> Loaded:
+    """One council's data through the run's gate (``preflight.check`` for the batch's first
+    month ``first``: parameters, data, month within the extract, impossible values),
+    prepared once for its months' tasks. Raises naming the first problem or data error."""
+    from sendlib.ops.preflight import check
+
     _attempt(out, f"{Path(council_dir).name} load")
-    cat = load_catalogue(catalogue)
-    tables, found = check_data(council_dir, needed=cat.files_needed())
-    if tables is None:
-        raise ValueError(first_error(found))
-    return tables, prepare(tables)
+    folder = Path(council_dir)
+    found = check(
+        pd.Period(first, freq="M"),
+        folder,
+        council_params(folder, Path(params)),
+        Path(catalogue),
+        with_warnings=False,
+    )
+    if found.problems:
+        raise ValueError(found.problems[0].splitlines()[0])
+    if found.tables is None:
+        raise ValueError(first_error(found.findings))
+    year_start = found.report.year_start_month
+    return Loaded(found.tables, prepare(found.tables), found.catalogue, year_start, found.extract)
 
 
 def scorecard_task(
-    loaded: tuple[Tables, Cases],
+    loaded: Loaded,
     council: str,
     month: str,
     out: str,
@@ -115,13 +142,16 @@ def scorecard_task(
     """One (council, month): build the scorecard and write its folder atomically."""
     start = time.perf_counter()
     _attempt(out, f"{council} {month}")
-    tables, cases = loaded
-    cat = load_catalogue(catalogue)
+    tables, cat = loaded.tables, loaded.catalogue
     period = pd.Period(month, freq="M")
-    card = build(tables, cat, period, months, cases)
+    beyond = month_problem(period, loaded.extract, council)  # as run refuses it
+    if beyond:
+        raise ValueError(beyond)
+    card = build(tables, cat, period, months, loaded.cases, loaded.year_start)
+    dated = comparator_periods(cat, tables.benchmarks, period)
     with staged(Path(out) / council / month) as folder:
         write_csv(card, folder / "scorecard.csv")
-        write_workbook(card, cat, period, folder / "scorecard.xlsx")
+        write_workbook(card, cat, period, folder / "scorecard.xlsx", dated)
     return {"seconds": round(time.perf_counter() - start, 2), "rows": len(card)}
 
 
@@ -240,7 +270,7 @@ def run_batch(
         futures = (
             _submit_papers(client, folders, months, out, params, notebooks, catalogue)
             if papers
-            else _submit_scorecards(client, folders, months, out, catalogue)
+            else _submit_scorecards(client, folders, months, out, catalogue, params)
         )
         outcomes = []
         for future in as_completed(futures):
@@ -271,14 +301,24 @@ def _once_retried(client, fn, *args, key: str):
     return client.submit(fn, *args, key=key, retries=1, pure=False)
 
 
-def _submit_scorecards(client, folders: list[Path], months, out: Path, catalogue: Path) -> dict:
+def _submit_scorecards(
+    client, folders: list[Path], months, out: Path, catalogue: Path, params: Path
+) -> dict:
     futures = {}
     where, cat = str(out.resolve()), str(catalogue.resolve())
+    first = str(min(months))
     for folder in folders:
-        # loaded once per council; its months' tasks depend on it (a council that
-        # cannot be loaded fails each of its pairs with the reason)
+        # checked and loaded once per council (for its last month); its months' tasks
+        # depend on it (a council that cannot be loaded fails each of its pairs with why)
         loaded = _once_retried(
-            client, load_task, str(folder.resolve()), where, cat, key=f"load-{folder.name}"
+            client,
+            load_task,
+            str(folder.resolve()),
+            where,
+            cat,
+            str(params.resolve()),
+            first,
+            key=f"load-{folder.name}",
         )
         for month in months:
             future = _once_retried(
@@ -347,7 +387,7 @@ def run_sequential(
     outcomes = []
     for folder in councils(data_root):
         try:
-            loaded = load_task(str(folder), str(out), str(catalogue))
+            loaded = load_task(str(folder), str(out), str(catalogue), str(params), str(min(months)))
         except Exception as exc:
             outcomes += [Outcome(folder.name, str(m), "failed", 0.0, str(exc)) for m in months]
             continue

@@ -198,10 +198,10 @@ EOTAS_GROWTH = {2014: 0.6, 2020: 0.7, 2021: 0.85, 2022: 1.0, 2023: 1.15, 2024: 1
 
 
 # where the demo council sits, for its comparators (as in params/report.yaml): the South
-# West, with unitary councils of the south as statistical neighbours
+# West, with unitary councils of the south as statistical neighbours — those of BCP, which
+# the demo is modelled on, without BCP (a council is never its own statistical neighbour)
 REGION = "E12000009"
 NEIGHBOURS = (
-    "E06000058",
     "E06000059",
     "E06000026",
     "E06000027",
