@@ -33,6 +33,7 @@ from sendlib.measures.cases import Cases, prepare
 from sendlib.ops.staging import staged
 from sendlib.scorecard.build import build, comparator_periods, write_csv
 from sendlib.scorecard.catalogue import Catalogue
+from sendlib.scorecard.disclosure import Disclosure
 from sendlib.scorecard.workbook import write_workbook
 
 
@@ -99,13 +100,15 @@ def _attempt(out: str, line: str) -> None:
 @dataclass(frozen=True)
 class Loaded:
     """One council's checked tables, prepared cases, catalogue (``{year}`` said for its
-    reporting year) and the calendar month its year starts in, shared by its months."""
+    reporting year), the calendar month its year starts in and its disclosure threshold,
+    shared by its months."""
 
     tables: Tables
     cases: Cases
     catalogue: Catalogue
     year_start: int
     extract: Extract
+    threshold: int = 4  # the council's suppression_threshold
 
 
 def load_task(council_dir: str, out: str, catalogue: str, params: str, first: str) -> Loaded:
@@ -127,8 +130,15 @@ def load_task(council_dir: str, out: str, catalogue: str, params: str, first: st
         raise ValueError(found.problems[0].splitlines()[0])
     if found.tables is None:
         raise ValueError(first_error(found.findings))
-    year_start = found.report.year_start_month
-    return Loaded(found.tables, prepare(found.tables), found.catalogue, year_start, found.extract)
+    report = found.report
+    return Loaded(
+        found.tables,
+        prepare(found.tables),
+        found.catalogue,
+        report.year_start_month,
+        found.extract,
+        report.suppression_threshold,
+    )
 
 
 def scorecard_task(
@@ -147,7 +157,15 @@ def scorecard_task(
     beyond = month_problem(period, loaded.extract, council)  # as run refuses it
     if beyond:
         raise ValueError(beyond)
-    card = build(tables, cat, period, months, loaded.cases, loaded.year_start)
+    card = build(
+        tables,
+        cat,
+        period,
+        months,
+        loaded.cases,
+        disclosure=Disclosure(loaded.threshold),
+        year_start=loaded.year_start,
+    )
     dated = comparator_periods(cat, tables.benchmarks, period)
     with staged(Path(out) / council / month) as folder:
         write_csv(card, folder / "scorecard.csv")
