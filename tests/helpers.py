@@ -104,7 +104,7 @@ TINY: dict[str, list[dict[str, str]]] = {
             "plan_id": "E1",
             "review_meeting_date": "2025-05-10",
             "review_decision": "M",
-            "decision_date": "2025-05-20",
+            "decision_date": "2025-05-31",
         },
     ],
     "placements": [

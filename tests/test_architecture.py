@@ -78,14 +78,16 @@ OUTCOMES_MODULE = '''
 """A section added by a test: counts it declares, a drafted fact and a table."""
 import pandas as pd
 
-from sendlib.paper.notebook_context import Context
+from sendlib.paper.data import Characteristic
+from sendlib.paper.figures import decided_table
 from sendlib.paper.narrative import paragraphs
-from sendlib.paper.tables import counts_table
+from sendlib.paper.notebook_context import Context
 
 
 def counts(cases, month):
-    needs = cases.plans["need"].value_counts()
-    return {"outcomes_by_need": needs}
+    p = cases.plans
+    active = (p["start_m"] <= month.ordinal) & (p["cease_m"] > month.ordinal)
+    return {"outcomes_by_need": Characteristic(p["need"][active].value_counts(), "ehcp_active")}
 
 
 def facts(ctx: Context):
@@ -93,7 +95,7 @@ def facts(ctx: Context):
 
 
 def table(ctx: Context):
-    return counts_table(ctx.counts("outcomes_by_need"), "Plans by need", "Need", ctx.disclosure)
+    return decided_table(ctx, "outcomes_by_need", "Plans by need", "Need", {}, "ehcp_active")
 '''
 
 

@@ -135,3 +135,61 @@ def test_a_publish_killed_at_random_points_leaves_the_old_paper_or_the_new(tmp_p
     # what a killed publish may leave beside the folder is a hidden temporary folder
     leftovers = [p.name for p in out.iterdir() if p.name != "2025-06"]
     assert all(name.startswith(".2025-06.") for name in leftovers)
+
+
+# An import as ``sendlib import sen2`` writes it: every table of the folder from one
+# version of the returns, swapped in as one folder (``sen2.folder.write_folder``).
+IMPORTER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    import pandas as pd
+    from sendlib.data.sen2.folder import Record, write_folder
+
+    out, first = Path(sys.argv[1]), int(sys.argv[2])
+    tables = ("person", "requests", "plans", "reviews", "placements")
+    for version in range(first, first + 10_000):
+        frames = {t: pd.DataFrame({"version": [str(version)] * 20_000}) for t in tables}
+        write_folder(frames, out, Record(), tuple(f"{t}.csv" for t in tables))
+        print(version, flush=True)
+    """
+)
+
+
+def imported(folder: Path) -> int:
+    """The version an imported folder holds; fails unless every table is of one version."""
+    versions = set()
+    for table in ("person", "requests", "plans", "reviews", "placements"):
+        lines = (folder / f"{table}.csv").read_text().replace('"', "").splitlines()
+        assert lines[0] == "version" and len(lines) == 20_001, table
+        versions |= set(lines[1:])
+    assert len(versions) == 1, versions
+    return int(versions.pop())
+
+
+def test_an_import_killed_at_random_points_leaves_the_old_tables_or_the_new(tmp_path):
+    script = tmp_path / "import.py"
+    script.write_text(IMPORTER)
+    out = tmp_path / "data"
+    rng = random.Random(26)
+    last, kills = -1, 0
+    while kills < 20:
+        child = subprocess.Popen(
+            [sys.executable, str(script), str(out), str(last + 1)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert child.stdout is not None
+        child.stdout.readline()  # one whole import first: there are old tables to keep
+        time.sleep(rng.uniform(0.0, 0.3))
+        child.send_signal(signal.SIGKILL)
+        done = child.stdout.read().split()
+        child.wait()
+        kills += 1
+        recover_folder(out)  # what the next import does first
+        found = imported(out)
+        finished = int(done[-1]) if done else last + 1
+        assert found in (finished, finished + 1), (found, finished)  # old or new, never a mix
+        last = found
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name not in ("data", "import.py")]
+    assert all(name.startswith(".data") for name in leftovers), leftovers

@@ -251,7 +251,9 @@ def test_tasks_receive_paths_and_return_counts_one_per_council(councils, tmp_pat
 
     months = [pd.Period("2025-05", freq="M"), pd.Period("2025-06", freq="M")]
     folders = batch.councils(councils)
-    batch._submit_scorecards(Recorder(), folders, months, tmp_path, Path("params/kpis.yaml"))
+    batch._submit_scorecards(
+        Recorder(), folders, months, tmp_path, Path("params/kpis.yaml"), Path("params")
+    )
     assert [fn for fn, _ in submitted] == [batch.council_task] * 3  # one task per council
     for _, args in submitted:
         assert all(

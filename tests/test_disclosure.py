@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sendlib.paper import disclosure
-from sendlib.paper.charts import bar_chart
-from sendlib.paper.disclosure import Disclosure
-from sendlib.paper.tables import Table, counts_table
+from sendlib.paper.charts import NoChart, bar_chart, line_chart
+from sendlib.paper.tables import counts_table, in_order
+from sendlib.scorecard import disclosure
+from sendlib.scorecard.disclosure import Disclosure, Figures
 
 FOUR = Disclosure(4)
 
@@ -76,48 +76,37 @@ def test_threshold_comes_from_configuration():
     assert not hidden.any()
 
 
-def test_a_table_outside_any_paper_uses_the_threshold_it_is_given():
-    counts = pd.Series({f"Group {n}": n for n in range(1, 16)})
-    html = counts_table(counts, "Counts", "Group", Disclosure(10)).to_html()
-    shown = re.findall(r'<th scope="row">Group (\d+)</th><td class="num">([^<]*)</td>', html)
-    for group, cell in shown:
-        if int(group) <= 9:
-            assert cell == "[c]", (group, cell)
-    assert ("15", "15") in shown  # above the threshold and not needed to protect another
+def _decided(counts: pd.Series, disclosure: Disclosure) -> pd.Series:
+    """Which counts of a breakdown with a published total are withheld."""
+    _, hidden = disclosure.protect(counts)
+    return hidden
 
 
-def test_a_breakdown_cannot_be_published_without_disclosure_control():
-    frame = pd.DataFrame({"Group": ["A"], "Number": [2]})
-    with pytest.raises(TypeError):
-        Table(frame, "T").breakdown("Number")  # the Disclosure is a required argument
-
-
-def test_published_table_shows_c_for_the_count_and_its_share_and_keeps_the_total():
-    html = counts_table(
-        pd.Series({"Team A": 10, "Team B": 3, "Team C": 20}), "EHCPs by team", "Team", FOUR
-    ).to_html()
+def test_a_table_shows_c_for_the_count_and_its_share_and_keeps_the_total():
+    counts = pd.Series({"Team A": 10, "Team B": 3, "Team C": 20})
+    hidden = _decided(counts, FOUR)
+    html = counts_table(counts.where(~hidden), hidden, "EHCPs by team", "Team", 33).to_html()
     assert html.count("[c]") == 4  # B and A, number and share
     assert '<th scope="row">Total</th><td class="num">33</td><td class="num">100.0%</td>' in html
-    assert ">3<" not in html and "9.1%" not in html
+    assert ">3<" not in html and "9.1%" not in html and ">10<" not in html
 
 
-def test_two_way_published_table_keeps_row_totals():
-    frame = pd.DataFrame(
-        {"Decision": ["Assess", "Not assess"], "Jan": [20, 2], "Feb": [25, 9], "Total": [45, 11]}
-    )
-    table = Table(frame, "Decisions").row_header("Decision").number("Jan", "Feb", "Total")
-    html = table.breakdown(FOUR, "Jan", "Feb", "Total", total_column="Total").to_html()
-    assert html.count("[c]") == 2 and ">11<" in html and ">45<" in html
+def test_a_table_with_withheld_cells_needs_the_published_total():
+    counts = pd.Series({"A": 9.0, "B": float("nan")})
+    with pytest.raises(ValueError, match="needs its published total"):
+        counts_table(counts, pd.Series({"A": False, "B": True}), "T", "Band")
+
+
+def test_groups_are_listed_in_a_fixed_order_never_by_size():
+    counts = pd.Series({"WOTH": 2.0, "WBRI": 30.0, "not_recorded": 1.0, "BAFR": 9.0})
+    assert in_order(counts).index.tolist() == ["BAFR", "WBRI", "WOTH", "not_recorded"]
+    assert in_order(counts, ["WOTH"]).index.tolist() == ["WOTH", "BAFR", "WBRI", "not_recorded"]
 
 
 def test_charts_never_plot_a_withheld_value():
-    chart = bar_chart(
-        pd.Series({"Mainstream": 40.0, "INMSS": 3.0, "Special": 12.0}),
-        "Settings",
-        "Number",
-        "Setting",
-        FOUR,
-    )
+    values = pd.Series({"Mainstream": 40.0, "INMSS": 3.0, "Special": 12.0})
+    hidden = _decided(values, FOUR)
+    chart = bar_chart(values.where(~hidden), "Settings", "Number", "Setting", hidden)
     assert "INMSS" not in chart.alt and "Special" not in chart.alt  # 12 protects the 3
     assert "2 group(s) withheld to protect confidentiality" in chart.alt
     assert chart.data.set_index("Setting")["Number"].to_dict() == {
@@ -130,26 +119,58 @@ def test_charts_never_plot_a_withheld_value():
     assert not {"INMSS", "Special", " 3", " 12"} & set(drawn)
 
 
-def test_a_published_sum_of_bands_cannot_reveal_a_withheld_band():
-    # "94 awaiting a decision, 4 of them for more than 6 weeks": with 16-20 and over 20
-    # weeks published as 0, the 6-16 weeks cell would be 4 for anyone to see
-    frame = pd.Series({"0–6": 90, "6–16": 4, "16–20": 0, "over 20": 0}, name="n")
-    naive = counts_table(frame, "Awaiting", "Band", FOUR).withheld()["Number"].tolist()
-    assert naive[2:4] == [False, False]  # the leak this guards against
-    table = counts_table(
-        frame, "Awaiting", "Band", FOUR, published_sums=(("6–16", "16–20", "over 20"),)
-    )
-    hidden = table.withheld()["Number"].tolist()
-    # 0-6 weeks stays: 94 - 4 is known from the text anyway; the total stays
-    assert hidden == [False, True, True, True, False]
-    html = table.to_html()
-    assert html.count("[c]") == 6 and ">90<" in html and ">94<" in html
+def test_a_chart_of_nothing_that_may_be_shown_is_a_sentence():
+    values = pd.Series({"EOTAS": float("nan"), "AP": float("nan")})
+    hidden = pd.Series({"EOTAS": True, "AP": True})
+    chart = bar_chart(values, "Settings", "Number", "Setting", hidden)
+    assert isinstance(chart, NoChart) and "withheld to protect confidentiality" in chart.to_html()
+    frame = pd.DataFrame({"EOTAS": [float("nan")] * 3}, index=["2026-08", "2026-09", "2026-10"])
+    line = line_chart(frame, "EOTAS", "%", "percent", withheld=frame.isna())
+    assert isinstance(line, NoChart) and "every value is withheld" in line.to_html()
+    frame.iloc[0, 0] = 1.5
+    line = line_chart(frame, "EOTAS", "%", "percent", withheld=frame.isna())
+    assert line.data["EOTAS"].tolist() == [1.5, "[c]", "[c]"]
+    assert "2 value(s) withheld" in line.alt
 
 
-def test_a_published_sum_must_name_rows_of_the_table():
-    table = counts_table(pd.Series({"A": 9, "B": 3}), "T", "Band", FOUR, published_sums=(("C",),))
-    with pytest.raises(ValueError, match=r"not in the table: \['C'\]"):
-        table.withheld()
+def test_the_same_figure_in_two_tables_has_one_decision():
+    # a team of 6 is secondary-suppressed in the table of teams (to protect a team of 3):
+    # the review-status table, whose row total is the same figure, must withhold it too
+    figures = Figures()
+    figures.add("ehcp_active", 19, characteristic=False)
+    for team, n in {"North": 10, "South": 6, "West": 3}.items():
+        figures.add(f"team|{team}", n, characteristic=True)
+    figures.relate("ehcp_active", ["team|North", "team|South", "team|West"])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["team|West"] == disclosure.PRIMARY
+    assert decided["team|South"] == disclosure.SECONDARY  # smallest above 4
+    assert decided["team|North"] == disclosure.PUBLISHED
+    assert decided["ehcp_active"] == disclosure.PUBLISHED  # activity: never withheld
+
+
+def test_a_sum_published_elsewhere_is_one_known_block():
+    # mainstream + resourced is a published KPI: hiding both does not protect the two
+    # small settings, whose sum the total then still gives away
+    figures = Figures()
+    figures.add("total", 18, characteristic=False)
+    cells = {"m": 10, "mr": 0, "special": 6, "inmss": 1, "eotas": 1}
+    for key, n in cells.items():
+        figures.add(key, n, characteristic=True)
+    figures.add("mainstream_kpi", 10, characteristic=True)
+    figures.relate("total", list(cells))
+    figures.relate("mainstream_kpi", ["m", "mr"])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["special"] == disclosure.SECONDARY
+    assert decided["m"] == decided["mainstream_kpi"] == disclosure.PUBLISHED
+    assert decided["inmss"] == decided["eotas"] == disclosure.PRIMARY
+
+
+def test_a_figure_added_twice_must_agree():
+    figures = Figures()
+    figures.add("team|North", 9, characteristic=True)
+    figures.add("team|North", 9, characteristic=True)
+    with pytest.raises(ValueError, match=r"is 9\.0 in one place and 8\.0 in another"):
+        figures.add("team|North", 8, characteristic=True)
 
 
 def test_suppression_protects_any_group_with_a_published_sum():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -9,12 +10,11 @@ import pytest
 
 from helpers import council_dir, measures
 from sendlib.data.load import load_tables
-from sendlib.measures.caseload import active_by, ceased_in_month
+from sendlib.measures import breakdowns
 from sendlib.measures.cases import prepare
 from sendlib.measures.decisions import awaiting_by_band
 from sendlib.measures.issuance import not_yet_issued_by_band
 from sendlib.measures.registry import MEASURES, compute
-from sendlib.measures.reviews import status_at
 
 
 def person(pid: str, birth: str = "2012-03-04", **extra) -> dict[str, str]:
@@ -107,6 +107,12 @@ def test_plan_started_on_the_month_end_is_active_and_issued(tmp_path):
     assert measures(d, "2025-05", "ehcp_active")["ehcp_active"] == 0
 
 
+def in_month(frame: pd.DataFrame, period: str = "2025-06") -> dict[str, int]:
+    """A breakdown's groups with a child in the month, and their counts."""
+    rows = frame[(frame["period"] == period) & (frame["count"] > 0)]
+    return dict(zip(rows["row"], rows["count"].astype(int), strict=True))
+
+
 def test_caseload_breakdowns_and_social_care(tmp_path):
     d = council_dir(
         tmp_path,
@@ -124,13 +130,17 @@ def test_caseload_breakdowns_and_social_care(tmp_path):
         ],
     )
     c = prepare(load_tables(d))
-    month = pd.Period("2025-06", freq="M")
-    bands = active_by(c, month, "age_band")
-    assert bands.to_dict() == {"5-10": 1, "11-15": 1, "16-19": 1}
-    assert active_by(c, month, "sex").to_dict() == {"M": 2, "F": 1}
-    assert active_by(c, month, "need").to_dict() == {"ASD": 2, "SEMH": 1}
-    assert ceased_in_month(c, month, "reason").to_dict() == {"1": 1}  # SEN2 cease reason codes
-    assert ceased_in_month(c, month, "age").to_dict() == {"20-25": 1}
+    months = pd.period_range("2025-05", "2025-06", freq="M").asi8
+    assert in_month(breakdowns.active_by(c, months, "age_band")) == {
+        "5-10": 1,
+        "11-15": 1,
+        "16-19": 1,
+    }
+    assert in_month(breakdowns.active_by(c, months, "sex")) == {"M": 2, "F": 1}
+    assert in_month(breakdowns.active_by(c, months, "need")) == {"ASD": 2, "SEMH": 1}
+    # SEN2 cease reason codes; the plan ceased in June counted in May's breakdowns only
+    assert in_month(breakdowns.ceased_by_reason(c, months)) == {"1": 1}
+    assert in_month(breakdowns.active_by(c, months, "sex"), "2025-05") == {"M": 3, "F": 1}
     m = measures(
         d,
         "2025-06",
@@ -332,6 +342,33 @@ def test_plan_issued_on_day_140_is_within_20_weeks_and_day_141_is_not(tmp_path):
     }
 
 
+def test_plan_dated_before_its_request_is_left_out_of_timeliness(tmp_path):
+    a = _issued("2025-01-10", "2025-05-30", i=1)  # day 140: within 20 weeks
+    b = _issued("2025-06-02", "2025-05-30", i=2)  # issued before the request: a typing error
+    c = _issued("2024-12-01", "2025-05-20", i=3)  # late
+    d = council_dir(
+        tmp_path,
+        person=[person(f"P{i}") for i in (1, 2, 3)],
+        requests=[a[0], b[0], c[0]],
+        assessments=[a[1], b[1], c[1]],
+        plans=[a[2], b[2], c[2]],
+    )
+    ids = ("plans_issued", "plans_issued_20wk_pct", "plans_issued_20wk_excl_pct")
+    m = measures(d, "2025-05", *ids, "plans_issued_median_days")
+    assert m["plans_issued"] == 3  # still a plan issued in the month
+    assert m["plans_issued_20wk_pct"] == 50.0  # of the two with dates in order
+    assert m["plans_issued_20wk_excl_pct"] == 50.0
+    assert m["plans_issued_median_days"] == pytest.approx((140 + 170) / 2)
+    only = council_dir(tmp_path / "only", person=[person("P2")], requests=[b[0]],
+                       assessments=[b[1]], plans=[b[2]])  # fmt: skip
+    alone = measures(only, "2025-05", *ids)
+    assert alone["plans_issued"] == 1 and math.isnan(alone["plans_issued_20wk_pct"])
+    from sendlib.measures.yearly import calendar_year
+
+    year = calendar_year(prepare(load_tables(d)), 2025)
+    assert year["plans_issued_20wk_pct"] == 50.0
+
+
 def test_exceptions_leave_numerator_and_denominator(tmp_path):
     a = _issued("2025-01-10", "2025-05-30", i=1)  # on time
     b = _issued("2024-12-01", "2025-05-30", exception="true", i=2)  # late, exception
@@ -424,6 +461,75 @@ def test_review_twelve_to_fourteen_month_rule(tmp_path, last_review, overdue, du
     assert m == {"reviews_overdue": overdue, "reviews_due_12_14m": due}
 
 
+def _boundary_council(tmp_path):
+    """Plans whose last review (or start) falls on, a day before and a day after the 12-
+    and 14-month boundary of every month end of 2024-2026: half never reviewed (started
+    that day), half started long before and reviewed that day."""
+    from dateutil.relativedelta import relativedelta
+
+    anchors = set()
+    for month in pd.period_range("2024-01", "2026-12", freq="M"):
+        end = month.end_time.date()
+        for months in (12, 14):
+            edge = end - relativedelta(months=months)
+            anchors |= {edge + dt.timedelta(days=k) for k in (-1, 0, 1)}
+    people, plans, reviews = [], [], []
+    for i, day in enumerate(sorted(anchors)):
+        people += [person(f"S{i}"), person(f"R{i}")]
+        plans += [plan(f"S{i}", f"S{i}", day.isoformat()), plan(f"R{i}", f"R{i}", "2015-01-10")]
+        reviews.append({"plan_id": f"R{i}", "review_meeting_date": day.isoformat()})
+    folder = council_dir(tmp_path, person=people, plans=plans, reviews=reviews)
+    return folder, sorted(anchors)
+
+
+def test_reviews_at_every_month_end_of_2024_to_2026_follow_the_calendar(tmp_path):
+    """Overdue (more than 14 months), due (12-14 months) and reviewed in the last 12
+    months, at every month end, against the rule as a person counts it (relativedelta:
+    the day kept and clamped)."""
+    from dateutil.relativedelta import relativedelta
+
+    folder, anchors = _boundary_council(tmp_path)
+    months = pd.period_range("2024-01", "2026-12", freq="M")
+    ids = ["reviews_overdue", "reviews_due_12_14m", "reviews_in_12m_pct", "reviews_held_12m"]
+    got = compute(prepare(load_tables(folder)), months, ids)
+    got = got.pivot(index="period", columns="kpi_id", values="value")
+    for month in months:
+        end = month.end_time.date()
+        t14, t12 = end - relativedelta(months=14), end - relativedelta(months=12)
+        # never-reviewed plans started on the anchor; reviewed ones were reviewed on it
+        current = [a for a in anchors if a <= end] * 2
+        current += [dt.date(2015, 1, 10)] * sum(a > end for a in anchors)  # not yet reviewed
+        held = [a for a in anchors if a <= t12] + [dt.date(2015, 1, 10)] * len(anchors)
+        reviewed = sum(t12 < a <= end for a in anchors)  # the reviewed plans' meetings
+        row = got.loc[str(month)]
+        assert row["reviews_overdue"] == sum(a < t14 for a in current), month
+        assert row["reviews_due_12_14m"] == sum(t14 <= a <= t12 for a in current), month
+        assert row["reviews_held_12m"] == len(held), month
+        assert row["reviews_in_12m_pct"] == pytest.approx(100 * reviewed / len(held)), month
+
+
+@pytest.mark.parametrize(
+    ("last_review", "month", "overdue", "due"),
+    [
+        ("2024-12-28", "2026-02", 0, 1),  # 28 Feb 2026 − 14 months = 28 Dec 2024: due
+        ("2024-12-30", "2026-02", 0, 1),  # not overdue (the month before read 31 Dec)
+        ("2024-12-27", "2026-02", 1, 0),
+        ("2025-07-30", "2026-09", 0, 1),  # 30 Sep 2026 − 14 months = 30 Jul 2025
+        ("2025-07-29", "2026-09", 1, 0),
+        ("2024-02-29", "2025-02", 0, 0),  # 28 Feb 2025 − 12 months = 28 Feb 2024: in date
+        ("2024-02-28", "2025-02", 0, 1),
+    ],
+)
+def test_overdue_and_due_keep_the_day_and_clamp_it(tmp_path, last_review, month, overdue, due):
+    d = council_dir(tmp_path, **_reviewed(last_review))
+    m = measures(d, month, "reviews_overdue", "reviews_due_12_14m")
+    assert m == {"reviews_overdue": overdue, "reviews_due_12_14m": due}
+    months = pd.period_range(month, month, freq="M").asi8
+    status = breakdowns.review_status_by_team(prepare(load_tables(d)), months)
+    expected = "overdue" if overdue else "due" if due else "in_date"
+    assert status.loc[status["count"] > 0, "column"].tolist() == [expected]
+
+
 def test_never_reviewed_plan_counts_from_its_start(tmp_path):
     d = council_dir(tmp_path, **_reviewed(None, start="2024-04-29"))
     assert measures(d, "2025-06", "reviews_overdue")["reviews_overdue"] == 1
@@ -483,8 +589,9 @@ def test_reviews_due_soon_completed_and_not_finalised(tmp_path):
     )
     m = measures(d, "2025-06", "reviews_due_3m", "reviews_completed", "reviews_not_finalised")
     assert m == {"reviews_due_3m": 1, "reviews_completed": 2, "reviews_not_finalised": 1}
-    status = status_at(prepare(load_tables(d)), pd.Period("2025-06", freq="M"))
-    assert sorted(status["status"]) == ["in_date"] * 3
+    months = pd.period_range("2025-06", "2025-06", freq="M").asi8
+    status = breakdowns.review_status_by_team(prepare(load_tables(d)), months)
+    assert status.groupby("column")["count"].sum().to_dict() == {"in_date": 3}
 
 
 def test_review_before_the_plan_started_does_not_reset_the_clock(tmp_path):
@@ -603,6 +710,46 @@ def test_year_to_date_counters_reset_on_1_january(tmp_path):
         "appeals_ytd": 0,
         "mediations_rolling_12m": 2,
     }
+
+
+@pytest.mark.parametrize(
+    ("year_start", "month", "mediations", "to_appeal"),
+    [
+        (1, "2025-08", 2, 50.0),  # calendar year: from 1 January 2025
+        (9, "2025-08", 3, 100 / 3),  # academic year: from 1 September 2024
+        (9, "2025-09", 1, 0.0),  # a new academic year starts on 1 September
+        (4, "2025-03", 2, 0.0),  # financial year 2024/25 from 1 April 2024 (outcome in May)
+        (4, "2025-04", 1, 0.0),
+    ],
+)
+def test_year_to_date_counts_from_the_year_start(
+    tmp_path, year_start, month, mediations, to_appeal
+):
+    def mediation(i, registered, outcome=""):
+        return {
+            "dispute_id": f"D{i}",
+            "person_id": "P1",
+            "kind": "mediation",
+            "registered_date": registered,
+            "outcome": outcome,
+            "outcome_date": "2025-05-01" if outcome else "",
+        }
+
+    d = council_dir(
+        tmp_path,
+        person=[person("P1")],
+        disputes=[
+            mediation(1, "2024-10-01"),
+            mediation(2, "2025-02-01", "Proceeded to appeal"),
+            mediation(3, "2025-04-02"),
+            mediation(4, "2025-09-03"),
+        ],
+    )
+    ids = ["mediations_ytd", "mediations_to_appeal_pct"]
+    frame = compute(prepare(load_tables(d)), [pd.Period(month, "M")], ids, year_start=year_start)
+    got = dict(zip(frame["kpi_id"], frame["value"], strict=True))
+    assert got["mediations_ytd"] == mediations
+    assert got["mediations_to_appeal_pct"] == pytest.approx(to_appeal)
 
 
 def test_appeal_outcomes_over_the_year_to_date(tmp_path):

@@ -14,11 +14,11 @@ from bs4 import BeautifulSoup
 from sendlib.config import ParamsError, load_report
 from sendlib.paper import narrative as nv
 from sendlib.paper.charts import bar_chart, line_chart
-from sendlib.paper.disclosure import Disclosure
 from sendlib.paper.sections import by_slug
 from sendlib.paper.tables import Table, counts_table
 from sendlib.render.html import number_paper, page
 from sendlib.render.stitch import stitch
+from sendlib.scorecard.disclosure import Disclosure
 
 FOUR = Disclosure(4)
 
@@ -36,9 +36,12 @@ def check_golden(name: str, text: str) -> None:
 # ---------------------------------------------------------------- tables
 def test_counts_table_html_snapshot():
     counts = pd.Series({"Pod: Secondary": 2049, "Pod: Post 16 & over": 1335, "Pod: Primary": 3})
+    _, hidden = FOUR.protect(counts)  # as the paper's decision leaves them
     check_golden(
         "table_counts.html",
-        counts_table(counts, "EHCPs by team, June 2025", "Team", FOUR).to_html(),
+        counts_table(
+            counts.where(~hidden), hidden, "EHCPs by team, June 2025", "Team", 3387
+        ).to_html(),
     )
 
 
@@ -60,7 +63,8 @@ def test_table_with_formats_and_note_snapshot():
 
 
 def test_tables_have_caption_and_scoped_headers():
-    html = counts_table(pd.Series({"A": 1}), "Caption <here>", "Group", FOUR).to_html()
+    html = counts_table(pd.Series({"A": 5}), pd.Series({"A": False}), "Caption <here>", "Group")
+    html = html.to_html()
     assert "<caption>Caption &lt;here&gt;</caption>" in html
     assert '<th scope="col">Group</th>' in html and '<th scope="row">A</th>' in html
 
@@ -83,8 +87,9 @@ def test_line_chart_alt_text_says_what_and_the_key_figure():
 
 def test_charts_are_byte_identical_for_the_same_data():
     series = pd.Series({"Mainstream": 1973.0, "Special": 1030.0})
-    first = bar_chart(series, "Settings", "Number", "Setting", FOUR)
-    second = bar_chart(series, "Settings", "Number", "Setting", FOUR)
+    shown = pd.Series(False, index=series.index)
+    first = bar_chart(series, "Settings", "Number", "Setting", shown)
+    second = bar_chart(series, "Settings", "Number", "Setting", shown)
     assert first.svg == second.svg
     assert "Largest first: Mainstream 1,973; Special 1,030" in first.alt
 

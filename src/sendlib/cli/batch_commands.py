@@ -65,8 +65,8 @@ def batch(
     params: Annotated[
         Path,
         typer.Option(
-            help="With --papers: the parameters of a council without its own "
-            "<council>/params/ folder."
+            help="The parameters (report.yaml) of a council without its own "
+            "<council>/params/ folder; checked as sendlib run checks them."
         ),
     ] = Path("params"),
     notebooks: Annotated[Path, typer.Option(help="With --papers: the section notebooks.")] = Path(

@@ -14,6 +14,7 @@ from sendlib.cli.options import (
     DataOpt,
     MonthOpt,
     ParamsOpt,
+    ProvisionalOpt,
     month_option,
     optional_report,
 )
@@ -25,6 +26,7 @@ def validate(
     month: MonthOpt = None,
     params: ParamsOpt = Path("params"),
     catalogue: CatalogueOpt = None,
+    provisional: ProvisionalOpt = False,
     findings_out: Annotated[
         Path | None,
         typer.Option(
@@ -41,10 +43,14 @@ def validate(
     from sendlib.data import findings as fnd
     from sendlib.ops.preflight import check
 
-    report_month = month_option(month)
-    found = check(report_month, data, params, catalogue or params / "kpis.yaml")
+    report_month = month_option(month, data, params)
+    found = check(
+        report_month, data, params, catalogue or params / "kpis.yaml", provisional=provisional
+    )
     for note in fnd.notes(found.findings):
         say(f"Read: {note}")
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     errors, warns = fnd.errors(found.findings), fnd.warnings(found.findings)
@@ -68,7 +74,7 @@ def validate(
     )
     say(
         f"{data}: {len(errors):,} error(s), {len(warns):,} warning(s) for {report_month}; "
-        f"{len(found.problems)} problem(s) in the parameters files.{tail}"
+        f"{len(found.problems)} problem(s) with the parameters or the month.{tail}"
         + (f" Every finding: {target}" if len(found.findings) and data.is_dir() else "")
     )
     raise typer.Exit(1 if stops else 0)
@@ -151,7 +157,10 @@ def demo(
     )
     if sen2 is not None:
         written = sorted(p.name for p in sen2.glob("sen2-*.xml"))
-        say(f"Wrote its SEN2 returns to {sen2}: {', '.join(written)} and establishments.csv")
+        say(
+            f"Wrote its SEN2 returns to {sen2}: {', '.join(written)}, establishments.csv "
+            "and disputes-log.csv (to try sendlib import sen2, then import disputes)"
+        )
 
 
 def _like_release(
@@ -223,6 +232,7 @@ def benchmarks(
         read_release,
         reduced_release,
         update_benchmarks,
+        without_council,
     )
     from sendlib.files import atomic_write
 
@@ -244,6 +254,14 @@ def benchmarks(
     try:
         found = read_release(source)
         council = find_council(found, la) if la else None
+        codes, dropped = without_council(council, codes)
+        if dropped:
+            say(
+                f"Warning: the neighbours given include {', '.join(dropped)}, the council "
+                f"itself ({council.name}): left out — a council is never its own statistical "
+                f"neighbour. Averaging the other {len(codes)}.",
+                "yellow",
+            )
         rows = benchmark_rows(found, council, region, codes)
         existing = None
         if target.exists():

@@ -41,23 +41,41 @@ CatalogueOpt = Annotated[
 ]
 OutOpt = Annotated[Path, typer.Option(help="Outputs folder; the paper goes to OUT/YYYY-MM/.")]
 MonthOpt = Annotated[
-    str | None, typer.Option(help="Report month YYYY-MM (default: last complete month).")
+    str | None,
+    typer.Option(
+        help="Report month YYYY-MM (default: the last month the extract covers to its last day)."
+    ),
+]
+ProvisionalOpt = Annotated[
+    bool,
+    typer.Option(
+        "--provisional",
+        help="Allow a month the extract covers only in part (the paper says "
+        "'Provisional: data to …' on its cover and in its manifest).",
+    ),
 ]
 
 
-def report_month(value: str | None) -> Month:
-    """Parse --month, defaulting to the last complete month."""
+def report_month(value: str | None, data: Path | None = None, params: Path | None = None) -> Month:
+    """Parse --month; without one, the last month the extract in ``data`` covers to its
+    last day (the last complete calendar month when no data folder is given)."""
     if value is None:
-        return Month.last_complete()
+        if data is None:
+            return Month.last_complete()
+        from sendlib.ops.preflight import default_month
+
+        return Month.of(default_month(data, params or Path("params")))
     try:
         return Month.parse(value)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
 
 
-def month_option(value: str | None) -> pd.Period:
-    """--month as the figures use it (a pandas monthly ``Period``)."""
-    return report_month(value).period
+def month_option(
+    value: str | None, data: Path | None = None, params: Path | None = None
+) -> pd.Period:
+    """--month as the figures use it (a pandas monthly ``Period``; see ``report_month``)."""
+    return report_month(value, data, params).period
 
 
 def optional_report(params: Path):

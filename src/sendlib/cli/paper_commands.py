@@ -18,6 +18,7 @@ from sendlib.cli.options import (
     MonthOpt,
     OutOpt,
     ParamsOpt,
+    ProvisionalOpt,
     month_option,
     report_month,
 )
@@ -28,12 +29,23 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def _checked(month: pd.Period, data: Path, params: Path, catalogue: Path | None):
+def _checked(
+    month: pd.Period, data: Path, params: Path, catalogue: Path | None, provisional: bool = False
+):
     """The run's checks (parameters, data, month within the extract), or exit 1 after
     printing what is wrong."""
     from sendlib.ops.preflight import check
 
-    found = check(month, data, params, catalogue or params / "kpis.yaml", with_warnings=False)
+    found = check(
+        month,
+        data,
+        params,
+        catalogue or params / "kpis.yaml",
+        with_warnings=False,
+        provisional=provisional,
+    )
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     if len(found.errors):
@@ -59,6 +71,7 @@ def scorecard(
     params: ParamsOpt = Path("params"),
     catalogue: CatalogueOpt = None,
     out: OutOpt = Path("outputs"),
+    provisional: ProvisionalOpt = False,
     force: Annotated[
         bool,
         typer.Option(
@@ -71,7 +84,7 @@ def scorecard(
     """Write scorecard.csv and scorecard.xlsx for a month (no paper)."""
     from sendlib.ops.staging import write_scorecard_files
 
-    report_month = month_option(month)
+    report_month = month_option(month, data, params)
     target = out / str(report_month)
     if (target / "manifest.json").exists() and not force:
         say(
@@ -80,16 +93,31 @@ def scorecard(
             "bold red",
         )
         raise typer.Exit(EXIT_INPUT)
-    found = _checked(report_month, data, params, catalogue)
-    folder = write_scorecard_files(found.tables, found.catalogue, report_month, months, out)
+    found = _checked(report_month, data, params, catalogue, provisional)
+    folder = write_scorecard_files(
+        found.tables,
+        found.catalogue,
+        report_month,
+        months,
+        out,
+        found.report.suppression_threshold,
+        found.report.year_start_month,
+    )
     say(
         f"Scorecard for {report_month} ({months} months): {folder}/scorecard.csv, "
         f"{folder}/scorecard.xlsx"
     )
 
 
-def _months(month: str | None, from_month: str | None, to_month: str | None) -> list[Month]:
-    """The months to render: --month, or --from … --to (both, and not with --month)."""
+def _months(
+    month: str | None,
+    from_month: str | None,
+    to_month: str | None,
+    data: Path,
+    params: Path,
+) -> list[Month]:
+    """The months to render: --month (default: the last the extract covers whole), or
+    --from … --to (both, and not with --month)."""
     if from_month or to_month:
         if month:
             raise typer.BadParameter("give either --month or --from/--to, not both")
@@ -101,7 +129,7 @@ def _months(month: str | None, from_month: str | None, to_month: str | None) -> 
         if last < first:
             raise typer.BadParameter(f"--to {last} is before --from {first}")
         return months_between(first, last)
-    return [report_month(month)]
+    return [report_month(month, data, params)]
 
 
 def _teams(data: Path, team: str, all_teams: bool) -> list[str]:
@@ -168,6 +196,7 @@ def run(
             "--narrative-only, an analyst sees a text edit in seconds.",
         ),
     ] = False,
+    provisional: ProvisionalOpt = False,
     allow_draft: Annotated[
         bool,
         typer.Option(
@@ -202,7 +231,7 @@ def run(
 
     if renderer not in ("nbconvert", "quarto"):
         raise typer.BadParameter("--renderer must be nbconvert or quarto")
-    months = _months(month, from_month, to_month)
+    months = _months(month, from_month, to_month, data, params)
     base = RunRequest(
         month=months[0],
         data_dir=data,
@@ -216,6 +245,7 @@ def run(
         preview=preview,
         wait=wait,
         allow_draft=allow_draft,
+        provisional=provisional,
     )
     requests = [
         base.for_month(m).for_team(t) for m in months for t in _teams(data, team, all_teams)
@@ -304,6 +334,32 @@ def verify(
     raise typer.Exit(EXIT_INPUT)
 
 
+@app.command()
+def audit(
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A published month folder, e.g. outputs/2025-05.")
+    ],
+) -> None:
+    """Check that no published file states a figure the paper withholds: paper.html (text,
+    alt text), paper.pdf, paper.docx, scorecard.csv, scorecard.xlsx and OUT/index.html
+    (exit 1 on any breach)."""
+    from sendlib.ops.audit import AuditError
+    from sendlib.ops.audit import audit as check
+
+    try:
+        breaches = check(folder)
+    except AuditError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(EXIT_INPUT) from exc
+    if not breaches:
+        say(f"{folder}: no withheld figure is stated in any published file.")
+        return
+    say(f"{folder}: {len(breaches)} breach(es) of the disclosure rule", "bold red")
+    for breach in breaches:
+        say(f"  {breach}")
+    raise typer.Exit(EXIT_INPUT)
+
+
 @app.command("new-month")
 def new_month(
     month: Annotated[str, typer.Argument(metavar="YYYY-MM", help="The month to prepare.")],
@@ -358,7 +414,7 @@ def lab(
     from sendlib.ops.request import RunError, RunRequest
 
     request = RunRequest(
-        month=month_option(month),
+        month=month_option(month, data, params),
         data_dir=data,
         params_dir=params,
         catalogue=catalogue,

@@ -70,6 +70,7 @@ class CachedTable:
     rows: np.ndarray
     file: str
     findings: pd.DataFrame
+    held: frozenset[str] = frozenset()  # columns the source holds (``Tables.held``)
 
 
 class TableCache:
@@ -95,7 +96,8 @@ class TableCache:
         except (OSError, ValueError):  # half written or damaged: read the source again
             return None
         rows = frame.pop(ROW).to_numpy(np.int64)
-        return CachedTable(_restore(frame, spec), rows, meta["file"], findings)
+        held = frozenset(meta.get("held", ()))
+        return CachedTable(_restore(frame, spec), rows, meta["file"], findings, held)
 
     def put(self, name: str, key: str, table: CachedTable) -> None:
         """Keep a table (and drop the table's older entries), written in the background
@@ -109,7 +111,8 @@ class TableCache:
             frame = table.frame.assign(**{ROW: table.rows})
             self._write(f"{name}-{key}.parquet", _parquet(frame))
             self._write(f"{name}-{key}.findings.parquet", _parquet(table.findings))
-            self._write(f"{name}-{key}.json", json.dumps({"file": table.file}).encode())
+            meta = {"file": table.file, "held": sorted(table.held)}
+            self._write(f"{name}-{key}.json", json.dumps(meta).encode())
             for old in self.folder.glob(f"{name}-*"):
                 if not old.name.startswith(f"{name}-{key}"):
                     old.unlink(missing_ok=True)

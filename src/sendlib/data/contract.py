@@ -38,6 +38,8 @@ class FileSpec(BaseModel):
     key: list[str]
     columns: dict[str, ColumnSpec]
     references: dict[str, str] = {}
+    #: never needed: without it, the measures that read it are not available
+    optional: bool = False
 
     @property
     def filename(self) -> str:
@@ -59,6 +61,7 @@ class Contract(BaseModel):
     codes: dict[str, list[str]]
     files: dict[str, FileSpec]
     dispute_outcomes: dict[str, list[str]] = {}
+    request_sources: dict[str, list[str]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -100,6 +103,17 @@ def personal_columns() -> frozenset[str]:
         for name, col in spec.columns.items()
         if col.personal
     )
+
+
+def request_source_group(word: str) -> str:
+    """The SEN2 RequestSource group of a request's source word (``other`` when it is in
+    no group of ``request_sources``)."""
+    return _source_groups().get(" ".join(str(word).lower().split()), "other")
+
+
+@cache
+def _source_groups() -> dict[str, str]:
+    return {w: g for g, words in contract().request_sources.items() for w in words}
 
 
 def files() -> tuple[str, ...]:

@@ -35,6 +35,7 @@ RULES: dict[str, str] = {
     "orphan_reference": "Refers to a record that does not exist",
     # warnings: the run continues and the paper lists them
     "date_order": "Dates are in an impossible order",
+    "plan_before_request": "Plan dated before its request (left out of 20-week timeliness)",
     "date_after_extract": "Date falls after the extract date",
     "age_26_plus": "Plan holder aged 26 or over at month end",
     "missing_upn": "No UPN for a child aged 6 or over",
@@ -44,7 +45,10 @@ RULES: dict[str, str] = {
     "blank_gender": "Gender not recorded",
     "duplicate_upn": "The same UPN is held by more than one person",
     "cease_without_reason": "Plan ceased with no cease reason",
+    "plans_per_request": "More than one plan for one request",
+    "two_open_plans": "Two open plans for one person at month end",
     "unknown_kpi": "A partner return or benchmark for a KPI not in the catalogue",
+    "unknown_column": "A column the data contract does not know (not read)",
     "invalid": "Other problem found by the schema",
 }
 

@@ -7,6 +7,7 @@ drops a row: a row that cannot be used is an error finding and the run stops.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sendlib.data.contract import FileSpec, contract, files, find_sources
 from sendlib.data.datecolumns import read_dates
 from sendlib.data.integrity import orphans
 from sendlib.data.schemas import TRUE_WORDS, failures
-from sendlib.data.sources import RawTable, read_source
+from sendlib.data.sources import RawTable, header_key, read_source
 
 #: problems after which a table's rows cannot be looked up by the files referring to it
 UNJOINABLE = frozenset({"missing_column", "duplicate_column", "malformed_row"})
@@ -39,10 +40,16 @@ class Tables:
         frames: dict[str, pd.DataFrame],
         rows: dict[str, np.ndarray] | None = None,
         sources: dict[str, str] | None = None,
+        held: dict[str, frozenset[str]] | None = None,
     ):
         self._frames = dict(frames)
         self.rows = dict(rows or {})
         self.sources = dict(sources or {})
+        #: each table's columns that the source holds: present and not wholly blank. A
+        #: measure reading a column that is not held is not available, never 0
+        self.held = (
+            dict(held) if held is not None else {n: held_columns(f) for n, f in frames.items()}
+        )
         #: each table's cache key (``sendlib.data.cache``), when every table has one
         self.keys: dict[str, str] = {}
 
@@ -60,7 +67,12 @@ class Tables:
 
     def replace(self, **frames: pd.DataFrame) -> Tables:
         """These tables with some frames replaced (rows keep their locators)."""
-        return Tables({**self._frames, **frames}, self.rows, self.sources)
+        return Tables({**self._frames, **frames}, self.rows, self.sources, self.held)
+
+    def holds(self, table: str, column: str) -> bool:
+        """Whether the data holds this column (``person.social_care``): present in the
+        file and not blank in every row."""
+        return column in self.held.get(table, frozenset())
 
     def file(self, name: str) -> str:
         """The name of the file a table was read from (``person.csv``)."""
@@ -79,14 +91,14 @@ def check_data(
     """Read and validate every file; return (tables or None if errors, findings). The
     findings also carry notes on how files were read (an encoding, day-first dates).
 
-    ``needed`` names the tables the catalogue needs (default: all of them); a needed table
-    that is absent is an error, any other absent table loads as an empty one. With
+    ``needed`` names the tables the catalogue needs (default: all but the optional ones);
+    a needed table that is absent is an error, any other absent table loads as an empty one. With
     ``cache``, tables that read cleanly are kept beside the data and read back from there
     while their files are unchanged (``sendlib.data.cache``): the same tables, faster.
     """
     data_dir = Path(data_dir)
     spec = contract()
-    needed = set(files() if needed is None else needed)
+    needed = set([f for f in files() if not spec.files[f].optional] if needed is None else needed)
     if not data_dir.is_dir():
         missing = fnd.make(
             "error", "missing_file", str(data_dir), None, None, None, "data folder does not exist"
@@ -133,10 +145,13 @@ def check_data(
     sources = {name: table.file for name, table in raw.items()} | {
         name: hit.file for name, hit in hits.items()
     }
-    tables = Tables(frames, rows, sources)
+    held = {name: hit.held for name, hit in hits.items()} | {
+        name: held_columns(raw[name].frame) for name in raw
+    }
+    tables = Tables(frames, rows, sources, held)
     if store is not None:
         for name, table in raw.items():
-            entry = CachedTable(frames[name], table.rows, table.file, own[name])
+            entry = CachedTable(frames[name], table.rows, table.file, own[name], held[name])
             store.put(name, keys[name], entry)
         if set(raw) | set(hits) <= set(keys):
             tables.keys = keys
@@ -191,9 +206,46 @@ def _read(
         return None, fnd.combine([table.findings, *(fnd.note(table.file, n) for n in table.notes)])
     refused = read_dates(table, file_spec)
     checked = failures(table, file_spec, spec, refused)
+    strangers = unknown_columns(table, file_spec)
     table.frame = _with_optional_columns(table.frame, file_spec)
     notes = [fnd.note(table.file, n) for n in table.notes]
-    return table, fnd.combine([table.findings, checked, *notes])
+    return table, fnd.combine([table.findings, checked, strangers, *notes])
+
+
+def unknown_columns(table: RawTable, spec: FileSpec) -> pd.DataFrame:
+    """A warning for each column of the export the contract does not know: it is not read,
+    so a misspelt header (``Ethnicty``) would leave its column blank in every figure — said,
+    with the contract's column it may be meant for."""
+    out = []
+    known = list(spec.columns)
+    header_row = int(table.rows[0]) - 1 if len(table.rows) else 1
+    for column in table.frame.columns:
+        if column in spec.columns:
+            continue
+        close = difflib.get_close_matches(header_key(column), known, n=1, cutoff=0.75)
+        if close:
+            absent = close[0] not in table.frame.columns
+            if absent and spec.columns[close[0]].required:
+                continue  # the missing required column's error names this header
+            hint = f" — did you mean '{close[0]}'?" + (
+                f" (the file has no {close[0]} column, so it is read as not recorded)"
+                if absent
+                else ""
+            )
+        else:
+            hint = f" (the contract's columns: {', '.join(known)})"
+        out.append(
+            fnd.make(
+                "warning",
+                "unknown_column",
+                table.file,
+                [header_row],
+                str(column),
+                None,
+                f"column '{column}' is not in the data contract, so it is not read{hint}",
+            )
+        )
+    return fnd.combine(out)
 
 
 def load_tables(
@@ -204,6 +256,23 @@ def load_tables(
     if tables is None:
         raise fnd.InvalidData(found)
     return tables
+
+
+def held_columns(frame: pd.DataFrame) -> frozenset[str]:
+    """The columns of a frame with at least one value that is not blank (text as read, or
+    typed: a blank cell is "" or missing; a typed bool column is held when any is true)."""
+    held = set()
+    for name in frame.columns:
+        values = frame[name]
+        if values.dtype == bool:
+            filled = values.any()
+        elif values.dtype.kind in "OU" or str(values.dtype) == "str":
+            filled = (values.notna() & (values != "")).any()
+        else:
+            filled = values.notna().any()
+        if filled:
+            held.add(str(name))
+    return frozenset(held)
 
 
 def _with_optional_columns(frame: pd.DataFrame, spec: FileSpec) -> pd.DataFrame:

@@ -235,6 +235,21 @@ def count_in(values: np.ndarray, months: np.ndarray) -> np.ndarray:
     return np.bincount(bins, minlength=top - base + 3)[months - base + 1]
 
 
+def count_in_by(
+    values: np.ndarray, keys: np.ndarray, n_keys: int, months: np.ndarray
+) -> np.ndarray:
+    """``count_in`` for each key 0 … n_keys-1 at once: an (n_keys, len(months)) array."""
+    months = np.asarray(months, dtype=np.int64)
+    if not len(months):
+        return np.zeros((n_keys, 0), dtype=np.int64)
+    base, top = int(months.min()), int(months.max())
+    span = top - base + 3
+    bins = np.clip(np.asarray(values, dtype=np.int64), base - 1, top + 1) - (base - 1)
+    bins += np.asarray(keys, dtype=np.int64) * span
+    counts = np.bincount(bins, minlength=n_keys * span).reshape(n_keys, span)
+    return counts[:, months - base + 1]
+
+
 def next_differs(keys: np.ndarray) -> np.ndarray:
     """True where the next element has another key (or there is none): the last of each run."""
     out = np.ones(len(keys), bool)

@@ -9,18 +9,15 @@ s46), hence the age bands 0–4, 5–10, 11–15, 16–19 and 20–25.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from sendlib.measures.calendar import (
-    age_years,
     count_in,
     count_open,
     first_month_academic_age,
     first_month_aged,
-    month_end_ymd,
     pct,
 )
-from sendlib.measures.cases import NOT_RECORDED, Cases
+from sendlib.measures.cases import Cases
 
 AGE_BANDS = [
     (0, 4, "0-4"),
@@ -36,12 +33,6 @@ SOCIAL_CARE = {
     "CARE_LEAVER": "ehcp_care_leaver",
     "CIN": "ehcp_child_in_need",
 }
-
-
-def active_mask(c: Cases, month: int) -> np.ndarray:
-    """Plans active at the end of the month."""
-    p = c.plans
-    return (p["start_m"].to_numpy() <= month) & (p["cease_m"].to_numpy() > month)
 
 
 def caseload(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
@@ -60,43 +51,13 @@ def caseload(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         "ehcp_ceased": count_in(cease, months),
         "ehcp_early_years": count_open(start, np.minimum(cease, reception), months),
         "ehcp_rising5": count_open(np.maximum(start, rising), np.minimum(cease, reception), months),
-        "ehcp_school_age_pct": pct(
-            count_open(np.maximum(start, school_from), np.minimum(cease, school_to), months), active
-        ),
     }
+    out["ehcp_school_age"] = count_open(
+        np.maximum(start, school_from), np.minimum(cease, school_to), months
+    )
+    out["ehcp_school_age_pct"] = pct(out["ehcp_school_age"], active)
     social = p["social_care"].to_numpy()
     for code, kpi in SOCIAL_CARE.items():
         hit = social == code
         out[kpi] = count_open(start[hit], cease[hit], months)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
-
-
-def age_band(age: np.ndarray) -> np.ndarray:
-    """The DfE SEN2 age band (code) of each age in completed years."""
-    bands = np.full(len(age), NOT_RECORDED, dtype=object)
-    for lo, hi, code in AGE_BANDS:
-        bands[(age >= lo) & (age <= hi)] = code
-    bands[age > 25] = OVER_25
-    return bands
-
-
-def active_by(c: Cases, month: pd.Period, by: str) -> pd.Series:
-    """Active plans at month end counted by age_band, sex, ethnicity, need, team or social_care."""
-    m = month.ordinal
-    p = c.plans[active_mask(c, m)]
-    if by == "age_band":
-        keys = age_band(age_years(p["birth_ymd"].to_numpy(), month_end_ymd(m)))
-    else:
-        keys = p[by].to_numpy()
-    return pd.Series(keys).value_counts().rename_axis(by).rename("count")
-
-
-def ceased_in_month(c: Cases, month: pd.Period, by: str = "reason") -> pd.Series:
-    """Plans ceased in the month by SEN2 cease reason (code) or by age band at ceasing."""
-    p = c.plans[c.plans["cease_m"].to_numpy() == month.ordinal]
-    if by == "reason":
-        reason = p["cease_reason"].to_numpy()
-        keys = np.where(reason == "", NOT_RECORDED, reason)
-    else:
-        keys = age_band(age_years(p["birth_ymd"].to_numpy(), p["cease_ymd"].to_numpy()))
-    return pd.Series(keys, dtype=object).value_counts().rename_axis(by).rename("count")

@@ -19,9 +19,14 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
+from sendlib.statutory import DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS
 
-DECISION_DAYS = 42  # reg 5(1): 6 weeks
-WAITING_BANDS = [(0, 42, "0-6wk"), (43, 112, "6-16wk"), (113, 140, "16-20wk"), (141, None, "20wk+")]
+WAITING_BANDS = [
+    (0, DECISION_DAYS, "0-6wk"),
+    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
+    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
+    (PLAN_DAYS + 1, None, "20wk+"),
+]
 # the bands that add up to the published KPI requests_awaiting_over_6wk
 OVER_6WK_BANDS = tuple(code for lo, _, code in WAITING_BANDS if lo > DECISION_DAYS)
 NO_PLAN_YET = "no_plan_yet"
@@ -98,18 +103,7 @@ def awaiting_by_band(c: Cases, month: pd.Period) -> pd.Series:
     return counts.reindex([b[2] for b in WAITING_BANDS], fill_value=0).rename("count")
 
 
-def requests_by(c: Cases, month: pd.Period, by: str) -> pd.Series:
-    """New requests received in the month by 'age' (years at request) or 'need' (seed 001 I)."""
-    r = c.requests
-    hit = ~r["transfer"].to_numpy() & (r["received_m"].to_numpy() == month.ordinal)
-    if by == "age":
-        age = (r["received_ymd"].to_numpy()[hit] - r["birth_ymd"].to_numpy()[hit]) // 10000
-        return pd.Series(age).value_counts().sort_index().rename_axis("age").rename("count")
-    need = _need_of_request(c)[hit]
-    return pd.Series(need).value_counts().rename_axis("need").rename("count")
-
-
-def _need_of_request(c: Cases) -> np.ndarray:
+def need_of_request(c: Cases) -> np.ndarray:
     """Primary need of the plan that followed a request, or NO_PLAN_YET."""
     p = c.plans[c.plans["request_row"].to_numpy() >= 0]
     need = np.full(len(c.requests), NO_PLAN_YET, dtype=object)

@@ -14,13 +14,10 @@ import pandas as pd
 
 from sendlib.measures.calendar import (
     NEVER,
-    academic_age,
-    age_years,
     count_open,
     count_open_by,
     first_month_academic_age,
     first_month_aged,
-    month_end_ymd,
     next_differs,
     pct,
 )
@@ -40,6 +37,11 @@ SHARES = {  # kpi id: settings counted
 NO_PLACEMENT = "none"  # a plan holder with no placement recorded at month end
 
 
+def count_of(share: str) -> str:
+    """The id of the count a share is of: ``placed_inmss_pct`` → ``placed_inmss``."""
+    return share.removesuffix("_pct")
+
+
 def windows(c: Cases) -> tuple[np.ndarray, np.ndarray]:
     """Months each placement row is its person's current placement: [lo, hi).
 
@@ -54,38 +56,6 @@ def windows(c: Cases) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def current(c: Cases, month: int) -> pd.DataFrame:
-    """Plan holders' current placement at month end: setting, age and academic age."""
-    lo, hi = windows(c)
-    keep = np.flatnonzero((lo <= month) & (hi > month))
-    pl = c.placements
-    birth = pl["birth_ymd"].to_numpy()[keep]
-    return pd.DataFrame(
-        {
-            "person_row": pl["person_row"].to_numpy()[keep],
-            "setting": pl["setting"].to_numpy()[keep],
-            "age": age_years(birth, month_end_ymd(month)),
-            "academic_age": academic_age(birth, month),
-        }
-    )
-
-
-def holders(c: Cases, month: int) -> pd.DataFrame:
-    """Everyone with an active plan at month end (one row per person) and their ages."""
-    p = c.plans
-    active = (p["start_m"].to_numpy() <= month) & (p["cease_m"].to_numpy() > month)
-    people = p.loc[active, ["person_row", "birth_ymd"]].drop_duplicates("person_row")
-    birth = people["birth_ymd"].to_numpy()
-    return pd.DataFrame(
-        {
-            "person_row": people["person_row"].to_numpy(),
-            "age": age_years(birth, month_end_ymd(month)),
-            "academic_age": academic_age(birth, month),
-        }
-    )
-
-
-# age groups as month intervals: (name, kind, from age, to age exclusive)
 GROUPS = {
     "primary": ("academic", 4, 11),
     "secondary": ("academic", 11, 16),
@@ -139,25 +109,22 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         return count_open(np.maximum(p_lo, g_lo), np.minimum(p_hi, g_hi), months)
 
     everyone = plans()
-    out = {kpi: pct(placed(codes), everyone) for kpi, codes in SHARES.items()}
+    out = {}
+    for kpi, codes in SHARES.items():  # each share beside the count it is a share of
+        out[count_of(kpi)] = placed(codes)
+        out[kpi] = pct(out[count_of(kpi)], everyone)
     main = placed_aged(MAINSTREAM, ("primary", "secondary", "post16"))
     for phase, count in main.items():
+        out[f"placed_mainstream_{phase}"] = count
         out[f"placed_mainstream_{phase}_pct"] = pct(count, plans(phase))
     inmss = placed_aged(("special_inmss",), ("18plus",))
-    out["placed_inmss_18plus_pct"] = pct(inmss["18plus"], placed(("special_inmss",)))
+    out["placed_inmss_18plus"] = inmss["18plus"]
+    out["placed_inmss_18plus_pct"] = pct(inmss["18plus"], out["placed_inmss"])
     out["placed_ap"] = placed(("ap",))
     neet = placed_aged(("neet",), ("16plus", "16_18"))
     out["neet_count"] = placed(("neet",))
+    out["neet_16_25"], out["neet_16_18"] = neet["16plus"], neet["16_18"]
     out["neet_16_25_pct"] = pct(neet["16plus"], plans("16plus"))
     out["neet_16_18_pct"] = pct(neet["16_18"], plans("16_18"))
     out["placed_none"] = np.maximum(everyone - by_key.sum(axis=0), 0)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
-
-
-def by_setting(c: Cases, month: pd.Period) -> pd.Series:
-    """Plan holders at month end by setting (code), ``NO_PLACEMENT`` for those with none."""
-    people = holders(c, month.ordinal)
-    placed = current(c, month.ordinal)
-    settings = placed.set_index("person_row")["setting"]
-    keys = people["person_row"].map(settings).fillna(NO_PLACEMENT)
-    return keys.value_counts().rename_axis("setting").rename("count")

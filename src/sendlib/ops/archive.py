@@ -37,20 +37,23 @@ def published_months(out: Path) -> list[Published]:
 
 def _headlines(card: Path, month: Month, cache: Path) -> tuple[list[dict], dict[str, float]]:
     """A month's headline tiles and their KPIs' own values, from its scorecard.csv (none
-    when it has none)."""
+    when it has none); the tiles as the paper showed them when its manifest keeps them (a
+    termly figure carried forward from its month, beyond the scorecard's window)."""
     if not card.exists():
         return [], {}
+    manifest = json.loads((card.parent / "manifest.json").read_text(encoding="utf-8"))
+    shown = manifest.get("headlines") if isinstance(manifest, dict) else None
     key = mf.combined_hash(mf.sha256(card), mf.code_hash())
     kept = cache / f"{month}.json"
     if kept.exists():
         entry = json.loads(kept.read_text(encoding="utf-8"))
         if entry.get("key") == key:
-            return entry["tiles"], entry["values"]
+            return shown or entry["tiles"], entry["values"]
     tiles, values = _read_headlines(card, month)
     cache.mkdir(parents=True, exist_ok=True)
     entry = {"key": key, "tiles": tiles, "values": values}
     atomic_write(kept, json.dumps(entry, indent=1))
-    return tiles, values
+    return shown or tiles, values
 
 
 def _read_headlines(card: Path, month: Month) -> tuple[list[dict], dict[str, float]]:

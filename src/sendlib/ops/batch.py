@@ -2,11 +2,13 @@
 
 ``sendlib batch`` submits one ``dask.distributed`` task per council — to a local cluster
 sized to the machine, or to an existing cluster (``--scheduler tls://host:port``). A task
-receives paths and returns counts, never a person row: it validates and prepares its
-council's data, computes every measure once over all the months its scorecards read, and
-writes each month's folder atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails
-is retried once by Dask; a council that still fails is reported for each of its months
-and the others complete.
+receives paths and returns counts, never a person row: it checks its council's data
+through the same gate as ``sendlib run`` and ``validate`` (``sendlib.ops.preflight``: the
+parameters, the data, impossible values, each month within the extract), computes every
+measure once over all the months its scorecards read, and writes each month's folder
+atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by Dask; a
+council that still fails is reported for each of its months, a month past its extract
+for that month, and the others complete.
 
 An open Dask scheduler runs anyone's code, so a cluster is spoken to over TLS with
 certificates (``distributed.security.Security``): an existing cluster's from files named
@@ -33,12 +35,18 @@ from pathlib import Path
 import pandas as pd
 
 from sendlib.data import findings as fnd
-from sendlib.data.load import check_data
+from sendlib.data.coverage import month_problem
 from sendlib.data.sources import is_data_folder
 from sendlib.measures.cases import prepare
 from sendlib.ops.staging import staged
-from sendlib.scorecard.build import from_series, history, kpi_series, write_csv
-from sendlib.scorecard.catalogue import load_catalogue
+from sendlib.scorecard.build import (
+    comparator_periods,
+    from_series,
+    kpi_series,
+    spc_history,
+    write_csv,
+)
+from sendlib.scorecard.disclosure import Disclosure
 from sendlib.scorecard.workbook import write_workbook
 from sendlib.workers import SECRETS, cpu_count
 
@@ -104,31 +112,62 @@ def _attempt(out: str, line: str) -> None:
 
 
 def council_task(
-    council_dir: str, months: list[str], out: str, catalogue: str, window: int = 6
+    council_dir: str,
+    months: list[str],
+    out: str,
+    catalogue: str,
+    params: str,
+    window: int = 6,
 ) -> dict:
-    """One council's scorecards for ``months``: its data validated and prepared once, every
-    measure computed once over all the months the scorecards read (``history`` of the
-    earliest to the latest), each month's folder written atomically. Receives paths and
-    returns counts (``{"months": {"YYYY-MM": {"rows": n, "seconds": s}}}``): no person
-    row travels between workers. Raises on bad data, naming the first error."""
+    """One council's scorecards for ``months``: its data through the run's gate once, every
+    measure computed and every figure's disclosure decided once over all the months the
+    scorecards read, each month's folder written atomically. Receives paths and returns
+    counts (``{"months": {"YYYY-MM": {"rows": n, "seconds": s}}, "refused": {"YYYY-MM":
+    why}}``): no person row travels between workers. Raises naming the first problem or
+    data error."""
+    from sendlib.ops.preflight import check
+
     council = Path(council_dir).name
     _attempt(out, f"{council} scorecards")
-    cat = load_catalogue(catalogue)
-    tables, found = check_data(council_dir, needed=cat.files_needed())
-    if tables is None:
-        raise ValueError(first_error(found))
     periods = sorted(pd.Period(m, freq="M") for m in months)
-    span = pd.period_range(history(periods[0], window)[0], periods[-1], freq="M")
-    series = kpi_series(tables, cat, span, prepare(tables))
-    done = {}
+    folder = Path(council_dir)
+    found = check(
+        periods[0],
+        folder,
+        council_params(folder, Path(params)),
+        Path(catalogue),
+        with_warnings=False,
+    )
+    if found.problems:
+        raise ValueError(found.problems[0].splitlines()[0])
+    if found.tables is None:
+        raise ValueError(first_error(found.findings))
+    tables, cat, report = found.tables, found.catalogue, found.report
+    cases = prepare(tables)
+    first = spc_history(tables, cat, periods[0], window, cases)[0]
+    span = pd.period_range(first, periods[-1], freq="M")
+    series = kpi_series(
+        tables,
+        cat,
+        span,
+        cases,
+        disclosure=Disclosure(report.suppression_threshold),
+        year_start=report.year_start_month,
+    )
+    done, refused = {}, {}
     for period in periods:
+        beyond = month_problem(period, found.extract, council)  # as run refuses it
+        if beyond:
+            refused[str(period)] = beyond
+            continue
         start = time.perf_counter()
         card = from_series(series, cat, period, window, tables.benchmarks)
-        with staged(Path(out) / council / str(period)) as folder:
-            write_csv(card, folder / "scorecard.csv")
-            write_workbook(card, cat, period, folder / "scorecard.xlsx")
+        dated = comparator_periods(cat, tables.benchmarks, period)
+        with staged(Path(out) / council / str(period)) as target:
+            write_csv(card, target / "scorecard.csv")
+            write_workbook(card, cat, period, target / "scorecard.xlsx", dated)
         done[str(period)] = {"rows": len(card), "seconds": round(time.perf_counter() - start, 2)}
-    return {"months": done}
+    return {"months": done, "refused": refused}
 
 
 def council_params(council_dir: Path, default: Path) -> Path:
@@ -314,7 +353,7 @@ def run_batch(
         if papers:
             futures = _submit_papers(client, folders, months, out, params, notebooks, catalogue)
         else:
-            futures = _submit_scorecards(client, folders, months, out, catalogue)
+            futures = _submit_scorecards(client, folders, months, out, catalogue, params)
         outcomes = []
         for future in as_completed(futures):
             if papers:
@@ -346,13 +385,23 @@ def _council_outcomes(future, council: str, months, out: Path) -> list[Outcome]:
     """One outcome per month of a council's scorecards task."""
     tries = attempts(out, council, "", "scorecards")
     try:
-        done = future.result()["months"]
+        result = future.result()
     except Exception as exc:  # the council fails for each of its months; the others complete
         return [Outcome(council, str(m), "failed", 0.0, str(exc), attempts=tries) for m in months]
-    return [
+    return _outcomes(council, result, tries)
+
+
+def _outcomes(council: str, result: dict, tries: int = 1) -> list[Outcome]:
+    """One outcome per month of a council's scorecards: done, or refused (past the extract)."""
+    done = [
         Outcome(council, m, "ok", r["seconds"], f"{r['rows']} rows", attempts=tries)
-        for m, r in sorted(done.items())
+        for m, r in result["months"].items()
     ]
+    refused = [
+        Outcome(council, m, "failed", 0.0, why, attempts=tries)
+        for m, why in result.get("refused", {}).items()
+    ]
+    return sorted(done + refused, key=lambda o: o.month)
 
 
 def _once_retried(client, fn, *args, key: str):
@@ -360,9 +409,11 @@ def _once_retried(client, fn, *args, key: str):
     return client.submit(fn, *args, key=key, retries=1, pure=False)
 
 
-def _submit_scorecards(client, folders: list[Path], months, out: Path, catalogue: Path) -> dict:
+def _submit_scorecards(
+    client, folders: list[Path], months, out: Path, catalogue: Path, params: Path
+) -> dict:
     """One task per council, given only paths and month names."""
-    where, cat = str(out.resolve()), str(catalogue.resolve())
+    where, cat, own = str(out.resolve()), str(catalogue.resolve()), str(params.resolve())
     names = [str(m) for m in months]
     return {
         _once_retried(
@@ -372,6 +423,7 @@ def _submit_scorecards(client, folders: list[Path], months, out: Path, catalogue
             names,
             where,
             cat,
+            own,
             key=f"scorecards-{folder.name}",
         ): folder.name
         for folder in folders
@@ -431,11 +483,11 @@ def run_sequential(
     names = [str(m) for m in months]
     for folder in councils(data_root):
         try:
-            done = council_task(str(folder), names, str(out), str(catalogue))["months"]
+            result = council_task(str(folder), names, str(out), str(catalogue), str(params))
         except Exception as exc:
             outcomes += [Outcome(folder.name, m, "failed", 0.0, str(exc)) for m in names]
             continue
-        outcomes += [Outcome(folder.name, m, "ok", r["seconds"], "") for m, r in done.items()]
+        outcomes += _outcomes(folder.name, result)
     return outcomes
 
 

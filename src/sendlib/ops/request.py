@@ -48,6 +48,7 @@ class RunRequest:
     preview: bool = False
     wait: bool = True
     allow_draft: bool = False
+    provisional: bool = False  # a month the extract covers only in part, stamped so
     isolated: bool = False  # a preview working apart from the month's run (see runner)
 
     def __post_init__(self) -> None:

@@ -26,6 +26,7 @@ import nbformat
 from sendlib.config import ParamsError, ReportParams, load_month, load_report
 from sendlib.files import atomic_write
 from sendlib.ops import manifest as mf
+from sendlib.ops.audit import REGISTER_FILE, refuse_breaches
 from sendlib.ops.engines import Engines
 from sendlib.ops.execute import check_parameters, execute_all, report_failures
 from sendlib.ops.locks import Busy, month_lock
@@ -66,6 +67,8 @@ if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks 
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
+DISCLOSURE = "disclosure.json"  # in the work folder: the manifest's disclosure facts
+HEADLINES = "headlines.json"  # in the work folder: the summary's tiles, for the archive
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -191,12 +194,14 @@ class _Run:
             else:
                 checked = self.check()
                 report, meeting = checked.report, checked.meeting_date
+                self.notes += checked.cautions
             self.check_publishable(meeting)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
                 check_parameters(sources)
-                data = self.prepare(checked.tables, sections)
+                reach = checked.extract.facts(r.month.period, r.provisional)
+                data = self.prepare(checked.tables, checked.findings, sections, reach)
                 self.execute(sources, data, checked.catalogue, state)
             self.engines.notebooks_done()
             executed = [(s, r.work / "executed" / p.name) for s, p in sections]
@@ -227,7 +232,9 @@ class _Run:
 
         r = self.request
         self.say("validate", "running")
-        checked = check(r.month.period, r.data_dir, r.params_dir, r.catalogue_path)
+        checked = check(
+            r.month.period, r.data_dir, r.params_dir, r.catalogue_path, provisional=r.provisional
+        )
         if checked.problems:
             raise RunError("\n".join(checked.problems))
         if len(checked.errors):
@@ -286,7 +293,7 @@ class _Run:
         it is read when the paper is stitched)."""
         r = self.request
         return {
-            "run": {"month": str(r.month), "team": r.team},
+            "run": {"month": str(r.month), "team": r.team, "provisional": r.provisional},
             "inputs": mf.input_files(r.data_dir),
             "params": mf.file_hashes(r.params_dir, "*.yaml"),
             "catalogue": mf.sha256(r.catalogue_path),
@@ -310,9 +317,16 @@ class _Run:
         except (OSError, ValueError):
             return False
 
-    def prepare(self, tables: Tables, sections: list[tuple[Section, Path]]) -> PaperData:
+    def prepare(
+        self,
+        tables: Tables,
+        findings: pd.DataFrame,
+        sections: list[tuple[Section, Path]],
+        reach: dict,
+    ) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder
-        (with the data-quality warnings' counts, which the manifest lists)."""
+        (with the data-quality warnings' counts — those the checks found, which the
+        manifest lists and ``sendlib validate`` prints)."""
         from sendlib.paper.prepare import prepare_paper_data
 
         r = self.request
@@ -321,11 +335,16 @@ class _Run:
         shutil.rmtree(r.work, ignore_errors=True)
         (r.work / "executed").mkdir(parents=True)
         params = r.run_params()
-        data = prepare_paper_data(params, tables, [s for s, _ in sections])
+        data = prepare_paper_data(params, tables, [s for s, _ in sections], findings, reach)
         data.save(Path(params.paper_data))
+        atomic_write(r.work / REGISTER_FILE, data.withheld.to_json(orient="records"))  # audit
+        atomic_write(r.work / DISCLOSURE, json.dumps(data.disclosure_facts(), indent=1) + "\n")
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
         atomic_write(r.work / WARNINGS, json.dumps(counts, indent=1) + "\n")
+        atomic_write(
+            r.work / HEADLINES, json.dumps(headlines(data, r.month.period), indent=1) + "\n"
+        )
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -359,20 +378,21 @@ class _Run:
     def stitched(self, executed: list[tuple[Section, Path]], title: str) -> nbformat.NotebookNode:
         """The stitched paper with the analysts' current narrative (also kept in work)."""
         r = self.request
-        month = str(r.month)
-
-        def narrative(section: Section) -> str:
-            if r.team:  # a team pack shows team figures only: no council-wide commentary
-                return ""
-            return analyst_html(r.params_dir, month, section.slug, section.legacy_names)
-
         try:
-            paper = stitch(executed, title, narrative)
+            paper = stitch(executed, title, self.narrative)
         except NarrativeError as exc:  # an image from the network or outside params/
             raise RunError(str(exc)) from None
         if not r.preview:  # a preview may be reading another run's folder: it writes nothing there
             atomic_write(r.work / "paper.ipynb", nbformat.writes(paper) + "\n")
         return paper
+
+    def narrative(self, section: Section) -> str:
+        """The analysts' words for a section this month (none in a team pack, which shows
+        team figures only: no council-wide commentary)."""
+        r = self.request
+        if r.team:
+            return ""
+        return analyst_html(r.params_dir, str(r.month), section.slug, section.legacy_names)
 
     def html_cache(self) -> tuple[Path, str]:
         """Where the sections' HTML is kept between runs of the month, and the code's hash
@@ -438,6 +458,10 @@ class _Run:
             finally:  # stopped (an error, Ctrl-C): nothing may write into the folder
                 for job in side:  # once it is removed
                     job.settle()
+            # a re-render of the narrative alone audits the analysts' words: the rest is as
+            # the last run made and audited it
+            words = {s.slug: self.narrative(s) for s in self.sections} if reuse else None
+            refuse_breaches(folder, r.work / REGISTER_FILE, r.month, words)
             self.timings["render"] = round(time.perf_counter() - t0, 2)
             self.timings["total"] = round(time.perf_counter() - started, 2)
             result = self.result(r.target, reuse)
@@ -445,10 +469,18 @@ class _Run:
                 r, [s for s, _ in executed], sources, self.timings, self.warnings(), folder
             )
             manifest["narrative_only"] = bool(reuse)
+            manifest.update(self.disclosure())
+            if (r.work / HEADLINES).exists():  # the tiles as the paper shows them (archive)
+                manifest["headlines"] = json.loads((r.work / HEADLINES).read_text())
             manifest["narrative_pending_review"] = result.pending_review
             atomic_write(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
         self.say("render", "done")
         return result
+
+    def disclosure(self) -> dict:
+        """The manifest's record of the disclosure decision and of what is not available."""
+        path = self.request.work / DISCLOSURE
+        return json.loads(path.read_text()) if path.exists() else {}
 
     def warnings(self) -> dict[str, int]:
         """Data-quality warnings by rule, as the paper data counted them."""
@@ -472,6 +504,17 @@ class _Run:
         )
 
 
+def headlines(data: PaperData, month: pd.Period) -> list[dict[str, str]]:
+    """The summary's headline tiles as the paper shows them (a termly figure carried
+    forward with its month), kept so the archive shows the same."""
+    from sendlib.scorecard.build import headline_tiles
+    from sendlib.scorecard.catalogue import Catalogue
+
+    catalogue = Catalogue.model_validate(data.meta["catalogue"])
+    frames = data.frames
+    return headline_tiles(frames["scorecard"], month, frames["values"], catalogue, frames["status"])
+
+
 def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
     """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
     from sendlib.scorecard.build import write_csv
@@ -479,7 +522,13 @@ def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, fo
 
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(data.frames["scorecard"], folder / "scorecard.csv")
-    write_workbook(data.frames["scorecard"], catalogue, month, folder / "scorecard.xlsx")
+    write_workbook(
+        data.frames["scorecard"],
+        catalogue,
+        month,
+        folder / "scorecard.xlsx",
+        data.frames["comparators"],
+    )
 
 
 def build_manifest(

@@ -41,16 +41,28 @@ def staged(target: Path, keep: bool = False) -> Iterator[Path]:
 
 
 def write_scorecard_files(
-    tables: Tables, catalogue: Catalogue, month: pd.Period, months: int, out: Path
+    tables: Tables,
+    catalogue: Catalogue,
+    month: pd.Period,
+    months: int,
+    out: Path,
+    threshold: int = 4,
+    year_start: int = 1,
 ) -> Path:
-    """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept)."""
-    from sendlib.scorecard.build import build, write_csv
+    """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept),
+    every value as the disclosure decision at ``threshold`` leaves it; year-to-date
+    measures count from calendar month ``year_start``."""
+    from sendlib.scorecard.build import build, comparator_periods, write_csv
+    from sendlib.scorecard.disclosure import Disclosure
 
     target = Path(out) / str(month)
-    card = build(tables, catalogue, month, months)
+    card = build(
+        tables, catalogue, month, months, disclosure=Disclosure(threshold), year_start=year_start
+    )
+    dated = comparator_periods(catalogue, tables.benchmarks, month)
     with staged(target, keep=True) as folder:
         write_csv(card, folder / "scorecard.csv")
         from sendlib.scorecard.workbook import write_workbook  # openpyxl, loaded when needed
 
-        write_workbook(card, catalogue, month, folder / "scorecard.xlsx")
+        write_workbook(card, catalogue, month, folder / "scorecard.xlsx", dated)
     return target

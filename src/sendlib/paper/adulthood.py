@@ -4,30 +4,42 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendlib.paper.figures import last_year, shown
-from sendlib.paper.narrative import Paragraphs, change, missing, paragraphs
+from sendlib.paper.figures import last_year, sentence, share_of
+from sendlib.paper.narrative import Paragraphs, change, paragraphs
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 
 
 def facts(ctx: Context) -> Paragraphs:
-    neet, neet_18 = ctx.value("neet_16_25_pct"), ctx.value("neet_16_18_pct")
+    """Young people with a plan not in education, employment or training; a share whose
+    count is withheld is stated as 'fewer than 5', one withheld to protect another is left
+    out (and so is a comparison with it)."""
     sentences = []
-    if not missing(neet_18):
+    neet_18 = share_of(ctx, "neet_16_18_pct", "16 to 18 year olds with an EHCP")
+    if neet_18 is not None:
+        now = ctx.value("neet_16_18_pct")
         before = ctx.value("neet_16_18_pct", last_year(ctx.month))
+        moved = change(now, before, "percent", 1)
         sentences.append(
-            f"{shown(ctx, 'neet_16_18_pct')} of 16 to 18 year olds with an EHCP "
-            f"were not in education, employment or training in {ctx.month_name}"
-            + (
-                f", {change(neet_18, before, 'percent', 1)} in the same month last year."
-                if not missing(before)
-                else "."
-            )
+            f"{sentence(neet_18)} were not in education, employment or training in "
+            f"{ctx.month_name}" + (f", {moved} in the same month last year." if moved else ".")
         )
-    if not missing(neet):
-        sentences.append(f"Across 16 to 25 year olds the figure is {shown(ctx, 'neet_16_25_pct')}.")
+    neet = share_of(ctx, "neet_16_25_pct", "16 to 25 year olds with an EHCP")
+    if neet is not None:
+        sentences.append(f"{sentence(neet)} were not in education, employment or training.")
     return paragraphs(sentences)
+
+
+def carried_forward(ctx: Context, kpi_id: str, unit: str, places: int) -> str:
+    """A figure not due this month (termly, quarterly): the latest one received, with its
+    month, as the summary's headline carries it forward ('16.3% (May 2026)')."""
+    series = ctx.values[kpi_id] if kpi_id in ctx.values.columns else pd.Series(dtype=float)
+    series = series[(series.index <= str(ctx.month)) & series.notna()]
+    if series.empty:
+        return "not due this month"
+    when = pd.Period(series.index[-1], freq="M").strftime("%b %Y")
+    return f"{fmt.format_value(float(series.iloc[-1]), unit, places)} ({when})"
 
 
 def partner_returns(ctx: Context) -> Table:
@@ -46,7 +58,7 @@ def partner_returns(ctx: Context) -> Table:
             (
                 kpi.section,
                 kpi.title.strip(),
-                r["display"] or "not due this month",
+                r["display"] or carried_forward(ctx, kpi.id, kpi.unit, kpi.places),
                 prev.iloc[0]["display"] if len(prev) else "",
                 fmt.DIRECTION_WORDS[r["direction"]],
                 fmt.RAG_WORDS[r["rag"]],

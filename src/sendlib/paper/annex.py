@@ -13,7 +13,7 @@ from sendlib.paper import labels
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.requests import awaiting_decision
 from sendlib.paper.reviews import status_table
-from sendlib.paper.tables import Table
+from sendlib.paper.tables import NotAvailable, Table
 from sendlib.paper.timeliness import not_yet_issued
 
 
@@ -35,15 +35,14 @@ def issued_year_on_year(ctx: Context) -> Table:
     )
 
 
-def reviews_due_by_team(ctx: Context) -> Table:
-    table = status_table(ctx, (review_measures.DUE, review_measures.OVERDUE))
+def reviews_due_by_team(ctx: Context) -> Table | NotAvailable:
+    caption = f"{labels.TABLE_CAPTIONS['review_status_by_team'][1]}, end of {ctx.month_name}"
+    if "review_status_by_team" in ctx.not_held:
+        return NotAvailable(caption, ctx.not_held["review_status_by_team"])
+    table, hidden = status_table(ctx, (review_measures.DUE, review_measures.OVERDUE))
     frame = table.rename_axis("Team").reset_index()
-    return (
-        Table(frame, f"Reviews due or overdue by team, end of {ctx.month_name}")
-        .row_header("Team")
-        .number(*frame.columns[1:])
-        .breakdown(ctx.disclosure, *frame.columns[1:])
-    )
+    hidden = hidden.rename_axis("Team").reset_index().assign(Team=False)
+    return Table(frame, caption).row_header("Team").number(*frame.columns[1:]).decided(hidden)
 
 
 def pending(ctx: Context) -> Group:

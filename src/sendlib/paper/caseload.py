@@ -5,13 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.measures import caseload as measures
-from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.figures import last_year, trend
+from sendlib.paper.figures import decided_table, how_many, last_year, sentence, trend
 from sendlib.paper.narrative import (
     Paragraphs,
-    agree,
     missing,
     movement,
     number,
@@ -20,17 +18,16 @@ from sendlib.paper.narrative import (
     plural,
 )
 from sendlib.paper.notebook_context import Context, Group
-from sendlib.paper.tables import Table, counts_table
+from sendlib.paper.tables import Table
 
-BY = ("age_band", "sex", "need", "ethnicity", "team")
-
-
-def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series]:
-    """Active plans at month end by age band, sex, need, ethnicity and team; plans ceased
-    in the month by reason (codes)."""
-    out = {f"active_by_{by}": measures.active_by(c, month, by) for by in BY}
-    out["ceased_by_reason"] = measures.ceased_in_month(c, month, "reason")
-    return out
+#: the breakdowns of plan holders the section publishes: (breakdown, label, words)
+TABLES = (
+    ("active_by_age_band", "Age band", labels.AGE_BANDS),
+    ("active_by_sex", "Sex", labels.SEX),
+    ("active_by_need", "Primary need", {}),
+    ("active_by_ethnicity", "Ethnicity", {}),
+    ("active_by_team", "Team", {}),
+)
 
 
 def headline(ctx: Context) -> str:
@@ -48,7 +45,7 @@ def headline(ctx: Context) -> str:
 def facts(ctx: Context) -> Paragraphs:
     new, ceased = ctx.value("ehcp_new"), ctx.value("ehcp_ceased")
     rate = ctx.value("ehcp_rate_per_10k")
-    england = ctx.england("ehcp_rate_per_10k")
+    england, when = ctx.comparator("ehcp_rate_per_10k", "england")  # with its period
     sentences = [headline(ctx)]
     if not missing(new, ceased):
         sentences.append(
@@ -56,16 +53,16 @@ def facts(ctx: Context) -> Paragraphs:
             f"transfers in) and {plural(ceased, 'plan')} ceased."
         )
     if not missing(rate):
-        comparison = "" if missing(england) else f", compared with {england:,.1f} in England"
+        comparison = (
+            "" if missing(england) else f", compared with {england:,.1f} in England ({when})"
+        )
         sentences.append(
             f"That is {rate:,.1f} plans per 10,000 residents aged 0 to 25{comparison}."
         )
-    lac = ctx.value("ehcp_looked_after")
-    if not missing(lac):
-        sentences.append(
-            f"{plural(lac, 'looked after child', 'looked after children')} "
-            f"{agree(lac, 'has', 'have')} an EHCP."
-        )
+    looked_after = how_many(ctx, "ehcp_looked_after", "looked after child", "looked after children")
+    if looked_after is not None:
+        has = "has" if looked_after.startswith("1 ") else "have"
+        sentences.append(f"{sentence(looked_after)} {has} an EHCP.")
     return paragraphs(sentences)
 
 
@@ -74,57 +71,44 @@ def trend_chart(ctx: Context) -> Chart:
 
 
 def breakdown_tables(ctx: Context) -> Group:
-    """Active plans by age band, sex, primary need and team; ceased in the month by reason."""
-    when, d = ctx.month_name, ctx.disclosure
-    age = ctx.counts("active_by_age_band")
-    bands = [code for _, _, code in measures.AGE_BANDS]
-    age = age.reindex(
-        [k for k in [*bands, *(k for k in age.index if k not in bands)] if k in age.index]
-    )
-    parts = [
-        counts_table(
-            labels.relabel(age, labels.AGE_BANDS), f"EHCPs by age band, {when}", "Age band", d
-        ),
-        counts_table(
-            labels.relabel(ctx.counts("active_by_sex"), labels.SEX),
-            f"EHCPs by sex, {when}",
-            "Sex",
-            d,
-        ),
-        counts_table(
-            labels.relabel(ctx.counts("active_by_need"), {}),
-            f"EHCPs by primary need, {when}",
-            "Primary need",
-            d,
-        ),
-        counts_table(
-            _top(labels.relabel(ctx.counts("active_by_ethnicity"), {}), 8),
-            f"EHCPs by ethnicity, {when}",
-            "Ethnicity",
-            d,
-        ),
-        counts_table(
-            labels.relabel(ctx.counts("active_by_team"), {}), f"EHCPs by team, {when}", "Team", d
-        ),
-    ]
-    status = pd.Series({label: ctx.value(kpi) for kpi, label in labels.SOCIAL_CARE.items()})
-    parts.append(
-        Table(
-            status.rename_axis("Social care status").reset_index(name="Number"),
-            f"EHCP holders known to social care, {when}",
+    """Active plans by age band, sex, primary need, ethnicity and team; social-care status;
+    plans ceased in the month by reason — each as the disclosure decision left it."""
+    when = ctx.month_name
+    parts: list = []
+    for name, label, words in TABLES:
+        caption = f"{labels.TABLE_CAPTIONS[name][0]}, {when}"
+        order = [code for _, _, code in measures.AGE_BANDS] if name == "active_by_age_band" else ()
+        parts.append(decided_table(ctx, name, caption, label, words, "ehcp_active", order))
+    parts.append(social_care_table(ctx))
+    ceased = ctx.value("ehcp_ceased")
+    if ceased and ceased == ceased:
+        caption = f"{labels.TABLE_CAPTIONS['ceased_by_reason'][0]} {when} by reason"
+        reasons = list(labels.CEASE_REASONS)
+        parts.append(
+            decided_table(
+                ctx,
+                "ceased_by_reason",
+                caption,
+                "Reason",
+                labels.CEASE_REASONS,
+                "ehcp_ceased",
+                reasons,
+            )
         )
-        .row_header("Social care status")
-        .number("Number")
-        .breakdown(d, "Number")
-    )
-    ceased = labels.relabel(ctx.counts("ceased_by_reason"), labels.CEASE_REASONS)
-    if ceased.sum():
-        parts.append(counts_table(ceased, f"EHCPs ceased in {when} by reason", "Reason", d))
     return Group(*parts)
 
 
-def _top(counts: pd.Series, n: int) -> pd.Series:
-    counts = counts.sort_values(ascending=False)
-    if len(counts) <= n:
-        return counts
-    return pd.concat([counts.iloc[:n], pd.Series({"Other groups": counts.iloc[n:].sum()})])
+def social_care_table(ctx: Context) -> Table:
+    """Plan holders known to social care: each status's count as the scorecard has it
+    (withheld as [c], not available as [x])."""
+    rows = [(label, ctx.value(kpi)) for kpi, label in labels.SOCIAL_CARE.items()]
+    frame = pd.DataFrame(rows, columns=["Social care status", "Number"])
+    hidden = pd.DataFrame(
+        {"Number": [ctx.withheld(kpi) for kpi in labels.SOCIAL_CARE]}, index=frame.index
+    )
+    return (
+        Table(frame, f"EHCP holders known to social care, {ctx.month_name}")
+        .row_header("Social care status")
+        .number("Number")
+        .decided(hidden)
+    )

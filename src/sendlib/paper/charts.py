@@ -17,7 +17,6 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sendlib.paper.disclosure import Disclosure
 from sendlib.paper.tables import Table, slug
 from sendlib.scorecard import formats as fmt
 
@@ -100,6 +99,29 @@ class Chart:
         return self.to_html()
 
 
+@dataclass(frozen=True)
+class NoChart:
+    """What stands where a chart would, when it would show nothing a reader may see (every
+    value withheld or not available): a sentence saying so."""
+
+    title: str
+    reason: str
+
+    def to_html(self) -> str:
+        return f'<p class="chart-note">{html.escape(self.title)}: {html.escape(self.reason)}</p>'
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def withheld_words(threshold: int) -> str:
+    """How a chart says why a value is not drawn."""
+    return (
+        f"withheld to protect confidentiality (fewer than {threshold + 1} children, or "
+        "needed to protect such a figure)"
+    )
+
+
 def _has_fraction(frame: pd.DataFrame) -> bool:
     numbers = frame.select_dtypes("number").to_numpy(dtype=float)
     numbers = numbers[~np.isnan(numbers)]
@@ -129,9 +151,25 @@ def line_chart(
     target: float | None = None,
     source: str = SOURCE,
     places: int = 0,
-) -> Chart:
-    """Monthly series (index: period text YYYY-MM; one column per line)."""
+    withheld: pd.DataFrame | None = None,
+    threshold: int = 4,
+) -> Chart | NoChart:
+    """Monthly series (index: period text YYYY-MM; one column per line); ``withheld``
+    marks the values disclosure control withholds (blank in ``frame``): they are not
+    drawn, show as [c] in the data and are counted in the alt text."""
     frame = frame.copy()
+    hidden = (
+        withheld.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
+        if withheld is not None
+        else pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    )
+    if frame.notna().to_numpy().sum() == 0:
+        reason = (
+            f"every value is {withheld_words(threshold)}, so no chart is drawn."
+            if hidden.to_numpy().any()
+            else "no figures are available for these months, so no chart is drawn."
+        )
+        return NoChart(title, reason)
     labels = [pd.Period(p, freq="M").strftime("%b %y") for p in frame.index]
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
@@ -167,10 +205,13 @@ def line_chart(
     if len(frame.columns) > 1 or target is not None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _finish(fig, ax, title, "Month", ylabel, source)
-    data = frame.copy()
+    data = frame.astype(object).mask(hidden, fmt.CONFIDENTIAL)
     data.index = [pd.Period(p, freq="M").strftime("%b %Y") for p in frame.index]
     data = data.rename_axis("Month").reset_index()
-    return Chart(_svg(fig), title, describe_lines(title, frame, unit, places, target), data, source)
+    alt = describe_lines(title, frame, unit, places, target)
+    if hidden.to_numpy().any():
+        alt += f" {int(hidden.to_numpy().sum())} value(s) {withheld_words(threshold)}."
+    return Chart(_svg(fig), title, alt, data, source)
 
 
 def bar_chart(
@@ -178,15 +219,24 @@ def bar_chart(
     title: str,
     xlabel: str,
     ylabel: str,
-    disclosure: Disclosure,
+    hidden: pd.Series,
     unit: str = "count",
     source: str = SOURCE,
     places: int = 0,
-) -> Chart:
-    """Horizontal bars for a breakdown (largest first as given); withheld counts are not
-    plotted and show as [c] in the chart's data table."""
-    values, hidden = disclosure.protect(values.dropna())
-    plotted = values[~hidden]
+    threshold: int = 4,
+) -> Chart | NoChart:
+    """Horizontal bars for a breakdown (largest first as given); the counts the disclosure
+    decision withholds (``hidden``) are not plotted and show as [c] in the chart's data."""
+    hidden = hidden.reindex(values.index, fill_value=False).astype(bool)
+    plotted = values[~hidden].dropna()
+    if plotted.empty or not (plotted > 0).any():
+        return NoChart(
+            title,
+            f"every group is {withheld_words(threshold)}, so no chart is drawn; "
+            "the table gives what can be published."
+            if hidden.any()
+            else "there is nothing to show this month.",
+        )
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(plotted), 3) + 1.0))
     y = np.arange(len(plotted))
@@ -199,10 +249,9 @@ def bar_chart(
     _finish(fig, ax, title, xlabel, ylabel, source)
     data = values.astype(object).mask(hidden, fmt.CONFIDENTIAL)
     data = data.rename_axis(ylabel).reset_index(name=xlabel)
-    shown = values[~hidden]
-    alt = describe_bars(title, shown, unit, places)
+    alt = describe_bars(title, plotted, unit, places)
     if hidden.any():
-        alt += f" {int(hidden.sum())} group(s) withheld to protect confidentiality."
+        alt += f" {int(hidden.sum())} group(s) {withheld_words(threshold)}."
     return Chart(_svg(fig), title, alt, data, source)
 
 

@@ -5,17 +5,52 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendlib.paper.charts import Chart, line_chart
-from sendlib.paper.narrative import change
+from sendlib.paper import labels
+from sendlib.paper.charts import Chart, NoChart, line_chart
+from sendlib.paper.narrative import change, missing, plural
 from sendlib.paper.notebook_context import Context
+from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
 from sendlib.scorecard import formats as fmt
 
 
 def shown(ctx: Context, kpi_id: str, value: float | None = None) -> str:
-    """The KPI's value as the paper prints it (default: in the report month)."""
+    """The KPI's value as the paper prints it (default: in the report month); ``[c]`` when
+    disclosure control withholds it."""
     kpi = ctx.catalogue.get(kpi_id)
+    if value is None and ctx.withheld(kpi_id):
+        return fmt.CONFIDENTIAL
     v = ctx.value(kpi_id) if value is None else value
     return fmt.format_value(v, kpi.unit, kpi.places)
+
+
+def how_many(ctx: Context, kpi_id: str, singular: str, plural_form: str) -> str | None:
+    """A count of children in words as the paper may state it: '3 looked after children',
+    'fewer than 5 looked after children' when withheld as a small count; None when it is
+    withheld to protect another figure or not available (the sentence is left out)."""
+    status = ctx.status_of(kpi_id)
+    if status == "c":
+        return f"fewer than {ctx.fewer_than} {plural_form}"
+    value = ctx.value(kpi_id)
+    if status or value != value:
+        return None
+    return plural(value, singular, plural_form)
+
+
+def share_of(ctx: Context, kpi_id: str, who: str) -> str | None:
+    """A share of children as the paper may state it: '5.6% of {who}', or 'fewer than 5
+    {who}' when its count is withheld as small; None when it cannot be stated (withheld to
+    protect another figure, or not available)."""
+    status = ctx.status_of(kpi_id)
+    if status == "c":
+        return f"fewer than {ctx.fewer_than} {who}"
+    if status or missing(ctx.value(kpi_id)):
+        return None
+    return f"{shown(ctx, kpi_id)} of {who}"
+
+
+def sentence(text: str) -> str:
+    """A sentence from a phrase: its first letter a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def moved(ctx: Context, kpi_id: str, months_ago: int = 1) -> str:
@@ -33,19 +68,61 @@ def trend(
     months: int = 25,
     labels: dict[str, str] | None = None,
     target_of: str | None = None,
-) -> Chart:
+) -> Chart | NoChart:
     """A line chart of KPIs over the last ``months`` months (named by ``labels`` or their
-    catalogue titles), with the target of ``target_of`` drawn when it has one."""
-    frame = pd.DataFrame(
-        {
-            (labels or {}).get(i, ctx.catalogue.get(i).title.strip()): ctx.history(i, months)
-            for i in ids
-        }
+    catalogue titles), with the target of ``target_of`` drawn when it has one; values
+    disclosure control withholds are not drawn (and counted in the alt text)."""
+    names = {i: (labels or {}).get(i, ctx.catalogue.get(i).title.strip()) for i in ids}
+    frame = pd.DataFrame({names[i]: ctx.history(i, months) for i in ids})
+    withheld = pd.DataFrame(
+        {names[i]: [ctx.withheld(i, p) for p in frame.index] for i in ids}, index=frame.index
     )
-    frame = frame.dropna(how="all")
+    # the months from the first value shown or withheld to the last; gaps stay gaps
+    span = trimmed(frame.where(~withheld, 0.0)).index
+    frame, withheld = frame.loc[span], withheld.loc[span]
     kpi = ctx.catalogue.get(ids[0])
     target = ctx.catalogue.get(target_of).target if target_of else None
-    return line_chart(frame, title, ylabel, kpi.unit, target, places=kpi.places)
+    return line_chart(
+        frame,
+        title,
+        ylabel,
+        kpi.unit,
+        target,
+        places=kpi.places,
+        withheld=withheld,
+        threshold=ctx.disclosure.threshold,
+    )
+
+
+def decided_table(
+    ctx: Context,
+    name: str,
+    caption: str,
+    label: str,
+    words: dict[str, str],
+    total: str,
+    order: list[str] | tuple[str, ...] = (),
+) -> Table | NotAvailable:
+    """A breakdown of children as its cells were decided (its groups in ``order``, in
+    words), each with its share of the published ``total``; or why it is not available."""
+    if name in ctx.not_held:
+        return NotAvailable(caption, ctx.not_held[name])
+    counts, hidden = ctx.breakdown_cells(name)
+    counts = in_order(counts, order)
+    hidden = pd.Series(
+        hidden.reindex(counts.index).to_numpy(), index=labels.words(counts.index, words)
+    )
+    return counts_table(labels.relabel(counts, words), hidden, caption, label, ctx.value(total))
+
+
+def trimmed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months from the first with a value to the last: months without one in between
+    stay (as gaps), so a line never joins points across missing months."""
+    held = frame.notna().any(axis=1).to_numpy()
+    if not held.any():
+        return frame.iloc[0:0]
+    first, last = held.argmax(), len(held) - held[::-1].argmax()
+    return frame.iloc[first:last]
 
 
 def last_year(month: pd.Period) -> pd.Period:

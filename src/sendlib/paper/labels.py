@@ -70,6 +70,27 @@ DECISIONS = {
     "transfer_in": "Transfer in of EHCP from another LA",
 }
 NEEDS = {"no_plan_yet": "no plan (yet)"}
+#: who made a request: the SEN2 return's RequestSource groups (contract.yaml)
+REQUEST_SOURCES = {
+    "parent": "Parent or carer",
+    "young_person": "Young person",
+    "education": "School, college or early years setting",
+    "health_social_care": "Health or social care",
+    "other": "Other",
+    "not_recorded": "Not recorded",
+}
+#: phase-transfer deadlines (SEND Regulations 2014 reg 18)
+DEADLINES = {
+    "school": "Move between schools (15 February)",
+    "post16": "Move to post-16 (31 March)",
+    "other": "Another date given",
+}
+TRANSFER_COLUMNS = {
+    "due": "Due",
+    "on_time": "Issued by the deadline",
+    "late": "Issued after the deadline",
+    "not_yet_issued": "Not yet issued",
+}
 SOCIAL_CARE = {
     "ehcp_child_protection": "Child protection plan",
     "ehcp_looked_after": "Looked after",
@@ -110,4 +131,63 @@ MONTHS = {
         ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
         start=1,
     )
+}
+
+#: how the paper captions each breakdown of children (then ", <month>"): the sections
+#: title their tables with these, and ``sendlib audit`` finds the tables by them
+TABLE_CAPTIONS = {
+    "active_by_age_band": ("EHCPs by age band",),
+    "active_by_sex": ("EHCPs by sex",),
+    "active_by_need": ("EHCPs by primary need",),
+    "active_by_ethnicity": ("EHCPs by ethnicity",),
+    "active_by_team": ("EHCPs by team", "Review status of current plans by team"),
+    "ceased_by_reason": ("EHCPs ceased in",),
+    "by_setting": ("EHCPs by type of setting", "Data for the chart: EHCPs by type of setting"),
+    "review_status_by_team": (
+        "Review status of current plans by team",
+        "Reviews due or overdue by team",
+    ),
+    "reviews_held_by_team": ("Annual review meetings held in",),
+    "requests_by_age": ("Requests for EHC needs assessment by age at request",),
+    "requests_by_need": ("Requests for EHC needs assessment by primary need",),
+}
+#: the words for each breakdown's groups (codes not listed are shown as they are)
+GROUP_WORDS = {
+    "active_by_age_band": AGE_BANDS,
+    "active_by_sex": SEX,
+    "ceased_by_reason": CEASE_REASONS,
+    "by_setting": SETTINGS,
+    "requests_by_need": NEEDS,
+}
+#: how the paper names the figures about children in its sentences, charts and tables
+#: (``sendlib audit`` looks for a withheld figure wherever these words are)
+FIGURE_WORDS = {
+    "ehcp_looked_after": ("looked after",),
+    "ehcp_child_protection": ("child protection",),
+    "ehcp_care_leaver": ("care leaver",),
+    "ehcp_child_in_need": ("child in need",),
+    "ehcp_early_years": ("early years",),
+    "ehcp_rising5": ("rising 5",),
+    "ehcp_school_age": ("school age",),
+    "placed_mainstream": ("mainstream",),
+    "placed_mainstream_primary": ("primary",),
+    "placed_mainstream_secondary": ("secondary",),
+    "placed_mainstream_post16": ("post-16",),
+    "placed_special_state": ("state special",),
+    "placed_inmss": ("independent", "non-maintained"),
+    "placed_inmss_18plus": ("aged 18",),
+    "placed_eotas": ("otherwise than at school", "eotas"),
+    "placed_eotas_s61": ("section 61", "s61"),
+    "placed_eotas_s19": ("section 19", "s19"),
+    "placed_ehe": ("home educated", "home education"),
+    "placed_post16_specialist": ("post-16 specialist", "specialist post-16"),
+    "placed_ap": ("alternative provision",),
+    "neet_count": ("not in education", "neet"),
+    "neet_16_25": ("16 to 25",),
+    "neet_16_18": ("16 to 18",),
+    "placed_none": ("no placement",),
+    "requests_early_years": ("early years",),
+    "requests_primary": ("primary",),
+    "requests_secondary": ("secondary",),
+    "requests_post16": ("post-16",),
 }

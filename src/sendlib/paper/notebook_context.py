@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +18,8 @@ import pandas as pd
 from sendlib.config import ReportParams, RunParams
 from sendlib.data.dates import parse_month
 from sendlib.paper.data import HISTORY_MONTHS, Heading, PaperData, load
-from sendlib.paper.disclosure import Disclosure
 from sendlib.scorecard.catalogue import Catalogue, Kpi
+from sendlib.scorecard.disclosure import Disclosure
 
 
 class Html(str):
@@ -58,7 +58,17 @@ class Context:
     measures: pd.DataFrame  # every computed measure: period × id, the last 25 months
     warnings: pd.DataFrame  # data-quality findings counted by rule
     breakdowns: dict[str, pd.DataFrame]
+    comparators: pd.DataFrame  # each KPI's comparators in the month, with their periods
     headings: dict[str, Heading]
+    #: each value's disclosure status ('' shown, c/s withheld, x not available): period ×
+    #: kpi id (``status``) and period × measure id (``measure_status``)
+    status: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measure_status: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the breakdowns of children as decided (period, breakdown, row, column, count, status)
+    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    not_held: dict[str, str] = field(default_factory=dict)  # measure or breakdown → why
+    extract: dict = field(default_factory=dict)
+    team_pack_public: dict | None = None
 
     @classmethod
     def from_data(cls, data: PaperData) -> Context:
@@ -80,6 +90,13 @@ class Context:
             warnings=data.frames["warnings"],
             breakdowns=data.breakdowns,
             headings={h["slug"]: Heading(**h) for h in meta["sections"]},
+            comparators=data.frames["comparators"],
+            status=data.frames["status"],
+            measure_status=data.frames["measure_status"],
+            cells=data.frames["cells"],
+            not_held=meta.get("not_held", {}),
+            extract=meta.get("extract", {}),
+            team_pack_public=meta.get("team_pack_public"),
         )
 
     def _frame(self, kpi_id: str) -> pd.DataFrame:
@@ -100,11 +117,58 @@ class Context:
         except KeyError:
             return float("nan")
 
+    def status_of(self, kpi_id: str, period: pd.Period | str | None = None) -> str:
+        """A value's disclosure status: '' shown, ``c`` withheld (a count of 1 to the
+        threshold), ``s`` withheld to protect another, ``x`` not available."""
+        label = str(period or self.month)
+        frame = self.status if kpi_id in self.values.columns else self.measure_status
+        try:
+            return str(frame.at[label, kpi_id])
+        except KeyError:
+            return ""
+
+    def withheld(self, kpi_id: str, period: pd.Period | str | None = None) -> bool:
+        """Whether disclosure control withholds the value (it is blank in the paper data)."""
+        return self.status_of(kpi_id, period) in ("c", "s")
+
+    @property
+    def fewer_than(self) -> int:
+        """What a withheld count is less than, in words: 'fewer than 5'."""
+        return self.disclosure.threshold + 1
+
+    def breakdown_cells(
+        self, name: str, period: pd.Period | str | None = None, column: str = ""
+    ) -> tuple[pd.Series, pd.Series]:
+        """A decided breakdown of children for a month: its counts by group (withheld ones
+        blank) and which are withheld."""
+        label = str(period or self.month)
+        cells = self.cells
+        if cells.empty:
+            empty = pd.Series(dtype=float)
+            return empty, empty.astype(bool)
+        rows = cells[
+            (cells["breakdown"] == name) & (cells["period"] == label) & (cells["column"] == column)
+        ]
+        counts = pd.Series(rows["count"].to_numpy(dtype=float), index=rows["row"].to_numpy())
+        hidden = pd.Series(rows["status"].isin(["c", "s"]).to_numpy(), index=counts.index)
+        return counts, hidden
+
     def england(self, kpi_id: str) -> float:
         """The England benchmark of a KPI for the report month; NaN if there is none."""
         card = self.scorecard
         row = card[(card["kpi_id"] == kpi_id) & (card["period"] == self.month.strftime("%Y-%m"))]
         return float(row["england"].iloc[0]) if len(row) else float("nan")
+
+    def comparator(self, kpi_id: str, comparator: str = "england") -> tuple[float, str]:
+        """A KPI's comparator in the report month as the scorecard shows it, and the period
+        it is for as a reader writes it ('2024', 'Jan 2025'); (NaN, '') if none."""
+        from sendlib.scorecard.formats import comparator_period
+
+        frame = self.comparators
+        row = frame[(frame["kpi_id"] == kpi_id) & (frame["comparator"] == comparator)]
+        if not len(row):
+            return float("nan"), ""
+        return float(row["value"].iloc[0]), comparator_period(row["period"].iloc[0])
 
     def history(self, kpi_id: str, months: int = 13, ending: pd.Period | None = None) -> pd.Series:
         """The KPI's ``months`` monthly values up to the report month (or ``ending``)."""

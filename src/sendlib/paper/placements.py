@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendlib.measures import placements as measures
-from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, bar_chart
-from sendlib.paper.figures import moved, shown, trend
-from sendlib.paper.narrative import Paragraphs, agree, missing, paragraphs, plural
+from sendlib.paper.figures import decided_table, how_many, moved, sentence, share_of, trend
+from sendlib.paper.narrative import Paragraphs, missing, paragraphs
 from sendlib.paper.notebook_context import Context, Group
-from sendlib.paper.tables import Table, counts_table
-from sendlib.scorecard import formats as fmt
+from sendlib.paper.tables import Table
 
 PHASES = (
     ("Primary (Reception to Year 6)", "placed_mainstream_primary_pct"),
@@ -22,46 +19,66 @@ PHASES = (
 )
 
 
-def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series]:
-    """Plan holders at month end by setting (codes; ``none``: no placement recorded)."""
-    return {"by_setting": measures.by_setting(c, month)}
-
-
 def facts(ctx: Context) -> Paragraphs:
+    """Where plan holders are placed; a share whose count is withheld is stated as
+    'fewer than 5', and one withheld to protect another is left out."""
     sentences = []
-    main = ctx.value("placed_mainstream_pct")
-    if not missing(main):
-        sentences.append(
-            f"{shown(ctx, 'placed_mainstream_pct')} of children and young people with an EHCP "
-            f"attend a mainstream setting; {shown(ctx, 'placed_inmss_pct')} attend an "
-            f"independent or non-maintained special school."
+    who = "children and young people with an EHCP"
+    main = share_of(ctx, "placed_mainstream_pct", who)
+    if main is not None:
+        attend = f"{sentence(main)} attend a mainstream setting"
+        inmss = share_of(ctx, "placed_inmss_pct", "them")
+        if inmss is not None:
+            inmss = inmss.replace(" them", " of them") if inmss.startswith("fewer") else inmss
+            attend += f"; {inmss} attend an independent or non-maintained special school"
+        sentences.append(attend + ".")
+    eotas = share_of(ctx, "placed_eotas_pct", who)
+    if eotas is not None:
+        nat, when = ctx.comparator("placed_eotas_pct", "england")  # always with its period
+        as_share = not ctx.status_of("placed_eotas_pct")
+        versus = (
+            f", compared with {nat:.1f}% in England ({when})"
+            if as_share and not missing(nat)
+            else ""
         )
-        eotas = ctx.value("placed_eotas_pct")
-        nat = ctx.england("placed_eotas_pct")
-        versus = f", compared with {nat:.1f}% in England" if not missing(nat) else ""
         change = moved(ctx, "placed_eotas_pct")
+        tail = f", {change} the previous month." if change else "."
         sentences.append(
-            f"{fmt.format_value(eotas, 'percent', 1)} have education otherwise "
-            f"than at school (section 61 and section 19){versus}"
-            + (f", {change} the previous month." if change else ".")
+            f"{sentence(eotas)} have education otherwise than at school "
+            f"(section 61 and section 19){versus}{tail}"
         )
-    ap = ctx.value("placed_ap")
-    if not missing(ap):
+    ap = how_many(ctx, "placed_ap", "child", "children")
+    if ap is not None:
         sentences.append(
-            f"{plural(ap, 'child', 'children')} with an EHCP "
-            f"{agree(ap, 'is', 'are')} in alternative provision."
+            f"{sentence(ap)} with an EHCP {'is' if ap.startswith('1 ') else 'are'} "
+            "in alternative provision."
         )
     return paragraphs(sentences)
 
 
 def by_setting(ctx: Context) -> Group:
-    """Plan holders by type of setting: a table and a bar chart, largest first."""
-    counts = labels.relabel(ctx.counts("by_setting"), labels.SETTINGS).sort_values(ascending=False)
-    title = f"EHCPs by type of setting, {ctx.month_name}"
-    return Group(
-        counts_table(counts, title, "Setting", ctx.disclosure),
-        bar_chart(counts, title, "Number of children and young people", "Setting", ctx.disclosure),
+    """Plan holders by type of setting: a table (settings in a fixed order) and a bar chart
+    of the counts that may be published, largest first."""
+    title = f"{labels.TABLE_CAPTIONS['by_setting'][0]}, {ctx.month_name}"
+    table = decided_table(
+        ctx, "by_setting", title, "Setting", labels.SETTINGS, "ehcp_active", list(labels.SETTINGS)
     )
+    if "by_setting" in ctx.not_held:
+        return Group(table)
+    counts, hidden = ctx.breakdown_cells("by_setting")
+    counts = labels.relabel(counts, labels.SETTINGS)
+    hidden = pd.Series(hidden.to_numpy(), index=counts.index)
+    order = counts[~hidden].sort_values(ascending=False).index.tolist()
+    order += [k for k in counts.index if k not in order]
+    chart = bar_chart(
+        counts.reindex(order),
+        title,
+        "Number of children and young people",
+        "Setting",
+        hidden.reindex(order),
+        threshold=ctx.disclosure.threshold,
+    )
+    return Group(table, chart)
 
 
 def eotas_chart(ctx: Context) -> Chart:
@@ -79,8 +96,10 @@ def mainstream_by_phase(ctx: Context) -> Table:
     frame = pd.DataFrame(
         [(label, ctx.value(kpi)) for label, kpi in PHASES], columns=["Phase", "In mainstream"]
     )
+    hidden = pd.DataFrame({"In mainstream": [ctx.withheld(kpi) for _, kpi in PHASES]})
     return (
         Table(frame, f"Share of EHCPs in mainstream settings by phase, {ctx.month_name}")
         .row_header("Phase")
         .percent("In mainstream")
+        .decided(hidden)
     )

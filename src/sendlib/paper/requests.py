@@ -5,25 +5,25 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.measures import decisions as measures
+from sendlib.measures import sources
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
 from sendlib.paper.figures import moved, shown
 from sendlib.paper.narrative import Paragraphs, change, missing, number, paragraphs, plural, were
 from sendlib.paper.notebook_context import Context, Group
-from sendlib.paper.tables import Table, counts_table
+from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
 
 
 def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series | pd.DataFrame]:
-    """Requests by age and need (this month and a year before), decisions by month of the
-    year, and requests awaiting a decision by time waited (codes)."""
-    out: dict[str, pd.Series | pd.DataFrame] = {}
-    for by in ("age", "need"):
-        out[f"requests_by_{by}"] = measures.requests_by(c, month, by)
-        out[f"requests_by_{by}_last_year"] = measures.requests_by(c, month - 12, by)
-    out["decisions_by_month"] = measures.decision_table(c, month.year)
-    out["awaiting_by_band"] = measures.awaiting_by_band(c, month)
-    return out
+    """Decisions by month of the year, requests awaiting a decision by time waited and
+    requests by who made them (codes): counts of events, published as they are. (Requests
+    by age and need are breakdowns of children, decided with the paper's figures.)"""
+    return {
+        "decisions_by_month": measures.decision_table(c, month.year),
+        "awaiting_by_band": measures.awaiting_by_band(c, month),
+        "requests_by_source": sources.by_source(c, month),
+    }
 
 
 def headline(ctx: Context) -> str:
@@ -83,31 +83,40 @@ def chart(ctx: Context) -> Chart:
 
 
 def by_age_and_need(ctx: Context) -> Group:
-    """Seed 001 section I: requests by age and by need, this month vs the same month last year."""
+    """Seed 001 section I: requests by age and by need, this month vs the same month last
+    year; each month's counts as that month's disclosure decision left them."""
     m = ctx.month
     out = []
     for by, label in (("age", "Age at request"), ("need", "Primary need")):
-        now, before = ctx.counts(f"requests_by_{by}"), ctx.counts(f"requests_by_{by}_last_year")
-        if by == "need":
-            now, before = labels.relabel(now, labels.NEEDS), labels.relabel(before, labels.NEEDS)
-        frame = pd.DataFrame({m.strftime("%b %Y"): now, (m - 12).strftime("%b %Y"): before})
-        frame = (
-            frame.fillna(0).sort_index()
-            if by == "age"
-            else frame.fillna(0).sort_values(m.strftime("%b %Y"), ascending=False)
+        name = f"requests_by_{by}"
+        caption = (
+            f"{labels.TABLE_CAPTIONS[name][0]}: "
+            f"{m.strftime('%B %Y')} and {(m - 12).strftime('%B %Y')}"
         )
+        if name in ctx.not_held:
+            out.append(NotAvailable(caption, ctx.not_held[name]))
+            continue
+        months = {m.strftime("%b %Y"): m, (m - 12).strftime("%b %Y"): m - 12}
+        counts, hidden = {}, {}
+        for heading, when in months.items():
+            counts[heading], hidden[heading] = ctx.breakdown_cells(name, when)
+        frame = pd.DataFrame(counts)
+        withheld = pd.DataFrame(hidden).reindex(frame.index, fill_value=False).astype(bool)
+        frame = frame.where(withheld | frame.notna(), 0.0)  # a group seen in one month only
+        if by == "age":
+            order = sorted(frame.index, key=int)
+        else:
+            order = in_order(frame.iloc[:, 0], ()).index.tolist()
+        frame, withheld = frame.reindex(order), withheld.reindex(order)
+        index = labels.words(frame.index, labels.NEEDS) if by == "need" else frame.index
+        frame.index = withheld.index = pd.Index([str(i) for i in index])
+        frame.loc["Total"] = [ctx.value("requests_received", when) for when in months.values()]
+        withheld.loc["Total"] = False
         frame = frame.rename_axis(label).reset_index()
-        frame[label] = frame[label].astype(str)
-        frame.loc[len(frame)] = ["Total", *frame.iloc[:, 1:].sum().tolist()]
+        withheld = withheld.rename_axis(label).reset_index()
+        withheld[label] = False
         out.append(
-            Table(
-                frame,
-                f"Requests for EHC needs assessment by {label.lower()}: "
-                f"{m.strftime('%B %Y')} and {(m - 12).strftime('%B %Y')}",
-            )
-            .row_header(label)
-            .number(*frame.columns[1:])
-            .breakdown(ctx.disclosure, *frame.columns[1:], total_row="Total")
+            Table(frame, caption).row_header(label).number(*frame.columns[1:]).decided(withheld)
         )
     return Group(*out)
 
@@ -124,7 +133,6 @@ def decisions_table(ctx: Context) -> Table:
         Table(frame, f"Completed decisions by month, {ctx.month.year}")
         .row_header("Decision")
         .number(*frame.columns[1:])
-        .breakdown(ctx.disclosure, *frame.columns[1:], total_column="Total")
     )
 
 
@@ -133,10 +141,31 @@ def awaiting_decision(ctx: Context) -> Table:
     bands = labels.relabel(ctx.counts("awaiting_by_band"), labels.WAITING_BANDS)
     return counts_table(
         bands,
+        pd.Series(False, index=bands.index),  # counts of requests waiting: published
         "Requests awaiting a decision whether to assess, by time "
         f"since the request, end of {ctx.month_name}",
         "Time since request",
-        ctx.disclosure,
-        # the bands stated in the section's text ("… of them for more than 6 weeks")
-        published_sums=(tuple(labels.words(measures.OVER_6WK_BANDS, labels.WAITING_BANDS)),),
+    )
+
+
+def by_source(ctx: Context) -> Table:
+    """Requests by who made them (the SEN2 return's RequestSource groups): the month and
+    the 12 months to its end."""
+    table = ctx.breakdown("requests_by_source").copy()
+    table = table[table.sum(axis=1) > 0]
+    table.index = pd.Index(labels.words(table.index, labels.REQUEST_SOURCES))
+    month = ctx.month.strftime("%b %Y")
+    table.columns = [month, f"12 months to {month}"]
+    table.loc["Total"] = table.sum()
+    frame = table.rename_axis("Made by").reset_index()
+    return (
+        Table(frame, f"Requests for EHC needs assessment by who made them, {ctx.month_name}")
+        .row_header("Made by")
+        .number(*frame.columns[1:])
+        .note(
+            "A parent, the young person or a school or college may ask for an assessment "
+            "(Children and Families Act 2014 s36(1)); others, such as health or social care "
+            "professionals, may bring a child to the council's notice (s24). Transfers-in are "
+            "not requests."
+        )
     )

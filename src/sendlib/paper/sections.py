@@ -84,13 +84,21 @@ SECTIONS: list[Section] = [
         starts_page=False,
         legacy_names=("01_summary",),
     ),
-    _drafted("02_caseload", "Children and young people with an EHCP", "caseload", team_pack=True),
+    _drafted(
+        "02_caseload",
+        "Children and young people with an EHCP",
+        "caseload",
+        counts=False,  # its breakdowns are of children: decided with the paper's figures
+        team_pack=True,
+    ),
     _drafted(
         "03_requests", "Requests for assessment and decisions to assess", "requests", team_pack=True
     ),
     _drafted("04_timeliness", "Assessments and 20-week timeliness", "timeliness", team_pack=True),
     _drafted("05_reviews", "Annual reviews", "reviews", team_pack=True),
-    _drafted("06_placements", "Placements and sufficiency", "placements", team_pack=True),
+    _drafted(
+        "06_placements", "Placements and sufficiency", "placements", counts=False, team_pack=True
+    ),
     _drafted("07_disputes", "Mediation and tribunals", "disputes", counts=False),
     _drafted(
         "08_adulthood_partners",

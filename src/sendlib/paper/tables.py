@@ -4,8 +4,8 @@ Built declaratively like great_tables — ``Table(frame, caption).row_header("Te
 .number("Count").percent("Share")`` — each method returns a new Table; ``to_html()``
 renders. Formatting lives in ``sendlib.scorecard.formats``; every table the paper
 publishes goes through here, so there is one place that decides how a number looks. A
-breakdown of children is published only through ``breakdown(disclosure, …)``: the
-disclosure control is an argument, never a default.
+breakdown of children carries the disclosure decision made for its cells when the paper
+data were built (``decided``): a table never decides on its own what to withhold.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from sendlib.paper.disclosure import Disclosure
 from sendlib.scorecard import formats as fmt
 
 
@@ -37,75 +36,21 @@ class Table:
     css_class: str = "data"
     raw_html_columns: tuple[str, ...] = ()
     table_id: str | None = None
-    count_columns: tuple[str, ...] = ()
-    shares: dict[str, str] = field(default_factory=dict)
-    total_row: str | None = None
-    total_column: str | None = None
-    published_sums: tuple[tuple[str, ...], ...] = ()
-    disclosure: Disclosure | None = None
+    hidden: pd.DataFrame | None = None  # cells the disclosure decision withholds
 
-    def breakdown(
-        self,
-        disclosure: Disclosure,
-        *count_columns: str,
-        shares: dict[str, str] | None = None,
-        total_row: str | None = None,
-        total_column: str | None = None,
-        published_sums: tuple[tuple[str, ...], ...] = (),
-    ) -> Table:
-        """Counts of children in these columns are published under disclosure control;
-        ``shares`` maps a percentage column to the count it is derived from; the total row
-        (by its label in the row-header column) and total column stay visible.
-        ``published_sums`` names groups of rows whose sum is published elsewhere (a
-        headline KPI), so that no withheld cell can be worked out from it."""
-        if not isinstance(disclosure, Disclosure):
-            raise TypeError(
-                f"Table.breakdown needs the paper's Disclosure first, not {disclosure!r}: "
-                "counts of children are published only under disclosure control"
-            )
-        return replace(
-            self,
-            disclosure=disclosure,
-            count_columns=count_columns,
-            shares=shares or {},
-            total_row=total_row,
-            total_column=total_column,
-            published_sums=published_sums,
+    def decided(self, hidden: pd.DataFrame) -> Table:
+        """The cells withheld by the paper's disclosure decision (a frame of booleans of the
+        table's shape): they print as [c]."""
+        hidden = hidden.reindex(
+            index=self.frame.index, columns=self.frame.columns, fill_value=False
         )
+        return replace(self, hidden=hidden.astype(bool))
 
     def withheld(self) -> pd.DataFrame:
-        """Which cells disclosure control withholds (all False for a non-breakdown)."""
-        hidden = pd.DataFrame(False, index=self.frame.index, columns=self.frame.columns)
-        if not self.count_columns or self.disclosure is None:
-            return hidden
-        rows = self.frame.index
-        if self.total_row is not None and self.header_column is not None:
-            rows = rows[self.frame[self.header_column].astype(str) != self.total_row]
-        columns = [c for c in self.count_columns if c != self.total_column]
-        counts = self.frame.loc[rows, columns].apply(pd.to_numeric, errors="coerce")
-        labels = (
-            list(self.frame.loc[rows, self.header_column].astype(str))
-            if self.header_column is not None
-            else []
-        )
-        unknown = {label for group in self.published_sums for label in group} - set(labels)
-        if unknown:
-            raise ValueError(f"published_sums names rows not in the table: {sorted(unknown)}")
-        groups = [
-            [(labels.index(label), j) for label in group]
-            for group in self.published_sums
-            for j in range(len(columns))
-        ]
-        mask = self.disclosure.mask(
-            counts,
-            row_totals=self.total_column is not None,
-            column_totals=self.total_row is not None,
-            published_sums=groups,
-        )
-        hidden.loc[rows, columns] = mask
-        for share, count in self.shares.items():
-            hidden[share] = hidden[share] | hidden[count]
-        return hidden
+        """Which cells are withheld (all False for a table of activity or totals)."""
+        if self.hidden is None:
+            return pd.DataFrame(False, index=self.frame.index, columns=self.frame.columns)
+        return self.hidden
 
     def row_header(self, column: str) -> Table:
         """Cells of this column are row headers (``<th scope="row">``)."""
@@ -178,34 +123,59 @@ class Table:
         return self.to_html()
 
 
+@dataclass(frozen=True)
+class NotAvailable:
+    """What stands where a table would when the data does not hold what it counts."""
+
+    caption: str
+    reason: str
+
+    def to_html(self) -> str:
+        return (
+            f'<p class="table-note not-available">{html.escape(self.caption)}: not available '
+            f"({fmt.NOT_AVAILABLE}) — {html.escape(self.reason)}.</p>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+LAST = ("not_recorded", "Other groups", "none")  # groups listed after the others
+
+
+def in_order(counts: pd.Series, order: list[str] | tuple[str, ...] = ()) -> pd.Series:
+    """A breakdown's groups in a fixed order — ``order``, then the others by name, groups
+    such as 'not recorded' last — never by size, which would tell where a withheld count
+    stands among the others."""
+    keys = [str(k) for k in counts.index]
+    known = [k for k in order if k in keys]
+    rest = sorted(k for k in keys if k not in known and k not in LAST)
+    tail = [k for k in LAST if k in keys and k not in known]
+    return counts.reindex([*known, *rest, *tail])
+
+
 def counts_table(
     counts: pd.Series,
+    hidden: pd.Series,
     caption: str,
     label: str,
-    disclosure: Disclosure,
-    total: bool = True,
-    published_sums: tuple[tuple[str, ...], ...] = (),
+    total: float | None = None,
 ) -> Table:
-    """A breakdown (label → count) with its share of the total, and a total row
-    (``published_sums``: see ``Table.breakdown``)."""
+    """A breakdown of children (group → count, withheld ones marked in ``hidden``) with
+    each group's share of ``total`` and a total row: the total is the published figure the
+    groups add up to (the sum of the counts when not given, for a breakdown with nothing
+    withheld)."""
+    hidden = hidden.reindex(counts.index, fill_value=False).astype(bool)
+    if total is None:
+        if hidden.any():
+            raise ValueError(f"{caption}: a table with withheld cells needs its published total")
+        total = float(counts.sum())
     frame = counts.rename_axis(label).reset_index(name="Number")
-    n = frame["Number"].sum()
-    frame["Share"] = 100.0 * frame["Number"] / n if n else float("nan")
-    if total:
-        frame = pd.concat(
-            [
-                frame,
-                pd.DataFrame(
-                    {label: ["Total"], "Number": [n], "Share": [100.0 if n else float("nan")]}
-                ),
-            ],
-            ignore_index=True,
-        )
+    frame[label] = frame[label].astype(str)
+    frame["Share"] = 100.0 * frame["Number"] / total if total else float("nan")
+    withheld = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    withheld["Number"] = withheld["Share"] = hidden.to_numpy()
+    frame.loc[len(frame)] = ["Total", total, 100.0 if total else float("nan")]
+    withheld.loc[len(withheld)] = False
     table = Table(frame, caption).row_header(label).number("Number").percent("Share")
-    return table.breakdown(
-        disclosure,
-        "Number",
-        shares={"Share": "Number"},
-        total_row="Total" if total else None,
-        published_sums=published_sums,
-    )
+    return table.decided(withheld)

@@ -49,9 +49,9 @@ def headline(ctx: Context) -> str:
 
 def facts(ctx: Context) -> Paragraphs:
     sentences = [headline(ctx)]
-    england = ctx.england("plans_issued_20wk_pct")
-    if not missing(england):
-        sentences.append(f"The latest England figure is {england:.1f}%.")
+    england, period = ctx.comparator("plans_issued_20wk_pct", "england")
+    if not missing(england):  # a comparator always with its period
+        sentences.append(f"The latest England figure, for {period}, is {england:.1f}%.")
     median = ctx.value("plans_issued_median_days")
     if not missing(median):
         sentences.append(f"The median time from request to final plan was {plural(median, 'day')}.")
@@ -80,23 +80,22 @@ def chart(ctx: Context) -> Chart:
 
 
 def not_yet_issued(ctx: Context) -> Group:
-    """Plans not yet issued at month end by time since the request and since the decision."""
+    """Plans not yet issued at month end by time since the request and since the decision
+    (counts of cases waiting: published as they are)."""
     since_request = labels.relabel(ctx.counts("not_issued_since_request"), labels.WAITING_BANDS)
     since_decision = labels.relabel(ctx.counts("not_issued_since_decision"), labels.WAITING_BANDS)
-    over_20wk = tuple(labels.words(measures.OVER_20WK_BANDS, labels.WAITING_BANDS))
     return Group(
         counts_table(
             since_request,
+            pd.Series(False, index=since_request.index),
             f"Plans not yet issued by time since the request, end of {ctx.month_name}",
             "Time since request",
-            ctx.disclosure,
-            published_sums=(over_20wk,),  # stated in the section's text
         ),
         counts_table(
             since_decision,
+            pd.Series(False, index=since_decision.index),
             "Plans agreed but not yet issued, by time since the decision to issue",
             "Time since decision",
-            ctx.disclosure,
         ),
     )
 
@@ -109,5 +108,4 @@ def no_plan_reasons(ctx: Context) -> Table:
         Table(frame, "Reasons a plan was not issued after assessment, by year")
         .row_header("Reason")
         .number(*frame.columns[1:])
-        .breakdown(ctx.disclosure, *frame.columns[1:])
     )
