@@ -12,6 +12,7 @@ import pytest
 from helpers import ROOT
 from sendlib.data import cache as data_cache
 from sendlib.data import load
+from sendlib.data.contract import files
 from sendlib.data.load import check_data
 from sendlib.ops.preflight import check
 from sendlib.scorecard.build import build, write_csv
@@ -117,4 +118,18 @@ def test_a_cache_that_cannot_be_written_is_simply_not_kept(data, monkeypatch):
     assert tables is not None
     assert (data / data_cache.FOLDER).read_text().startswith("a file")
     seen = reads(monkeypatch)
-    assert check_data(data, cache=True)[0] is not None and len(seen) == 10
+    assert check_data(data, cache=True)[0] is not None and len(seen) == len(files())
+
+
+def test_a_cache_write_that_fails_by_a_bug_is_raised_at_the_join(tmp_path, monkeypatch):
+    # an unwritable folder is simply not cached; any other error is not lost in a future
+    def broken(frame):
+        raise TypeError("cannot convert column")
+
+    monkeypatch.setattr(data_cache, "_parquet", broken)
+    cache = data_cache.TableCache(tmp_path)
+    cache.enabled = True
+    cache.put_findings("integrity", "k" * 32, pd.DataFrame({"a": [1]}))
+    with pytest.raises(TypeError, match="cannot convert column"):
+        data_cache.flush()
+    data_cache.flush()  # raised once, then forgotten

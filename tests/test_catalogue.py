@@ -89,3 +89,98 @@ def test_unreadable_catalogue(tmp_path):
         _load(tmp_path, "kpis: [\n")
     with pytest.raises(CatalogueError, match="cannot read"):
         load_catalogue(tmp_path / "missing.yaml")
+
+
+# ---------------------------------------------------------------- comparators like for like
+def _kpi(kpi_id: str, source: str, extra: str = "") -> str:
+    return (
+        f"  - {{id: {kpi_id}, ref: '{kpi_id}', title: T, section: A, unit: percent,\n"
+        f"     polarity: up, frequency: monthly, source: {source}{extra}}}\n"
+    )
+
+
+def test_the_monthly_shares_of_decisions_carry_no_comparator_in_the_shipped_catalogue():
+    cat = load_catalogue(CATALOGUE)
+    monthly = {
+        "request_assess_pct",
+        "requests_refused_pct",
+        "request_decisions_6wk_pct",
+        "plan_after_assessment_pct",
+    }
+    assert {k.id for k in cat.kpis if k.benchmark == "none"} == monthly
+    assert all(cat.get(i).comparator is None for i in monthly)
+    assert cat.not_compared() == []  # each says so: no caution for the shipped catalogue
+    # the like-for-like ones keep theirs: the same numerator and denominator as the DfE's
+    for kpi_id in ("plans_issued_20wk_pct", "placed_mainstream_pct", "review_decisions_4wk_pct"):
+        assert cat.get(kpi_id).comparator == kpi_id
+
+
+def test_a_kpi_named_like_a_dfe_figure_of_another_definition_shows_none_and_says_why(tmp_path):
+    cat = _load(tmp_path, "kpis:\n" + _kpi("request_assess_pct", "request_assess_pct"))
+    kpi = cat.get("request_assess_pct")
+    assert kpi.named_benchmark == "request_assess_pct" and kpi.comparator is None
+    (only,) = cat.not_compared()
+    assert only[0].id == "request_assess_pct"
+    assert "decisions whether to assess made in the period" in only[1][0]
+    assert "requests received in the period" in only[1][0]
+
+
+def test_naming_a_dfe_figure_of_another_definition_is_an_error_with_its_line(tmp_path):
+    text = "kpis:\n" + _kpi(
+        "my_refusals", "requests_refused_pct", ", benchmark: requests_refused_pct"
+    )
+    with pytest.raises(CatalogueError) as caught:
+        _load(tmp_path, text)
+    message = str(caught.value)
+    assert "line 2, KPI 'my_refusals'" in message and "not like for like" in message
+    assert "benchmark: none" in message
+
+
+def test_a_kpi_may_name_a_like_for_like_dfe_figure_or_a_councils_own_row(tmp_path):
+    text = "kpis:\n" + _kpi(
+        "timeliness", "plans_issued_20wk_pct", ", benchmark: plans_issued_20wk_pct"
+    )
+    text += _kpi("ep_advice", "return", ", benchmark: ep_advice_national")
+    cat = _load(tmp_path, text)
+    assert cat.get("timeliness").comparator == "plans_issued_20wk_pct"
+    assert cat.get("ep_advice").comparator == "ep_advice_national"  # typed in: as given
+    assert {"plans_issued_20wk_pct", "ep_advice_national"} <= cat.known_ids()
+
+
+@pytest.mark.parametrize(
+    ("start", "title"),
+    [
+        ("January", "Total number of mediations (cumulative calendar year)"),
+        ("April", "Total number of mediations (cumulative financial year)"),
+        ("September", "Total number of mediations (cumulative academic year)"),
+    ],
+)
+def test_year_to_date_titles_follow_the_year_start(start, title):
+    kpi = load_catalogue(CATALOGUE, start).get("mediations_ytd")
+    assert kpi.title == title
+    assert "{year}" not in kpi.definition and "{year}" not in kpi.title
+
+
+@pytest.mark.parametrize(
+    ("spc", "message"),
+    [
+        ("{fix_after: 5}", "greater than or equal to 12"),
+        ("{rebase: [2025-13]}", "there is no month 13"),
+        ("{fix_after: 20, colour: red}", "unknown key 'colour'"),
+    ],
+)
+def test_bad_spc_settings_are_named(tmp_path, spc, message):
+    with pytest.raises(CatalogueError, match=re.escape(message)):
+        _load(tmp_path, GOOD.replace("source: ehcp_active}", f"source: ehcp_active, spc: {spc}}}"))
+
+
+def test_spc_settings_are_read(tmp_path):
+    cat = _load(
+        tmp_path,
+        GOOD.replace(
+            "source: ehcp_active}",
+            "source: ehcp_active, spc: {fix_after: 18, rebase: [2025-04, 2024-01]}}",
+        ),
+    )
+    rule = cat.get("ehcp_active").spc
+    assert rule.fix_after == 18 and rule.rebase == ("2024-01", "2025-04")

@@ -105,3 +105,30 @@ def test_an_empty_default_data_folder_says_where_the_files_and_the_demo_go(tmp_p
     assert "holds no input files" not in runner.invoke(app, ["validate"]).output
     other = runner.invoke(app, ["validate", "--data", str(tmp_path / "data" / "raw")])
     assert "holds no input files" not in other.output
+
+
+def test_findings_on_screen_mask_personal_values_and_validation_csv_keeps_them(tmp_path, tiny):
+    # a duplicated person id, a birth date that is not a date, a plan for nobody
+    tiny["person"].append({**tiny["person"][0], "birth_date": "31/02/2012"})
+    tiny["plans"][0]["person_id"] = "PZ99887766"
+    tiny["requests"].append({**tiny["requests"][0], "request_id": "R12345678,extra"})
+    folder = write_tables(tmp_path / "d", tiny)
+    result = CliRunner().invoke(app, ["validate", "--data", str(folder), "--month", "2025-05"])
+    assert result.exit_code == 1
+    shown = result.output
+    for value in ("PZ99887766", "31/02/2012", "R12345678", tiny["person"][0]["person_id"] + "'"):
+        assert value not in shown, value
+    # where, which column and why are all still there
+    assert "person.csv" in shown and "birth_date" in shown and "••/••/••••" in shown
+    assert "plans.csv" in shown and "person_id" in shown
+    every = (folder / "validation.csv").read_text()
+    assert "PZ99887766" in every and "31/02/2012" in every
+
+
+def test_a_contract_column_that_identifies_a_person_is_marked_personal():
+    from sendlib.data.contract import personal_columns
+
+    assert {"person_id", "upn", "birth_date", "request_id", "plan_id", "dispute_id"} <= set(
+        personal_columns()
+    )
+    assert "setting" not in personal_columns() and "kpi_id" not in personal_columns()

@@ -4,6 +4,7 @@ and one that dies before it is ready is replaced, with the retry in the run's lo
 from __future__ import annotations
 
 import json
+import os
 import sys
 from concurrent.futures import as_completed
 from pathlib import Path
@@ -142,9 +143,7 @@ def test_the_run_retries_a_kernel_that_dies_and_says_so_in_its_log(
 
 # ---------------------------------------------------------------- kernels from the zygote
 def zygote_env(zygote) -> dict[str, str]:
-    from sendlib.ops.zygote import ENV
-
-    return {ENV: str(zygote.path)}
+    return zygote.environment()
 
 
 def test_forty_kernels_from_the_zygote_eight_at_a_time_all_start(tmp_path):
@@ -177,7 +176,8 @@ def test_a_kernel_from_the_zygote_is_fresh_and_in_the_run_folder(tmp_path, monke
     nbformat.write(nb, tmp_path / "probe.ipynb")
     monkeypatch.setenv("SENDLIB_TEST_VAR", "from-the-run")
     with zy.start() as zygote:
-        monkeypatch.setenv(zy.ENV, str(zygote.path))
+        for name, value in zygote.environment().items():
+            monkeypatch.setenv(name, value)
         lines = []
         for i in range(2):
             execute(
@@ -223,6 +223,7 @@ def test_a_killed_launcher_takes_its_kernel_with_it(tmp_path):
                 str(connection),
             ],
             cwd=tmp_path,
+            env={**os.environ, **zygote.environment()},
         )
         deadline = time.monotonic() + 20
         kernel = None

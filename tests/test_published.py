@@ -336,3 +336,24 @@ def test_axe_finds_no_wcag_violations_in_chromium(published, tmp_path):
     shot = tmp_path / "first-screen.png"
     violations = axe_violations(folder / "paper.html", shot)
     assert not violations, violations
+
+
+def test_validate_the_data_quality_section_and_the_manifest_count_the_same_warnings(
+    published, tmp_path
+):
+    # one gate: the warnings are found once, with the month's extract date, and every
+    # output that counts them reads that count
+    data, folder, _ = published
+    result = CliRunner().invoke(
+        app,
+        ["validate", "--data", str(data), "--month", MONTH, "--findings", str(tmp_path / "f.csv")],
+        terminal_width=250,
+    )
+    said = re.search(r"(\d[\d,]*) warning\(s\) for " + MONTH, result.output)
+    assert said, result.output
+    n = int(said.group(1).replace(",", ""))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert sum(manifest["warnings"].values()) == n > 0
+    assert f"The checks found {n:,} record" in (folder / "paper.html").read_text()
+    tiles = {t["kpi_id"]: t for t in manifest["headlines"]}  # the archive shows these
+    assert tiles["school_pop_ehcp_pct"]["period"]

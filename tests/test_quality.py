@@ -71,6 +71,20 @@ def test_doubtful_value_gives_a_warning(
     assert hits.iloc[-1]["file"] == f"{file}.csv"
 
 
+def test_plan_before_its_request_is_its_own_finding_and_says_it_leaves_timeliness(tmp_path, tiny):
+    linked = next(i for i, p in enumerate(tiny["plans"]) if p.get("request_id"))
+    request = next(
+        r for r in tiny["requests"] if r["request_id"] == tiny["plans"][linked]["request_id"]
+    )
+    tiny["plans"][linked]["start_date"] = "2000-01-01"
+    request["received_date"] = "2000-02-01"  # keep the request before its decision
+    found = _warnings(tmp_path, tiny)
+    hit = found[found["rule"] == "plan_before_request"]
+    assert len(hit) == 1 and hit.iloc[0]["file"] == "plans.csv"
+    assert "left out of 20-week timeliness" in hit.iloc[0]["reason"]
+    assert fnd.RULES["plan_before_request"].startswith("Plan dated before its request")
+
+
 def test_plan_holder_aged_26_is_warned_but_25_is_not(tmp_path, tiny):
     tiny["person"][0]["birth_date"] = "1999-06-30"  # 26 on 2025-06-30
     assert "age_26_plus" in set(_warnings(tmp_path, tiny)["rule"])

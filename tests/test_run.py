@@ -127,3 +127,16 @@ def test_quarto_renderer_without_quarto_exits_4(tmp_path, demo_data, monkeypatch
     assert result.exit_code == 4  # rendering failed
     assert "quarto" in result.output
     assert not (out / MONTH).exists()
+
+
+def test_a_state_file_cut_short_means_the_notebooks_run_again(tmp_path):
+    # state.json is written atomically now; one cut short by an older version is not a bug
+    from sendlib.ops.request import RunRequest
+    from sendlib.ops.runner import SCORECARD_FILES, _Run
+
+    request = RunRequest(month="2025-06", out=tmp_path, narrative_only=True)
+    (request.work / "executed").mkdir(parents=True)
+    (request.work / "scorecard").mkdir()
+    (request.work / "scorecard" / SCORECARD_FILES[-1]).write_bytes(b"x")
+    (request.work / "state.json").write_text('{"run": {"mon')
+    assert _Run(request, lambda *_: None).reusable({"run": {}}, []) is False

@@ -16,7 +16,7 @@ from sendlib.cli import app
 from sendlib.data.demo import generate
 from sendlib.data.load import load_tables
 from sendlib.scorecard.build import COLUMNS, build, headline_tiles, write_csv
-from sendlib.scorecard.catalogue import Catalogue, load_catalogue
+from sendlib.scorecard.catalogue import Catalogue, SpcRule, load_catalogue
 from sendlib.scorecard.workbook import write_workbook
 
 ROOT = Path(__file__).parents[1]
@@ -266,3 +266,70 @@ def test_scorecard_command_reports_bad_data_and_bad_catalogue(tmp_path, tiny):
     result = CliRunner().invoke(app, ["scorecard", *where, "--catalogue", str(bad)])
     assert result.exit_code == 1 and "bad.yaml" in result.output
     assert "'title' is required but missing" in result.output
+
+
+# ---------------------------------------------------------------- like for like, with periods
+def test_shares_of_the_months_decisions_carry_no_dfe_comparator(card):
+    for kpi_id in ("request_assess_pct", "requests_refused_pct", "request_decisions_6wk_pct"):
+        rows = card[card["kpi_id"] == kpi_id]
+        assert rows[["england", "statistical_neighbours", "region"]].isna().all().all()
+        assert rows["value"].notna().any()
+    timely = card[card["kpi_id"] == "plans_issued_20wk_pct"]
+    assert timely["england"].notna().all()
+
+
+def test_every_comparator_comes_with_its_period(demo, tmp_path):
+    from sendlib.scorecard.build import comparator_periods
+
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    dated = comparator_periods(cat, demo.benchmarks, MONTH).set_index(["kpi_id", "comparator"])
+    assert dated.loc[("plans_issued_20wk_pct", "england"), "period"] == "2024-12"
+    assert dated.loc[("plans_issued_20wk_pct", "england"), "value"] == 45.9
+    assert dated.loc[("placed_mainstream_pct", "england"), "period"] == "2025-01"
+    assert ("request_assess_pct", "england") not in dated.index
+    card = build(demo, cat, MONTH, 6)
+    path = tmp_path / "scorecard.xlsx"
+    write_workbook(card, cat, MONTH, path, dated.reset_index())
+    ws = load_workbook(path)["Scorecard"]
+    rows = {row[1].value: row for row in ws.iter_rows(min_row=3) if row[1].value}
+    england = rows[cat.get("plans_issued_20wk_pct").title][13]  # after last year
+    assert england.value == 45.9 and england.number_format.endswith('" (2024)"')
+    placed = rows[cat.get("placed_mainstream_pct").title][13]
+    assert placed.number_format.endswith('" (Jan 2025)"')
+
+
+def test_a_rebase_starts_the_kpis_spc_reading_afresh(demo):
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    ehcp = cat.get("ehcp_active")
+    kpis = [
+        ehcp.model_copy(update={"spc": SpcRule(rebase=("2025-01",))})
+        if k.id == "ehcp_active"
+        else k
+        for k in cat.kpis
+    ]
+    rebased = Catalogue.model_validate({"kpis": [k.model_dump() for k in kpis]})
+    before = build(demo, cat, MONTH, 6).set_index(["kpi_id", "period"])
+    after = build(demo, rebased, MONTH, 6).set_index(["kpi_id", "period"])
+    assert before.loc[("ehcp_active", "2025-06"), "spc_variation"] != ""
+    assert after.loc[("ehcp_active", "2025-06"), "spc_variation"] == ""  # 6 points since
+    others = before.index.get_level_values(0) != "ehcp_active"
+    pd.testing.assert_frame_equal(before[others], after[others])
+
+
+def test_fixed_limits_do_not_depend_on_the_scorecard_window(demo):
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    kpis = [
+        k.model_copy(update={"spc": SpcRule(fix_after=12)}) if k.id == "plans_issued" else k
+        for k in cat.kpis
+    ]
+    fixed = Catalogue.model_validate({"kpis": [k.model_dump() for k in kpis]})
+    six = build(demo, fixed, MONTH, 6).set_index(["kpi_id", "period"])
+    fourteen = build(demo, fixed, MONTH, 14).set_index(["kpi_id", "period"])
+    for period in window_labels(MONTH, 6):
+        key = ("plans_issued", period)
+        assert six.loc[key, "spc_variation"] == fourteen.loc[key, "spc_variation"]
+        assert six.loc[key, "spc_assurance"] == fourteen.loc[key, "spc_assurance"]
+
+
+def window_labels(month: pd.Period, months: int) -> list[str]:
+    return [str(p) for p in pd.period_range(end=month, periods=months, freq="M")]

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from helpers import ROOT, measures
 from sendlib.cli import app
+from sendlib.data.contract import request_source_group
 from sendlib.data.demo.council import council_frames
-from sendlib.data.demo.sen2 import census_date, write_returns
+from sendlib.data.demo.sen2 import census_date, submitted, write_returns
 from sendlib.data.sen2 import IdKey, import_returns, read_establishments
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sources import write_table
@@ -28,7 +29,20 @@ HERE = Path(__file__).parent / "data" / "sen2"
 HAND = HERE / "hand-written.xml"
 GIAS = HERE / "establishments.csv"
 KEY = "a-test-key-that-is-long-enough"
-CASE_TABLES = ("person", "requests", "assessments", "plans", "reviews", "placements")
+CASE_TABLES = (
+    "person",
+    "requests",
+    "assessments",
+    "plans",
+    "reviews",
+    "phase_transfers",
+    "placements",
+)
+#: the hand-written return's UPNs, by the keyed hash the import writes instead
+UPNS = {
+    IdKey(KEY.encode()).id("U", u): u
+    for u in ("A100000000011", "B200000000022", "C300000000033", "E500000000055", "G700000000077")
+}
 # the hand-written return's children, told apart by birth date
 BORN = {
     "2012-05-04": "alex",
@@ -47,7 +61,8 @@ def read(folder: Path, name: str) -> pd.DataFrame:
 
 def labelled(folder: Path) -> dict[str, pd.DataFrame]:
     """The imported tables with ids replaced by readable labels: a child by name, a
-    request by child and received date, a plan by child and start date."""
+    request by child and received date, a plan by child and start date, and the UPN's
+    keyed hash by the UPN."""
     t = {name: read(folder, name) for name in CASE_TABLES}
     person = dict(zip(t["person"]["person_id"], t["person"]["birth_date"].map(BORN), strict=True))
     req = {
@@ -55,6 +70,7 @@ def labelled(folder: Path) -> dict[str, pd.DataFrame]:
     }
     plan = {p.plan_id: f"{person[p.person_id]}/{p.start_date}" for p in t["plans"].itertuples()}
     t["person"]["person_id"] = t["person"]["person_id"].map(person)
+    t["person"]["upn"] = t["person"]["upn"].map(lambda h: UPNS[h] if h else "")
     t["requests"] = t["requests"].assign(
         request_id=t["requests"]["request_id"].map(req),
         person_id=t["requests"]["person_id"].map(person),
@@ -66,6 +82,7 @@ def labelled(folder: Path) -> dict[str, pd.DataFrame]:
         request_id=t["plans"]["request_id"].map(req),
     )
     t["reviews"]["plan_id"] = t["reviews"]["plan_id"].map(plan)
+    t["phase_transfers"]["plan_id"] = t["phase_transfers"]["plan_id"].map(plan)
     t["placements"]["person_id"] = t["placements"]["person_id"].map(person)
     return t
 
@@ -210,17 +227,17 @@ BAD = {
     "another root": ("<html><body>hi</body></html>", r"return\.xml, line 1, html: is not a SEN2"),
     "unknown code": (
         sen2_text("RequestOutcome", "A", "X"),
-        r"return\.xml, line 38, Message/Persons/Person\[1\]/Requests/Request/"
+        r"return\.xml, line 39, Message/Persons/Person\[1\]/Requests/Request/"
         r"RequestOutcome: 'X' is not a request_outcome code",
     ),
     "bad date": (
         sen2_text("ReceivedDate", "2024-02-05", "2024-02-30"),
-        r"return\.xml, line 34, Message/Persons/Person\[1\]/Requests/Request/"
+        r"return\.xml, line 35, Message/Persons/Person\[1\]/Requests/Request/"
         r"ReceivedDate: '2024-02-30' is not a date",
     ),
     "no received date": (
         sen2_text("ReceivedDate", "2024-02-05", None),
-        r"return\.xml, line 33, Message/Persons/Person\[1\]/Requests/Request: has no "
+        r"return\.xml, line 34, Message/Persons/Person\[1\]/Requests/Request: has no "
         "ReceivedDate",
     ),
     "private value not repeated": (
@@ -356,11 +373,11 @@ MONTH = "2025-12"  # the last December the returns cover in full
 
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
-    """The demo council (to February 2026) as its tables, its SEN2 returns and the
-    tables imported from them (with the demo's own partner, population and benchmark
-    files; disputes are not in the return)."""
+    """The demo council (to February 2026) as its tables (as submitted: the planted faults
+    put right), its SEN2 returns and the tables imported from them (with the demo's own
+    partner, population and benchmark files; disputes are not in the return)."""
     root = tmp_path_factory.mktemp("round-trip")
-    frames = council_frames(42, end=END)
+    frames = submitted(council_frames(42, end=END))
     demo, imported = root / "demo", root / "imported"
     demo.mkdir()
     for name, frame in frames.items():
@@ -401,6 +418,8 @@ NOT_CARRIED = {
     "placed_eotas_s61": "SENSetting OLA covers both s61 and s19 arrangements",
     "placed_eotas_s19": "SENSetting OLA covers both s61 and s19 arrangements",
     "reviews_not_finalised": "a review decided after the next census is never seen decided",
+    "review_amended_issued": "the final amended plan after a review is not in the return",
+    "review_amended_8wk_pct": "the final amended plan after a review is not in the return",
     "mediations_registered": "disputes are not in the return",
     "mediations_ytd": "disputes are not in the return",
     "mediations_rolling_12m": "disputes are not in the return",
@@ -435,14 +454,32 @@ def test_round_trip_scorecard_is_equal_for_every_kpi_the_return_carries(round_tr
     } <= carried
 
 
-def person_keys(folder: Path) -> dict[str, tuple]:
-    """A child as what the return carries of them (ids differ between the two sides)."""
+def person_keys(folder: Path, hashed: bool) -> dict[str, tuple]:
+    """A child as what the return carries of them (ids differ between the two sides; the
+    imported side holds the UPN's keyed hash)."""
     person = read(folder, "person")
-    return {r.person_id: (r.upn, r.birth_date, r.sex, r.ethnicity) for r in person.itertuples()}
+    key = IdKey(KEY.encode())
+    return {
+        r.person_id: (
+            r.upn if hashed or not r.upn else key.id("U", r.upn),
+            r.birth_date,
+            r.sex,
+            r.ethnicity,
+        )
+        for r in person.itertuples()
+    }
 
 
 def known(value: str, day: str) -> str:
     return value if value and value <= day else ""
+
+
+def carried_draft(review) -> str:
+    """A review's draft amended plan as the return that carries the review knew it: the
+    next census's (the review of year Y is in the return of January Y+1), and only with
+    the decision known by then."""
+    day = census_date(int(review.review_meeting_date[:4]) + 1).isoformat()
+    return known(review.draft_date, day) if known(review.decision_date, day) else ""
 
 
 @pytest.mark.slow
@@ -455,7 +492,7 @@ def test_round_trip_tables_are_the_demos_for_every_field_the_return_carries(roun
     demo, imported = round_trip["demo"], round_trip["imported"]
     sides = {}
     for side, folder in (("demo", demo), ("imported", imported)):
-        who = person_keys(folder)
+        who = person_keys(folder, hashed=side == "imported")
         req = read(folder, "requests")
         req = req[req["received_date"].between("2020-01-01", census)]
         outcome_date = req["request_outcome_date"].map(lambda v: known(v, census))
@@ -464,7 +501,7 @@ def test_round_trip_tables_are_the_demos_for_every_field_the_return_carries(roun
                 who[r.person_id],
                 r.received_date,
                 r.transfer_in,
-                r.request_source,
+                request_source_group(r.request_source),
                 r.request_outcome if d else "",
                 d,
             )
@@ -505,7 +542,14 @@ def test_round_trip_tables_are_the_demos_for_every_field_the_return_carries(roun
         )
         latest = latest[latest["year"].between("2020", "2025")]
         review_rows = Counter(
-            (by_plan[r.plan_id], r.review_meeting_date) for r in latest.itertuples()
+            (by_plan[r.plan_id], r.review_meeting_date, carried_draft(r))
+            for r in latest.itertuples()
+        )
+        transfers = read(folder, "phase_transfers")
+        transfers = transfers[transfers["plan_id"].isin(by_plan)]
+        transfer_rows = Counter(
+            (by_plan[t.plan_id], t.due_date, known(t.final_date, census))
+            for t in transfers.itertuples()
         )
         placements = read(folder, "placements")
         placements = placements[placements["entry_date"] <= census]
@@ -520,8 +564,16 @@ def test_round_trip_tables_are_the_demos_for_every_field_the_return_carries(roun
             for p in placements.itertuples()
             if not p.leaving_date or p.leaving_date >= "2020-01-01"
         )
-        sides[side] = (req_rows, plan_rows, assessment_rows, review_rows, placement_rows)
-    for i, table in enumerate(("requests", "plans", "assessments", "reviews", "placements")):
+        sides[side] = (
+            req_rows,
+            plan_rows,
+            assessment_rows,
+            review_rows,
+            transfer_rows,
+            placement_rows,
+        )
+    tables = ("requests", "plans", "assessments", "reviews", "phase_transfers", "placements")
+    for i, table in enumerate(tables):
         demo_rows, imported_rows = sides["demo"][i], sides["imported"][i]
         if table == "placements":  # placements of plans that ended before 2020 are not carried
             assert imported_rows <= demo_rows
@@ -570,6 +622,7 @@ def test_demo_writes_its_returns_beside_its_tables(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "sen2").iterdir()) == [
+        "disputes-log.csv",
         "establishments.csv",
         "sen2-2021.xml",
     ]
@@ -623,3 +676,44 @@ def test_an_import_leaves_the_garbage_collector_on_whatever_happens(tmp_path):
     assert gc.isenabled()
     assert cli_import(str(HAND), "--out", str(tmp_path / "good")).exit_code == 0
     assert gc.isenabled()
+
+
+@pytest.mark.slow
+def test_the_demos_disputes_log_joins_the_imported_children(round_trip, tmp_path):
+    """The log the demo writes beside its returns joins every row to the same child the
+    demo's disputes.csv names (children too young for a UPN are not in the log); the rows
+    of children no return holds (a request refused before 2020) are the findings."""
+    import shutil
+
+    from sendlib.data.sen2.disputes_log import import_log
+
+    folder = tmp_path / "imported"
+    shutil.copytree(round_trip["imported"], folder)
+    log = round_trip["root"] / "returns" / "disputes-log.csv"
+    key = IdKey(KEY.encode())
+    done = import_log(log, folder, key, force=True)  # its disputes.csv: empty
+    held = set(read(folder, "person")["upn"])
+    outside = [u for u in pd.read_csv(log, dtype=str)["upn"] if key.id("U", u) not in held]
+    assert done.rows > 100 and done.joined == done.rows - len(outside)
+    assert sorted(done.findings["value"]) == sorted(outside) and len(outside) < 0.05 * done.rows
+    assert set(done.findings["reason"]) == {"no child with this UPN in person.csv"}
+    sides = {}
+    for side, where in (("demo", round_trip["demo"]), ("imported", folder)):
+        who = person_keys(where, hashed=side == "imported")
+        d = read(where, "disputes")
+        upn = d["person_id"].map({p: keys[0] for p, keys in who.items()})
+        d = d[(upn != "") & upn.isin(held)]  # in the log and in a return
+        sides[side] = Counter((who[r.person_id], r.kind, r.registered_date) for r in d.itertuples())
+    assert sides["demo"] == sides["imported"]
+
+
+@pytest.mark.slow
+def test_the_demos_returns_pass_sendlib_check_sen2_clean(round_trip):
+    """Every return the demo writes — 2021 to 2026, the years before 2025 checked with the
+    earliest pack — has no error and no query."""
+    from sendlib.data.sen2.check import check_return
+
+    for path in round_trip["paths"]:
+        done = check_return(path)
+        assert done.findings.empty, (path.name, done.by_rule().to_dict("records"))
+        assert done.children > 1000

@@ -146,3 +146,27 @@ def test_last_point_reading_agrees_with_every_signal_rule():
         assert spc.last_is_special(x) == expected, x
         special += expected
     assert 600 < special < 5_400  # both answers are exercised
+
+
+def test_fixed_limits_come_from_the_first_n_points_and_later_points_are_read_against_them():
+    # 12 points around 10 (mR 4), then a step up: limits fixed after the 12 stay at
+    # 10 ± 10.64 (-0.64 to 20.64), so the 21, 22, 21 are outside them and a target of 0 is
+    # inside them; recalculated over all 15 points the limits move up (1.82 to 22.72) and
+    # lie wholly above the target
+    baseline = [8, 12] * 6
+    x = [*baseline, 21, 22, 21]
+    fixed = spc.xmr(baseline)
+    assert (fixed.mean, fixed.mr_bar) == (10, 4)
+    assert spc.reading(x, "up", 0, fix_after=12) == ("improvement", "hit_and_miss")
+    assert spc.reading(x, "up", 0) == ("improvement", "pass")
+    assert spc.reading(x[:12], "up", None, fix_after=13) == ("", "")  # waits for 13 points
+
+
+def test_a_rebase_starts_a_phase_whose_limits_use_only_its_points():
+    periods = [f"2024-{m:02d}" for m in range(1, 13)] + [f"2025-{m:02d}" for m in range(1, 13)]
+    starts = spc.phase_starts(periods, ("2025-01",))
+    assert starts.tolist() == [0] * 12 + [12] * 12
+    assert spc.phase_starts(periods, ()).tolist() == [0] * 24
+    assert spc.phase_starts(periods, ("2023-06", "2024-07", "2026-01")).tolist() == (
+        [0] * 6 + [6] * 18
+    )

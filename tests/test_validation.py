@@ -389,3 +389,63 @@ def test_a_date_cell_is_real_when_its_calendar_says_so():
     }
     got = is_iso_date(pd.Series(list(cells), dtype="str"))
     assert dict(zip(cells, got.tolist(), strict=True)) == cells
+
+
+def _rename_header(tiny_dir, file, old, new):
+    path = tiny_dir / f"{file}.csv"
+    head, rest = path.read_text().split("\n", 1)
+    path.write_text(head.replace(old, new) + "\n" + rest)
+
+
+def test_an_export_column_the_contract_does_not_know_is_a_warning_with_did_you_mean(tiny_dir):
+    _rename_header(tiny_dir, "person", "ethnicity", "Ethnicty")
+    tables, found = check_data(tiny_dir)
+    assert tables is not None  # the run goes on, ethnicity not recorded — and it is said
+    hit = found[found["rule"] == "unknown_column"]
+    assert hit[["file", "row", "column"]].values.tolist() == [["person.csv", 1, "Ethnicty"]]
+    reason = hit["reason"].iloc[0]
+    assert "did you mean 'ethnicity'?" in reason and "read as not recorded" in reason
+    assert (hit["severity"] == "warning").all()
+
+
+def test_an_unrelated_extra_column_is_named_with_the_contracts_columns(tiny_dir):
+    _rename_header(tiny_dir, "population", "population", "population,notes")
+    path = tiny_dir / "population.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], *(f"{line}," for line in lines[1:])]) + "\n")
+    _, found = check_data(tiny_dir)
+    hit = found[found["rule"] == "unknown_column"].iloc[0]
+    assert hit["column"] == "notes" and "the contract's columns: year, population" in hit["reason"]
+
+
+def test_a_missing_required_column_names_the_nearest_header(tiny_dir):
+    _rename_header(tiny_dir, "requests", "received_date", "recieved_date")
+    _, found = check_data(tiny_dir)
+    hit = found[found["rule"] == "missing_column"].iloc[0]
+    assert hit["column"] == "received_date"
+    assert "the nearest header is 'recieved_date'" in hit["reason"]
+    assert "unknown_column" not in set(found["rule"])  # said once, as the error
+
+
+def test_a_parameters_value_that_is_no_date_is_a_finding_with_file_and_line(tmp_path, tiny_dir):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from helpers import ROOT
+    from sendlib.cli import app
+
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params", params, ignore=shutil.ignore_patterns("narrative"))
+    text = (params / "report.yaml").read_text()
+    (params / "report.yaml").write_text(text.replace("- 2026-11-10", "- 2026-11-31"))
+    line = next(
+        i for i, s in enumerate((params / "report.yaml").read_text().splitlines(), 1)
+        if "2026-11-31" in s
+    )  # fmt: skip
+    result = CliRunner().invoke(
+        app, ["validate", "--data", str(tiny_dir), "--params", str(params), "--month", "2025-06"]
+    )
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"report.yaml, line {line}: '2026-11-31' is not a date" in result.output

@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sendlib.months import Month
+from sendlib.statutory import YEAR_STARTS, YearStart
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,11 +69,24 @@ class ReportParams(BaseModel):
     appendices: list[str] = ["Appendix 1 – SEND Scorecard"]
     suppression_threshold: int = Field(default=4, ge=0, le=20)
     scorecard_months: int = Field(default=6, ge=1, le=24)
+    # when the reporting year starts, for every year-to-date figure (mediations, appeals):
+    # January (calendar year), April (financial year) or September (academic year)
+    year_start: YearStart = "January"
     # the council in the DfE's releases (new code E06000058 or old 839); a council not in
     # them (the demo) gives its region instead; neighbours are LA codes
     la_code: str | None = Field(default=None, pattern=r"^(E\d{8}|\d{3})$")
     region_code: str | None = Field(default=None, pattern=r"^E12\d{6}$")
     statistical_neighbours: list[str] = []
+
+    @property
+    def neighbours(self) -> list[str]:
+        """The statistical neighbours, never the council itself (DESIGN.md)."""
+        return [code for code in self.statistical_neighbours if code != self.la_code]
+
+    @property
+    def year_start_month(self) -> int:
+        """The calendar month (1, 4 or 9) the reporting year starts in."""
+        return YEAR_STARTS[self.year_start]
 
     def for_month(self, month: MonthParams | None) -> ReportParams:
         """These parameters with one month's cover-sheet text (status …) laid over."""
@@ -169,7 +183,38 @@ def read_yaml(path: Path, error: type[Exception], what: str) -> tuple[object, Ya
         raise error(f"{path}{where}: not valid YAML ({problem}){hint}") from exc
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML ({exc})") from exc
+    except (ValueError, TypeError, OverflowError) as exc:  # a value YAML reads but cannot make
+        raise error(_unreadable_value(path, node, exc)) from exc
     return data, YamlLines(node)
+
+
+def _unreadable_value(path: Path, node: yaml.Node | None, exc: Exception) -> str:
+    """Which value YAML could not make (a date that is no date, 2026-11-31), with its line."""
+    for scalar in _scalars(node):
+        if scalar.tag.endswith(":timestamp"):
+            try:
+                yaml.load(scalar.value, Loader=_LOADER)
+            except (ValueError, TypeError, OverflowError) as bad:
+                return (
+                    f"{path}, line {scalar.start_mark.line + 1}: '{scalar.value}' is not a date "
+                    f"({bad}); write a real date as YYYY-MM-DD"
+                )
+    return f"{path}: a value cannot be read ({exc})"
+
+
+def _scalars(node: yaml.Node | None):
+    """Every scalar node of a YAML document, in order."""
+    if node is None:
+        return
+    if isinstance(node, yaml.ScalarNode):
+        yield node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(key)
+            yield from _scalars(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
 
 
 #: names the entry a validation error is in: (data, loc) -> (label, rest of loc)

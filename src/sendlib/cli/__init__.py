@@ -29,7 +29,10 @@ def main() -> None:
     from sendlib.cli.commands import app
 
     try:
-        app(prog_name="sendlib")
+        try:
+            app(prog_name="sendlib")
+        finally:
+            _join_background_writes()
     except SystemExit as done:
         ending.end_with(done.code)
         raise
@@ -73,6 +76,14 @@ class _Ending:
             with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
                 stream.flush()
         os._exit(self.code)
+
+
+def _join_background_writes() -> None:
+    """Wait for the typed-table cache's writes, raising any error one met (a bug: it
+    then ends the command with exit code 5, never lost in a thread)."""
+    cache = sys.modules.get("sendlib.data.cache")  # loaded only by commands that read data
+    if cache is not None:
+        cache.flush()
 
 
 def _start_workers_early(args: list[str]) -> None:

@@ -30,9 +30,27 @@ def batch(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            help="An existing Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)."
+            help="An existing Dask scheduler, tls://host:8786 with the certificates below "
+            "(default: a local cluster on this machine, over TLS)."
         ),
     ] = None,
+    tls_ca_file: Annotated[
+        Path | None, typer.Option(help="With --scheduler tls://…: the cluster's CA certificate.")
+    ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="With --scheduler tls://…: this client's certificate.")
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="With --scheduler tls://…: this client's private key.")
+    ] = None,
+    insecure: Annotated[
+        bool,
+        typer.Option(
+            "--insecure",
+            help="Allow --scheduler tcp://… (unencrypted: anyone who reaches the scheduler "
+            "runs code on it) on a network only you can reach.",
+        ),
+    ] = False,
     workers: Annotated[
         int | None, typer.Option(help="Local cluster workers (default: one per core).")
     ] = None,
@@ -47,8 +65,8 @@ def batch(
     params: Annotated[
         Path,
         typer.Option(
-            help="With --papers: the parameters of a council without its own "
-            "<council>/params/ folder."
+            help="The parameters (report.yaml) of a council without its own "
+            "<council>/params/ folder; checked as sendlib run checks them."
         ),
     ] = Path("params"),
     notebooks: Annotated[Path, typer.Option(help="With --papers: the section notebooks.")] = Path(
@@ -59,7 +77,7 @@ def batch(
     exit 1 if any pair failed."""
     from rich.table import Table as RichTable
 
-    from sendlib.ops.batch import parse_months, run_batch
+    from sendlib.ops.batch import parse_months, run_batch, security
 
     try:
         periods = parse_months(months)
@@ -71,8 +89,20 @@ def batch(
             raise ValueError(f"{data_root} is not a folder")
         if papers and not (params / "report.yaml").exists() and not notebooks.is_dir():
             raise ValueError(f"no notebooks in {notebooks} and no {params / 'report.yaml'}")
+        secured = (
+            security(scheduler, tls_ca_file, tls_cert, tls_key, insecure) if scheduler else None
+        )
         outcomes = run_batch(
-            data_root, periods, out, catalogue, scheduler, workers, papers, params, notebooks
+            data_root,
+            periods,
+            out,
+            catalogue,
+            scheduler,
+            workers,
+            papers,
+            params,
+            notebooks,
+            secured,
         )
     except ValueError as exc:
         say(f"Batch stopped: {exc}", "bold red")

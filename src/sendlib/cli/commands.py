@@ -15,4 +15,10 @@ app = typer.Typer(
 )
 
 # the commands, in the order ``sendlib --help`` lists them
-from sendlib.cli import data_commands, import_commands, paper_commands, batch_commands  # noqa: E402,F401,I001
+from sendlib.cli import (  # noqa: E402,F401,I001
+    data_commands,
+    import_commands,
+    check_commands,
+    paper_commands,
+    batch_commands,
+)

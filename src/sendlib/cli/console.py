@@ -53,10 +53,14 @@ def shown_findings(findings: pd.DataFrame, per_rule: int = PER_RULE) -> tuple[pd
 
 
 def print_findings(findings: pd.DataFrame, title: str, where: str = "") -> None:
-    """Findings (file, row, column, value, reason), a few per rule and column."""
+    """Findings (file, row, column, value, reason), a few per rule and column; personal
+    values masked (``findings.masked``: the full list is in validation.csv)."""
     import pandas as pd
 
+    from sendlib.data.findings import masked
+
     shown, left = shown_findings(findings)
+    shown = masked(shown)
     rows = [
         (
             str(row.file),

@@ -49,12 +49,17 @@ def validate(
     )
     for note in fnd.notes(found.findings):
         say(f"Read: {note}")
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     errors, warns = fnd.errors(found.findings), fnd.warnings(found.findings)
     target = findings_out or data / "validation.csv"
     if len(found.findings) and data.is_dir():
-        found.findings.to_csv(target, index=False)
+        from sendlib.files import atomic_output
+
+        with atomic_output(target) as temp:
+            found.findings.to_csv(temp, index=False)
     if len(errors):
         print_findings(errors, f"{len(errors):,} error(s) in {data} — the run stops", str(target))
     if len(warns):
@@ -152,7 +157,10 @@ def demo(
     )
     if sen2 is not None:
         written = sorted(p.name for p in sen2.glob("sen2-*.xml"))
-        say(f"Wrote its SEN2 returns to {sen2}: {', '.join(written)} and establishments.csv")
+        say(
+            f"Wrote its SEN2 returns to {sen2}: {', '.join(written)}, establishments.csv "
+            "and disputes-log.csv (to try sendlib import sen2, then import disputes)"
+        )
 
 
 def _like_release(
@@ -224,8 +232,9 @@ def benchmarks(
         read_release,
         reduced_release,
         update_benchmarks,
+        without_council,
     )
-    from sendlib.ops.staging import write_text_atomically
+    from sendlib.files import atomic_write
 
     report = optional_report(params)
     la = la or (report.la_code if report else None)
@@ -245,6 +254,14 @@ def benchmarks(
     try:
         found = read_release(source)
         council = find_council(found, la) if la else None
+        codes, dropped = without_council(council, codes)
+        if dropped:
+            say(
+                f"Warning: the neighbours given include {', '.join(dropped)}, the council "
+                f"itself ({council.name}): left out — a council is never its own statistical "
+                f"neighbour. Averaging the other {len(codes)}.",
+                "yellow",
+            )
         rows = benchmark_rows(found, council, region, codes)
         existing = None
         if target.exists():
@@ -255,7 +272,7 @@ def benchmarks(
     except ReleaseError as exc:
         say(str(exc), "bold red")
         raise typer.Exit(1) from exc
-    write_text_atomically(target, merged.to_csv(index=False, lineterminator="\n"))
+    atomic_write(target, merged.to_csv(index=False, lineterminator="\n"))
     who = f"{council.name} ({council.new_code}, {council.region_name})" if council else region
     counts = rows["comparator"].value_counts().to_dict()
     say(

@@ -13,7 +13,7 @@ from sendlib.cli.options import ParamsOpt, optional_report
 
 # the contract's other files, which a SEN2 return cannot give
 STILL_NEEDED = {
-    "disputes": "mediations and appeals, from the disputes log",
+    "disputes": "mediations and appeals: sendlib import disputes LOG --out DIR",
     "returns": "partners' figures",
     "population": "ONS mid-year estimates aged 0-25",
     "benchmarks": "sendlib benchmarks --data DIR",
@@ -61,22 +61,26 @@ def sen2(
             "in PARAMS/report.yaml, when there is one).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace case tables in DIR that sendlib import did not write (a council's "
+            "own export), or that another id key made.",
+        ),
+    ] = False,
     params: ParamsOpt = Path("params"),
 ) -> None:
-    """Write person, requests, assessments, plans, reviews and placements (CSV) from SEN2
-    returns, merged into one history (a later return's values win). Names and postcodes
-    are never written; ids are keyed hashes. Nothing is written unless every return
-    imports."""
+    """Write person, requests, assessments, plans, reviews, phase transfers and placements
+    (CSV) from SEN2 returns, merged by person and census into one history (a later return
+    replaces what it covers of the children it holds). Names and postcodes are never
+    written; ids and UPNs are keyed hashes. Nothing is written unless every return
+    imports, and then the folder is replaced in one step."""
     from sendlib.data import sen2 as s2
     from sendlib.data.sen2.importer import old_la_code
 
     la = _council(la_code, params)
-    try:
-        project = params.resolve().parent if params.is_dir() else None
-        key = s2.load_key(id_key_file, project)
-    except s2.IdKeyError as exc:
-        say(str(exc), "bold red")
-        raise typer.Exit(2) from exc
+    key = _key(id_key_file, params)
     expected = None
     if la:
         expected = old_la_code(la)
@@ -84,11 +88,98 @@ def sen2(
             say(f"{la}: not in the DfE release sendlib knows, so the returns' LEA is not checked")
     try:
         gias = s2.read_establishments(establishments) if establishments else None
-        summary = s2.import_returns(list(returns), out, key, gias, expected)
+        summary = s2.import_returns(list(returns), out, key, gias, expected, force)
     except s2.Sen2Error as exc:
         say(f"{exc} — nothing was written", "bold red")
         raise typer.Exit(1) from exc
     _print_summary(summary)
+
+
+def _key(id_key_file: Path | None, params: Path):
+    """The id key, or exit 2 saying how to give one."""
+    from sendlib.data import sen2 as s2
+
+    try:
+        project = params.resolve().parent if params.is_dir() else None
+        return s2.load_key(id_key_file, project)
+    except s2.IdKeyError as exc:
+        say(str(exc), "bold red")
+        raise typer.Exit(2) from exc
+
+
+@import_app.command("disputes")
+def disputes(
+    log: Annotated[
+        Path,
+        typer.Argument(
+            metavar="LOG",
+            help="The disputes log (CSV or XLSX): one row per "
+            "mediation or appeal, with dispute_id, kind, registered_date, outcome, "
+            "outcome_date and the child's upn (or uln, or person_id).",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(metavar="DIR", help="The folder the SEN2 returns were imported into."),
+    ],
+    lookup: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="For a log naming children by the council's own person_id: the case "
+            "system's person_id and upn of each child (CSV or XLSX).",
+        ),
+    ] = None,
+    findings: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE",
+            help="Where to write the rows that join no child, with their full values "
+            "(default: LOG.findings.csv beside the log).",
+        ),
+    ] = None,
+    id_key_file: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="The id key file the SEN2 import used."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a disputes.csv sendlib import did not write."),
+    ] = False,
+    params: ParamsOpt = Path("params"),
+) -> None:
+    """Write DIR/disputes.csv from the council's disputes log, its children joined to those
+    the SEN2 import wrote by the same keyed hash. Rows that join no child are listed (their
+    values masked) and kept out; exit 1 when there are any."""
+    from sendlib.data.sen2 import Sen2Error
+    from sendlib.data.sen2.disputes_log import import_log, mask
+
+    key = _key(id_key_file, params)
+    try:
+        done = import_log(log, out, key, lookup, force)
+    except Sen2Error as exc:
+        say(f"{exc} — nothing was written", "bold red")
+        raise typer.Exit(1) from exc
+    say(
+        f"Joined {done.joined:,} of {done.rows:,} rows of {log.name} to the children in "
+        f"{out} (by {done.by}); wrote {out / 'disputes.csv'}."
+    )
+    if not len(done.findings):
+        return
+    target = findings or log.with_name(f"{log.stem}.findings.csv")
+    done.findings.to_csv(target, index=False)
+    for row in done.findings.head(20).itertuples(index=False):
+        say(
+            f"{row.file}, row {row.row}, {row.column}: '{mask(row.value)}' — {row.reason}", "yellow"
+        )
+    if len(done.findings) > 20:
+        say(f"… and {len(done.findings) - 20:,} more.", "yellow")
+    say(
+        f"{len(done.findings):,} row(s) joined no child and are not in disputes.csv; all of "
+        f"them, with their values, are in {target} (keep it with the log).",
+        "bold red",
+    )
+    raise typer.Exit(1)
 
 
 def _council(la_code: str | None, params: Path) -> str | None:

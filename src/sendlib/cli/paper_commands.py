@@ -44,6 +44,8 @@ def _checked(
         with_warnings=False,
         provisional=provisional,
     )
+    for caution in found.cautions:
+        say(caution, "yellow")
     for problem in found.problems:
         say(problem, "bold red")
     if len(found.errors):
@@ -92,9 +94,14 @@ def scorecard(
         )
         raise typer.Exit(EXIT_INPUT)
     found = _checked(report_month, data, params, catalogue, provisional)
-    threshold = found.report.suppression_threshold
     folder = write_scorecard_files(
-        found.tables, found.catalogue, report_month, months, out, threshold
+        found.tables,
+        found.catalogue,
+        report_month,
+        months,
+        out,
+        found.report.suppression_threshold,
+        found.report.year_start_month,
     )
     say(
         f"Scorecard for {report_month} ({months} months): {folder}/scorecard.csv, "
@@ -430,7 +437,9 @@ def lab(
     if not Path(lab_command).exists():
         say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(serve(jupyter_lab(lab_command, folder)))
+    raise typer.Exit(
+        serve(jupyter_lab(lab_command, folder, request.params_dir, str(request.month)))
+    )
 
 
 narrative_app = typer.Typer(help="Manage the analysts' narrative files (params/narrative/).")

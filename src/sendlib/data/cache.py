@@ -20,8 +20,8 @@ import hashlib
 import io
 import json
 import os
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -31,10 +31,15 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.contract import FileSpec
+from sendlib.files import atomic_write
 
 FOLDER = ".sendlib-cache"
-#: one thread writes entries while the check goes on (joined at exit, or by ``flush``)
+#: one thread writes entries while the check goes on (joined by ``flush``, which the
+#: command line calls before it exits: an entry that failed for a reason other than an
+#: unwritable folder is a bug, and is raised there, never lost in a future)
 _WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sendlib-cache")
+_PENDING: list[Future] = []
+_PENDING_LOCK = threading.Lock()
 ROW = "__sendlib_row__"
 KEEP_FINDINGS = 8  # cross-table entries kept per kind
 
@@ -98,7 +103,7 @@ class TableCache:
         """Keep a table (and drop the table's older entries), written in the background
         while the check goes on; never fails a check."""
         if self.enabled:
-            _WRITER.submit(self._put, name, key, table)
+            _submit(self._put, name, key, table)
 
     def _put(self, name: str, key: str, table: CachedTable) -> None:
         try:
@@ -126,7 +131,7 @@ class TableCache:
 
     def put_findings(self, kind: str, key: str, found: pd.DataFrame) -> None:
         if self.enabled:
-            _WRITER.submit(self._put_findings, kind, key, found)
+            _submit(self._put_findings, kind, key, found)
 
     def _put_findings(self, kind: str, key: str, found: pd.DataFrame) -> None:
         try:
@@ -142,15 +147,23 @@ class TableCache:
 
     def _write(self, name: str, data: bytes) -> None:
         """Write atomically: a reader sees the whole entry or none."""
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".partial")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, self.folder / name)
+        atomic_write(self.folder / name, data)
+
+
+def _submit(fn, *args) -> None:
+    with _PENDING_LOCK:
+        _PENDING.append(_WRITER.submit(fn, *args))
 
 
 def flush() -> None:
-    """Wait until every entry asked for so far is written."""
-    _WRITER.submit(lambda: None).result()
+    """Wait until every entry asked for so far is written; re-raises the first error a
+    write met (a folder that cannot be written to is not one: it is simply not cached)."""
+    with _PENDING_LOCK:
+        pending, _PENDING[:] = list(_PENDING), []
+    errors = [f.exception() for f in pending]
+    for error in errors:
+        if error is not None:
+            raise error
 
 
 def combined_key(*parts: object) -> str:

@@ -26,6 +26,7 @@ class ColumnSpec(BaseModel):
     codes: str | None = None
     min: float | None = None
     max: float | None = None
+    personal: bool = False  # identifies a person: masked wherever findings are printed
 
 
 class FileSpec(BaseModel):
@@ -37,6 +38,8 @@ class FileSpec(BaseModel):
     key: list[str]
     columns: dict[str, ColumnSpec]
     references: dict[str, str] = {}
+    #: never needed: without it, the measures that read it are not available
+    optional: bool = False
 
     @property
     def filename(self) -> str:
@@ -58,6 +61,7 @@ class Contract(BaseModel):
     codes: dict[str, list[str]]
     files: dict[str, FileSpec]
     dispute_outcomes: dict[str, list[str]] = {}
+    request_sources: dict[str, list[str]] = {}
 
     @model_validator(mode="before")
     @classmethod
@@ -89,6 +93,27 @@ def contract() -> Contract:
     """The package's data contract (read once)."""
     text = resources.files("sendlib.data").joinpath("contract.yaml").read_text(encoding="utf-8")
     return Contract.model_validate(yaml.safe_load(text))
+
+
+def personal_columns() -> frozenset[str]:
+    """The columns marked ``personal: true`` in any file (ids, UPN, birth date, names)."""
+    return frozenset(
+        name
+        for spec in contract().files.values()
+        for name, col in spec.columns.items()
+        if col.personal
+    )
+
+
+def request_source_group(word: str) -> str:
+    """The SEN2 RequestSource group of a request's source word (``other`` when it is in
+    no group of ``request_sources``)."""
+    return _source_groups().get(" ".join(str(word).lower().split()), "other")
+
+
+@cache
+def _source_groups() -> dict[str, str]:
+    return {w: g for g, words in contract().request_sources.items() for w in words}
 
 
 def files() -> tuple[str, ...]:

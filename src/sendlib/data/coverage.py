@@ -25,7 +25,8 @@ EVENT_DATES = {
     "requests": ("received_date", "request_outcome_date"),
     "assessments": ("assessment_outcome_date",),
     "plans": ("start_date", "cease_date"),
-    "reviews": ("review_meeting_date", "decision_date"),
+    "reviews": ("review_meeting_date", "decision_date", "draft_date", "amended_date"),
+    "phase_transfers": ("final_date",),  # not due_date: a deadline may lie ahead
     "placements": ("entry_date", "leaving_date"),
     "disputes": ("registered_date", "outcome_date"),
 }

@@ -6,6 +6,8 @@ and so the paper's data-quality section can count them by rule.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 COLUMNS = ["severity", "rule", "file", "row", "column", "value", "reason"]
@@ -33,6 +35,7 @@ RULES: dict[str, str] = {
     "orphan_reference": "Refers to a record that does not exist",
     # warnings: the run continues and the paper lists them
     "date_order": "Dates are in an impossible order",
+    "plan_before_request": "Plan dated before its request (left out of 20-week timeliness)",
     "date_after_extract": "Date falls after the extract date",
     "age_26_plus": "Plan holder aged 26 or over at month end",
     "missing_upn": "No UPN for a child aged 6 or over",
@@ -42,7 +45,10 @@ RULES: dict[str, str] = {
     "blank_gender": "Gender not recorded",
     "duplicate_upn": "The same UPN is held by more than one person",
     "cease_without_reason": "Plan ceased with no cease reason",
+    "plans_per_request": "More than one plan for one request",
+    "two_open_plans": "Two open plans for one person at month end",
     "unknown_kpi": "A partner return or benchmark for a KPI not in the catalogue",
+    "unknown_column": "A column the data contract does not know (not read)",
     "invalid": "Other problem found by the schema",
 }
 
@@ -93,6 +99,41 @@ def make(
     )
     frame["value"] = frame["value"].map(lambda v: None if v is None or v != v else str(v))
     return frame[COLUMNS]
+
+
+#: a finding about a whole row carries the row's text: masked like a personal value
+WHOLE_ROW = frozenset({"malformed_row"})
+_EXAMPLE_DIGITS = re.compile(r"(?<!row )(?<![\w])\d+")
+
+
+def mask(value: str) -> str:
+    """A personal value as the screen shows it: each letter and digit a dot, punctuation
+    kept (so '31/02/2012' shows as '••/••/••••': the shape, not the value)."""
+    shown = "".join("•" if ch.isalnum() else ch for ch in value[:24])
+    return shown + ("…" if len(value) > 24 else "")
+
+
+def masked(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings as they are printed (the screen, cron logs and mail): the value of every
+    column marked ``personal`` in the contract — and a whole row's text — masked, and the
+    examples a reason quotes from such a column too; the file, row, column and reason
+    stay. The full values are only in validation.csv, which stays beside the data."""
+    from sendlib.data.contract import personal_columns
+
+    if findings.empty:
+        return findings
+    personal = findings["column"].isin(personal_columns()) | findings["rule"].isin(WHOLE_ROW)
+    out = findings.copy()
+    values = out.loc[personal, "value"]
+    out.loc[personal, "value"] = values.map(lambda v: v if v is None else mask(str(v)))
+    quoting = personal & out["reason"].astype(str).str.contains("e.g. ", regex=False)
+    out.loc[quoting, "reason"] = out.loc[quoting, "reason"].map(_mask_examples)
+    return out
+
+
+def _mask_examples(reason: str) -> str:
+    head, _, examples = reason.partition("e.g. ")
+    return head + "e.g. " + _EXAMPLE_DIGITS.sub(lambda m: "•" * len(m.group()), examples)
 
 
 def combine(frames: list[pd.DataFrame]) -> pd.DataFrame:

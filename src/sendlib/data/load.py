@@ -7,6 +7,7 @@ drops a row: a row that cannot be used is an error finding and the run stops.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sendlib.data.contract import FileSpec, contract, files, find_sources
 from sendlib.data.datecolumns import read_dates
 from sendlib.data.integrity import orphans
 from sendlib.data.schemas import TRUE_WORDS, failures
-from sendlib.data.sources import RawTable, read_source
+from sendlib.data.sources import RawTable, header_key, read_source
 
 #: problems after which a table's rows cannot be looked up by the files referring to it
 UNJOINABLE = frozenset({"missing_column", "duplicate_column", "malformed_row"})
@@ -65,8 +66,15 @@ class Tables:
         return dict(self._frames)
 
     def replace(self, **frames: pd.DataFrame) -> Tables:
-        """These tables with some frames replaced (rows keep their locators)."""
-        return Tables({**self._frames, **frames}, self.rows, self.sources, self.held)
+        """These tables with some frames replaced (rows keep their locators, and a table
+        keeps the columns its file held)."""
+        # a table put in where there was none holds what it holds; one cut down (a team's
+        # rows) holds the columns the whole file held
+        held = {
+            **{n: held_columns(f) for n, f in frames.items() if n not in self.held},
+            **self.held,
+        }
+        return Tables({**self._frames, **frames}, self.rows, self.sources, held)
 
     def holds(self, table: str, column: str) -> bool:
         """Whether the data holds this column (``person.social_care``): present in the
@@ -90,14 +98,14 @@ def check_data(
     """Read and validate every file; return (tables or None if errors, findings). The
     findings also carry notes on how files were read (an encoding, day-first dates).
 
-    ``needed`` names the tables the catalogue needs (default: all of them); a needed table
-    that is absent is an error, any other absent table loads as an empty one. With
+    ``needed`` names the tables the catalogue needs (default: all but the optional ones);
+    a needed table that is absent is an error, any other absent table loads as an empty one. With
     ``cache``, tables that read cleanly are kept beside the data and read back from there
     while their files are unchanged (``sendlib.data.cache``): the same tables, faster.
     """
     data_dir = Path(data_dir)
     spec = contract()
-    needed = set(files() if needed is None else needed)
+    needed = set([f for f in files() if not spec.files[f].optional] if needed is None else needed)
     if not data_dir.is_dir():
         missing = fnd.make(
             "error", "missing_file", str(data_dir), None, None, None, "data folder does not exist"
@@ -205,9 +213,46 @@ def _read(
         return None, fnd.combine([table.findings, *(fnd.note(table.file, n) for n in table.notes)])
     refused = read_dates(table, file_spec)
     checked = failures(table, file_spec, spec, refused)
+    strangers = unknown_columns(table, file_spec)
     table.frame = _with_optional_columns(table.frame, file_spec)
     notes = [fnd.note(table.file, n) for n in table.notes]
-    return table, fnd.combine([table.findings, checked, *notes])
+    return table, fnd.combine([table.findings, checked, strangers, *notes])
+
+
+def unknown_columns(table: RawTable, spec: FileSpec) -> pd.DataFrame:
+    """A warning for each column of the export the contract does not know: it is not read,
+    so a misspelt header (``Ethnicty``) would leave its column blank in every figure — said,
+    with the contract's column it may be meant for."""
+    out = []
+    known = list(spec.columns)
+    header_row = int(table.rows[0]) - 1 if len(table.rows) else 1
+    for column in table.frame.columns:
+        if column in spec.columns:
+            continue
+        close = difflib.get_close_matches(header_key(column), known, n=1, cutoff=0.75)
+        if close:
+            absent = close[0] not in table.frame.columns
+            if absent and spec.columns[close[0]].required:
+                continue  # the missing required column's error names this header
+            hint = f" — did you mean '{close[0]}'?" + (
+                f" (the file has no {close[0]} column, so it is read as not recorded)"
+                if absent
+                else ""
+            )
+        else:
+            hint = f" (the contract's columns: {', '.join(known)})"
+        out.append(
+            fnd.make(
+                "warning",
+                "unknown_column",
+                table.file,
+                [header_row],
+                str(column),
+                None,
+                f"column '{column}' is not in the data contract, so it is not read{hint}",
+            )
+        )
+    return fnd.combine(out)
 
 
 def load_tables(

@@ -16,14 +16,15 @@ from sendlib.data.arrow import index_in_each, is_in
 from sendlib.data.coverage import Extract, extract
 from sendlib.data.dates import age_at, month_end
 from sendlib.data.load import Tables
-
-WEEK20_DAYS = 140  # SEND Regs 2014 reg 13(2): final plan within 20 weeks of the request
+from sendlib.statutory import PLAN_DAYS
 
 # (file, earlier column, later column, what the later date is) — SEN2 event order
 DATE_ORDER = [
     ("requests", "received_date", "request_outcome_date", "decision"),
     ("plans", "start_date", "cease_date", "cease date"),
     ("reviews", "review_meeting_date", "decision_date", "review decision"),
+    ("reviews", "review_meeting_date", "draft_date", "draft amended plan"),
+    ("reviews", "review_meeting_date", "amended_date", "final amended plan"),
     ("placements", "entry_date", "leaving_date", "leaving date"),
     ("disputes", "registered_date", "outcome_date", "outcome"),
 ]
@@ -52,7 +53,8 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
                 f"{what} is before {first.replace('_', ' ')}",
             )
         )
-    # assessment outcome before its request, and a plan issued before its request
+    # an assessment outcome before its request (a plan before its request has its own
+    # rule: it is also left out of timeliness)
     req = t.requests.set_index("request_id")["received_date"]
     a = t.assessments
     received = _lookup(req, a["request_id"])
@@ -68,21 +70,25 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
             "assessment outcome is before the request was received",
         )
     )
+    return fnd.combine(out)
+
+
+def plan_before_request(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """A plan issued before its request was received: a recording error, so the plan is
+    left out of 20-week timeliness (numerator and denominator; ``measures.issuance``)."""
+    req = t.requests.set_index("request_id")["received_date"]
     p = t.plans
     received = _lookup(req, p["request_id"])
     bad = p[p["start_date"] < received]
-    out.append(
-        _warn(
-            t,
-            "date_order",
-            "plans",
-            bad,
-            "start_date",
-            bad["start_date"].dt.strftime("%Y-%m-%d"),
-            "plan issued before its request was received",
-        )
+    return _warn(
+        t,
+        "plan_before_request",
+        "plans",
+        bad,
+        "start_date",
+        bad["start_date"].dt.strftime("%Y-%m-%d"),
+        "plan issued before its request was received: left out of 20-week timeliness",
     )
-    return fnd.combine(out)
 
 
 def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -90,6 +96,10 @@ def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     even when empty: a join in Arrow, not a reindex (seconds on a national extract)."""
     rows = index_in_each([keys], values.index)[0]
     return pd.Series(values.array.take(rows, allow_fill=True), index=keys.index)
+
+
+#: dates that are deadlines, which may well lie after the extract (15 February next year)
+DEADLINES = {("phase_transfers", "due_date")}
 
 
 def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
@@ -100,6 +110,8 @@ def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
     out = []
     for file, frame in t.frames().items():
         for column in frame.columns:
+            if (file, column) in DEADLINES:
+                continue
             if str(frame[column].dtype).startswith("datetime64"):
                 bad = frame[frame[column] > found.date]
                 out.append(
@@ -173,14 +185,14 @@ def unnecessary_exception(t: Tables, month: pd.Period) -> pd.DataFrame:
     issued = issued.set_index("request_id")["start_date"]
     a = t.assessments[t.assessments["week20_exception"]]
     days = (_lookup(issued, a["request_id"]) - _lookup(req, a["request_id"])).dt.days
-    bad = a[days <= WEEK20_DAYS]
+    bad = a[days <= PLAN_DAYS]
     return _warn(
         t,
         "unnecessary_exception",
         "assessments",
         bad,
         "week20_exception",
-        days[days <= WEEK20_DAYS],
+        days[days <= PLAN_DAYS],
         "exception recorded but the plan was issued "
         "within 20 weeks (value = days from request to plan)",
     )
@@ -238,8 +250,45 @@ def cease_without_reason(t: Tables, month: pd.Period) -> pd.DataFrame:
     )
 
 
+def plans_per_request(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """More than one plan for one request: a request leads to at most one plan, so a second
+    is a duplicate record (say a corrected start date entered as a new plan), and both
+    would be counted as active and as issued."""
+    p = t.plans.dropna(subset=["request_id"])
+    bad = p[p.duplicated("request_id", keep="first")]
+    return _warn(
+        t,
+        "plans_per_request",
+        "plans",
+        bad,
+        "request_id",
+        ["(withheld)"] * len(bad),
+        "another plan has the same request_id: a request leads to one plan",
+    )
+
+
+def two_open_plans(t: Tables, month: pd.Period) -> pd.DataFrame:
+    """Two plans open at month end for one person: a child has one EHC plan at a time,
+    maintained by one local authority, so one of them should have ceased (or be one
+    plan entered twice)."""
+    end = month_end(month)
+    p = t.plans
+    open_ = p[(p["start_date"] <= end) & ~(p["cease_date"] <= end)]
+    bad = open_[open_.duplicated("person_id", keep="first")]
+    return _warn(
+        t,
+        "two_open_plans",
+        "plans",
+        bad,
+        "person_id",
+        ["(withheld)"] * len(bad),
+        "the person already has another plan open at month end",
+    )
+
+
 RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     date_order,
+    plan_before_request,
     age_26_plus,
     missing_upn,
     overlapping_placements,
@@ -248,6 +297,8 @@ RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     blank_gender,
     duplicate_upn,
     cease_without_reason,
+    plans_per_request,
+    two_open_plans,
 ]
 
 
@@ -256,6 +307,13 @@ def warnings(t: Tables, month: pd.Period, found: Extract | None = None) -> pd.Da
     inferred from the tables when not given)."""
     found = extract(t) if found is None else found
     return fnd.combine([*(rule(t, month) for rule in RULES), dates_after_extract(t, found)])
+
+
+def catalogue_checks(t: Tables, units: dict[str, str], known: set[str]) -> pd.DataFrame:
+    """What the catalogue tells about the tables: rows of returns.csv and benchmarks.csv for
+    KPIs it does not have (``known``: its ids and the comparators they name), and values
+    that cannot be right for their KPI's unit (``units``: KPI id → unit)."""
+    return fnd.combine([unknown_kpis(t, known), impossible_values(t, units)])
 
 
 def unknown_kpis(t: Tables, known: set[str]) -> pd.DataFrame:

@@ -8,6 +8,8 @@ into findings.
 
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -16,7 +18,7 @@ import pyarrow.compute as pc
 from sendlib.data import findings as fnd
 from sendlib.data.arrow import arrow_text
 from sendlib.data.contract import Contract, FileSpec
-from sendlib.data.sources import RawTable
+from sendlib.data.sources import RawTable, header_key
 
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
@@ -141,6 +143,21 @@ def failures(
     return fnd.empty()
 
 
+def nearest_header(column: str, headers: list[str], spec: FileSpec) -> str:
+    """The header nearest to a missing required column (' — the nearest header is
+    'recieved_date': a misspelling?'), or the headers the file has when none is near."""
+    strangers = [h for h in headers if h not in spec.columns]  # not another contract column
+    keys = {header_key(h): h for h in strangers}
+    close = difflib.get_close_matches(column, list(keys), n=1, cutoff=0.6)
+    if close:
+        return f" — the nearest header is '{keys[close[0]]}': a misspelling of '{column}'?"
+    if headers:
+        shown = ", ".join(f"'{h}'" for h in headers[:12])
+        more = f" and {len(headers) - 12} more" if len(headers) > 12 else ""
+        return f" (the header has {shown}{more})"
+    return ""
+
+
 def _to_findings(
     cases: pd.DataFrame, spec: FileSpec, contract: Contract, table: RawTable
 ) -> pd.DataFrame:
@@ -160,7 +177,8 @@ def _to_findings(
                         None,
                         str(column),
                         None,
-                        f"required column '{column}' is missing from the header",
+                        f"required column '{column}' is missing from the header"
+                        + nearest_header(str(column), list(table.frame.columns), spec),
                     )
                 )
         elif "uniqueness" in check or check.startswith("unique"):

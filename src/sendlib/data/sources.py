@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from pyarrow import csv as pacsv
 
 from sendlib.data import findings as fnd
 from sendlib.data.contract import EXCEL_SUFFIXES, FileSpec, find_sources
+from sendlib.files import atomic_output
 
 DELIMITERS = (",", ";", "|", "\t")
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "|": "bars", "\t": "tabs"}
@@ -124,6 +126,22 @@ def read_text(path: Path) -> RawTable:
     return RawTable(name, frame, np.arange(2, table.num_rows + 2), fnd.empty(), notes)
 
 
+def _unraisable(unraisable) -> None:
+    """pyarrow decodes a malformed row's text as UTF-8 before it calls ``on_invalid``; in
+    a file that is not UTF-8 that fails outside any caller, and Python would print the
+    traceback ("Exception ignored in …") above the one-line finding. The failure is noted
+    on the handler instead, and ``_parse`` reports the file as not UTF-8."""
+    handler = unraisable.object
+    if isinstance(unraisable.exc_value, UnicodeDecodeError) and hasattr(handler, "not_utf8"):
+        handler.not_utf8 = True
+        return
+    _previous_unraisable(unraisable)
+
+
+_previous_unraisable = sys.unraisablehook
+sys.unraisablehook = _unraisable
+
+
 def _parse(source, header: list[str], delimiter: str) -> tuple[pa.Table | None, list, bool]:
     """(the records as Arrow strings, rows with the wrong number of fields, whether the
     bytes were UTF-8): the header line is skipped and ``header`` names the columns."""
@@ -132,6 +150,8 @@ def _parse(source, header: list[str], delimiter: str) -> tuple[pa.Table | None, 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         bad_rows.append((row.number, row.text, row.expected_columns, row.actual_columns))
         return "skip"
+
+    on_invalid.not_utf8 = False
 
     try:
         table = pacsv.read_csv(
@@ -147,9 +167,11 @@ def _parse(source, header: list[str], delimiter: str) -> tuple[pa.Table | None, 
             ),
         )
     except pa.ArrowInvalid as exc:
-        if "UTF8" in str(exc).upper():
+        if "UTF8" in str(exc).upper() or on_invalid.not_utf8:
             return None, [], False
         return None, [], True
+    if on_invalid.not_utf8:
+        return None, [], False
     return table, bad_rows, True
 
 
@@ -345,4 +367,5 @@ def _unreadable(name: str, row: int | None, reason: str) -> RawTable:
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write a table of text cells as UTF-8 CSV, quoting only where needed (byte-stable)."""
     table = pa.Table.from_pandas(frame.astype(str), preserve_index=False)
-    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    with atomic_output(path) as temp:
+        pacsv.write_csv(table, temp, write_options=pacsv.WriteOptions(quoting_style="needed"))

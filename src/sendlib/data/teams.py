@@ -17,7 +17,8 @@ def teams(t: Tables) -> list[str]:
 
 def filter_team(t: Tables, team: str) -> Tables:
     """Only the people of ``team`` and their requests, assessments, plans, reviews,
-    placements and disputes; partner returns, benchmarks and population are kept."""
+    phase transfers, placements and disputes; partner returns, benchmarks and population
+    are kept."""
     person = t.person[t.person["team"] == team]
     ids = person["person_id"]
     requests = t.requests[is_in(t.requests["person_id"], ids)]
@@ -28,6 +29,7 @@ def filter_team(t: Tables, team: str) -> Tables:
         assessments=t.assessments[is_in(t.assessments["request_id"], requests["request_id"])],
         plans=plans,
         reviews=t.reviews[is_in(t.reviews["plan_id"], plans["plan_id"])],
+        phase_transfers=t.phase_transfers[is_in(t.phase_transfers["plan_id"], plans["plan_id"])],
         placements=t.placements[is_in(t.placements["person_id"], ids)],
         disputes=t.disputes[is_in(t.disputes["person_id"], ids)],
     )

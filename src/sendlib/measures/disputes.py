@@ -1,8 +1,10 @@
-"""Mediation and SEND Tribunal appeals, counted over the calendar year to date (seed 001).
+"""Mediation and SEND Tribunal appeals, counted over the reporting year to date.
 
-Counters reset on 1 January: ``mediations_ytd`` counts mediations registered from
-1 January to month end (DESIGN.md). Outcomes are free text in disputes.csv; the words
-that place an outcome in a group are data in ``contract.yaml`` (``dispute_outcomes``).
+Counters reset when the reporting year starts (``year_start`` in report.yaml: 1 January by
+default as in seed 001, 1 April, or 1 September for the academic year as in seed 000):
+``mediations_ytd`` counts mediations registered from the year's first day to month end
+(DESIGN.md). Outcomes are free text in disputes.csv; the words that place an outcome in a
+group are data in ``contract.yaml`` (``dispute_outcomes``).
 """
 
 from __future__ import annotations
@@ -26,8 +28,16 @@ def outcome_group(outcomes: np.ndarray, group: str) -> np.ndarray:
     return hit[codes]  # outcomes are text, "" when missing (``cases._disputes``): no -1 codes
 
 
-def dispute_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
-    """Registered in month and year to date, rolling 12 months, outcomes YTD, open appeals."""
+def year_first_month(months: np.ndarray, year_start: int = 1) -> np.ndarray:
+    """Month ordinal of the first month of the reporting year holding each month (the year
+    starting in calendar month ``year_start``: 1, 4 or 9)."""
+    months = np.asarray(months, dtype=np.int64)
+    return months - (months % 12 + 1 - year_start) % 12
+
+
+def dispute_measures(c: Cases, months: np.ndarray, year_start: int = 1) -> dict[str, np.ndarray]:
+    """Registered in month and year to date, rolling 12 months, outcomes YTD, open appeals
+    (the reporting year starting in calendar month ``year_start``)."""
     d = c.disputes
     kind, reg, decided = (
         d["kind"].to_numpy(),
@@ -35,13 +45,13 @@ def dispute_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         d["decided_m"].to_numpy(),
     )
     outcome = d["outcome"].to_numpy()
-    year_start = months - (months % 12)  # ordinal of January of the month's year
+    first = year_first_month(months, year_start)
     out = {}
     for k, name in (("mediation", "mediations"), ("appeal", "appeals")):
         regs = np.sort(reg[kind == k])
         to_end = np.searchsorted(regs, months, side="right")
         out[f"{name}_registered"] = count_in(regs, months)
-        out[f"{name}_ytd"] = to_end - np.searchsorted(regs, year_start)
+        out[f"{name}_ytd"] = to_end - np.searchsorted(regs, first)
         out[f"{name}_rolling_12m"] = to_end - np.searchsorted(regs, months - 11)
     med = kind == "mediation"
     app = kind == "appeal"
@@ -49,7 +59,7 @@ def dispute_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     parent = app & outcome_group(outcome, "parent_favour")
     la = app & outcome_group(outcome, "la_favour")
     # an outcome counts from the month it is known until the end of the registration year
-    year_end = reg - (reg % 12) + 12
+    year_end = year_first_month(reg, year_start) + 12
     known_from = np.maximum(reg, decided)
     ytd = {
         name: count_open(known_from[mask], year_end[mask], months)

@@ -4,7 +4,10 @@ The final EHC plan must be issued within 20 weeks of the request (SEND Regulatio
 reg 13(2)); "within 20 weeks" includes day 140. DfE publishes timeliness both including
 and excluding the exception cases (reg 13(3), 10(4)(a)–(d)): the exclusion drops the
 case from numerator and denominator. Only new plans count: the plan's request exists and
-is not a transfer-in (DESIGN.md ``plans_issued``).
+is not a transfer-in (DESIGN.md ``plans_issued``). A plan dated before its request (a
+data-quality warning, ``plan_before_request``) is a recording error, not a plan issued on
+time: it is left out of the timeliness figures (numerator and denominator) and the median,
+and still counted as a plan issued.
 """
 
 from __future__ import annotations
@@ -15,17 +18,17 @@ import pandas as pd
 from sendlib.measures.calendar import NEVER, count_in, count_open, month_end_day, month_of_day, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
 from sendlib.measures.decisions import band_of
+from sendlib.statutory import DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS
 
-WEEK20_DAYS = 140  # reg 13(2)
 NOT_ISSUED_BANDS = [
-    (0, 42, "0-6wk"),
-    (43, 112, "6-16wk"),
-    (113, 140, "16-20wk"),
-    (141, 182, "20-26wk"),
-    (183, None, "26wk+"),
+    (0, DECISION_DAYS, "0-6wk"),
+    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
+    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
+    (PLAN_DAYS + 1, 26 * 7, "20-26wk"),
+    (26 * 7 + 1, None, "26wk+"),
 ]
 # the bands (by time since the request) that add up to the KPI plans_pending_over_20wk
-OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > WEEK20_DAYS)
+OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > PLAN_DAYS)
 
 
 def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
@@ -33,18 +36,24 @@ def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     p = c.plans[c.plans["new"].to_numpy()]
     start_m = p["start_m"].to_numpy()
     days = p["start_day"].to_numpy() - p["received_day"].to_numpy()
-    within = days <= WEEK20_DAYS
+    timed = days >= 0  # a plan dated before its request is left out of timeliness
+    within = timed & (days <= PLAN_DAYS)
     exception = p["exception"].to_numpy(dtype=bool)
     issued = count_in(start_m, months)
     excl = count_in(start_m[~exception], months)
     out = {
         "plans_issued": issued,
-        "plans_issued_20wk_pct": pct(count_in(start_m[within], months), issued),
+        "plans_issued_20wk_pct": pct(
+            count_in(start_m[within], months), count_in(start_m[timed], months)
+        ),
         "plans_issued_excl_exceptions": excl,
-        "plans_issued_20wk_excl_pct": pct(count_in(start_m[within & ~exception], months), excl),
+        "plans_issued_20wk_excl_pct": pct(
+            count_in(start_m[within & ~exception], months),
+            count_in(start_m[timed & ~exception], months),
+        ),
     }
-    order = np.argsort(start_m, kind="stable")
-    sorted_m, sorted_days = start_m[order], days[order]
+    order = np.argsort(start_m[timed], kind="stable")
+    sorted_m, sorted_days = start_m[timed][order], days[timed][order]
     lo, hi = np.searchsorted(sorted_m, months), np.searchsorted(sorted_m, months, side="right")
     out["plans_issued_median_days"] = np.array(
         [np.median(sorted_days[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
@@ -57,10 +66,15 @@ def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     # not yet issued: from the decision to assess until a plan, or a no-plan/withdrawn outcome
     closed = np.where(np.isin(a_out, ["N", "W"]), a_m, NEVER)[assess]
     until = np.minimum(r["plan_m"].to_numpy()[assess], closed)
-    over_20 = month_of_day(r["received_day"].to_numpy()[assess] + WEEK20_DAYS + 1)
+    over_20 = month_of_day(r["received_day"].to_numpy()[assess] + PLAN_DAYS + 1)
     out["plans_not_yet_issued"] = count_open(decided, until, months)
     out["plans_pending_over_20wk"] = count_open(np.maximum(decided, over_20), until, months)
     out["under_assessment"] = count_open(decided, a_m[assess], months)
+    # the rest of plans_not_yet_issued: a plan agreed (assessment outcome Y), not yet issued
+    agreed = a_out[assess] == "Y"
+    out["plans_agreed_not_issued"] = count_open(
+        np.maximum(decided, a_m[assess])[agreed], r["plan_m"].to_numpy()[assess][agreed], months
+    )
     plan_dec = count_in(a_m[a_out == "Y"], months)
     no_plan = count_in(a_m[a_out == "N"], months)
     out["assessments_plan"] = plan_dec

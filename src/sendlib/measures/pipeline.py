@@ -40,8 +40,7 @@ from dateutil.relativedelta import relativedelta
 
 from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day
 from sendlib.measures.cases import Cases, positions
-from sendlib.measures.decisions import DECISION_DAYS
-from sendlib.measures.issuance import WEEK20_DAYS
+from sendlib.statutory import DECISION_DAYS, PLAN_DAYS
 
 AWAITING, ASSESSING, DRAFTING = "awaiting_decision", "assessing", "drafting"
 STAGES = (AWAITING, ASSESSING, DRAFTING)
@@ -121,7 +120,7 @@ class Flow:
             assessment_made=to_plan | (a_outcome == "N") | (a_outcome == "W"),
             to_plan=to_plan,
             plans_m=plan("start_m"),
-            plans_in_time=plan("start_day") - plan("received_day") <= WEEK20_DAYS,
+            plans_in_time=plan("start_day") - plan("received_day") <= PLAN_DAYS,
         )
 
 
@@ -166,7 +165,7 @@ def deadlines(c: Cases | Flow, month: pd.Period, ahead: int = AHEAD) -> pd.DataF
     rows = []
     for deadline, days, stages in (
         ("6wk", DECISION_DAYS, (AWAITING,)),
-        ("20wk", WEEK20_DAYS, STAGES),
+        ("20wk", PLAN_DAYS, STAGES),
     ):
         for stage in stages:
             due = cases.loc[cases["stage"] == stage, "received_day"].to_numpy() + days
@@ -320,7 +319,7 @@ def expected(
     beyond = 0
     stage = cases["stage"].to_numpy()
     waited = cases["waited"].to_numpy(dtype=np.int64)
-    cap = cases["received_day"].to_numpy(dtype=np.int64) + WEEK20_DAYS
+    cap = cases["received_day"].to_numpy(dtype=np.int64) + PLAN_DAYS
     for name, (table, after) in tables.items():
         hit = np.flatnonzero(stage == name)
         row, e = waited[hit] + 1, waited[hit]
@@ -350,7 +349,7 @@ def expected(
         for k in range(ahead):
             lo, hi = bounds[k] - days, bounds[k + 1] - days
             mean_p = rate * (_at(fresh, hi) - _at(fresh, lo)).sum()
-            top = np.minimum(hi, WEEK20_DAYS)
+            top = np.minimum(hi, PLAN_DAYS)
             mean_q = rate * np.where(top > lo, _at(fresh, top) - _at(fresh, lo), 0.0).sum()
             issued[k] += mean_p
             within[k] += mean_q
@@ -506,7 +505,7 @@ def phase_transfers(c: Cases, month: pd.Period) -> pd.DataFrame | None:
     table, due_col, final_col = PHASE_TRANSFER
     t = c.tables
     frame = getattr(t, table, None)
-    if frame is None or (table not in t.sources and not len(frame)):
+    if frame is None or not t.holds(table, due_col):
         return None
     due, final = frame[due_col], frame[final_col]
     if not pd.api.types.is_datetime64_any_dtype(due):

@@ -14,6 +14,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from sendlib.measures import amendments as amend
+from sendlib.measures import sources, transfers
 from sendlib.measures.caseload import SOCIAL_CARE, caseload
 from sendlib.measures.cases import Cases
 from sendlib.measures.decisions import PHASES, decisions
@@ -70,6 +72,8 @@ class Family:
     bases: dict[str, str] = field(default_factory=dict)
     needs: tuple[str, ...] = ()
     also_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: counts over the reporting year to date: ``compute`` takes ``year_start``
+    yearly: bool = False
 
 
 FAMILIES: tuple[Family, ...] = (
@@ -150,6 +154,7 @@ FAMILIES: tuple[Family, ...] = (
             "plans_not_yet_issued",
             "plans_pending_over_20wk",
             "under_assessment",
+            "plans_agreed_not_issued",
             "assessments_plan",
             "assessments_no_plan",
             "plan_after_assessment_pct",
@@ -205,6 +210,15 @@ FAMILIES: tuple[Family, ...] = (
         },
     ),
     Family(
+        "amendments",
+        amend.amendments,
+        (*amend.DRAFT_IDS, *amend.FINAL_IDS),
+        ("person", "plans", "reviews"),
+    ),
+    # phase_transfers.csv is not needed: without it the figures are not available
+    Family("transfers", transfers.phase_transfers, transfers.IDS, ("person", "plans")),
+    Family("sources", sources.request_sources, sources.IDS, ("person", "requests")),
+    Family(
         "placements",
         placement_measures,
         PLACED,
@@ -246,6 +260,7 @@ FAMILIES: tuple[Family, ...] = (
                 "appeals_open",
             )
         },
+        yearly=True,
     ),
     Family(
         "rates",
@@ -295,14 +310,25 @@ def files_needed(ids: Iterable[str]) -> set[str]:
 
 
 def compute(
-    c: Cases, months: Iterable[pd.Period] | pd.PeriodIndex, ids: Iterable[str] | None = None
+    c: Cases,
+    months: Iterable[pd.Period] | pd.PeriodIndex,
+    ids: Iterable[str] | None = None,
+    year_start: int = 1,
 ) -> pd.DataFrame:
-    """Long KpiFrame of computed measures: columns kpi_id, period (YYYY-MM), value."""
+    """Long KpiFrame of computed measures: columns kpi_id, period (YYYY-MM), value.
+    ``year_start``: the calendar month the reporting year starts in (1, 4 or 9)."""
     periods = pd.PeriodIndex(list(months), freq="M")
     ords = periods.asi8
     wanted = set(MEASURES) if ids is None else {i for i in ids if i in MEASURES}
     families = [f for f in FAMILIES if wanted.intersection(f.ids)]
-    computed = in_threads({f.name: partial(f.compute, c, ords) for f in families})
+    computed = in_threads(
+        {
+            f.name: partial(f.compute, c, ords, year_start=year_start)
+            if f.yearly
+            else partial(f.compute, c, ords)
+            for f in families
+        }
+    )
     frames = []
     for family in families:
         values = computed[family.name]

@@ -7,6 +7,10 @@ whose last review (or start, if never reviewed) was 12–14 months before month 
 *due*, not overdue, because the amended plan may take 8 weeks after the meeting (reg
 22(3)); beyond 14 months it is *overdue*.
 
+Months are calendar months with the day kept and clamped (``sendlib.statutory``): at the
+end of February 2026 a plan last reviewed on 28 December 2024 is due, not overdue (month end
+minus 14 months is 28 December 2024, and the review is not before it).
+
 Each plan's history is a chain of *anchors*: its start, then each review meeting. Anchor
 j is the plan's last review for the months from P(anchor j) until the next anchor, so
 every measure is a count of month windows, computed for all months at once.
@@ -19,18 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sendlib.measures.calendar import (
-    NEVER,
-    count_in,
-    count_open,
-    month_of_day,
-    next_differs,
-    pct,
-    shift,
-)
+from sendlib.measures.calendar import NEVER, count_in, count_open, next_differs, pct, shift
 from sendlib.measures.cases import Cases
-
-DECISION_DAYS = 28  # reg 20(10): the decision within 4 weeks of the meeting
+from sendlib.statutory import (
+    OVERDUE_MONTHS,
+    REVIEW_DECISION_DAYS,
+    REVIEW_MONTHS,
+    first_month_at_least,
+    first_month_more_than,
+)
 
 #: review status of a current plan at month end (seed 004)
 IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
@@ -47,18 +48,18 @@ def _anchors(c: Cases) -> pd.DataFrame:
     rows = np.concatenate((np.arange(len(p)), row[usable]))
     order = np.argsort(rows, kind="stable")
     m = np.concatenate((p["start_m"].to_numpy(), rv["meeting_m"].to_numpy()[usable]))
-    day = np.concatenate((p["start_day"].to_numpy(), rv["meeting_day"].to_numpy()[usable]))
-    anchors = pd.DataFrame({"plan_row": rows[order], "m": m[order], "day": day[order]})
+    ymd = np.concatenate((p["start_ymd"].to_numpy(), rv["meeting_ymd"].to_numpy()[usable]))
+    anchors = pd.DataFrame({"plan_row": rows[order], "m": m[order], "dom": ymd[order] % 100})
     row = anchors["plan_row"].to_numpy()
     following = np.roll(anchors["m"].to_numpy(), -1)
     anchors["next_m"] = np.where(next_differs(row), NEVER, following)
     anchors["start_m"] = p["start_m"].to_numpy()[row]
     anchors["cease_m"] = p["cease_m"].to_numpy()[row]
-    # month-end arithmetic: "more than 14 months before month end M" ⇔ M ≥ P(anchor)+14,
-    # or +15 when the anchor is itself the last day of its month.
-    day = anchors["day"].to_numpy()
-    at_month_end = month_of_day(day + 1) != anchors["m"].to_numpy()
-    anchors["overdue_from"] = anchors["m"].to_numpy() + 14 + at_month_end
+    # due from the first month end at least 12 calendar months after the anchor, overdue
+    # from the first more than 14 months after it (the day kept and clamped: statutory)
+    m, dom = anchors["m"].to_numpy(), anchors["dom"].to_numpy()
+    anchors["due_from"] = first_month_at_least(m, dom, REVIEW_MONTHS)
+    anchors["overdue_from"] = first_month_more_than(m, dom, OVERDUE_MONTHS)
     return anchors
 
 
@@ -90,7 +91,7 @@ def status_windows(c: Cases) -> StatusWindows:
         a["plan_row"].to_numpy(),
         m,
         np.minimum(a["next_m"].to_numpy(), a["cease_m"].to_numpy()),
-        m + 12,
+        a["due_from"].to_numpy(),
         a["overdue_from"].to_numpy(),
     )
 
@@ -105,18 +106,25 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     # next review due date = anchor + 12 months, falling within the 3 months after month end
     due_soon = count_open(np.maximum(m + 9, m), np.minimum(m + 12, current_until), months)
 
-    # % of plans held ≥ 12 months that had a review meeting in the 12 months to month end
+    # % of plans held ≥ 12 months (started on or before month end minus 12 months) that had
+    # a review meeting after that date and on or before month end
     p = c.plans
     start, plan_cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
-    held_12m = count_open(start + 12, plan_cease, months)
-    row = c.reviews["plan_row"].to_numpy()  # sorted by plan, then meeting
+    held_from = first_month_at_least(start, p["start_ymd"].to_numpy() % 100, REVIEW_MONTHS)
+    held_12m = count_open(held_from, plan_cease, months)
+    rv = c.reviews
+    row = rv["plan_row"].to_numpy()  # sorted by plan, then meeting
     linked = row >= 0
-    row, meet = row[linked], c.reviews["meeting_m"].to_numpy()[linked]
-    prev_end = shift(meet + 12, NEVER)
+    row, meet = row[linked], rv["meeting_m"].to_numpy()[linked]
+    # a meeting counts until the first month end it is 12 months or more before
+    meet_until = first_month_at_least(
+        meet, rv["meeting_ymd"].to_numpy()[linked] % 100, REVIEW_MONTHS
+    )
+    prev_end = shift(meet_until, NEVER)
     same_plan = ~shift(next_differs(row), True)
     lo = np.where(same_plan, np.maximum(meet, prev_end), meet)
-    lo = np.maximum(lo, start[row] + 12)
-    hi = np.minimum(meet + 12, plan_cease[row])
+    lo = np.maximum(lo, held_from[row])
+    hi = np.minimum(meet_until, plan_cease[row])
     reviewed = count_open(lo, hi, months)
 
     finalised = c.reviews
@@ -126,7 +134,7 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     return {
         "review_decisions": decisions,
         "review_decisions_4wk_pct": pct(
-            count_in(decided_m[taken <= DECISION_DAYS], months), decisions
+            count_in(decided_m[taken <= REVIEW_DECISION_DAYS], months), decisions
         ),
         "reviews_overdue": overdue,
         "reviews_due_12_14m": due,

@@ -15,10 +15,8 @@ import pandas as pd
 
 from sendlib.measures.calendar import pct
 from sendlib.measures.cases import Cases
-from sendlib.measures.decisions import DECISION_DAYS
-from sendlib.measures.issuance import WEEK20_DAYS
 from sendlib.measures.placements import placement_measures
-from sendlib.measures.reviews import DECISION_DAYS as REVIEW_DECISION_DAYS
+from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, REVIEW_DECISION_DAYS
 
 #: the placement shares the DfE publishes as January snapshots
 JANUARY = (
@@ -61,7 +59,9 @@ def calendar_year(c: Cases, year: int) -> dict[str, float]:
 
     p = c.plans[c.plans["new"].to_numpy()]
     issued = _between(p["start_m"].to_numpy(), first, last)
-    within = (p["start_day"].to_numpy() - p["received_day"].to_numpy()) <= WEEK20_DAYS
+    days = p["start_day"].to_numpy() - p["received_day"].to_numpy()
+    issued &= days >= 0  # a plan dated before its request is left out (``issuance``)
+    within = days <= PLAN_DAYS
     exception = p["exception"].to_numpy(dtype=bool)
 
     rv = c.reviews

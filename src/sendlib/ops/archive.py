@@ -10,11 +10,10 @@ the scorecard's hash and the code's: a re-render of the narrative reads no score
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from sendlib.files import atomic_write
 from sendlib.months import Month
 from sendlib.ops import manifest as mf
 from sendlib.render.archive import LINKS, Published, archive_html
@@ -38,20 +37,23 @@ def published_months(out: Path) -> list[Published]:
 
 def _headlines(card: Path, month: Month, cache: Path) -> tuple[list[dict], dict[str, float]]:
     """A month's headline tiles and their KPIs' own values, from its scorecard.csv (none
-    when it has none)."""
+    when it has none); the tiles as the paper showed them when its manifest keeps them (a
+    termly figure carried forward from its month, beyond the scorecard's window)."""
     if not card.exists():
         return [], {}
+    manifest = json.loads((card.parent / "manifest.json").read_text(encoding="utf-8"))
+    shown = manifest.get("headlines") if isinstance(manifest, dict) else None
     key = mf.combined_hash(mf.sha256(card), mf.code_hash())
     kept = cache / f"{month}.json"
     if kept.exists():
         entry = json.loads(kept.read_text(encoding="utf-8"))
         if entry.get("key") == key:
-            return entry["tiles"], entry["values"]
+            return shown or entry["tiles"], entry["values"]
     tiles, values = _read_headlines(card, month)
     cache.mkdir(parents=True, exist_ok=True)
     entry = {"key": key, "tiles": tiles, "values": values}
-    _write_atomically(kept, json.dumps(entry, indent=1))
-    return tiles, values
+    atomic_write(kept, json.dumps(entry, indent=1))
+    return shown or tiles, values
 
 
 def _read_headlines(card: Path, month: Month) -> tuple[list[dict], dict[str, float]]:
@@ -72,13 +74,5 @@ def write_archive(out: Path, title: str) -> Path:
     """Write ``OUT/index.html`` (atomically: a reader never sees half a page)."""
     out = Path(out)
     target = out / "index.html"
-    _write_atomically(target, archive_html(title, published_months(out)))
+    atomic_write(target, archive_html(title, published_months(out)))
     return target
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(temp, 0o644)
-    os.replace(temp, target)

@@ -1,11 +1,20 @@
 """Many councils at once on Dask: the same catalogue for every (council, month) pair.
 
-``sendlib batch`` submits one ``dask.distributed`` task per pair — to a local cluster
-sized to the machine, or to an existing cluster (``--scheduler tcp://host:port``). Each
-council's data is validated and prepared once, by a task the council's month tasks
-depend on; each month task builds the scorecard for its month and writes its own folder
+``sendlib batch`` submits one ``dask.distributed`` task per council — to a local cluster
+sized to the machine, or to an existing cluster (``--scheduler tls://host:port``). A task
+receives paths and returns counts, never a person row: it checks its council's data
+through the same gate as ``sendlib run`` and ``validate`` (``sendlib.ops.preflight``: the
+parameters, the data, impossible values, each month within the extract), computes every
+measure once over all the months its scorecards read, and writes each month's folder
 atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by Dask; a
-pair that still fails is reported and the others complete.
+council that still fails is reported for each of its months, a month past its extract
+for that month, and the others complete.
+
+An open Dask scheduler runs anyone's code, so a cluster is spoken to over TLS with
+certificates (``distributed.security.Security``): an existing cluster's from files named
+on the command line (``tcp://`` is refused unless ``--insecure``), a local cluster's made
+for the batch (``Security.temporary``) and bound to 127.0.0.1. No worker is given the id
+key.
 
 With ``papers=True`` each task is a council's whole paper (``sendlib run`` for the
 month, with the council's own ``params/`` when it has one): its notebooks run in
@@ -15,22 +24,31 @@ cluster's workers need ``DASK_DISTRIBUTED__WORKER__DAEMON=False``).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from sendlib.data import findings as fnd
-from sendlib.data.load import Tables, check_data
+from sendlib.data.coverage import month_problem
 from sendlib.data.sources import is_data_folder
-from sendlib.measures.cases import Cases, prepare
+from sendlib.measures.cases import prepare
 from sendlib.ops.staging import staged
-from sendlib.scorecard.build import build, write_csv
-from sendlib.scorecard.catalogue import load_catalogue
+from sendlib.scorecard.build import (
+    comparator_periods,
+    from_series,
+    kpi_series,
+    spc_history,
+    write_csv,
+)
+from sendlib.scorecard.disclosure import Disclosure
 from sendlib.scorecard.workbook import write_workbook
+from sendlib.workers import SECRETS, cpu_count
 
 
 @dataclass(frozen=True)
@@ -59,7 +77,7 @@ class PaperError(Exception):
 
 def first_error(found: pd.DataFrame) -> str:
     """One line for a council's data errors: how many, and the first in full."""
-    errors = fnd.errors(found)
+    errors = fnd.masked(fnd.errors(found))  # a batch's summary goes to logs and mail
     first = errors.iloc[0]
     row = first["row"]
     parts = [first["file"], f"row {int(row)}" if pd.notna(row) else None, first["column"]]
@@ -93,36 +111,63 @@ def _attempt(out: str, line: str) -> None:
         handle.write(line + "\n")
 
 
-def load_task(council_dir: str, out: str, catalogue: str) -> tuple[Tables, Cases]:
-    """One council's validated tables and prepared cases (shared by its months' tasks).
-    Raises on bad data, naming the first error."""
-    _attempt(out, f"{Path(council_dir).name} load")
-    cat = load_catalogue(catalogue)
-    tables, found = check_data(council_dir, needed=cat.files_needed())
-    if tables is None:
-        raise ValueError(first_error(found))
-    return tables, prepare(tables)
-
-
-def scorecard_task(
-    loaded: tuple[Tables, Cases],
-    council: str,
-    month: str,
+def council_task(
+    council_dir: str,
+    months: list[str],
     out: str,
     catalogue: str,
-    months: int = 6,
+    params: str,
+    window: int = 6,
 ) -> dict:
-    """One (council, month): build the scorecard and write its folder atomically."""
-    start = time.perf_counter()
-    _attempt(out, f"{council} {month}")
-    tables, cases = loaded
-    cat = load_catalogue(catalogue)
-    period = pd.Period(month, freq="M")
-    card = build(tables, cat, period, months, cases)
-    with staged(Path(out) / council / month) as folder:
-        write_csv(card, folder / "scorecard.csv")
-        write_workbook(card, cat, period, folder / "scorecard.xlsx")
-    return {"seconds": round(time.perf_counter() - start, 2), "rows": len(card)}
+    """One council's scorecards for ``months``: its data through the run's gate once, every
+    measure computed and every figure's disclosure decided once over all the months the
+    scorecards read, each month's folder written atomically. Receives paths and returns
+    counts (``{"months": {"YYYY-MM": {"rows": n, "seconds": s}}, "refused": {"YYYY-MM":
+    why}}``): no person row travels between workers. Raises naming the first problem or
+    data error."""
+    from sendlib.ops.preflight import check
+
+    council = Path(council_dir).name
+    _attempt(out, f"{council} scorecards")
+    periods = sorted(pd.Period(m, freq="M") for m in months)
+    folder = Path(council_dir)
+    found = check(
+        periods[0],
+        folder,
+        council_params(folder, Path(params)),
+        Path(catalogue),
+        with_warnings=False,
+    )
+    if found.problems:
+        raise ValueError(found.problems[0].splitlines()[0])
+    if found.tables is None:
+        raise ValueError(first_error(found.findings))
+    tables, cat, report = found.tables, found.catalogue, found.report
+    cases = prepare(tables)
+    first = spc_history(tables, cat, periods[0], window, cases)[0]
+    span = pd.period_range(first, periods[-1], freq="M")
+    series = kpi_series(
+        tables,
+        cat,
+        span,
+        cases,
+        disclosure=Disclosure(report.suppression_threshold),
+        year_start=report.year_start_month,
+    )
+    done, refused = {}, {}
+    for period in periods:
+        beyond = month_problem(period, found.extract, council)  # as run refuses it
+        if beyond:
+            refused[str(period)] = beyond
+            continue
+        start = time.perf_counter()
+        card = from_series(series, cat, period, window, tables.benchmarks)
+        dated = comparator_periods(cat, tables.benchmarks, period)
+        with staged(Path(out) / council / str(period)) as target:
+            write_csv(card, target / "scorecard.csv")
+            write_workbook(card, cat, period, target / "scorecard.xlsx", dated)
+        done[str(period)] = {"rows": len(card), "seconds": round(time.perf_counter() - start, 2)}
+    return {"months": done, "refused": refused}
 
 
 def council_params(council_dir: Path, default: Path) -> Path:
@@ -191,29 +236,94 @@ def _catalogue(params: Path, default: str | None) -> Path | None:
 
 
 def attempts(out: Path, council: str, month: str, what: str) -> int:
-    """How many times a pair's task ran in this batch (from OUT/.batch/attempts.log)."""
+    """How many times a task ran in this batch (from OUT/.batch/attempts.log): a council's
+    scorecards (``what`` = 'scorecards', any month) or one month's paper."""
     log = Path(out) / ".batch" / "attempts.log"
-    line = f"{council} {month}" + (f" {what}" if what else "")
+    line = f"{council} scorecards" if what == "scorecards" else f"{council} {month} {what}"
     return sum(x == line for x in log.read_text().splitlines()) if log.exists() else 0
 
 
-def _cluster(scheduler: str | None, workers: int | None, papers: bool):
-    """A client on ``scheduler``, or on a local cluster of one worker process per core
-    (not daemons when they run papers: a paper's kernels are their children)."""
+class InsecureScheduler(ValueError):  # noqa: N818 - the name users see
+    """A scheduler address or certificates that would let others run code on the cluster."""
+
+
+def security(
+    scheduler: str,
+    ca_file: Path | None,
+    cert: Path | None,
+    key: Path | None,
+    insecure: bool = False,
+):
+    """The ``Security`` for speaking to an existing scheduler: TLS with the council's
+    certificates for ``tls://``; ``tcp://`` (unencrypted, and anyone who reaches it runs
+    code as its workers) only with ``insecure``; None then."""
+    from distributed.security import Security
+
+    scheme = scheduler.split("://", 1)[0] if "://" in scheduler else "tcp"
+    if scheme == "tls":
+        missing = [
+            option
+            for option, path in (
+                ("--tls-ca-file", ca_file),
+                ("--tls-cert", cert),
+                ("--tls-key", key),
+            )
+            if path is None or not Path(path).is_file()
+        ]
+        if missing:
+            raise InsecureScheduler(
+                f"--scheduler {scheduler}: a TLS scheduler needs the certificate files "
+                f"{', '.join(missing)} (the cluster's CA, this client's certificate and key)"
+            )
+        return Security(
+            tls_ca_file=str(ca_file),
+            tls_client_cert=str(cert),
+            tls_client_key=str(key),
+            require_encryption=True,
+        )
+    if scheme == "tcp" and insecure:
+        return None
+    raise InsecureScheduler(
+        f"--scheduler {scheduler}: {scheme}:// is neither encrypted nor authenticated, and "
+        "anyone who can reach an open scheduler runs code as its workers; start the cluster "
+        "with TLS and give tls://host:port with --tls-ca-file, --tls-cert and --tls-key "
+        "(or --insecure on a network only you can reach)"
+    )
+
+
+@contextlib.contextmanager
+def _without_secrets() -> Iterator[None]:
+    """The local cluster's workers inherit this process's environment: not the id key."""
+    saved = {name: os.environ.pop(name) for name in SECRETS if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def _cluster(scheduler: str | None, workers: int | None, papers: bool, secured=None):
+    """A client on ``scheduler`` (with ``secured``, its ``Security``), or on a local
+    cluster of one worker process per core on 127.0.0.1 over TLS with certificates made
+    for it (not daemons when they run papers: a paper's kernels are their children)."""
     import dask
     from distributed import Client, LocalCluster
+    from distributed.security import Security
 
     if scheduler:
-        return Client(scheduler), None
+        return Client(scheduler, security=secured), None
+    local = Security.temporary()
     with dask.config.set({"distributed.worker.daemon": not papers}):
         cluster = LocalCluster(
-            n_workers=workers or len(os.sched_getaffinity(0)),
+            n_workers=workers or cpu_count(),
             threads_per_worker=1,
             processes=True,
+            host="127.0.0.1",
+            protocol="tls://",
+            security=local,
             dashboard_address=None,
             silence_logs=40,
         )
-    return Client(cluster), cluster
+    return Client(cluster, security=local), cluster
 
 
 def run_batch(
@@ -226,39 +336,32 @@ def run_batch(
     papers: bool = False,
     params: Path = Path("params"),
     notebooks: Path = Path("notebooks"),
+    secured=None,
 ) -> list[Outcome]:
-    """Every (council, month) pair as a Dask task — a scorecard, or with ``papers`` the
-    whole paper; returns one outcome per pair."""
+    """Every council's scorecards as one Dask task, or with ``papers`` every (council,
+    month) paper; returns one outcome per pair. ``secured``: the ``Security`` for an
+    existing ``scheduler`` (see ``security``)."""
     from distributed import as_completed
 
     folders = councils(data_root)
     if not folders:
         raise ValueError(f"no council folders (with the contract's files) under {data_root}")
     (out / ".batch" / "attempts.log").unlink(missing_ok=True)
-    client, cluster = _cluster(scheduler, workers, papers)
+    with _without_secrets():
+        client, cluster = _cluster(scheduler, workers, papers, secured)
     try:
-        futures = (
-            _submit_papers(client, folders, months, out, params, notebooks, catalogue)
-            if papers
-            else _submit_scorecards(client, folders, months, out, catalogue)
-        )
+        if papers:
+            futures = _submit_papers(client, folders, months, out, params, notebooks, catalogue)
+        else:
+            futures = _submit_scorecards(client, folders, months, out, catalogue, params)
         outcomes = []
         for future in as_completed(futures):
-            council, month = futures[future]
-            tries = attempts(out, council, month, "paper" if papers else "")
-            try:
-                result = future.result()
-                detail = result["folder"] if papers else f"{result['rows']} rows"
-                outcomes.append(
-                    Outcome(council, month, "ok", result["seconds"], detail, attempts=tries)
-                )
-            except PaperError as exc:
-                notebook, cell, reason = exc.args
-                outcomes.append(
-                    Outcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
-                )
-            except Exception as exc:  # reported per pair; the others complete
-                outcomes.append(Outcome(council, month, "failed", 0.0, str(exc), attempts=tries))
+            if papers:
+                council, month = futures[future]
+                outcomes.append(_paper_outcome(future, council, month, out))
+            else:
+                council = futures[future]
+                outcomes += _council_outcomes(future, council, months, out)
         return sorted(outcomes, key=lambda o: (o.council, o.month))
     finally:
         client.close()
@@ -266,33 +369,65 @@ def run_batch(
             cluster.close()
 
 
+def _paper_outcome(future, council: str, month: str, out: Path) -> Outcome:
+    tries = attempts(out, council, month, "paper")
+    try:
+        result = future.result()
+    except PaperError as exc:
+        notebook, cell, reason = exc.args
+        return Outcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
+    except Exception as exc:  # reported per pair; the others complete
+        return Outcome(council, month, "failed", 0.0, str(exc), attempts=tries)
+    return Outcome(council, month, "ok", result["seconds"], result["folder"], attempts=tries)
+
+
+def _council_outcomes(future, council: str, months, out: Path) -> list[Outcome]:
+    """One outcome per month of a council's scorecards task."""
+    tries = attempts(out, council, "", "scorecards")
+    try:
+        result = future.result()
+    except Exception as exc:  # the council fails for each of its months; the others complete
+        return [Outcome(council, str(m), "failed", 0.0, str(exc), attempts=tries) for m in months]
+    return _outcomes(council, result, tries)
+
+
+def _outcomes(council: str, result: dict, tries: int = 1) -> list[Outcome]:
+    """One outcome per month of a council's scorecards: done, or refused (past the extract)."""
+    done = [
+        Outcome(council, m, "ok", r["seconds"], f"{r['rows']} rows", attempts=tries)
+        for m, r in result["months"].items()
+    ]
+    refused = [
+        Outcome(council, m, "failed", 0.0, why, attempts=tries)
+        for m, why in result.get("refused", {}).items()
+    ]
+    return sorted(done + refused, key=lambda o: o.month)
+
+
 def _once_retried(client, fn, *args, key: str):
     """A Dask task that is retried once when it fails."""
     return client.submit(fn, *args, key=key, retries=1, pure=False)
 
 
-def _submit_scorecards(client, folders: list[Path], months, out: Path, catalogue: Path) -> dict:
-    futures = {}
-    where, cat = str(out.resolve()), str(catalogue.resolve())
-    for folder in folders:
-        # loaded once per council; its months' tasks depend on it (a council that
-        # cannot be loaded fails each of its pairs with the reason)
-        loaded = _once_retried(
-            client, load_task, str(folder.resolve()), where, cat, key=f"load-{folder.name}"
-        )
-        for month in months:
-            future = _once_retried(
-                client,
-                scorecard_task,
-                loaded,
-                folder.name,
-                str(month),
-                where,
-                cat,
-                key=f"scorecard-{folder.name}-{month}",
-            )
-            futures[future] = (folder.name, str(month))
-    return futures
+def _submit_scorecards(
+    client, folders: list[Path], months, out: Path, catalogue: Path, params: Path
+) -> dict:
+    """One task per council, given only paths and month names."""
+    where, cat, own = str(out.resolve()), str(catalogue.resolve()), str(params.resolve())
+    names = [str(m) for m in months]
+    return {
+        _once_retried(
+            client,
+            council_task,
+            str(folder.resolve()),
+            names,
+            where,
+            cat,
+            own,
+            key=f"scorecards-{folder.name}",
+        ): folder.name
+        for folder in folders
+    }
 
 
 def _paper_args(
@@ -345,18 +480,14 @@ def run_sequential(
             for month in months
         ]
     outcomes = []
+    names = [str(m) for m in months]
     for folder in councils(data_root):
         try:
-            loaded = load_task(str(folder), str(out), str(catalogue))
+            result = council_task(str(folder), names, str(out), str(catalogue), str(params))
         except Exception as exc:
-            outcomes += [Outcome(folder.name, str(m), "failed", 0.0, str(exc)) for m in months]
+            outcomes += [Outcome(folder.name, m, "failed", 0.0, str(exc)) for m in names]
             continue
-        for month in months:
-            try:
-                result = scorecard_task(loaded, folder.name, str(month), str(out), str(catalogue))
-                outcomes.append(Outcome(folder.name, str(month), "ok", result["seconds"], ""))
-            except Exception as exc:
-                outcomes.append(Outcome(folder.name, str(month), "failed", 0.0, str(exc)))
+        outcomes += _outcomes(folder.name, result)
     return outcomes
 
 

@@ -4,7 +4,6 @@ notebook reported (with its cell) and kept for debugging, full tracebacks logged
 from __future__ import annotations
 
 import os
-import shutil
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -12,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sendlib.config import RunParams
+from sendlib.files import atomic_write
 from sendlib.ops.request import RunError
-from sendlib.workers import fork_server
+from sendlib.workers import fork_server, without_secrets
 
 
 def papermill():
@@ -40,9 +40,9 @@ def worker_pool(
 
 
 def adopt_environment(environ: dict[str, str]) -> None:
-    """Make a worker's environment the run's (kernels inherit it)."""
+    """Make a worker's environment the run's, without the id key (kernels inherit it)."""
     os.environ.clear()
-    os.environ.update(environ)
+    os.environ.update(without_secrets(environ))
 
 
 def check_parameters(paths: list[Path]) -> None:
@@ -147,11 +147,10 @@ def report_failures(failures: list[Failure], folder: Path, failed: Path, logs: P
     for failure in failures:
         executed = folder / failure.source.name
         if executed.exists():
-            shutil.copy2(executed, failed / failure.source.name)
+            atomic_write(failed / failure.source.name, executed.read_bytes())
         log = logs / f"{failure.source.stem}.log"
-        log.write_text(
-            "".join(traceback.format_exception(failure.error)), encoding="utf-8", errors="replace"
-        )
+        trace = "".join(traceback.format_exception(failure.error))
+        atomic_write(log, trace.encode("utf-8", errors="replace"))
         lines.append(
             f"{describe_failure(failure.source, failure.error)}\n    saved in "
             f"{failed / failure.source.name}; traceback in {log}"

@@ -5,6 +5,9 @@ sent to it are passed on, and it exits when the kernel does, so that jupyter_cli
 manages it exactly as it would the kernel. Without a zygote to answer, it becomes an
 ordinary ``ipykernel_launcher`` with the same arguments. Imports nothing heavy: it must
 start in a few milliseconds.
+
+It takes the run's zygote token from its environment and sends it with the request; the
+kernel's environment is its own without the token, the zygote's address or the id key.
 """
 
 from __future__ import annotations
@@ -18,26 +21,37 @@ import socket
 import sys
 
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
+#: never in a kernel's environment (the names are sendlib.ops.zygote's and
+#: sendlib.workers.SECRETS; not imported: this module starts in milliseconds)
+HIDDEN = ("SENDLIB_ZYGOTE", "SENDLIB_ZYGOTE_TOKEN", "SENDLIB_ID_KEY")
 
 
-def ask(path: str, args: list[str]) -> int:
-    """The pid of a kernel the zygote at ``path`` forked for ``args``."""
+def kernel_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in HIDDEN}
+
+
+def ask(path: str, args: list[str], token: str) -> int:
+    """The pid of a kernel the zygote at ``path`` forked for ``args``; OSError when it
+    refused (or is not there)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.settimeout(30)
         connection.connect(path)
         request = {
             "argv": args,
             "cwd": os.getcwd(),
-            "env": dict(os.environ),
+            "env": kernel_environment(),
             "launcher": os.getpid(),
+            "token": token,
         }
         connection.sendall(json.dumps(request).encode() + b"\n")
         answer = b""
         while not answer.endswith(b"\n"):
-            chunk = connection.recv(64)
+            chunk = connection.recv(4096)
             if not chunk:
                 raise OSError("the zygote closed the connection")
             answer += chunk
+    if answer.startswith(b"error"):
+        raise OSError(f"the zygote said: {answer.decode(errors='replace').strip()}")
     return int(answer)
 
 
@@ -49,7 +63,23 @@ def wait_for(pid: int) -> None:
         handle = os.pidfd_open(pid)
     except OSError:  # already gone
         return
+    except AttributeError:  # no pidfd on this system: ask now and then
+        import time
+
+        while _alive(pid):
+            time.sleep(0.2)
+        return
     select.select([handle], [], [])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _send(pid: int, signum: int) -> None:
@@ -59,10 +89,12 @@ def _send(pid: int, signum: int) -> None:
 
 def main(argv: list[str]) -> None:
     path, args = argv[0], argv[1:]
+    token = os.environ.get("SENDLIB_ZYGOTE_TOKEN", "")
     try:
-        pid = ask(path, args)
+        pid = ask(path, args, token)
     except (OSError, ValueError):
-        os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *args])
+        command = [sys.executable, "-m", "ipykernel_launcher", *args]
+        os.execve(sys.executable, command, kernel_environment())
     wait_for(pid)
 
 

@@ -8,14 +8,17 @@ sockets (IPC transport), each in a folder of its own name, where two cannot coll
 whatever still kills a kernel before it is ready (a full disk, a killed process) is
 retried with a fresh kernel, up to ``ATTEMPTS`` times, each retry written to the log.
 A failure inside a cell is never retried: it is the notebook's, not the kernel's.
+
+The sockets are made in the run's private folder (``ops.runtime``), never in a folder of
+a fixed name that another account could have made first. On the portable path
+(``sendlib.workers.portable``: no Unix sockets or fork) kernels are ordinary kernels on
+127.0.0.1 over TCP, and the retry covers the race for ports.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
-import tempfile
 import time
 import uuid
 from functools import partial
@@ -24,36 +27,46 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+from sendlib.ops import runtime
 from sendlib.ops.zygote import ENV as ZYGOTE_ENV
+from sendlib.workers import portable, without_secrets
 
 KERNEL = "python3"
 ATTEMPTS = 3
-#: a short folder: a Unix socket's path must stay under ~100 characters
-SOCKETS = Path(tempfile.gettempdir()) / "sendlib-kernels"
 
 
 class IpcKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel listens on Unix sockets of its own name."""
+    """A kernel manager whose kernel listens on Unix sockets of its own name, in the run's
+    private folder (TCP on 127.0.0.1 on the portable path)."""
 
     @default("transport")
     def _transport_default(self) -> str:
-        return "ipc" if sys.platform != "win32" else "tcp"
+        return "tcp" if portable() or not runtime.unix_sockets() else "ipc"
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """The kernel's command; an ordinary IPython kernel is forked from the run's zygote
         when there is one (``sendlib.ops.zygote``)."""
         cmd = super().format_kernel_cmd(extra_arguments)
         zygote = os.environ.get(ZYGOTE_ENV, "")
-        if zygote and cmd[1:3] == ["-m", "ipykernel_launcher"] and Path(zygote).exists():
+        if (
+            zygote
+            and not portable()
+            and cmd[1:3] == ["-m", "ipykernel_launcher"]
+            and Path(zygote).exists()
+        ):
             return [cmd[0], "-m", "sendlib.ops.kernel_launcher", zygote, *cmd[3:]]
         return cmd
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        """Launch the kernel with an environment that holds no secret (the id key)."""
+        kw["env"] = without_secrets(kw.get("env") or os.environ)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     @default("ip")
     def _ip_default(self) -> str:
         if self.transport != "ipc":
             return "127.0.0.1"
-        SOCKETS.mkdir(mode=0o700, exist_ok=True)
-        return str(SOCKETS / f"k-{uuid.uuid4().hex[:16]}")
+        return str(runtime.current() / f"k-{uuid.uuid4().hex[:16]}")
 
 
 class KernelStartError(RuntimeError):

@@ -18,11 +18,13 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from sendlib.files import atomic_write
 from sendlib.ops.lab_narrative import link
 from sendlib.ops.preflight import check
 from sendlib.ops.request import RunError, RunRequest
 from sendlib.paper.prepare import prepare_paper_data
 from sendlib.paper.sections import for_paper
+from sendlib.workers import without_secrets
 
 
 def lab_folder(out: Path, month: pd.Period) -> Path:
@@ -55,20 +57,26 @@ def prepare_lab(request: RunRequest) -> Path:
         nb = parameterize_notebook(nb, params.model_dump())
         if section.narrative and not r.team:
             link(nb, r.params_dir, str(r.month), section.slug, section.legacy_names)
-        nbformat.write(nb, folder / section.notebook)
+        atomic_write(folder / section.notebook, nbformat.writes(nb) + "\n")
     return folder
 
 
 CONTENTS_MANAGER = "sendlib.ops.lab_contents.NarrativeContentsManager"
 
 
-def lab_command(jupyter_lab: str, folder: Path, *options: str) -> list[str]:
-    """JupyterLab on the folder, with the contents manager that keeps the narrative."""
-    root = ["--allow-root"] if os.geteuid() == 0 else []  # containers often run as root
+def lab_command(
+    jupyter_lab: str, folder: Path, params_dir: Path, month: str, *options: str
+) -> list[str]:
+    """JupyterLab on the folder, with the contents manager that keeps the month's
+    narrative in ``params_dir`` (the files it may read and write follow from these two)."""
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    root = ["--allow-root"] if as_root else []  # containers often run as root
     return [
         jupyter_lab,
         f"--notebook-dir={folder}",
         f"--ServerApp.contents_manager_class={CONTENTS_MANAGER}",
+        f"--NarrativeContentsManager.params_dir={Path(params_dir).resolve()}",
+        f"--NarrativeContentsManager.month={month}",
         *root,
         *options,
     ]
@@ -87,7 +95,7 @@ def serve(command: list[str]) -> int:
     on and the server is waited for, so no server is left holding the port and its
     kernels after the command has gone.
     """
-    server = subprocess.Popen(command)
+    server = subprocess.Popen(command, env=without_secrets(os.environ))  # no notebook sees the key
 
     def forward(sig: int, _frame) -> None:
         server.send_signal(sig)

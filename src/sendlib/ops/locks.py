@@ -7,16 +7,22 @@ the lock on a file that another process is about to delete would let two runs in
 emptied when released: a file that names no process is not held. A ``shared`` lock (a
 preview, which only reads the month's work) lets other shared holders in, and is taken
 without waiting: ``Busy`` at once when a run holds the month.
+
+On the portable path (``sendlib.workers.portable``: no ``fcntl``, e.g. on Windows) the
+lock is ``filelock``'s on the same file (on Linux it takes the same lock, so the two paths
+exclude each other); a shared lock is then taken as an exclusive one without waiting
+(previews of a month take turns anyway).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from sendlib.workers import portable
 
 
 class Busy(Exception):  # noqa: N818 - the name users see
@@ -36,6 +42,12 @@ def month_lock(
     folder = Path(out) / ".locks"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{label}.lock"
+    if portable():
+        with _portable_lock(path, label, wait and not shared, timeout, on_wait):
+            yield path
+        return
+    import fcntl
+
     handle = path.open("a+")
     held = False
     try:
@@ -73,3 +85,29 @@ def month_lock(
             if held:
                 fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+@contextlib.contextmanager
+def _portable_lock(path: Path, label: str, wait: bool, timeout: float, on_wait) -> Iterator[None]:
+    """The month's lock with ``filelock`` (see the module)."""
+    import filelock
+
+    lock = filelock.FileLock(str(path))
+    busy = (
+        f"another run of {label} is in progress (another process); try again when it has finished"
+    )
+    try:
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        if not wait:
+            raise Busy(busy) from None
+        if on_wait:
+            on_wait(f"waiting for another run of {label} (another process) to finish")
+        try:
+            lock.acquire(timeout=timeout)
+        except filelock.Timeout:
+            raise Busy(busy) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -74,16 +74,22 @@ def git_commit(root: Path | str = ".") -> str:
     """The checked-out commit, with '+dirty' when the tree has uncommitted changes."""
     try:
         sha = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
             cwd=root,
             capture_output=True,
             text=True,
+            timeout=30,
         ).stdout.strip()
         return sha + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
+    except (OSError, subprocess.SubprocessError):  # no git, not a clone, or git hung
         return "unknown"
 
 

@@ -1,10 +1,15 @@
-"""Everything a run checks before it starts, in one place: ``sendlib validate`` checks
-exactly what ``sendlib run`` would, so what validate passes, run does not reject.
+"""Everything a run checks before it starts, in one place: the one gate ``sendlib
+validate``, ``run``, ``scorecard`` and ``batch`` all pass through, so what validate
+passes, the others do not reject.
 
 The parameters files (report.yaml, the month's own file, the KPI catalogue, capacity.yaml
 when there is one), the input data against the contract, that the report month is within
 the extract, KPI ids in returns.csv and benchmarks.csv that the catalogue does not know,
-and the data-quality warnings the paper will list.
+values that cannot be right, and the data-quality warnings the paper will list — computed
+once, with the month's extract date, so the data-quality section, the manifest and
+``validate`` count the same warnings. Cautions about the parameters that do not stop a run
+(the council among its own statistical neighbours, a KPI whose namesake DfE figure counts
+something else) are said with their file and line.
 """
 
 from __future__ import annotations
@@ -15,14 +20,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from sendlib.config import MonthParams, ParamsError, ReportParams, load_month, load_report
+from sendlib.config import (
+    MonthParams,
+    ParamsError,
+    ReportParams,
+    load_month,
+    load_report,
+    read_yaml,
+)
 from sendlib.data import findings as fnd
 from sendlib.data.cache import TableCache, combined_key
 from sendlib.data.coverage import Extract, extract, month_problem
 from sendlib.data.load import Tables, check_data
-from sendlib.data.quality import impossible_values, unknown_kpis, warnings
+from sendlib.data.quality import catalogue_checks, warnings
 from sendlib.measures.capacity import load_capacity
-from sendlib.scorecard.catalogue import Catalogue, CatalogueError, load_catalogue
+from sendlib.scorecard.catalogue import Catalogue, CatalogueError, kpi_lines, load_catalogue
 
 
 @dataclass
@@ -38,6 +50,7 @@ class Checked:
     extract: Extract | None = None
     findings: pd.DataFrame = field(default_factory=fnd.empty)
     problems: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)  # about the parameters; the run goes on
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -92,6 +105,39 @@ def default_month(data_dir: Path, params_dir: Path) -> pd.Period:
     return found.last_month
 
 
+def own_neighbour(report: ReportParams, path: Path) -> list[str]:
+    """A council is never its own statistical neighbour: report.yaml's ``la_code`` among
+    its ``statistical_neighbours`` is left out (``ReportParams.neighbours``), said here."""
+    if not report.la_code or report.la_code not in report.statistical_neighbours:
+        return []
+    _, lines = read_yaml(path, ParamsError, "the report parameters")
+    at = report.statistical_neighbours.index(report.la_code)
+    line = lines.line(("statistical_neighbours", at))
+    where = f"{path}, line {line}" if line else str(path)
+    return [
+        f"{where}: statistical_neighbours lists the council's own code {report.la_code} "
+        "(la_code); it is left out — a council is never its own statistical neighbour"
+    ]
+
+
+def not_compared(catalogue: Catalogue, path: Path) -> list[str]:
+    """KPIs named like a DfE figure that counts something else: no comparator is shown."""
+    found = catalogue.not_compared()
+    if not found:
+        return []
+    lines = kpi_lines(path)
+    out = []
+    for kpi, how in found:
+        line = lines.get(kpi.id)
+        where = f"{path}, line {line}" if line else str(path)
+        out.append(
+            f"{where}: KPI '{kpi.id}' is not compared with the DfE's figure of that name ("
+            + "; ".join(how)
+            + "): the scorecard shows no comparator for it — say so with benchmark: none"
+        )
+    return out
+
+
 def check(
     month: pd.Period,
     data_dir: Path,
@@ -109,10 +155,13 @@ def check(
         found.report = load_report(params_dir / "report.yaml")
         found.own = load_month(params_dir, str(month))
         found.report = found.report.for_month(found.own)
+        found.cautions += own_neighbour(found.report, params_dir / "report.yaml")
     except ParamsError as exc:
         found.problems.append(str(exc))
     try:
-        found.catalogue = load_catalogue(catalogue_path)
+        start = found.report.year_start if found.report else "January"
+        found.catalogue = load_catalogue(catalogue_path, start)
+        found.cautions += not_compared(found.catalogue, catalogue_path)
     except CatalogueError as exc:
         found.problems.append(str(exc))
     try:
@@ -132,8 +181,9 @@ def check(
         if beyond:
             found.problems.append(beyond)
         if found.catalogue is not None:
-            parts.append(unknown_kpis(tables, {k.id for k in found.catalogue.kpis}))
-            parts.append(impossible_values(tables, {k.id: k.unit for k in found.catalogue.kpis}))
+            parts.append(
+                catalogue_checks(tables, found.catalogue.units(), found.catalogue.known_ids())
+            )
         if with_warnings:
             parts.append(_warnings(data_dir, tables, month, found.extract))
     found.findings = fnd.combine(parts)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import nbformat
 
 from sendlib.config import ParamsError, ReportParams, load_month, load_report
+from sendlib.files import atomic_write
 from sendlib.ops import manifest as mf
 from sendlib.ops.audit import REGISTER_FILE, refuse_breaches
 from sendlib.ops.engines import Engines
@@ -38,7 +39,13 @@ from sendlib.ops.request import (
     RunResult,
 )
 from sendlib.ops.staging import staged
-from sendlib.paper.narrative import REVIEW_MARKER, analyst_html, narrative_files, pending_review
+from sendlib.paper.narrative import (
+    REVIEW_MARKER,
+    NarrativeError,
+    analyst_html,
+    narrative_files,
+    pending_review,
+)
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
 from sendlib.render.docx import DocxJob
@@ -62,6 +69,7 @@ SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
 FIGURES = "figures.json"  # in the work folder: what sections record in the manifest
 DISCLOSURE = "disclosure.json"  # in the work folder: the manifest's disclosure facts
+HEADLINES = "headlines.json"  # in the work folder: the summary's tiles, for the archive
 REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
@@ -168,6 +176,7 @@ class _Run:
         r = self.request
         sections, self.notes = sections_with_notebooks(r.notebooks_dir, for_paper(r.team))
         self.sections = [s for s, _ in sections]
+        self.check_narrative()
         sources = [path for _, path in sections]
         state = self.state(sources)
         reuse = self.reusable(state, sources)
@@ -186,13 +195,14 @@ class _Run:
             else:
                 checked = self.check()
                 report, meeting = checked.report, checked.meeting_date
+                self.notes += checked.cautions
             self.check_publishable(meeting)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
                 check_parameters(sources)
-                extract = checked.extract.facts(r.month.period, r.provisional)
-                data = self.prepare(checked.tables, sections, extract)
+                reach = checked.extract.facts(r.month.period, r.provisional)
+                data = self.prepare(checked.tables, checked.findings, sections, reach)
                 self.execute(sources, data, checked.catalogue, state)
             self.engines.notebooks_done()
             executed = [(s, r.work / "executed" / p.name) for s, p in sections]
@@ -266,6 +276,19 @@ class _Run:
                 "with --allow-draft"
             )
 
+    def check_narrative(self) -> None:
+        """Every narrative file of the paper can be laid out (its images are pictures
+        under params/), checked before anything runs."""
+        r = self.request
+        if r.team:
+            return
+        for section in self.sections:
+            if section.narrative:
+                try:
+                    analyst_html(r.params_dir, str(r.month), section.slug, section.legacy_names)
+                except NarrativeError as exc:
+                    raise RunError(str(exc)) from None
+
     def state(self, sources: list[Path]) -> dict:
         """Content hashes of everything execution depends on (the analysts' narrative is not:
         it is read when the paper is stitched)."""
@@ -283,19 +306,28 @@ class _Run:
         """Whether a narrative-only run can re-use the last run's executed notebooks."""
         r = self.request
         state_file = r.work / "state.json"
-        return (
+        if not (
             r.narrative_only
             and state_file.exists()
             and all((r.work / "executed" / p.name).exists() for p in sources)
             and (r.work / "scorecard" / SCORECARD_FILES[-1]).exists()
-            and json.loads(state_file.read_text()) == state
-        )
+        ):
+            return False
+        try:  # written atomically; one from before that was cut short means "run again"
+            return json.loads(state_file.read_text(encoding="utf-8")) == state
+        except (OSError, ValueError):
+            return False
 
     def prepare(
-        self, tables: Tables, sections: list[tuple[Section, Path]], extract: dict
+        self,
+        tables: Tables,
+        findings: pd.DataFrame,
+        sections: list[tuple[Section, Path]],
+        reach: dict,
     ) -> PaperData:
         """The paper data, computed once and saved for the notebooks in the work folder
-        (with the data-quality warnings' counts, which the manifest lists)."""
+        (with the data-quality warnings' counts — those the checks found, which the
+        manifest lists and ``sendlib validate`` prints)."""
         from sendlib.paper.prepare import prepare_paper_data
 
         r = self.request
@@ -304,15 +336,18 @@ class _Run:
         shutil.rmtree(r.work, ignore_errors=True)
         (r.work / "executed").mkdir(parents=True)
         params = r.run_params()
-        data = prepare_paper_data(params, tables, [s for s, _ in sections], extract)
+        data = prepare_paper_data(params, tables, [s for s, _ in sections], findings, reach)
         data.save(Path(params.paper_data))
-        data.withheld.to_json(r.work / REGISTER_FILE, orient="records")  # for the audit only
-        (r.work / DISCLOSURE).write_text(json.dumps(data.disclosure_facts(), indent=1) + "\n")
+        atomic_write(r.work / REGISTER_FILE, data.withheld.to_json(orient="records"))  # audit
+        atomic_write(r.work / DISCLOSURE, json.dumps(data.disclosure_facts(), indent=1) + "\n")
         found = data.frames["warnings"]
         counts = {str(rule): int(n) for rule, n in zip(found["rule"], found["count"], strict=True)}
-        (r.work / WARNINGS).write_text(json.dumps(counts, indent=1) + "\n")
+        atomic_write(r.work / WARNINGS, json.dumps(counts, indent=1) + "\n")
+        atomic_write(
+            r.work / HEADLINES, json.dumps(headlines(data, r.month.period), indent=1) + "\n"
+        )
         figures = {s.slug: s.manifest(data, r.params_dir) for s, _ in sections if s.manifest}
-        (r.work / FIGURES).write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n")
+        atomic_write(r.work / FIGURES, json.dumps(figures, indent=1, sort_keys=True) + "\n")
         self.timings["prepare"] = round(time.perf_counter() - t0, 2)
         self.say("prepare", "done")
         return data
@@ -341,14 +376,17 @@ class _Run:
         self.timings.update(timings)
         if failures:
             raise report_failures(failures, r.work / "executed", r.failed, r.work / "logs")
-        (r.work / "state.json").write_text(json.dumps(state, indent=1, sort_keys=True))
+        atomic_write(r.work / "state.json", json.dumps(state, indent=1, sort_keys=True))
 
     def stitched(self, executed: list[tuple[Section, Path]], title: str) -> nbformat.NotebookNode:
         """The stitched paper with the analysts' current narrative (also kept in work)."""
         r = self.request
-        paper = stitch(executed, title, self.narrative)
+        try:
+            paper = stitch(executed, title, self.narrative)
+        except NarrativeError as exc:  # an image from the network or outside params/
+            raise RunError(str(exc)) from None
         if not r.preview:  # a preview may be reading another run's folder: it writes nothing there
-            nbformat.write(paper, r.work / "paper.ipynb")
+            atomic_write(r.work / "paper.ipynb", nbformat.writes(paper) + "\n")
         return paper
 
     def narrative(self, section: Section) -> str:
@@ -375,8 +413,7 @@ class _Run:
         # run lays out only what it changed, and takes nothing a run keeps
         page = render_page(self.stitched(executed, title), title, *self.html_cache(), False)
         folder = r.out / ".preview" / r.target.relative_to(r.out)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "paper.html").write_text(page.html, encoding="utf-8")
+        atomic_write(folder / "paper.html", page.html)
         self.timings["total"] = round(time.perf_counter() - started, 2)
         self.say("render", "done")
         return self.result(folder, reuse)
@@ -405,7 +442,7 @@ class _Run:
                     cache = r.out / ".cache"
                     pdf.start(page, folder / "paper.pdf", cache / "pdf" / r.label, mf.code_hash())
                     side.append(pdf)
-                    (folder / "paper.html").write_text(page.html, encoding="utf-8")
+                    atomic_write(folder / "paper.html", page.html)
                     # the Word copy: pandoc runs while the PDF's parts are laid out
                     side.append(
                         DocxJob(
@@ -417,7 +454,7 @@ class _Run:
                         )
                     )
                 for name in SCORECARD_FILES:
-                    shutil.copy2(r.work / "scorecard" / name, folder / name)
+                    atomic_write(folder / name, (r.work / "scorecard" / name).read_bytes())
                 while side:
                     side[0].finish()
                     side.pop(0)
@@ -436,8 +473,10 @@ class _Run:
             )
             manifest["narrative_only"] = bool(reuse)
             manifest.update(self.disclosure())
+            if (r.work / HEADLINES).exists():  # the tiles as the paper shows them (archive)
+                manifest["headlines"] = json.loads((r.work / HEADLINES).read_text())
             manifest["narrative_pending_review"] = result.pending_review
-            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+            atomic_write(folder / "manifest.json", json.dumps(manifest, indent=2) + "\n")
         self.say("render", "done")
         return result
 
@@ -468,6 +507,17 @@ class _Run:
         )
 
 
+def headlines(data: PaperData, month: pd.Period) -> list[dict[str, str]]:
+    """The summary's headline tiles as the paper shows them (a termly figure carried
+    forward with its month), kept so the archive shows the same."""
+    from sendlib.scorecard.build import headline_tiles
+    from sendlib.scorecard.catalogue import Catalogue
+
+    catalogue = Catalogue.model_validate(data.meta["catalogue"])
+    frames = data.frames
+    return headline_tiles(frames["scorecard"], month, frames["values"], catalogue, frames["status"])
+
+
 def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
     """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
     from sendlib.scorecard.build import write_csv
@@ -475,7 +525,13 @@ def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, fo
 
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(data.frames["scorecard"], folder / "scorecard.csv")
-    write_workbook(data.frames["scorecard"], catalogue, month, folder / "scorecard.xlsx")
+    write_workbook(
+        data.frames["scorecard"],
+        catalogue,
+        month,
+        folder / "scorecard.xlsx",
+        data.frames["comparators"],
+    )
 
 
 def build_manifest(

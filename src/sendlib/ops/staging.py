@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sendlib.files import recover_folder, swap_folder
+
 if TYPE_CHECKING:  # every run publishes through ``staged``: the scorecard's code loads
     # only when a scorecard is written
     import pandas as pd
@@ -24,6 +26,7 @@ def staged(target: Path, keep: bool = False) -> Iterator[Path]:
     """A temporary folder that replaces ``target`` on success; on failure ``target`` is
     untouched. With ``keep``, files already in ``target`` and not rewritten are kept."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    recover_folder(target)  # a publish killed between two renames (no atomic exchange)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         if keep and target.exists():
@@ -32,14 +35,7 @@ def staged(target: Path, keep: bool = False) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)
-        old = None
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
-        os.replace(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        swap_folder(tmp, target)  # every file flushed, then exchanged in one step
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -51,25 +47,22 @@ def write_scorecard_files(
     months: int,
     out: Path,
     threshold: int = 4,
+    year_start: int = 1,
 ) -> Path:
     """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept),
-    every value as the disclosure decision at ``threshold`` leaves it."""
-    from sendlib.scorecard.build import build, write_csv
+    every value as the disclosure decision at ``threshold`` leaves it; year-to-date
+    measures count from calendar month ``year_start``."""
+    from sendlib.scorecard.build import build, comparator_periods, write_csv
     from sendlib.scorecard.disclosure import Disclosure
 
     target = Path(out) / str(month)
-    card = build(tables, catalogue, month, months, disclosure=Disclosure(threshold))
+    card = build(
+        tables, catalogue, month, months, disclosure=Disclosure(threshold), year_start=year_start
+    )
+    dated = comparator_periods(catalogue, tables.benchmarks, month)
     with staged(target, keep=True) as folder:
         write_csv(card, folder / "scorecard.csv")
         from sendlib.scorecard.workbook import write_workbook  # openpyxl, loaded when needed
 
-        write_workbook(card, catalogue, month, folder / "scorecard.xlsx")
+        write_workbook(card, catalogue, month, folder / "scorecard.xlsx", dated)
     return target
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write a text file so that a reader sees the old file or the new, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.partial")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)

@@ -14,25 +14,52 @@ leaks between sections.
 
 If the zygote is not there (not started, or gone), the launcher runs an ordinary
 ``ipykernel_launcher`` instead: slower, never wrong.
+
+The zygote runs code for whoever may ask it, so only its own run may: it listens in the
+run's private folder (``ops.runtime``: made by the run, mode 0700, checked), its socket
+is bound under umask 077 (no moment when it is open to others), and every request must
+carry the run's token (given to the zygote on its standard input and to the run's
+workers in their environment, never on a command line) and come from this account.
+Anything else is refused without a fork. A fork is made only of a single-threaded
+zygote (``workers.assert_single_threaded``); if it had threads the launcher is told to
+start an ordinary kernel.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hmac
 import json
 import os
 import random
+import secrets
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
+
+from sendlib.ops import runtime
+from sendlib.workers import (
+    FORK_SAFE_ENV,
+    ThreadedFork,
+    assert_single_threaded,
+    without_secrets,
+)
 
 #: the environment variable that tells kernel managers where the zygote listens
 ENV = "SENDLIB_ZYGOTE"
+#: … and the run's token, which the launcher sends with each request
+TOKEN_ENV = "SENDLIB_ZYGOTE_TOKEN"
+#: what no kernel inherits: the zygote's address and token, and the secrets
+PRIVATE = (ENV, TOKEN_ENV)
+MAX_REQUEST = 1 << 20  # bytes: a kernel's argv, folder and environment
+REQUEST_TIMEOUT = 3.0  # seconds a client may take to send its request (a launcher sends at
+# once; one that does not is dropped, and a slow launcher starts an ordinary kernel)
 #: what a section's kernel imports before its first cell (the notebooks' own imports)
 PRELOAD = (
     "ipykernel.kernelapp",
@@ -51,10 +78,14 @@ START_TIMEOUT = 60.0  # seconds for the zygote to import everything
 
 
 class Zygote:
-    """A running zygote process and the socket it listens on."""
+    """A running zygote process, the socket it listens on and the token it wants."""
 
-    def __init__(self, process: subprocess.Popen, path: Path):
-        self.process, self.path = process, path
+    def __init__(self, process: subprocess.Popen, path: Path, token: str = ""):
+        self.process, self.path, self.token = process, path, token
+
+    def environment(self) -> dict[str, str]:
+        """What the run's workers need to start kernels from it."""
+        return {ENV: str(self.path), TOKEN_ENV: self.token}
 
     def alive(self) -> bool:
         return self.process.poll() is None and self.path.exists()
@@ -80,10 +111,14 @@ class Zygote:
 class Starting:
     """A zygote importing its modules; ``ready()`` waits for it (None if it failed)."""
 
-    def __init__(self, process: subprocess.Popen, path: Path):
-        self.process, self.path = process, path
+    def __init__(self, process: subprocess.Popen, path: Path, token: str):
+        self.process, self.path, self.token = process, path, token
         self._zygote: Zygote | None = None
         self._waited = False
+
+    def environment(self) -> dict[str, str]:
+        """What the run's workers need to start kernels from it (once it is ready)."""
+        return {ENV: str(self.path), TOKEN_ENV: self.token}
 
     def ready(self, timeout: float = START_TIMEOUT) -> Zygote | None:
         if self._waited:
@@ -93,7 +128,7 @@ class Starting:
         assert out is not None
         ready, _, _ = select.select([out], [], [], timeout)
         if ready and out.readline() == READY:
-            self._zygote = Zygote(self.process, self.path)
+            self._zygote = Zygote(self.process, self.path, self.token)
         else:
             self.process.kill()
             self.process.wait()
@@ -107,40 +142,55 @@ class Starting:
             self.process.stdout.close()
 
 
-def spawn(extra: tuple[str, ...] = ()) -> Starting:
-    """Start a zygote importing PRELOAD (and ``extra``) in the background."""
-    from sendlib.ops.kernels import SOCKETS
-
-    SOCKETS.mkdir(mode=0o700, exist_ok=True)
-    path = SOCKETS / f"z-{uuid.uuid4().hex[:16]}"
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+def spawn(folder: Path | None = None, extra: tuple[str, ...] = ()) -> Starting:
+    """Start a zygote importing PRELOAD (and ``extra``) in the background, listening in the
+    private ``folder`` (default: this process's own, ``runtime.current()``)."""
+    folder = runtime.check_private(folder or runtime.current())
+    path = folder / f"z-{secrets.token_hex(8)}"  # a process may run more than one
+    token = secrets.token_hex(32)
+    env = {**without_secrets(os.environ), **FORK_SAFE_ENV}
+    for name in PRIVATE:
+        env.pop(name, None)
     process = subprocess.Popen(
         [sys.executable, "-m", "sendlib.ops.zygote", str(path), str(os.getpid()), *extra],
         stdout=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         env=env,
         start_new_session=True,
     )
-    return Starting(process, path)
+    assert process.stdin is not None
+    try:  # the token on a pipe: a command line is visible to every account
+        process.stdin.write(token.encode() + b"\n")
+        process.stdin.close()
+    except OSError:  # the zygote died at once: ready() says so
+        pass
+    return Starting(process, path, token)
 
 
-def start(extra: tuple[str, ...] = ()) -> Zygote | None:
+def start(folder: Path | None = None, extra: tuple[str, ...] = ()) -> Zygote | None:
     """Start a zygote and wait for it; None if it cannot start (kernels then start the
     ordinary way)."""
-    return spawn(extra).ready()
+    return spawn(folder, extra).ready()
 
 
 # ---------------------------------------------------------------- the zygote process
 def serve(path: Path, owner: int, extra: list[str]) -> None:
-    """Import everything, listen on ``path`` and fork a kernel for each request, until
-    the owner process ends or the zygote is told to stop."""
+    """Import everything, listen on ``path`` and fork a kernel for each request that
+    carries the token, until the owner process ends or the zygote is told to stop."""
     import importlib
 
+    token = sys.stdin.readline().strip()
+    runtime.check_private(path.parent)
+    if len(token) < 32:
+        raise SystemExit("sendlib zygote: no token on standard input")
     for name in (*PRELOAD, *extra):
         importlib.import_module(name)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
-    os.chmod(path, 0o600)
+    umask = os.umask(0o077)  # the socket is made closed: no moment when others may connect
+    try:
+        server.bind(str(path))
+    finally:
+        os.umask(umask)
     server.listen(64)
     signal.signal(signal.SIGTERM, lambda *_: _leave(path))
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -154,12 +204,69 @@ def serve(path: Path, owner: int, extra: list[str]) -> None:
         if not ready:
             continue
         connection, _ = server.accept()
-        request = _receive(connection)
+        request = _admit(connection, token)
+        if request is None:
+            connection.close()
+            continue
+        try:
+            assert_single_threaded("the kernels' zygote")
+        except ThreadedFork as exc:  # never fork it: the launcher starts a kernel itself
+            _refuse(connection, str(exc))
+            continue
         pid = os.fork()
         if pid == 0:  # the child: becomes the kernel and never returns
             server.close()
             _become_kernel(connection, request)
         connection.close()
+
+
+def _admit(connection: socket.socket, token: str) -> dict | None:
+    """The request on ``connection`` if it comes from this account and carries the run's
+    token; None (after saying why, to the client) otherwise."""
+    uid = _peer_uid(connection)
+    if uid is not None and uid != os.getuid():
+        _refuse(connection, f"refused: uid {uid} is not the run's")
+        return None
+    try:
+        connection.settimeout(REQUEST_TIMEOUT)
+        request = _receive(connection)
+        connection.settimeout(None)
+    except (OSError, ValueError):
+        _refuse(connection, "refused: not a request")
+        return None
+    if not isinstance(request, dict) or not hmac.compare_digest(
+        str(request.get("token", "")).encode(), token.encode()
+    ):
+        _refuse(connection, "refused: not this run's token")
+        return None
+    if not (
+        isinstance(request.get("argv"), list)
+        and all(isinstance(a, str) for a in request["argv"])
+        and isinstance(request.get("cwd"), str)
+        and isinstance(request.get("env"), dict)
+        and isinstance(request.get("launcher"), int)
+    ):
+        _refuse(connection, "refused: not a kernel request")
+        return None
+    return request
+
+
+def _peer_uid(connection: socket.socket) -> int | None:
+    """The account of the process at the other end (Linux), None where unknown."""
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None
+    try:
+        creds = connection.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
+    except OSError:
+        return None
+    return struct.unpack("3i", creds)[1]
+
+
+def _refuse(connection: socket.socket, why: str) -> None:
+    with contextlib.suppress(OSError):
+        connection.sendall(f"error {why}\n".encode())
+    connection.close()
 
 
 def _become_kernel(connection: socket.socket, request: dict) -> None:
@@ -170,7 +277,9 @@ def _become_kernel(connection: socket.socket, request: dict) -> None:
         os.setsid()
         os.chdir(request["cwd"])
         os.environ.clear()
-        os.environ.update(request["env"])
+        os.environ.update(without_secrets(request["env"]))
+        for name in PRIVATE:
+            os.environ.pop(name, None)
         sys.path[0] = request["cwd"]
         sys.argv = [sys.executable, *request["argv"]]
         random.seed()
@@ -213,6 +322,8 @@ def _receive(connection: socket.socket) -> dict:
         if not chunk:
             break
         data += chunk
+        if len(data) > MAX_REQUEST:
+            raise ValueError("request too long")
     return json.loads(data)
 
 

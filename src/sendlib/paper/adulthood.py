@@ -31,6 +31,17 @@ def facts(ctx: Context) -> Paragraphs:
     return paragraphs(sentences)
 
 
+def carried_forward(ctx: Context, kpi_id: str, unit: str, places: int) -> str:
+    """A figure not due this month (termly, quarterly): the latest one received, with its
+    month, as the summary's headline carries it forward ('16.3% (May 2026)')."""
+    series = ctx.values[kpi_id] if kpi_id in ctx.values.columns else pd.Series(dtype=float)
+    series = series[(series.index <= str(ctx.month)) & series.notna()]
+    if series.empty:
+        return "not due this month"
+    when = pd.Period(series.index[-1], freq="M").strftime("%b %Y")
+    return f"{fmt.format_value(float(series.iloc[-1]), unit, places)} ({when})"
+
+
 def partner_returns(ctx: Context) -> Table:
     """Every partner KPI of the month with last month, or the partner's note when blank."""
     month = ctx.month.strftime("%Y-%m")
@@ -47,7 +58,7 @@ def partner_returns(ctx: Context) -> Table:
             (
                 kpi.section,
                 kpi.title.strip(),
-                r["display"] or "not due this month",
+                r["display"] or carried_forward(ctx, kpi.id, kpi.unit, kpi.places),
                 prev.iloc[0]["display"] if len(prev) else "",
                 fmt.DIRECTION_WORDS[r["direction"]],
                 fmt.RAG_WORDS[r["rag"]],

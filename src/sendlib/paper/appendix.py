@@ -1,5 +1,10 @@
 """Appendix 1: the SEND scorecard — every KPI by month with its arrow, status in words,
-target, comparators and SPC reading (seed 001's appendix, seed 003's scorecard)."""
+target, comparators and SPC reading (seed 001's appendix, seed 003's scorecard).
+
+Every comparator is shown with its period ("45.9% (2024)"), and a note under the tables
+says which definition each comparator row uses — and why a KPI named like a DfE figure
+has none (it counts something else; "How we compare" sets the council's figure on the
+DfE's definition beside the DfE's)."""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ import html
 
 import pandas as pd
 
+from sendlib.data.release import release_spec
 from sendlib.paper import labels
 from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard.build import COMPARATORS
+from sendlib.scorecard.catalogue import unlike
 
 
 def scorecard(ctx: Context) -> Group:
@@ -38,7 +45,9 @@ def scorecard(ctx: Context) -> Group:
             items = card[card["kpi_id"] == kpi.id].set_index("period")
             latest = items.loc[periods[-1]]
             comparators = [
-                fmt.format_value(latest[c], kpi.unit, kpi.places) if not missing(latest[c]) else ""
+                _dated(ctx, kpi.id, c, fmt.format_value(latest[c], kpi.unit, kpi.places))
+                if not missing(latest[c])
+                else ""
                 for c in COMPARATORS
             ]
             target = (
@@ -64,7 +73,36 @@ def scorecard(ctx: Context) -> Group:
             .html_columns(*columns)
             .classed("data scorecard")
         )
-    return Group(*out)
+    return Group(*out, comparator_notes(ctx))
+
+
+def _dated(ctx: Context, kpi_id: str, comparator: str, shown: str) -> str:
+    """A comparator's value with its period: '45.9% (2024)'."""
+    _, period = ctx.comparator(kpi_id, comparator)
+    return f"{shown} ({period})" if period else shown
+
+
+def comparator_notes(ctx: Context) -> Html:
+    """Which definition each comparator uses: the DfE's figures set beside a KPI count the
+    same thing; a KPI named like a DfE figure that counts something else has none."""
+    spec = release_spec()
+    same, other = [], []
+    for kpi in ctx.catalogue.kpis:
+        ref = f"{kpi.ref} {kpi.title.strip()}"
+        if kpi.comparator in spec.measures:
+            rule = spec.measures[kpi.comparator]
+            same.append(f"{ref}: the DfE's figure, {rule.definition} (the same count)")
+        elif kpi.id in spec.measures and kpi.comparator is None:
+            why = "; ".join(unlike(kpi.source, kpi.id)) or "the KPI says benchmark: none"
+            other.append(f"{ref}: none here ({why}); see How we compare")
+    if not same and not other:
+        return Html("")
+    items = "".join(f"<li>{html.escape(t)}.</li>" for t in [*same, *other])
+    return Html(
+        '<h3>Comparators</h3><p class="key">England, region and statistical neighbours are '
+        "shown with the period they are for, and only beside a KPI that counts what they "
+        f'count:</p><ul class="key">{items}</ul>'
+    )
 
 
 def _score_cell(item: pd.Series) -> str:

@@ -45,7 +45,7 @@ def headline(ctx: Context) -> str:
 def facts(ctx: Context) -> Paragraphs:
     new, ceased = ctx.value("ehcp_new"), ctx.value("ehcp_ceased")
     rate = ctx.value("ehcp_rate_per_10k")
-    england = ctx.england("ehcp_rate_per_10k")
+    england, when = ctx.comparator("ehcp_rate_per_10k", "england")  # with its period
     sentences = [headline(ctx)]
     if not missing(new, ceased):
         sentences.append(
@@ -53,7 +53,9 @@ def facts(ctx: Context) -> Paragraphs:
             f"transfers in) and {plural(ceased, 'plan')} ceased."
         )
     if not missing(rate):
-        comparison = "" if missing(england) else f", compared with {england:,.1f} in England"
+        comparison = (
+            "" if missing(england) else f", compared with {england:,.1f} in England ({when})"
+        )
         sentences.append(
             f"That is {rate:,.1f} plans per 10,000 residents aged 0 to 25{comparison}."
         )

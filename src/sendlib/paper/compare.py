@@ -20,6 +20,7 @@ from sendlib.paper.charts import Chart, small_multiples
 from sendlib.paper.narrative import Paragraphs, missing, paragraphs
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table
+from sendlib.scorecard.catalogue import unlike
 from sendlib.scorecard.formats import format_value
 
 SERIES = {
@@ -98,6 +99,10 @@ def _wide(ctx: Context, kpi_id: str) -> pd.DataFrame:
     frame = ctx.breakdown("comparison")
     frame = frame[frame["kpi_id"] == kpi_id]
     wide = frame.pivot_table(index="period", columns="series", values="value")
+    if len(wide):  # every year between the first and the last: a missing one is a gap
+        first, last = wide.index.min(), wide.index.max()
+        years = range(int(first[:4]), int(last[:4]) + 1)
+        wide = wide.reindex([f"{y}{first[4:]}" for y in years])
     return wide.reindex(columns=[s for s in SERIES if s in wide.columns])
 
 
@@ -161,10 +166,26 @@ SOURCE = "Source: council SEND case records; DfE, Education, health and care pla
 
 
 def definitions(ctx: Context) -> Table:
-    """What each measure counts, in the DfE's words."""
+    """What each measure counts, in the DfE's words (the council's line here is counted
+    the same way), and which scorecard KPI uses that definition — or counts something else
+    and so carries no comparator in the scorecard."""
     spec = release_spec()
-    frame = pd.DataFrame(
-        [(m.title, m.definition) for m in spec.measures.values()],
-        columns=["Measure", "How it is counted"],
-    )
+    rows = []
+    for kpi_id, m in spec.measures.items():
+        rows.append((m.title, m.definition, _in_scorecard(ctx, kpi_id)))
+    frame = pd.DataFrame(rows, columns=["Measure", "How it is counted", "In the scorecard"])
     return Table(frame, "The measures compared, as the DfE defines them").row_header("Measure")
+
+
+def _in_scorecard(ctx: Context, kpi_id: str) -> str:
+    """Which scorecard KPIs use the DfE's definition of a measure, and which do not."""
+    said = []
+    for kpi in ctx.catalogue.kpis:
+        name = f"{kpi.ref} {kpi.title.strip()}"
+        if kpi.comparator == kpi_id:
+            said.append(f"{name}: the same definition, month by month, with these comparators")
+        elif kpi.id == kpi_id:
+            found = unlike(kpi.source, kpi_id)
+            how = f" ({found[0]})" if found else ""
+            said.append(f"{name}: another definition{how}, so no comparator there")
+    return "; ".join(said) or "Not in the scorecard"

@@ -24,17 +24,23 @@ import pandas as pd
 from sendlib.config import ReportParams
 from sendlib.data import findings as fnd
 from sendlib.data.load import Tables
-from sendlib.data.quality import warnings
 from sendlib.data.teams import filter_team
+from sendlib.files import atomic_output, atomic_write
 from sendlib.measures.cases import Cases, prepare
 from sendlib.paper.withheld import public_pack, register
-from sendlib.scorecard.build import all_measures, from_series, history, kpi_series
+from sendlib.scorecard.build import (
+    all_measures,
+    comparator_periods,
+    from_series,
+    kpi_series,
+    spc_history,
+)
 from sendlib.scorecard.catalogue import Catalogue
 from sendlib.scorecard.disclosure import PRIMARY, PUBLISHED, Disclosure, Figures
 from sendlib.scorecard.figures import SHOWN
 
 HISTORY_MONTHS = 25  # charts show two years and the month before
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: the frames every paper has (breakdowns come from the sections)
 FRAMES = (
     "scorecard",
@@ -45,6 +51,7 @@ FRAMES = (
     "measure_status",
     "cells",
     "warnings",
+    "comparators",
 )
 
 
@@ -104,11 +111,13 @@ class PaperData:
         folder = Path(folder)
         (folder / "breakdowns").mkdir(parents=True, exist_ok=True)
         for name, frame in self.frames.items():
-            frame.to_parquet(folder / f"{name}.parquet")
+            with atomic_output(folder / f"{name}.parquet") as temp:
+                frame.to_parquet(temp)
         for name, frame in self.breakdowns.items():
-            frame.to_parquet(folder / "breakdowns" / f"{name}.parquet")
+            with atomic_output(folder / "breakdowns" / f"{name}.parquet") as temp:
+                frame.to_parquet(temp)
         text = json.dumps({**self.meta, "format": FORMAT_VERSION}, indent=1, sort_keys=True)
-        (folder / "meta.json").write_text(text + "\n", encoding="utf-8")
+        atomic_write(folder / "meta.json", text + "\n")
         return folder
 
 
@@ -159,6 +168,7 @@ def build(
     month: pd.Period,
     headings: Iterable[Heading],
     breakdowns: Iterable[Breakdowns],
+    findings: pd.DataFrame,
     team: str = "",
     meeting_date: dt.date | None = None,
     extract: dict | None = None,
@@ -167,22 +177,25 @@ def build(
 
     The measure families run once, over the scorecard's whole history, and every figure's
     disclosure decision is made once for every month shown; the paper's series are the
-    last ``HISTORY_MONTHS`` of them. ``extract``: how far the data reaches (for the cover).
+    last ``HISTORY_MONTHS`` of them. ``findings`` are the run's checks
+    (``sendlib.ops.preflight``, or ``month_warnings``): the data-quality section counts
+    their warnings, the same ones ``sendlib validate`` lists and the manifest counts.
+    ``extract``: how far the data reaches (for the cover).
     """
     if team:
         tables = filter_team(tables, team)
+    catalogue = catalogue.for_year(report.year_start)
     cases = prepare(tables)
     disclosure = Disclosure(report.suppression_threshold)
-    periods = history(month, report.scorecard_months)
-    measures = all_measures(cases, periods)
+    periods = spc_history(tables, catalogue, month, report.scorecard_months, cases)
+    measures = all_measures(cases, periods, report.year_start_month)
     series = kpi_series(tables, catalogue, periods, cases, measures, disclosure)
     decided = series.decided
     card = from_series(series, catalogue, month, report.scorecard_months, tables.benchmarks)
     shown = list(periods.strftime("%Y-%m")[-HISTORY_MONTHS:])
-    found = fnd.summary(warnings(tables, month))
+    found = fnd.summary(fnd.warnings(findings))
     cells = decided.cells
-    wanted = {str(month), str(month - 12)}
-    cells = cells[cells["period"].isin(wanted)]
+    cells = cells[cells["period"].isin({str(month), str(month - 12)})]
     frames = {
         "scorecard": card,
         "values": series.values.loc[shown],
@@ -194,6 +207,7 @@ def build(
             drop=True
         ),
         "warnings": found.astype({"count": "int64"}),
+        "comparators": comparator_periods(catalogue, tables.benchmarks, month),
     }
     parts: dict[str, pd.DataFrame] = {}
     added = []

@@ -1,15 +1,18 @@
-"""Section 7: mediation and SEND Tribunal appeals, counted over the calendar year to date."""
+"""Section 7: mediation and SEND Tribunal appeals, counted over the reporting year to date
+(``year_start`` in report.yaml: the calendar, financial or academic year)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from sendlib.months import Month
 from sendlib.paper.charts import Chart
 from sendlib.paper.figures import last_year, shown, trend
 from sendlib.paper.narrative import Paragraphs, agree, change, missing, number, paragraphs, plural
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
+from sendlib.statutory import year_label, year_name, year_to_date
 
 ACTIVITY = (
     "mediations_registered",
@@ -28,6 +31,20 @@ TITLES = {
 }
 
 
+def so_far(ctx: Context) -> str:
+    """'In 2026 to date' (a calendar year), 'In the academic year to date (2026/27)'."""
+    start = ctx.report.year_start
+    if start == "January":
+        return f"In {ctx.month.year} to date"
+    return f"In the {year_to_date(start)} ({year_label(Month.of(ctx.month), start)})"
+
+
+def this_year(ctx: Context) -> str:
+    """'this year', or 'this academic year' / 'this financial year'."""
+    start = ctx.report.year_start
+    return "this year" if start == "January" else f"this {year_name(start)}"
+
+
 def headline(ctx: Context) -> str:
     med, app = ctx.value("mediations_ytd"), ctx.value("appeals_ytd")
     registered = ctx.value("appeals_registered")
@@ -36,7 +53,7 @@ def headline(ctx: Context) -> str:
     year_ago = ctx.value("mediations_ytd", last_year(ctx.month))
     versus = f" ({change(med, year_ago)} at this point last year)" if not missing(year_ago) else ""
     return (
-        f"In {ctx.month.year} to date {plural(med, 'mediation case')} "
+        f"{so_far(ctx)} {plural(med, 'mediation case')} "
         f"{agree(med, 'has', 'have')} been registered{versus} and "
         f"{plural(app, 'appeal')} to the SEND Tribunal; {number(registered)} "
         f"{agree(registered, 'appeal was', 'appeals were')} registered in "
@@ -54,7 +71,7 @@ def facts(ctx: Context) -> Paragraphs:
     parent = ctx.value("appeals_parent_favour_pct")
     if not missing(parent):
         sentences.append(
-            f"Of appeals registered this year, {shown(ctx, 'appeals_parent_favour_pct')} "
+            f"Of appeals registered {this_year(ctx)}, {shown(ctx, 'appeals_parent_favour_pct')} "
             f"were conceded by the local authority or decided in the parent's favour, "
             f"and {shown(ctx, 'appeals_la_favour_pct')} withdrawn or decided in the "
             f"local authority's favour."
@@ -65,7 +82,7 @@ def facts(ctx: Context) -> Paragraphs:
 def chart(ctx: Context) -> Chart:
     return trend(
         ctx,
-        "Mediations and appeals registered, calendar year to date",
+        f"Mediations and appeals registered, {year_to_date(ctx.report.year_start)}",
         "Number (cumulative)",
         "mediations_ytd",
         "appeals_ytd",

@@ -77,8 +77,9 @@ def trend(
     withheld = pd.DataFrame(
         {names[i]: [ctx.withheld(i, p) for p in frame.index] for i in ids}, index=frame.index
     )
-    keep = frame.notna().any(axis=1) | withheld.any(axis=1)
-    frame, withheld = frame[keep], withheld[keep]
+    # the months from the first value shown or withheld to the last; gaps stay gaps
+    span = trimmed(frame.where(~withheld, 0.0)).index
+    frame, withheld = frame.loc[span], withheld.loc[span]
     kpi = ctx.catalogue.get(ids[0])
     target = ctx.catalogue.get(target_of).target if target_of else None
     return line_chart(
@@ -112,6 +113,16 @@ def decided_table(
         hidden.reindex(counts.index).to_numpy(), index=labels.words(counts.index, words)
     )
     return counts_table(labels.relabel(counts, words), hidden, caption, label, ctx.value(total))
+
+
+def trimmed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months from the first with a value to the last: months without one in between
+    stay (as gaps), so a line never joins points across missing months."""
+    held = frame.notna().any(axis=1).to_numpy()
+    if not held.any():
+        return frame.iloc[0:0]
+    first, last = held.argmax(), len(held) - held[::-1].argmax()
+    return frame.iloc[first:last]
 
 
 def last_year(month: pd.Period) -> pd.Period:

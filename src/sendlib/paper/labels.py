@@ -76,6 +76,27 @@ DECISIONS = {
     "transfer_in": "Transfer in of EHCP from another LA",
 }
 NEEDS = {"no_plan_yet": "no plan (yet)"}
+#: who made a request: the SEN2 return's RequestSource groups (contract.yaml)
+REQUEST_SOURCES = {
+    "parent": "Parent or carer",
+    "young_person": "Young person",
+    "education": "School, college or early years setting",
+    "health_social_care": "Health or social care",
+    "other": "Other",
+    "not_recorded": "Not recorded",
+}
+#: phase-transfer deadlines (SEND Regulations 2014 reg 18)
+DEADLINES = {
+    "school": "Move between schools (15 February)",
+    "post16": "Move to post-16 (31 March)",
+    "other": "Another date given",
+}
+TRANSFER_COLUMNS = {
+    "due": "Due",
+    "on_time": "Issued by the deadline",
+    "late": "Issued after the deadline",
+    "not_yet_issued": "Not yet issued",
+}
 SOCIAL_CARE = {
     "ehcp_child_protection": "Child protection plan",
     "ehcp_looked_after": "Looked after",

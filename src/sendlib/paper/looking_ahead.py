@@ -334,8 +334,8 @@ def projection_facts(read: Read) -> list[str]:
     return sentences
 
 
-def _listed(items: list[str]) -> str:
-    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+def _listed(items: list[str], word: str = "and") -> str:
+    return ", ".join(items[:-1]) + (f" {word} " if len(items) > 1 else "") + items[-1]
 
 
 def pipeline_facts(read: Read) -> list[str]:
@@ -462,11 +462,25 @@ def _phase_sentence(read: Read) -> str:
         )
     frame = read.parts["ahead_phase_transfers"]
     parts = [
-        f"{plural(row['count'], 'phase transfer')} due by {_day(row['due'])}, "
-        f"{number(row['finalised'])} finalised and {number(row['outstanding'])} outstanding"
+        f"{plural(row['count'], 'phase transfer')} due by {_day(row['due'])} "
+        f"({MOVES[row['kind']]}), {number(row['finalised'])} finalised and "
+        f"{number(row['outstanding'])} outstanding"
         for _, row in frame.iterrows()
+        if row["count"]
     ]
-    return f"At the end of {_name(read.month)} there are {_listed(parts)}."
+    # a deadline with none recorded yet: the transfers are listed from the autumn before
+    # it, so "0 due" would read as none to come
+    empty = [
+        f"{_day(row['due'])} ({MOVES[row['kind']]})"
+        for _, row in frame.iterrows()
+        if not row["count"]
+    ]
+    said = []
+    if parts:
+        said.append(f"At the end of {_name(read.month)} there are {_listed(parts)}.")
+    if empty:
+        said.append(f"No phase transfers are recorded yet for {_listed(empty, 'or')}.")
+    return " ".join(said)
 
 
 def facts(ctx: Context) -> Paragraphs:
@@ -632,9 +646,13 @@ def reviews_table(read: Read) -> Table:
 
 
 def phase_table(read: Read) -> Table | None:
+    """The next deadlines' phase transfers; none until one is recorded (the sentence says
+    so: a table of zeros would read as none to come)."""
     if not read.info["phase_recorded"]:
         return None
     frame = read.parts["ahead_phase_transfers"]
+    if not frame["count"].any():
+        return None
     out = pd.DataFrame(
         {
             "Deadline": [_day(d) for d in frame["due"]],

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sendlib.paper.sections import Section
 
 _md = MarkdownIt("commonmark", {"html": False})
+_safe_link = _md.validateLink
+_md.validateLink = lambda url: True  # every link and image is checked below, with a message
 #: notes to the analyst in narrative files (<!-- … -->) never reach the paper
 REVIEW_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 REVIEW_MARKER = "sendlib: review"
@@ -51,20 +53,83 @@ def find_narrative(
 def analyst_html(
     params_dir: Path | str, month: str, slug: str, legacy: tuple[str, ...] = ()
 ) -> str:
-    """The analyst's commentary as HTML paragraphs (numbered later), or '' if none."""
+    """The analyst's commentary as HTML paragraphs (numbered later), or '' if none.
+    Raises ``NarrativeError`` for an image that is not a picture file under ``params/``."""
     path = find_narrative(params_dir, month, slug, legacy)
     if path is None:
         return ""
-    return markdown_html(path.read_text(encoding="utf-8"))
+    return markdown_html(path.read_text(encoding="utf-8"), path, Path(params_dir))
 
 
-def markdown_html(text: str) -> str:
+class NarrativeError(ValueError):
+    """A narrative file asks for something the paper does not take (a remote image, a
+    file outside ``params/``); the message names the file and what to do."""
+
+
+#: pictures a narrative may show, by suffix (SVG is not among them: it can name files
+#: and addresses of its own)
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+MAX_IMAGE_BYTES = 10_000_000
+
+
+def image_data(src: str, source: Path | None, root: Path | None) -> str:
+    """A narrative image as a ``data:`` URI, so the paper opens offline and nothing is
+    fetched when it is rendered: only a picture file under ``root`` (``params/``), named
+    relative to the narrative file. Anything else raises ``NarrativeError``."""
+    from urllib.parse import unquote, urlsplit
+
+    where = f"{source}: " if source is not None else ""
+    allowed = "save the picture under params/ (e.g. params/images/) and name it from there"
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith("//"):
+        raise NarrativeError(
+            f"{where}image '{src}' is not a file: the paper fetches nothing from the network "
+            f"or elsewhere; {allowed}"
+        )
+    if source is None or root is None:
+        raise NarrativeError(f"{where}image '{src}': images are only taken from params/")
+    path = (source.parent / unquote(parts.path)).resolve()
+    if not path.is_relative_to(Path(root).resolve()):
+        raise NarrativeError(f"{where}image '{src}' is outside {root}/; {allowed}")
+    kind = IMAGE_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise NarrativeError(
+            f"{where}image '{src}' is not a PNG, JPEG or GIF picture (by its name)"
+        )
+    if not path.is_file():
+        raise NarrativeError(f"{where}image '{src}' does not exist ({path})")
+    data = path.read_bytes()
+    if len(data) > MAX_IMAGE_BYTES:
+        raise NarrativeError(f"{where}image '{src}' is larger than 10 MB")
+    import base64
+
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def markdown_html(text: str, source: Path | None = None, root: Path | None = None) -> str:
     """Narrative markdown as the paper's paragraphs; notes to the analyst are dropped and
-    raw HTML is not allowed through."""
+    raw HTML is not allowed through. Images are put in as data (``image_data``; the
+    narrative file ``source`` is read from ``root``, the parameters folder)."""
     text = REVIEW_COMMENT.sub("", text).strip()
     if not text:
         return ""
-    return _md.render(text).replace("<p>", '<p class="para">')
+    tokens = _md.parse(text)
+    where = f"{source}: " if source is not None else ""
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "image":
+                child.attrSet("src", image_data(child.attrGet("src") or "", source, root))
+            elif child.type == "link_open" and not _safe_link(child.attrGet("href") or ""):
+                raise NarrativeError(
+                    f"{where}link '{child.attrGet('href')}' is not allowed in the paper "
+                    "(javascript:, vbscript:, file: and data: links are refused)"
+                )
+    return _md.renderer.render(tokens, _md.options, {}).replace("<p>", '<p class="para">')
 
 
 def narrative_block(slug: str, body: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sendlib.files import atomic_write
 from sendlib.paper.narrative import REVIEW_COMMENT, REVIEW_MARKER, find_narrative, narrative_path
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.sections import SECTIONS, Section
@@ -28,8 +29,7 @@ def prepare_month(
         if existing is not None:
             done.append((existing, "kept (already exists)"))
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(draft(section, month, params_dir, ctx), encoding="utf-8")
+        atomic_write(path, draft(section, month, params_dir, ctx))
         done.append((path, "written, marked for review"))
     return done
 

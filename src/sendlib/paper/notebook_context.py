@@ -58,6 +58,7 @@ class Context:
     measures: pd.DataFrame  # every computed measure: period × id, the last 25 months
     warnings: pd.DataFrame  # data-quality findings counted by rule
     breakdowns: dict[str, pd.DataFrame]
+    comparators: pd.DataFrame  # each KPI's comparators in the month, with their periods
     headings: dict[str, Heading]
     #: each value's disclosure status ('' shown, c/s withheld, x not available): period ×
     #: kpi id (``status``) and period × measure id (``measure_status``)
@@ -89,6 +90,7 @@ class Context:
             warnings=data.frames["warnings"],
             breakdowns=data.breakdowns,
             headings={h["slug"]: Heading(**h) for h in meta["sections"]},
+            comparators=data.frames["comparators"],
             status=data.frames["status"],
             measure_status=data.frames["measure_status"],
             cells=data.frames["cells"],
@@ -156,6 +158,17 @@ class Context:
         card = self.scorecard
         row = card[(card["kpi_id"] == kpi_id) & (card["period"] == self.month.strftime("%Y-%m"))]
         return float(row["england"].iloc[0]) if len(row) else float("nan")
+
+    def comparator(self, kpi_id: str, comparator: str = "england") -> tuple[float, str]:
+        """A KPI's comparator in the report month as the scorecard shows it, and the period
+        it is for as a reader writes it ('2024', 'Jan 2025'); (NaN, '') if none."""
+        from sendlib.scorecard.formats import comparator_period
+
+        frame = self.comparators
+        row = frame[(frame["kpi_id"] == kpi_id) & (frame["comparator"] == comparator)]
+        if not len(row):
+            return float("nan"), ""
+        return float(row["value"].iloc[0]), comparator_period(row["period"].iloc[0])
 
     def history(self, kpi_id: str, months: int = 13, ending: pd.Period | None = None) -> pd.Series:
         """The KPI's ``months`` monthly values up to the report month (or ``ending``)."""

@@ -34,9 +34,13 @@ def facts(ctx: Context) -> Paragraphs:
         sentences.append(attend + ".")
     eotas = share_of(ctx, "placed_eotas_pct", who)
     if eotas is not None:
-        nat = ctx.england("placed_eotas_pct")
+        nat, when = ctx.comparator("placed_eotas_pct", "england")  # always with its period
         as_share = not ctx.status_of("placed_eotas_pct")
-        versus = f", compared with {nat:.1f}% in England" if as_share and not missing(nat) else ""
+        versus = (
+            f", compared with {nat:.1f}% in England ({when})"
+            if as_share and not missing(nat)
+            else ""
+        )
         change = moved(ctx, "placed_eotas_pct")
         tail = f", {change} the previous month." if change else "."
         sentences.append(

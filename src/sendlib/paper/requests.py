@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.measures import decisions as measures
+from sendlib.measures import sources
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
@@ -15,12 +16,13 @@ from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
 
 
 def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series | pd.DataFrame]:
-    """Decisions by month of the year and requests awaiting a decision by time waited
-    (codes): counts of events, published as they are. (Requests by age and need are
-    breakdowns of children, decided with the paper's figures.)"""
+    """Decisions by month of the year, requests awaiting a decision by time waited and
+    requests by who made them (codes): counts of events, published as they are. (Requests
+    by age and need are breakdowns of children, decided with the paper's figures.)"""
     return {
         "decisions_by_month": measures.decision_table(c, month.year),
         "awaiting_by_band": measures.awaiting_by_band(c, month),
+        "requests_by_source": sources.by_source(c, month),
     }
 
 
@@ -143,4 +145,27 @@ def awaiting_decision(ctx: Context) -> Table:
         "Requests awaiting a decision whether to assess, by time "
         f"since the request, end of {ctx.month_name}",
         "Time since request",
+    )
+
+
+def by_source(ctx: Context) -> Table:
+    """Requests by who made them (the SEN2 return's RequestSource groups): the month and
+    the 12 months to its end."""
+    table = ctx.breakdown("requests_by_source").copy()
+    table = table[table.sum(axis=1) > 0]
+    table.index = pd.Index(labels.words(table.index, labels.REQUEST_SOURCES))
+    month = ctx.month.strftime("%b %Y")
+    table.columns = [month, f"12 months to {month}"]
+    table.loc["Total"] = table.sum()
+    frame = table.rename_axis("Made by").reset_index()
+    return (
+        Table(frame, f"Requests for EHC needs assessment by who made them, {ctx.month_name}")
+        .row_header("Made by")
+        .number(*frame.columns[1:])
+        .note(
+            "A parent, the young person or a school or college may ask for an assessment "
+            "(Children and Families Act 2014 s36(1)); others, such as health or social care "
+            "professionals, may bring a child to the council's notice (s24). Transfers-in are "
+            "not requests."
+        )
     )

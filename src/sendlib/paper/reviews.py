@@ -6,12 +6,29 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.measures import reviews as measures
+from sendlib.measures import transfers
+from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
 from sendlib.paper.figures import decided_table, moved, shown, trend
-from sendlib.paper.narrative import Paragraphs, agree, missing, paragraphs, plural, were
+from sendlib.paper.narrative import (
+    Paragraphs,
+    agree,
+    missing,
+    number,
+    paragraphs,
+    plural,
+    were,
+)
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import NotAvailable, Table, in_order
+
+
+def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series | pd.DataFrame]:
+    """This year's phase transfers by deadline (counts of plans due a transfer review:
+    published as they are). (Review status and meetings by team are breakdowns of
+    children, decided with the paper's figures.)"""
+    return {"phase_transfers_by_deadline": transfers.by_deadline(c, month)}
 
 
 def headline(ctx: Context) -> str:
@@ -41,7 +58,83 @@ def facts(ctx: Context) -> Paragraphs:
         sentences.append(
             f"{plural(soon, 'review')} {agree(soon, 'falls', 'fall')} due in the next three months."
         )
+    sentences += [_amendments(ctx), _phase_transfers(ctx)]
     return paragraphs(sentences)
+
+
+def _pct(ctx: Context, kpi_id: str) -> str:
+    """A percentage as the paper prints it (its KPI's format when the catalogue has it)."""
+    if ctx.kpi(kpi_id) is not None:
+        return shown(ctx, kpi_id)
+    return f"{number(ctx.value(kpi_id), 1)}%"
+
+
+def _amendments(ctx: Context) -> str:
+    """Drafts sent after amend decisions, and how many within 4 weeks (reg 20(10))."""
+    drafts = ctx.value("review_drafts_issued")
+    if missing(drafts) or not drafts:
+        return ""
+    return (
+        f"{plural(drafts, 'draft amended plan')} {were(drafts)} sent after annual reviews in "
+        f"{ctx.month_name}, {_pct(ctx, 'review_drafts_4wk_pct')} within 4 weeks of the "
+        "review meeting."
+    )
+
+
+def _phase_transfers(ctx: Context) -> str:
+    """This year's phase transfers: how many are due, on time so far, still to issue."""
+    due = ctx.value("phase_transfers_due")
+    if missing(due) or not due:
+        return ""
+    year = ctx.month.year
+    first = (
+        f"{plural(due, 'phase transfer')} {agree(due, 'is', 'are')} due in {year} (the "
+        "amended plan by 15 February, or by 31 March for a move to post-16)"
+    )
+    passed, left = (
+        ctx.value("phase_transfers_deadline_passed"),
+        ctx.value("phase_transfers_outstanding"),
+    )
+    if not missing(passed) and passed:
+        first += (
+            f"; of the {number(passed)} whose deadline has passed, "
+            f"{_pct(ctx, 'phase_transfers_on_time_pct')} had the amended plan by it"
+        )
+    if not missing(left):
+        first += f"; {number(left)} still {agree(left, 'has', 'have')} no amended plan"
+    return first + "."
+
+
+DEADLINE_DAYS = {"school": "15 February", "post16": "31 March"}
+
+
+def phase_transfers(ctx: Context) -> Table | str:
+    """This year's phase transfers by deadline: due, issued by the deadline, after it and
+    not yet issued at month end (SEND Regulations 2014 reg 18)."""
+    table = ctx.breakdown("phase_transfers_by_deadline")
+    if not len(table):
+        return ""
+    passed = table["deadline_passed"].astype(bool)
+    table = table[list(labels.TRANSFER_COLUMNS)]
+    table.index = pd.Index(labels.words(table.index, labels.DEADLINES))
+    table.columns = labels.words(table.columns, labels.TRANSFER_COLUMNS)
+    table.loc["Total"] = table.sum()
+    frame = table.rename_axis("Deadline").reset_index()
+    ahead = [DEADLINE_DAYS[k] for k, p in passed.items() if not p and k in DEADLINE_DAYS]
+    note = (
+        "The amended plan is due by 15 February of the year of the move, or by 31 March "
+        "for a move from school to a post-16 institution (SEND Regulations 2014 reg 18)."
+    )
+    if ahead:
+        note += (
+            f" At the end of {ctx.month_name} the {' and '.join(ahead)} deadline was still ahead."
+        )
+    return (
+        Table(frame, f"Phase transfers due in {ctx.month.year}, end of {ctx.month_name}")
+        .row_header("Deadline")
+        .number(*frame.columns[1:])
+        .note(note)
+    )
 
 
 def chart(ctx: Context) -> Chart:

@@ -100,7 +100,7 @@ SECTIONS: list[Section] = [
         "03_requests", "Requests for assessment and decisions to assess", "requests", team_pack=True
     ),
     _drafted("04_timeliness", "Assessments and 20-week timeliness", "timeliness", team_pack=True),
-    _drafted("05_reviews", "Annual reviews", "reviews", counts=False, team_pack=True),
+    _drafted("05_reviews", "Annual reviews", "reviews", team_pack=True),
     _drafted(
         "06_placements", "Placements and sufficiency", "placements", counts=False, team_pack=True
     ),

@@ -13,7 +13,7 @@ from sendlib.scorecard.build import headline_tiles
 def tiles(ctx: Context) -> Html:
     """Seed 003's headline tiles: five figures with their months."""
     cells = []
-    for tile in headline_tiles(ctx.scorecard, ctx.month):
+    for tile in headline_tiles(ctx.scorecard, ctx.month, ctx.values, ctx.catalogue, ctx.status):
         when = f" ({tile['period']})" if tile["period"] else ""
         cells.append(
             f'<li class="tile"><span class="tile-label">{html.escape(tile["label"])}'

@@ -49,9 +49,9 @@ def headline(ctx: Context) -> str:
 
 def facts(ctx: Context) -> Paragraphs:
     sentences = [headline(ctx)]
-    england = ctx.england("plans_issued_20wk_pct")
-    if not missing(england):
-        sentences.append(f"The latest England figure is {england:.1f}%.")
+    england, period = ctx.comparator("plans_issued_20wk_pct", "england")
+    if not missing(england):  # a comparator always with its period
+        sentences.append(f"The latest England figure, for {period}, is {england:.1f}%.")
     median = ctx.value("plans_issued_median_days")
     if not missing(median):
         sentences.append(f"The median time from request to final plan was {plural(median, 'day')}.")

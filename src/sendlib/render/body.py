@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat
 from bs4 import BeautifulSoup
 
+from sendlib.files import atomic_write
 from sendlib.render.errors import RenderError
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -131,10 +131,7 @@ def read_entry(cache: Path, key: str, suffix: str = "html") -> str | None:
 
 def write_entry(cache: Path, key: str, text: str, suffix: str = "html") -> None:
     """Write an entry under its key, in one move (never half written)."""
-    cache.mkdir(parents=True, exist_ok=True)
-    temp = cache / f".{key}.{os.getpid()}.tmp"
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, cache / f"{key}.{suffix}")
+    atomic_write(Path(cache) / f"{key}.{suffix}", text)
 
 
 def prune(cache: Path, suffix: str, keys: list[str]) -> None:

@@ -19,6 +19,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
+from sendlib.files import atomic_output, atomic_write
 from sendlib.months import Month
 from sendlib.render.errors import RenderError
 from sendlib.render.html import LANG, Page
@@ -137,8 +139,8 @@ def _pandoc_read(page_html: str) -> dict:
     """pandoc's reading of an HTML page (its JSON document)."""
     import pypandoc
 
-    command = [pypandoc.get_pandoc_path(), "--from=html", "--to=json"]
-    done = subprocess.run(command, input=page_html, capture_output=True, text=True)
+    command = [pypandoc.get_pandoc_path(), "--sandbox", "--from=html", "--to=json"]
+    done = _pandoc(command, input=page_html)
     if done.returncode:
         raise RenderError(f"paper.docx: pandoc could not read the paper: {done.stderr[-2000:]}")
     return json.loads(done.stdout)
@@ -177,10 +179,7 @@ def _place(name: str, pictures: Path, images: Path) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     """Write a file in one move (never half written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    atomic_write(path, data)
 
 
 def _png(svg: bytes, path: Path) -> Path:
@@ -246,27 +245,109 @@ def _convert(
     with tempfile.TemporaryDirectory() as tmp:
         if isinstance(page, Page) and cache is not None:
             source, reader = Path(tmp) / "paper.json", "json"
-            text = word_document(page, Path(tmp), cache)
+            text = _pictures_as_data_json(word_document(page, Path(tmp), cache), Path(tmp))
         else:
             source, reader = Path(tmp) / "paper.html", "html"
-            text = word_html(page.html if isinstance(page, Page) else page, Path(tmp), cache)
+            html_text = word_html(page.html if isinstance(page, Page) else page, Path(tmp), cache)
+            text = _pictures_as_data_html(html_text, Path(tmp))
         source.write_text(text, encoding="utf-8")
+        written = Path(tmp) / "paper.docx"
         command = [
             pypandoc.get_pandoc_path(),
+            "--sandbox",  # reads only the files named here: no image, include or address
             str(source),
             f"--from={reader}",
             "--to=docx",
             "--toc",
             "--toc-depth=2",
-            f"--output={Path(target).resolve()}",  # pandoc runs in its own folder
+            f"--output={written}",
         ]
         if reference is not None and reference.exists():
             command.append(f"--reference-doc={Path(reference).resolve()}")
         stamp = calendar.timegm(Month.of(month).end.timetuple())
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(stamp)}  # the month, not the clock
-        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp)
-    if done.returncode:
-        raise RenderError(f"paper.docx: pandoc failed: {done.stderr.strip()[-2000:]}")
+        done = _pandoc(command, env=env, cwd=tmp)
+        if done.returncode:
+            raise RenderError(f"paper.docx: pandoc failed: {done.stderr.strip()[-2000:]}")
+        with atomic_output(target) as temp:
+            _name_pictures(written, temp)
+
+
+#: seconds pandoc may take (the whole national paper takes a few): a hang would hold the
+#: month's lock for ever
+PANDOC_TIMEOUT = 300
+
+
+def _pandoc(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=PANDOC_TIMEOUT, **kwargs
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(
+            f"paper.docx: pandoc did not finish in {PANDOC_TIMEOUT} s and was stopped"
+        ) from exc
+
+
+_DATA_NAME = re.compile(rb'descr="data:image/[a-z+.-]+;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _name_pictures(source: Path, target: Path) -> None:
+    """Copy the Word file pandoc wrote, each picture's file-name field holding a short
+    name instead of the picture itself (pandoc puts an image's address there, and the
+    pictures went in as data): the same bytes each time, half the size."""
+    import zipfile
+
+    def short(match: re.Match) -> bytes:
+        digest = hashlib.sha256(match.group(1)).hexdigest()[:32]
+        return f'descr="{digest}.png"'.encode()
+
+    with zipfile.ZipFile(source) as read, zipfile.ZipFile(target, "w") as out:
+        for info in read.infolist():
+            data = read.read(info)
+            if info.filename == "word/document.xml":
+                data = _DATA_NAME.sub(short, data)
+            out.writestr(info, data, compress_type=info.compress_type)
+
+
+def _data_uri(picture: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(picture.read_bytes()).decode("ascii")
+
+
+def _pictures_as_data_json(document: str, folder: Path) -> str:
+    """pandoc runs sandboxed (it reads no file but its input): the charts' pictures, files
+    in ``folder`` named by the document, go in as data. Any other image stays as it is,
+    and the sandbox fetches nothing for it."""
+    tree = json.loads(document)
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if node.get("t") == "Image":
+                target = node["c"][2]
+                name = target[0]
+                if _is_picture(name, folder):
+                    target[0] = _data_uri(folder / name)
+            for value in node.values():
+                walk(value)
+
+    walk(tree.get("blocks", []))
+    return json.dumps(tree)
+
+
+def _pictures_as_data_html(page_html: str, folder: Path) -> str:
+    soup = BeautifulSoup(page_html, "lxml")
+    for img in soup.find_all("img", src=True):
+        if _is_picture(img["src"], folder):
+            img["src"] = _data_uri(folder / img["src"])
+    return str(soup)
+
+
+def _is_picture(name: str, folder: Path) -> bool:
+    """A chart's picture drawn by ``_for_word``: a bare file name in ``folder``."""
+    return "/" not in name and name.endswith(".png") and (folder / name).is_file()
 
 
 def render_docx(

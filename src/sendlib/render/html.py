@@ -23,7 +23,7 @@ import nbformat
 from bs4 import BeautifulSoup, Tag
 
 from sendlib.render.body import prune, read_entry, section_bodies, write_entry
-from sendlib.render.errors import RenderError
+from sendlib.render.errors import RenderError, raised_by_renderer
 
 NOT_NUMBERED = ("table", "figure", "details", "header", "nav", "li", "dd", "dt", "blockquote")
 LANG = "en-GB"
@@ -303,5 +303,7 @@ def render_page(
     except RenderError:
         raise
     except Exception as exc:  # nbconvert's template errors have no common base class
+        if not raised_by_renderer(exc):
+            raise  # a bug in sendlib, not a rendering failure
         raise RenderError(f"could not render the HTML paper: {exc}") from exc
     return page_of(title, bodies, cache, code, prune_old)

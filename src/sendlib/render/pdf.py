@@ -29,9 +29,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sendlib.render.errors import RenderError
+from sendlib.files import atomic_output
+from sendlib.render.errors import RenderError, raised_by_renderer
 from sendlib.render.pdfparts import footer_page, footer_shell, owners, part_page
-from sendlib.workers import fork_server
+from sendlib.workers import fork_server, lower_priority
 
 if TYPE_CHECKING:  # the PDF workers load this module: not the HTML renderer
     from sendlib.render.html import Page, Part
@@ -47,11 +48,12 @@ def render_pdf(page_html: str, target: Path, title: str) -> int:
         document = HTML(string=page_html, base_url=str(target.parent)).render()
         document.metadata.title = title
         document.metadata.lang = "en-GB"
-        partial = target.with_name(f".{target.name}.partial")
-        document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
-        partial.replace(target)  # a cached part is never half written
+        with atomic_output(target) as partial:  # a cached part is never half written
+            document.write_pdf(partial, pdf_variant="pdf/ua-1", pdf_tags=True)
         return len(document.pages)
     except Exception as exc:  # WeasyPrint's layout and font errors share no base class
+        if not raised_by_renderer(exc):
+            raise  # a bug in sendlib, not a rendering failure
         raise RenderError(f"could not render the PDF paper: {exc}") from exc
 
 
@@ -82,6 +84,8 @@ def assemble(
     try:
         paper = pdfmerge.merge(paths, owners)
     except (pikepdf.PdfError, OSError, ValueError, KeyError) as exc:
+        if not (isinstance(exc, pikepdf.PdfError) or raised_by_renderer(exc)):
+            raise
         raise RenderError(f"could not merge the PDF paper: {exc}") from exc
     landscape = [float(p.mediabox[2]) > float(p.mediabox[3]) for p in paper.pages]
     footers = cache / f"footers-{_digest(*shell, title, landscape)}.pdf"
@@ -91,6 +95,8 @@ def assemble(
         pdfmerge.add_footers(paper, footers)
         pdfmerge.save(paper, target)
     except (pikepdf.PdfError, OSError, ValueError) as exc:
+        if not (isinstance(exc, pikepdf.PdfError) or raised_by_renderer(exc)):
+            raise
         raise RenderError(f"could not write the PDF paper: {exc}") from exc
     return footers.name
 
@@ -130,7 +136,7 @@ class PdfProcess:
             mp_context=fork_server("pdf"),
             # warmed with the run, they yield the CPU to its HTML render; started for a
             # re-render, the part they lay out is what the run waits for
-            initializer=os.nice,
+            initializer=lower_priority,
             initargs=(10 if warm else 0,),
         )
         for _ in range(warm):

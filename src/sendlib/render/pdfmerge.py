@@ -17,6 +17,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from sendlib.files import atomic_output
+
 #: content operators that paint shapes, images or shadings (footers are text only)
 PAINTING = {"f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "Do", "sh", "BI"}
 
@@ -87,7 +89,8 @@ def add_footers(pdf: pikepdf.Pdf, footers: Path) -> None:
 
 
 def save(pdf: pikepdf.Pdf, target: Path) -> None:
-    pdf.save(target, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    with atomic_output(target) as temp:
+        pdf.save(temp, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
 def _copy(out: pikepdf.Pdf, obj):

@@ -52,12 +52,21 @@ def quarto_commands(notebook: Path, out_dir: Path) -> list[list[str]]:
     ]
 
 
+#: seconds one ``quarto render`` may take: a hang would hold the month's lock for ever
+TIMEOUT = 900
+
+
 def render_quarto(notebook: Path, out_dir: Path) -> None:
     """Render with a Quarto installation on PATH, or say clearly that there is none."""
     if not available():
         raise RenderError(MISSING)
     for command in quarto_commands(notebook, out_dir):
-        done = subprocess.run(command, capture_output=True, text=True)
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            raise RenderError(
+                f"{' '.join(command[:4])} did not finish in {TIMEOUT} s and was stopped"
+            ) from exc
         if done.returncode:
             last = (done.stderr or done.stdout).strip().splitlines()[-3:]
             raise RenderError(f"{' '.join(command[:4])} failed: {' '.join(last)}")

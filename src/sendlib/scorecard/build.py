@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.load import Tables
+from sendlib.files import atomic_output
 from sendlib.measures.cases import Cases, prepare
 from sendlib.measures.registry import CHARACTERISTIC, compute, wide
 from sendlib.scorecard import formats as fmt
@@ -63,15 +64,36 @@ def history(month: pd.Period, months: int) -> pd.PeriodIndex:
     return pd.period_range(end=month, periods=months + SPC_WINDOW + 12, freq="M")
 
 
-def all_measures(c: Cases, periods: pd.PeriodIndex) -> pd.DataFrame:
-    """Every computed measure over ``periods`` (period × measure id), computed once."""
-    return wide(compute(c, periods)).reindex(periods.strftime("%Y-%m"))
+def spc_history(
+    t: Tables, catalogue: Catalogue, month: pd.Period, months: int, cases: Cases
+) -> pd.PeriodIndex:
+    """The periods a scorecard reads (``history``), reaching back to the first month of
+    the data when a KPI fixes its SPC limits after its first N points (``spc: fix_after``)
+    or rebases them: so a phase's first points are the same whatever the window."""
+    periods = history(month, months)
+    if not any(k.spc and (k.spc.fix_after or k.spc.rebase) for k in catalogue.kpis):
+        return periods
+    starts = [first_data_month(cases)]
+    returns = t.returns["period"].dropna()
+    if len(returns):
+        starts.append(pd.Period(str(returns.min()), freq="M").ordinal)
+    first = pd.Period(ordinal=int(min(starts)), freq="M") if min(starts) < NO_DATA else month
+    return pd.period_range(min(first, periods[0]), month, freq="M")
+
+
+def all_measures(c: Cases, periods: pd.PeriodIndex, year_start: int = 1) -> pd.DataFrame:
+    """Every computed measure over ``periods`` (period × measure id), computed once (the
+    reporting year starting in calendar month ``year_start``)."""
+    return wide(compute(c, periods, year_start=year_start)).reindex(periods.strftime("%Y-%m"))
+
+
+NO_DATA = np.iinfo(np.int64).max // 2
 
 
 def first_data_month(c: Cases) -> int:
     """The earliest month the case data covers (no values are computed before it)."""
     starts = [c.requests["received_m"].min(), c.plans["start_m"].min()]
-    starts = [int(s) for s in starts if pd.notna(s)]
+    starts = [int(s) for s in starts if pd.notna(s) and s < NO_DATA]
     return min(starts) if starts else np.iinfo(np.int64).max
 
 
@@ -97,6 +119,7 @@ def kpi_series(
     cases: Cases | None = None,
     measures: pd.DataFrame | None = None,
     disclosure: Disclosure | None = None,
+    year_start: int = 1,
 ) -> Series:
     """Computed measures and partner returns for the catalogue's KPIs over ``periods``, as
     published (``measures``: every measure already computed for these periods, if at hand;
@@ -105,13 +128,15 @@ def kpi_series(
     disclosure = disclosure or Disclosure()
     labels = periods.strftime("%Y-%m")
     if measures is None:
-        measures = all_measures(c, periods)
+        measures = all_measures(c, periods, year_start)
     decided = decide_all(c, t.held, measures, periods, disclosure, catalogue.disclosure_overrides())
     wide_values = decided.mask(measures.reindex(labels))
     before = periods.asi8 < first_data_month(c)
-    values = pd.DataFrame(index=labels)
-    notes = pd.DataFrame(index=labels)
-    status = pd.DataFrame(index=labels)
+    # columns gathered, then one frame each (over a hundred KPIs inserted one by one
+    # fragment the frame)
+    values: dict[str, np.ndarray] = {}
+    notes: dict[str, np.ndarray] = {}
+    status: dict[str, np.ndarray] = {}
     held_back: dict[tuple[str, str], float] = {}
     returns = t.returns.drop_duplicates(["kpi_id", "period"]).set_index(["kpi_id", "period"])
     for kpi in catalogue.kpis:
@@ -132,10 +157,17 @@ def kpi_series(
             code = decided.status[kpi.source].reindex(labels).to_numpy(dtype=object).copy()
             v[before] = np.nan
             v[~np.isin(periods.month, SCHEDULE[kpi.frequency])] = np.nan
-            notes[kpi.id] = None
+            notes[kpi.id] = np.full(len(labels), None, dtype=object)
         values[kpi.id] = v
         status[kpi.id] = code
-    return Series(periods, values, notes, status, decided, held_back)
+    return Series(
+        periods,
+        pd.DataFrame(values, index=labels),
+        pd.DataFrame(notes, index=labels),
+        pd.DataFrame(status, index=labels),
+        decided,
+        held_back,
+    )
 
 
 Comparators = dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
@@ -151,14 +183,38 @@ def comparator_index(benchmarks: pd.DataFrame) -> Comparators:
     return out
 
 
-def benchmark_lookup(index: Comparators, kpi_id: str, periods: list[str]) -> dict:
-    """Latest comparator value with period ≤ each row's period, per comparator."""
+def benchmark_lookup(
+    index: Comparators, kpi_id: str | None, periods: list[str], dated: bool = False
+) -> dict:
+    """Latest comparator value with period ≤ each row's period, per comparator (all
+    missing for ``kpi_id`` None: a KPI with no comparator); with ``dated``, each as
+    (value, the comparator's own period)."""
     out = {}
     for comparator in COMPARATORS:
         known, vals = index.get((kpi_id, comparator), (np.array([], dtype=str), np.array([])))
         idx = np.searchsorted(known, periods, side="right") - 1
-        out[comparator] = [vals[i] if i >= 0 else np.nan for i in idx]
+        if dated:
+            out[comparator] = [(vals[i], known[i]) if i >= 0 else (np.nan, "") for i in idx]
+        else:
+            out[comparator] = [vals[i] if i >= 0 else np.nan for i in idx]
     return out
+
+
+def comparator_periods(
+    catalogue: Catalogue, benchmarks: pd.DataFrame, month: pd.Period
+) -> pd.DataFrame:
+    """Each KPI's comparators in the report month as the scorecard shows them, with the
+    period each is for (a comparator is always shown with its period: "England, 2024"):
+    kpi_id, comparator, benchmark (the comparator rows' id), period, value."""
+    index = comparator_index(benchmarks)
+    rows = []
+    for kpi in catalogue.kpis:
+        found = benchmark_lookup(index, kpi.comparator, [str(month)], dated=True)
+        for comparator in COMPARATORS:
+            value, period = found[comparator][0]
+            if period:
+                rows.append((kpi.id, comparator, kpi.comparator, str(period), float(value)))
+    return pd.DataFrame(rows, columns=["kpi_id", "comparator", "benchmark", "period", "value"])
 
 
 def build(
@@ -168,9 +224,13 @@ def build(
     months: int = 6,
     cases: Cases | None = None,
     disclosure: Disclosure | None = None,
+    year_start: int = 1,
 ) -> pd.DataFrame:
-    """The tidy scorecard for the ``months`` months ending with ``month``, as published."""
-    series = kpi_series(t, catalogue, history(month, months), cases, disclosure=disclosure)
+    """The tidy scorecard for the ``months`` months ending with ``month``, as published
+    (year-to-date measures counted from calendar month ``year_start``)."""
+    c = cases or prepare(t)
+    periods = spc_history(t, catalogue, month, months, c)
+    series = kpi_series(t, catalogue, periods, c, disclosure=disclosure, year_start=year_start)
     return from_series(series, catalogue, month, months, t.benchmarks)
 
 
@@ -180,17 +240,27 @@ def from_series(
     """The tidy scorecard from KPI series covering at least ``history(month, months)``."""
     labels = list(window(month, months).strftime("%Y-%m"))
     index = comparator_index(benchmarks)
-    rows = [_kpi_rows(kpi, series, labels, index) for kpi in catalogue.kpis]
+    standard = str(history(month, months)[0])
+    rows = [_kpi_rows(kpi, series, labels, index, standard) for kpi in catalogue.kpis]
     return pd.concat(rows, ignore_index=True)[COLUMNS]
 
 
-def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -> pd.DataFrame:
-    values = series.values[kpi.id].to_numpy(dtype=float)
-    notes = series.notes[kpi.id].to_numpy(dtype=object)
-    status = series.status[kpi.id].to_numpy(dtype=object)
-    position = {label: i for i, label in enumerate(series.values[kpi.id].index)}
+def _kpi_rows(
+    kpi: Kpi, series: Series, labels: list[str], index: Comparators, standard: str
+) -> pd.DataFrame:
+    rule = kpi.spc
+    frame = series.values[kpi.id]
+    if not (rule and (rule.fix_after or rule.rebase)):
+        # the periods ``history`` reads, whatever longer series was made for a KPI with
+        # fixed or rebased limits (``spc_history``)
+        frame = frame.loc[standard:]
+    values = frame.to_numpy(dtype=float)
+    notes = series.notes[kpi.id].loc[frame.index].to_numpy(dtype=object)
+    status = series.status[kpi.id].loc[frame.index].to_numpy(dtype=object)
+    position = {label: i for i, label in enumerate(frame.index)}
     scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
-    comparators = benchmark_lookup(index, kpi.id, labels)
+    comparators = benchmark_lookup(index, kpi.comparator, labels)
+    phase = spc.phase_starts(list(frame.index), rule.rebase if rule else ())
     out: dict[str, list] = {column: [] for column in ROW_COLUMNS}
     for period in labels:
         i = position[period]
@@ -201,7 +271,12 @@ def _kpi_rows(kpi: Kpi, series: Series, labels: list[str], index: Comparators) -
             in_schedule = not (np.isnan(value) and note is None and kpi.frequency != "monthly")
         previous = _previous(values, i, kpi)
         variation, assurance = spc.reading(
-            values[: i + 1], kpi.polarity, kpi.target, SPC_WINDOW, SPC_MINIMUM
+            values[phase[i] : i + 1],
+            kpi.polarity,
+            kpi.target,
+            SPC_WINDOW,
+            SPC_MINIMUM,
+            fix_after=rule.fix_after if rule else None,
         )
         row = (
             period,
@@ -259,13 +334,59 @@ def _previous(values: np.ndarray, i: int, kpi: Kpi) -> float:
     return earlier[-1] if len(earlier) else np.nan
 
 
+def _carried(
+    kpi_id: str,
+    label: str,
+    values: pd.DataFrame,
+    catalogue: Catalogue,
+    month: pd.Period,
+    status: pd.DataFrame | None = None,
+) -> dict[str, str]:
+    """A tile's latest value on or before the month in the KPI's series, with its month; a
+    value withheld there is [c] (never an older month's value instead)."""
+    series = values[kpi_id]
+    hidden = (
+        status[kpi_id].reindex(series.index).isin(WITHHELD_STATUSES)
+        if status is not None and kpi_id in status.columns
+        else pd.Series(False, index=series.index)
+    )
+    keep = (series.index <= str(month)) & (series.notna() | hidden)
+    series, hidden = series[keep], hidden[keep]
+    if series.empty:
+        return {"kpi_id": kpi_id, "label": label, "value": fmt.NOT_AVAILABLE, "period": ""}
+    kpi = catalogue.get(kpi_id)
+    shown = (
+        fmt.CONFIDENTIAL
+        if hidden.iloc[-1]
+        else fmt.format_value(float(series.iloc[-1]), kpi.unit, kpi.places)
+    )
+    return {
+        "kpi_id": kpi_id,
+        "label": label,
+        "value": shown,
+        "period": pd.Period(series.index[-1], freq="M").strftime("%b %Y"),
+    }
+
+
 def write_csv(scorecard: pd.DataFrame, path: Path) -> None:
     """scorecard.csv: stable text (fixed float format, LF line ends)."""
-    scorecard.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    with atomic_output(path) as temp:
+        scorecard.to_csv(temp, index=False, float_format="%.10g", lineterminator="\n")
 
 
-def headline_tiles(scorecard: pd.DataFrame, month: pd.Period) -> list[dict[str, str]]:
-    """Seed 003's headline tiles: the latest available value of five KPIs, with its month."""
+def headline_tiles(
+    scorecard: pd.DataFrame,
+    month: pd.Period,
+    values: pd.DataFrame | None = None,
+    catalogue: Catalogue | None = None,
+    status: pd.DataFrame | None = None,
+) -> list[dict[str, str]]:
+    """Seed 003's headline tiles: the latest available value of five KPIs, with its month.
+
+    With ``values`` (the KPIs' series, period × id, longer than the scorecard's window) and
+    the ``catalogue``, a termly or partner figure is carried forward from its month until
+    the next one arrives, whatever the window holds — the same value, with its period, in
+    every month's paper."""
     tiles = [
         ("ehcp_rate_per_10k", "Rate of EHCPs per 10k"),
         ("ehcp_active", "Number of EHCPs"),
@@ -276,6 +397,9 @@ def headline_tiles(scorecard: pd.DataFrame, month: pd.Period) -> list[dict[str, 
     out = []
     upto = scorecard[scorecard["period"] <= str(month)]
     for kpi_id, label in tiles:
+        if values is not None and catalogue is not None and kpi_id in values.columns:
+            out.append(_carried(kpi_id, label, values, catalogue, month, status))
+            continue
         # the latest value known, or withheld ([c]: the tile says so rather than go back
         # to an older month)
         known = upto["value"].notna() | (upto["display"] == fmt.CONFIDENTIAL)

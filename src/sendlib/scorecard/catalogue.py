@@ -4,6 +4,15 @@ Validated by pydantic: unknown source, unit, polarity or frequency, duplicate id
 a tolerance without a target all give a clear message naming the KPI. Adding a KPI is a
 YAML edit: its ``source`` names a computed measure (``sendlib.measures.registry``) or says
 ``return`` to read the partner value from returns.csv.
+
+``benchmark`` names the comparator rows (``kpi_id`` in benchmarks.csv) a KPI is set
+beside: by default its own id, ``none`` for no comparator. A comparator from the DfE's
+release is shown only when it counts what the KPI's measure counts (numerator,
+denominator and kind of period: ``sendlib.measures.bases``); naming one that does not is
+an error. Titles and definitions may say ``{year}``: the kind of reporting year
+(``year_start`` in report.yaml), e.g. "cumulative {year}" → "cumulative academic year".
+``spc`` fixes the SPC limits after a KPI's first N points, or recalculates them from
+given months (as NHSRplotthedots' ``fix_after_n_points`` and ``rebase``).
 """
 
 from __future__ import annotations
@@ -13,8 +22,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from sendlib.config import read_model
+from sendlib.config import read_model, read_yaml
 from sendlib.data.dates import SCHEDULE
+from sendlib.data.release import release_spec
+from sendlib.measures.bases import BASES, Basis, differences
 from sendlib.measures.registry import (
     ACTIVITY,
     CHARACTERISTIC,
@@ -23,6 +34,11 @@ from sendlib.measures.registry import (
     disclosure_class,
     files_needed,
 )
+from sendlib.months import Month
+from sendlib.statutory import year_name
+
+NO_BENCHMARK = "none"
+YEAR = "{year}"  # in a title or definition: the kind of reporting year
 
 Unit = Literal["count", "percent", "rate_per_10k", "days", "weeks", "fte", "currency", "rate"]
 __all__ = ["SCHEDULE", "Catalogue", "CatalogueError", "Kpi", "load_catalogue"]
@@ -36,6 +52,46 @@ DECIMALS = {
     "currency": 0,
     "rate": 1,
 }
+
+
+class SpcRule(BaseModel):
+    """How a KPI's SPC limits are set (NHS England's Making Data Count; NHSRplotthedots'
+    ``fix_after_n_points`` and ``rebase``): from the first ``fix_after`` points of each
+    phase and fixed from then on, and a new phase from each ``rebase`` month (after a
+    change to the process: limits recalculated from that month's point)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fix_after: int | None = Field(default=None, ge=12, le=120)
+    rebase: tuple[str, ...] = ()
+
+    @field_validator("rebase")
+    @classmethod
+    def _months(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            Month.parse(text)  # ValueError: "month '2025-13' … there is no month 13"
+        return tuple(sorted(set(value)))
+
+
+def basis_of(comparator: str) -> Basis | None:
+    """What a DfE release measure counts (None for a comparator not from the release)."""
+    spec = release_spec()
+    rule = spec.measures.get(comparator)
+    if rule is None:
+        return None
+    return Basis(rule.numerator, rule.denominator, spec.period_kind(comparator))
+
+
+def unlike(source: str, comparator: str) -> list[str]:
+    """How a KPI's measure and a comparator from the DfE's release differ (empty: like
+    for like). A partner's figure (``return``) or a comparator the council typed into
+    benchmarks.csv is taken as given."""
+    theirs = basis_of(comparator)
+    if theirs is None or source == "return":
+        return []
+    mine = BASES.get(source)
+    if mine is None:
+        return [f"sendlib does not know what the measure '{source}' counts beside the DfE's"]
+    return differences(mine, theirs)
 
 
 class Kpi(BaseModel):
@@ -58,6 +114,8 @@ class Kpi(BaseModel):
     #: are withheld) or activity (events and process shares: published); default: the
     #: measure's own class, activity for a partner's figure
     disclosure: Literal["characteristic", "activity"] | None = None
+    benchmark: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    spc: SpcRule | None = None
 
     @field_validator("source")
     @classmethod
@@ -91,12 +149,55 @@ class Kpi(BaseModel):
             )
         return self
 
+    @model_validator(mode="after")
+    def _like_for_like(self) -> Kpi:
+        if self.benchmark in (None, NO_BENCHMARK):
+            return self
+        found = unlike(self.source, self.benchmark)
+        if found:
+            raise ValueError(
+                f"benchmark '{self.benchmark}' is not like for like with this KPI ("
+                + "; ".join(found)
+                + f"): use benchmark: {NO_BENCHMARK} (the paper's 'How we compare' sets the "
+                "council's figure on the DfE's definition beside the DfE's)"
+            )
+        return self
+
     @property
     def disclosure_class(self) -> str:
         """The KPI's disclosure class: as the catalogue says, else its measure's."""
         if self.disclosure is not None:
             return self.disclosure
         return ACTIVITY if self.source == "return" else disclosure_class(self.source)
+
+    @property
+    def named_benchmark(self) -> str | None:
+        """The comparator id the KPI names (its own id by default; None for ``none``)."""
+        if self.benchmark == NO_BENCHMARK:
+            return None
+        return self.benchmark or self.id
+
+    @property
+    def comparator(self) -> str | None:
+        """The comparator rows the scorecard sets beside this KPI: those it names, when
+        they count the same thing (a DfE figure of another definition is never shown)."""
+        named = self.named_benchmark
+        if named is None or unlike(self.source, named):
+            return None
+        return named
+
+    def for_year(self, start: str) -> Kpi:
+        """This KPI with ``{year}`` in its title and definition said for the reporting year
+        (``year_start``: 'calendar year', 'financial year' or 'academic year')."""
+        if YEAR not in self.title and YEAR not in self.definition:
+            return self
+        name = year_name(start)
+        return self.model_copy(
+            update={
+                "title": self.title.replace(YEAR, name),
+                "definition": self.definition.replace(YEAR, name),
+            }
+        )
 
     @property
     def places(self) -> int:
@@ -135,6 +236,34 @@ class Catalogue(BaseModel):
         """Measures whose class a KPI of the catalogue sets: measure id → class."""
         return {k.source: k.disclosure for k in self.kpis if k.disclosure and k.source != "return"}
 
+    def for_year(self, start: str) -> Catalogue:
+        """The catalogue with every ``{year}`` said for the reporting year (``year_start``)."""
+        return self.model_copy(update={"kpis": [k.for_year(start) for k in self.kpis]})
+
+    def units(self) -> dict[str, str]:
+        """Each KPI's unit, by id (and by the comparator rows it names)."""
+        out = {k.id: k.unit for k in self.kpis}
+        for k in self.kpis:
+            if k.named_benchmark and k.named_benchmark not in out:
+                out[k.named_benchmark] = k.unit
+        return out
+
+    def known_ids(self) -> set[str]:
+        """The ids returns.csv and benchmarks.csv rows may name: the KPIs' own and the
+        comparators they name."""
+        return {k.id for k in self.kpis} | {
+            k.named_benchmark for k in self.kpis if k.named_benchmark
+        }
+
+    def not_compared(self) -> list[tuple[Kpi, list[str]]]:
+        """KPIs whose own id is a DfE figure of another definition (no ``benchmark:``
+        given): no comparator is shown for them; each with how the two differ."""
+        out = []
+        for kpi in self.kpis:
+            if kpi.benchmark is None and (found := unlike(kpi.source, kpi.id)):
+                out.append((kpi, found))
+        return out
+
     def files_needed(self) -> set[str]:
         """Input files the catalogue's KPIs need: those its computed measures read, and
         returns.csv if any KPI is a partner's figure. No other file is required."""
@@ -148,9 +277,23 @@ class CatalogueError(Exception):
     """The catalogue file is not valid; the message lists every problem."""
 
 
-def load_catalogue(path: Path | str) -> Catalogue:
-    """Read and validate a catalogue YAML file."""
-    return read_model(path, Catalogue, CatalogueError, "the KPI catalogue", _kpi_entry)
+def load_catalogue(path: Path | str, year_start: str = "January") -> Catalogue:
+    """Read and validate a catalogue YAML file; ``{year}`` in titles and definitions is
+    said for the reporting year starting in ``year_start`` (report.yaml's)."""
+    found = read_model(path, Catalogue, CatalogueError, "the KPI catalogue", _kpi_entry)
+    return found.for_year(year_start)
+
+
+def kpi_lines(path: Path | str) -> dict[str, int]:
+    """The line each KPI's entry starts on in a catalogue file, by id (for messages)."""
+    data, lines = read_yaml(Path(path), CatalogueError, "the KPI catalogue")
+    out = {}
+    for i, kpi in enumerate(data.get("kpis", []) if isinstance(data, dict) else []):
+        if isinstance(kpi, dict) and "id" in kpi:
+            line = lines.line(("kpis", i))
+            if line is not None:
+                out[str(kpi["id"])] = line
+    return out
 
 
 def _kpi_entry(data: object, loc: list) -> tuple[str, list]:

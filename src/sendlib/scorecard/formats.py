@@ -6,6 +6,7 @@ and an arrow never contradicts the printed figures (both use the display precisi
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 GLYPHS = {"up": "▲", "down": "▼", "same": "►", "": ""}
@@ -37,6 +38,15 @@ def rounded(value: float | None, places: int) -> float | None:
     if is_missing(value):
         return None
     return float(f"{value:.{places}f}")
+
+
+def comparator_period(period: str) -> str:
+    """A comparator's period as a reader writes it: a calendar year (``2024-12``, as the
+    DfE's release dates them) is 2024, any other month Jan 2025."""
+    p = str(period)
+    if len(p) == 7 and p[5:] == "12":
+        return p[:4]
+    return dt.date(int(p[:4]), int(p[5:7]), 1).strftime("%b %Y")
 
 
 def format_value(value: float | None, unit: str, places: int, note: str | None = None) -> str:

@@ -15,6 +15,11 @@ sendlib applies them:
 
 The side of a signal is the flagged point's side of the mean. Blank values are skipped,
 not counted. No moving-range screening.
+
+Per KPI, the limits can be fixed and rebased as NHSRplotthedots does
+(``fix_after_n_points``, ``rebase``; ``spc:`` in kpis.yaml): a *rebase* month starts a new
+phase, whose limits come only from its own points; with *fix_after* N, a phase's mean and
+limits are those of its first N points, and later points are read against them.
 """
 
 from __future__ import annotations
@@ -173,18 +178,41 @@ def assurance(values, target: float | None, polarity: str, chart: XmR | None = N
 
 
 def reading(
-    values, polarity: str, target: float | None, window: int = 24, minimum: int = 12, run: int = RUN
+    values,
+    polarity: str,
+    target: float | None,
+    window: int = 24,
+    minimum: int = 12,
+    run: int = RUN,
+    fix_after: int | None = None,
 ) -> tuple[str, str]:
     """(variation, assurance) of a series ending at the period read (DESIGN.md).
 
     Uses at most the last ``window`` non-blank points and only when there are ≥ ``minimum``;
-    blank when the period's own value is blank.
+    blank when the period's own value is blank. ``values`` start at the phase's first
+    period (a rebase); with ``fix_after`` N the limits are those of the phase's first N
+    points (the reading waits until there are N), and the last ``window`` points are read
+    against them.
     """
     x = np.asarray(values, dtype=float)
     if not len(x) or np.isnan(x[-1]):
         return "", ""
-    points = _points(x)[-window:]
-    if len(points) < minimum:
+    every = _points(x)
+    points = every[-window:]
+    if len(points) < minimum or (fix_after is not None and len(every) < fix_after):
         return "", ""
-    chart = xmr(points)  # once for both readings
+    chart = xmr(every[:fix_after] if fix_after is not None else points)  # once for both
     return variation(points, polarity, run, chart), assurance(points, target, polarity, chart)
+
+
+def phase_starts(periods: list[str], rebase: tuple[str, ...]) -> np.ndarray:
+    """For each period (``YYYY-MM``, in order), the index of the first period of its phase:
+    the latest rebase month on or before it (0 before any)."""
+    starts = np.zeros(len(periods), dtype=np.int64)
+    if not rebase:
+        return starts
+    at = np.searchsorted(np.asarray(periods, dtype=str), np.asarray(rebase, dtype=str))
+    for index in at:  # rebase months in order: a later one starts a later phase
+        if index < len(periods):
+            starts[index:] = index
+    return starts

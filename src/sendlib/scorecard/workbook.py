@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
+from sendlib.files import atomic_output
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard.catalogue import Catalogue
 
@@ -34,10 +35,13 @@ HEADER_FILL = PatternFill("solid", fgColor="D9E1EA")
 THIN = Side(style="thin", color="A6A6A6")
 
 
-def number_format(unit: str, places: int, direction: str) -> str:
-    """Excel number format of a unit at the given decimals, with the direction glyph."""
+def number_format(unit: str, places: int, direction: str, period: str = "") -> str:
+    """Excel number format of a unit at the given decimals, with the direction glyph, or
+    (a comparator) the period it is for: 45.9% (2024)."""
     digits = "0." + "0" * places if places else "0"
     base = {"percent": f'{digits}"%"', "currency": f'"£"#,##{digits}'}.get(unit, f"#,##{digits}")
+    if period:
+        return f'{base}" ({period})"'
     glyph = fmt.GLYPHS[direction]
     return f'{base}" {glyph}"' if glyph else base
 
@@ -52,9 +56,9 @@ WIDTHS = {
     "Target": 8,
     "Status": 11,
     "Last year": 8,
-    "England": 8,
-    "Stat. neighbours": 11,
-    "Region": 8,
+    "England": 12,
+    "Stat. neighbours": 12,
+    "Region": 12,
     "SPC variation": 13,
     "SPC assurance": 13,
     "Note": 50,
@@ -66,14 +70,26 @@ MARGIN_MM = 12
 
 
 def write_workbook(
-    scorecard: pd.DataFrame, catalogue: Catalogue, month: pd.Period, path: Path
+    scorecard: pd.DataFrame,
+    catalogue: Catalogue,
+    month: pd.Period,
+    path: Path,
+    comparators: pd.DataFrame | None = None,
 ) -> None:
-    """Write scorecard.xlsx: the Scorecard sheet (printable on A4), Data and Key."""
+    """Write scorecard.xlsx: the Scorecard sheet (printable on A4), Data and Key;
+    ``comparators`` (``scorecard.build.comparator_periods``) give each comparator's period,
+    shown beside its value."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Scorecard"
     periods = sorted(scorecard["period"].unique())
-    starts = _scorecard_sheet(ws, scorecard, catalogue, month, periods)
+    dated = {}
+    if comparators is not None:
+        dated = {
+            (r.kpi_id, r.comparator): fmt.comparator_period(r.period)
+            for r in comparators.itertuples()
+        }
+    starts = _scorecard_sheet(ws, scorecard, catalogue, month, periods, dated)
     _print_setup(ws, month, len(periods), starts)
     _data_sheet(wb.create_sheet("Data"), scorecard, month)
     _key_sheet(wb.create_sheet("Key"))
@@ -84,7 +100,8 @@ def write_workbook(
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.title = f"SEND scorecard {month}"
     wb.properties.creator = "sendlib"
-    wb.save(path)
+    with atomic_output(path) as temp:
+        wb.save(temp)
 
 
 def _headers(labels: list[str]) -> list[str]:
@@ -107,7 +124,12 @@ def _headers(labels: list[str]) -> list[str]:
 
 
 def _scorecard_sheet(
-    ws, scorecard: pd.DataFrame, catalogue: Catalogue, month: pd.Period, periods: list[str]
+    ws,
+    scorecard: pd.DataFrame,
+    catalogue: Catalogue,
+    month: pd.Period,
+    periods: list[str],
+    dated: dict[tuple[str, str], str],
 ) -> list[tuple[int, int]]:
     """The bands and KPI rows; returns each section's (first row, last row)."""
     labels = [pd.Period(p, freq="M").strftime("%b %y") for p in periods]
@@ -129,7 +151,7 @@ def _scorecard_sheet(
         ws.cell(first, 1).font = Font(bold=True, color="FFFFFF")
         ws.cell(first, 1).fill = BAND_FILL
         for kpi in (k for k in catalogue.kpis if k.section == section):
-            _kpi_row(ws, kpi, by_kpi[kpi.id], periods, labels)
+            _kpi_row(ws, kpi, by_kpi[kpi.id], periods, labels, dated)
         sections.append((first, ws.max_row))
     for i, name in enumerate(headers, start=1):
         width = WIDTHS["month"] if name in labels else WIDTHS[name]
@@ -143,7 +165,14 @@ FIRST_VALUE_COL = 5
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _kpi_row(ws, kpi, rows: pd.DataFrame, periods: list[str], labels: list[str]) -> None:
+def _kpi_row(
+    ws,
+    kpi,
+    rows: pd.DataFrame,
+    periods: list[str],
+    labels: list[str],
+    dated: dict[tuple[str, str], str],
+) -> None:
     latest = rows.loc[periods[-1]]
     good = {"up": "Higher", "down": "Lower", "neutral": "–"}[kpi.polarity]
     ws.append([kpi.ref, kpi.title.strip(), kpi.frequency.capitalize(), good])
@@ -175,7 +204,8 @@ def _kpi_row(ws, kpi, rows: pd.DataFrame, periods: list[str], labels: list[str])
     ):
         if pd.notna(latest[column]):
             cell = ws.cell(r, c + offset, float(latest[column]))
-            cell.number_format = number_format(kpi.unit, kpi.places, "")
+            period = dated.get((kpi.id, column), "")  # a comparator says its period
+            cell.number_format = number_format(kpi.unit, kpi.places, "", period)
     variation = fmt.VARIATION_WORDS[latest["spc_variation"]]
     assurance = fmt.ASSURANCE_WORDS[latest["spc_assurance"]]
     ws.cell(r, c + 6, variation).alignment = WRAP

@@ -47,6 +47,14 @@ ISSUED_IN_20WK = {2020: 0.3, 2021: 0.1, 2022: 0.18, 2023: 0.45, 2024: 0.66, 2025
 PLAN_AFTER_ASSESSMENT = {2020: 0.9, 2023: 0.88, 2024: 0.85}
 
 REVIEW_ON_TIME = {2014: 0.7, 2020: 0.55, 2021: 0.45, 2022: 0.4, 2023: 0.5, 2024: 0.6, 2025: 0.65}
+# phase transfers whose amended plan is issued by the deadline (seed 001: "the 15th
+# February statutory deadline"), and amend decisions whose draft follows the decision
+PHASE_TRANSFER_ON_TIME = {2020: 0.55, 2022: 0.5, 2023: 0.6, 2024: 0.7, 2025: 0.78}
+# the academic ages (on 31 August) of the moves that need a phase-transfer review:
+# into Reception, into Year 7 and into post-16 (31 March, SEND Regs 2014 reg 18)
+TRANSFER_AGES = {4: False, 11: False, 16: True}
+# LA numbers of the schools that issued the demo's UPNs (the South West's, made-up pupils)
+UPN_LAS = ("800", "801", "802", "803", "838", "839", "865", "866", "908", "933")
 
 MEDIATIONS_PER_MONTH = {2020: 2, 2021: 3, 2022: 8, 2023: 16, 2024: 35, 2025: 37, 2026: 38}
 
@@ -124,7 +132,7 @@ ETHNICITY = {
     "NOBT": 2,
 }
 
-SOURCES = {"school": 55, "parent": 29, "health": 9, "social_care": 4, "other": 3}
+SOURCES = {"school": 55, "parent": 29, "health": 9, "social_care": 4, "other": 1, "young_person": 2}
 
 NO_PLAN_REASONS = {
     "Not considered eligible": 60,
@@ -190,10 +198,10 @@ EOTAS_GROWTH = {2014: 0.6, 2020: 0.7, 2021: 0.85, 2022: 1.0, 2023: 1.15, 2024: 1
 
 
 # where the demo council sits, for its comparators (as in params/report.yaml): the South
-# West, with unitary councils of the south as statistical neighbours
+# West, with unitary councils of the south as statistical neighbours — those of BCP, which
+# the demo is modelled on, without BCP (a council is never its own statistical neighbour)
 REGION = "E12000009"
 NEIGHBOURS = (
-    "E06000058",
     "E06000059",
     "E06000026",
     "E06000027",

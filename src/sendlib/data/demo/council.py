@@ -287,11 +287,20 @@ def _council(
         rng, person, placements, reviews, p.start, p.person, p.birth, p.end, last, s
     )
     cases = _case_tables(rng, r, a, p, person, reviews, placements, disputes)
-    return {
-        **cases,
-        "returns": partner_returns(rng, months, s),
-        "population": population(s, end),
-    }
+    returns = partner_returns(rng, months, s)
+    # the SEN2 2025 collection's additions, drawn last so that every other figure stays
+    # as it was: drafts and final amended plans after reviews, and phase transfers
+    draft, amended = lives.amendments(rng, reviews["decision"], reviews["decided"], last)
+    cases["reviews"] = cases["reviews"].assign(draft_date=iso(draft), amended_date=iso(amended))
+    transfers = lives.phase_transfers(rng, p.start, p.end, p.birth[p.person], last)
+    cases["phase_transfers"] = pd.DataFrame(
+        {
+            "plan_id": ids("E", len(p.start))[transfers["plan"]],
+            "due_date": iso(transfers["due"]),
+            "final_date": iso(transfers["final"]),
+        }
+    )
+    return {**cases, "returns": returns, "population": population(s, end)}
 
 
 def _case_tables(

@@ -12,7 +12,6 @@ person is still made up: only the council-level published figures are real.
 from __future__ import annotations
 
 import itertools
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import yaml
 from sendlib.data.demo.calibration import PLANS_JAN_2025, Rates
 from sendlib.data.demo.council import council_frames, generate
 from sendlib.data.release import caseloads, read_release, reduced_release
+from sendlib.files import atomic_write
 
 #: the release's measure behind each yearly rate of ``Rates`` (percentages by year)
 RATE_MEASURES = {
@@ -157,11 +157,11 @@ def _council_params(source: Path, target: Path, label: str, profile: Profile) ->
     report["council"] = f"Demo council {label} (the size and rates of {profile.name})"
     report["region_code"] = profile.region
     report["statistical_neighbours"] = list(profile.neighbours)
-    (target / "report.yaml").write_text(
+    atomic_write(
+        target / "report.yaml",
         "# A synthetic council sized and drawn like a real one in the DfE's release "
         "(sendlib demo --like-release); no real person is described.\n"
         + yaml.safe_dump(report, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
     )
     if (source / "kpis.yaml").exists():
-        shutil.copy2(source / "kpis.yaml", target / "kpis.yaml")
+        atomic_write(target / "kpis.yaml", (source / "kpis.yaml").read_bytes())

@@ -18,11 +18,23 @@ from sendlib.data.demo.calibration import (
     NEEDS,
     OFFICERS_PER_TEAM,
     PHASE_AGES,
+    PHASE_TRANSFER_ON_TIME,
     REVIEW_ON_TIME,
     SETTINGS,
     TEAMS,
+    TRANSFER_AGES,
+    UPN_LAS,
 )
-from sendlib.data.demo.draws import MISSING, by_year, choice, ids, iso, next_september, year_of
+from sendlib.data.demo.draws import (
+    MISSING,
+    by_year,
+    choice,
+    ids,
+    iso,
+    next_september,
+    year_of,
+)
+from sendlib.data.sen2.upn import check_letters
 
 
 def legacy_age_weights() -> np.ndarray:
@@ -72,7 +84,7 @@ def people(rng, n, birth, last) -> pd.DataFrame:
     officer = np.char.add(np.char.add(short.astype(str), "-"), np.char.zfill(officer_no, 2))
     sex = choice(rng, {"M": 70, "F": 29.3, "U": 0.4, "": 0.3}, n)
     social = choice(rng, {"": 90.9, "CP": 0.6, "LAC": 3.5, "CARE_LEAVER": 0.5, "CIN": 4.5}, n)
-    upn = np.char.add("Z", np.char.zfill((rng.permutation(n) + 10_000_001).astype(str), 11))
+    upn = upns(rng.permutation(n), birth)
     no_upn = (age_now < 6) & (rng.random(n) < 0.5) | (age_now >= 6) & (rng.random(n) < 0.002)
     upn = np.where(no_upn, "", upn)
     return pd.DataFrame(
@@ -87,6 +99,84 @@ def people(rng, n, birth, last) -> pd.DataFrame:
             "social_care": social,
         }
     )
+
+
+def upns(numbers: np.ndarray, birth: np.ndarray, school: int | None = None) -> np.ndarray:
+    """Valid, distinct UPNs made from distinct ``numbers`` (under 8 million): a real LA
+    number (the South West's), a made-up school (``school``, or one from the number) and
+    serial, the year the child turned 5, and the check letter (DfE "Unique pupil
+    numbers")."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    if not len(numbers):
+        return np.array([], dtype=str)
+    la = np.array(UPN_LAS)[(numbers // 1000) % len(UPN_LAS)]
+    schools = 1000 + numbers // 1000 if school is None else np.full(len(numbers), school)
+    school = np.char.zfill(schools.astype(str), 4)
+    issued = np.char.zfill(((year_of(birth) + 5) % 100).astype(str), 2)
+    serial = np.char.zfill((numbers % 1000).astype(str), 3)
+    body = np.char.add(np.char.add(np.char.add(la, school), issued), serial).astype(object)
+    letters = check_letters(np.char.add("A", body.astype(str)).astype(object))
+    return np.char.add(letters.astype(str), body.astype(str))
+
+
+def amendments(rng, decision, decided, last) -> tuple[np.ndarray, np.ndarray]:
+    """Each amend decision's draft amended plan (with the decision, or a few days after)
+    and its final amended plan (after the 15 days the family has to comment, reg 22)."""
+    n = len(decision)
+    amend = (decision == "A") & (decided != MISSING)
+    draft = decided + rng.integers(0, 9, n)
+    final = draft + 15 + rng.exponential(28, n).astype(np.int64)
+    draft = np.where(amend & (draft <= last), draft, MISSING)
+    final = np.where((draft != MISSING) & (final <= last), final, MISSING)
+    return draft, final
+
+
+def _days(years: np.ndarray, month_day: str) -> np.ndarray:
+    """Day numbers of one day of the year (``"-02-15"``) in each of ``years``."""
+    text = np.char.add(np.clip(years, 1990, 2100).astype(str), month_day)
+    return (text.astype("datetime64[D]") - np.datetime64("1970-01-01", "D")).astype(np.int64)
+
+
+def phase_transfers(rng, plan_start, ceased, birth, last) -> dict[str, np.ndarray]:
+    """The phase-transfer review of each plan held by a child moving into Reception, Year 7
+    or post-16 in a September from 2020 on, with the deadline for the amended plan
+    (15 February, or 31 March for post-16: SEND Regs 2014 reg 18) and the day it came.
+    A transfer is known from the September a year before the move, for every plan in
+    force then (one that ceases before the deadline is no longer due: the measures say
+    so, not the data)."""
+    born = year_of(birth)
+    born_month = (birth.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)) % 12
+    plans, due, final = [], [], []
+    for age, post16 in TRANSFER_AGES.items():
+        year = born + age + (born_month >= 8)  # the move's September: aged `age` on 31 August
+        deadline = _days(year, "-03-31" if post16 else "-02-15")
+        review_from = _days(year - 1, "-09-01")
+        on_time = rng.random(len(year)) < by_year(PHASE_TRANSFER_ON_TIME, year)
+        offset = np.where(
+            on_time,
+            -rng.integers(0, 45, len(year)),
+            1 + rng.exponential(35, len(year)).astype(np.int64),
+        )
+        held = (
+            (year >= 2020)
+            & (review_from <= last)
+            & (plan_start <= review_from)
+            & ((ceased == MISSING) | (ceased > review_from))
+        )
+        idx = np.flatnonzero(held)
+        issued = deadline[idx] + offset[idx]
+        before_cease = (ceased[idx] == MISSING) | (issued <= ceased[idx])
+        plans.append(idx)
+        due.append(deadline[idx])
+        final.append(np.where((issued <= last) & before_cease, issued, MISSING))
+    order_plan = np.concatenate(plans)
+    order_due = np.concatenate(due)
+    order = np.lexsort((order_due, order_plan))
+    return {
+        "plan": order_plan[order],
+        "due": order_due[order],
+        "final": np.concatenate(final)[order],
+    }
 
 
 def reviews(rng, plan_start, plan_stop, ceased, last) -> dict[str, np.ndarray]:

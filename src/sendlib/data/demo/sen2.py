@@ -2,12 +2,21 @@
 
 Each return is the case system as it stood on the census date (the third Thursday of
 January): the requests, assessments and plans active or worked on in the calendar year
-before it (or still open on the day), the latest annual review of each plan in that year,
-and the placements of the year. What happened after the census date is not yet known to
-it. Plans older than the demo's requests (its "legacy" plans) are given the request the
-return requires, dated 20 weeks before the plan. Names and postcodes are made up from
-the person's number, so every child is told apart; a synthetic "Get Information About
-Schools" list (``establishments.csv``) says what kind of establishment each URN is.
+before it (or still open on the day), the latest annual review of each plan in that year
+(with the draft amended plan after an amend decision), the plan's phase transfer due in
+that year or the next, and the placements of the year. What happened after the census
+date is not yet known to it. Plans older than the demo's requests (its "legacy" plans)
+are given the request the return requires, dated 20 weeks before the plan. Names and
+postcodes are made up from the person's number, so every child is told apart; a
+synthetic "Get Information About Schools" list (``establishments.csv``) says what kind of
+establishment each URN is.
+
+A return is what the council submits once it has cleared the errors COLLECT reports
+(``submitted``): the faults the demo plants for its data-quality section — a UPN given to
+two children, a review dated before its plan, a placement left after the next began, a
+blank sex — and the demo's own slips (a decision or an assessment dated after the plan it
+led to) are put right in the returns (and only there), so that ``sendlib check sen2``
+finds them clean.
 """
 
 from __future__ import annotations
@@ -21,7 +30,12 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
-LEA = "999"  # a made-up local authority number
+from sendlib.data.contract import request_source_group
+from sendlib.data.demo.lives import upns
+from sendlib.data.sen2.mapping import mapping
+from sendlib.files import atomic_output
+
+LEA = "999"  # a made-up local authority number (la_numbers.yaml: made_up)
 TRANSFER_FROM = ("800", "801", "802", "803")
 FIRST_YEAR = 2020  # the first calendar year the demo covers in full
 SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "ya", "zu", "bri", "dan")
@@ -70,6 +84,7 @@ def write_returns(
     ``establishments.csv`` into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    frames = submitted(frames)
     cases = _Cases(frames)
     paths = []
     for census in census_dates(last_day):
@@ -78,10 +93,62 @@ def write_returns(
         path = out / f"sen2-{census.year}.xml"
         _write_return(path, census, cases)
         paths.append(path)
-    establishments(frames["placements"]).to_csv(
-        out / "establishments.csv", index=False, encoding="cp1252"
-    )
+    with atomic_output(out / "establishments.csv") as temp:
+        establishments(frames["placements"]).to_csv(temp, index=False, encoding="cp1252")
+    with atomic_output(out / "disputes-log.csv") as temp:
+        disputes_log(frames).to_csv(temp, index=False)
     return paths
+
+
+def disputes_log(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The demo's mediations and appeals as a SEND team's log names them: by the child's
+    UPN (``sendlib import disputes``). The few disputes of children with no UPN — too
+    young to have one — are left out: a log could not name them."""
+    upn = frames["person"].set_index("person_id")["upn"]
+    d = frames["disputes"].assign(upn=frames["disputes"]["person_id"].map(upn).fillna(""))
+    d = d[d["upn"] != ""]
+    return d[["dispute_id", "upn", "kind", "registered_date", "outcome", "outcome_date"]]
+
+
+def submitted(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The demo's tables as its returns carry them: the planted faults put right (see the
+    module docstring). The same tables a test compares the imported returns with."""
+    frames = dict(frames)
+    person = frames["person"].copy()
+    shared = person["upn"].ne("") & person.duplicated("upn", keep="first")
+    births = pd.to_datetime(person.loc[shared, "birth_date"]).to_numpy("datetime64[D]")
+    # the second child of each shared UPN gets one of its own (a school no other has)
+    person.loc[shared, "upn"] = upns(np.arange(shared.sum()), births, school=9999)
+    person["sex"] = person["sex"].where(person["sex"] != "", "U")
+    frames["person"] = person
+    start = frames["plans"].set_index("plan_id")["start_date"]
+    reviews = frames["reviews"]
+    frames["reviews"] = reviews[
+        reviews["review_meeting_date"] >= reviews["plan_id"].map(start).fillna("")
+    ]
+    # the demo's late decisions to assess may come after the plan they led to, and its
+    # assessments within a week of the plan: a council's return has them in order
+    start_of_request = frames["plans"].drop_duplicates("request_id").set_index("request_id")
+    r = frames["requests"]
+    issued = r["request_id"].map(start_of_request["start_date"]).fillna("")
+    after = (issued != "") & (r["transfer_in"] != "true") & (r["request_outcome_date"] > issued)
+    earlier = (pd.to_datetime(issued[after]) - pd.Timedelta(days=14)).dt.strftime("%Y-%m-%d")
+    frames["requests"] = r.assign(
+        request_outcome_date=r["request_outcome_date"].mask(after, earlier)
+    )
+    a = frames["assessments"]
+    plan_start = a["request_id"].map(start_of_request["start_date"]).fillna("")
+    late = (plan_start != "") & (a["assessment_outcome_date"] > plan_start)
+    frames["assessments"] = a.assign(
+        assessment_outcome_date=a["assessment_outcome_date"].where(~late, plan_start)
+    )
+    placements = frames["placements"].sort_values(["person_id", "entry_date"], kind="stable")
+    following = placements.groupby("person_id")["entry_date"].shift(-1).fillna("")
+    late = (following != "") & (placements["leaving_date"] >= following)
+    day_before = (pd.to_datetime(following[late]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    placements.loc[late, "leaving_date"] = day_before
+    frames["placements"] = placements.sort_index()
+    return frames
 
 
 def establishments(placements: pd.DataFrame) -> pd.DataFrame:
@@ -161,6 +228,7 @@ class _Cases:
         self.person = {r.person_id: r for r in frames["person"].itertuples(index=False)}
         self.reviews = _grouped(frames["reviews"], "plan_id", "review_meeting_date")
         self.placements = _grouped(frames["placements"], "person_id", "entry_date")
+        self.transfers = _grouped(frames["phase_transfers"], "plan_id", "due_date")
 
 
 def _grouped(frame: pd.DataFrame, by: str, order: str) -> dict[str, list]:
@@ -238,14 +306,24 @@ def _header(census: dt.date) -> etree._Element:
         ("Release", "1"),
         ("SerialNo", "1"),
         ("DateTime", f"{census.isoformat()}T00:00:00"),
+        ("DSCO", "Y"),  # a Designated Social Care Officer in post (2025 collection on)
     ):
         _text(source, name, value)
     return header
 
 
+#: the RequestSource code of each group (mapping.yaml, read the other way)
+SOURCE_CODES = {group: code for code, group in mapping().request_sources.items()}
+
+
+def source_code(word: str) -> str:
+    """A request's source as the return's RequestSource code (2025 collection on)."""
+    return SOURCE_CODES[request_source_group(word)]
+
+
 def _write_return(path: Path, census: dt.date, cases: _Cases) -> None:
     requests = _as_at(cases, census)
-    with etree.xmlfile(str(path), encoding="UTF-8") as xf:
+    with atomic_output(path) as temp, etree.xmlfile(str(temp), encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element("Message"):
             xf.write(_header(census), pretty_print=True)
@@ -281,7 +359,7 @@ def _person(person_id: str, requests: list, cases: _Cases, census: dt.date) -> e
 def _request(parent, row, cases: _Cases, census: dt.date, placements: list) -> None:
     request = etree.SubElement(parent, "Request")
     _text(request, "ReceivedDate", row.received_date)
-    _text(request, "RequestSource", row.request_source)
+    _text(request, "RequestSource", source_code(row.request_source))
     if row.request_outcome:
         _text(request, "RequestOutcomeDate", row.request_outcome_date)
         _text(request, "RequestOutcome", row.request_outcome)
@@ -308,12 +386,20 @@ def _active(request, row, cases: _Cases, census: dt.date, placements: list) -> N
     if row.transfer_in == "true":
         _text(active, "TransferLA", TRANSFER_FROM[number % len(TRANSFER_FROM)])
     review = _latest_review(cases.reviews.get(row.plan_id, []), census)
+    day = census.isoformat()
     if review is not None:
         _text(active, "ReviewMeeting", review["review_meeting_date"])
-        known = review["decision_date"] and review["decision_date"] <= census.isoformat()
+        known = review["decision_date"] and review["decision_date"] <= day
         if known:
             _text(active, "ReviewOutcome", review["review_decision"])
             _text(active, "LastReview", review["decision_date"])
+            if review["draft_date"] and review["draft_date"] <= day:
+                _text(active, "ReviewDraft", review["draft_date"])
+    transfer = _transfer(cases.transfers.get(row.plan_id, []), census)
+    if transfer is not None:
+        _text(active, "PhaseTransferDueDate", transfer.due_date)
+        if transfer.final_date and transfer.final_date <= day:
+            _text(active, "PhaseTransferFinalDate", transfer.final_date)
     if row.primary_need:
         need = etree.SubElement(active, "SENneed")
         _text(need, "SENtype", row.primary_need)
@@ -332,6 +418,13 @@ def _latest_review(reviews: list, census: dt.date):
     year = str(census.year - 1)
     in_year = [r for r in reviews if r.review_meeting_date.startswith(year)]
     return in_year[-1]._asdict() if in_year else None
+
+
+def _transfer(transfers: list, census: dt.date):
+    """The phase transfer due in the year the return covers or in the census year."""
+    years = (str(census.year - 1), str(census.year))
+    due = [t for t in transfers if t.due_date[:4] in years]
+    return due[-1] if due else None
 
 
 def _placements(placements: list, census: dt.date) -> list:

@@ -20,6 +20,14 @@ TRUE, FALSE = {"true", "1"}, {"false", "0"}
 PRIVATE = {"personbirthdate", "upn", "uniquelearnernumber", "surname", "forename", "postcode"}
 
 
+def mask(value: object) -> str:
+    """A personal value as a screen shows it: its first two and last characters only."""
+    value = str(value)
+    if len(value) < 6:
+        return "•" * len(value)
+    return value[:2] + "•" * (len(value) - 3) + value[-1]
+
+
 class Fields:
     """Typed reads of the children of elements of one return file."""
 

@@ -1,43 +1,33 @@
 """Import SEN2 returns into the data contract's case tables (``sendlib import sen2``).
 
 Each return is read whole (streamed, one person at a time) before anything is written;
-ids are then made with the key, the returns merged in census order (the later return's
-values win) and the six case tables written together. A problem anywhere stops the import
-with one line naming the file, line and element, and leaves ``out`` as it was.
+ids are then made with the key, the returns merged by person and census in census order
+(``merge``: a later return replaces what it covers of the children it holds) and the
+seven case tables written together into a new folder swapped in for ``out`` (``folder``).
+A problem anywhere stops the import with one line naming the file, line and element, and
+leaves ``out`` as it was.
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from sendlib.data.contract import contract, find_sources
+from sendlib.data.contract import find_sources
+from sendlib.data.sen2 import folder as dest
 from sendlib.data.sen2.establishments import Establishments
 from sendlib.data.sen2.fields import Fields
 from sendlib.data.sen2.ids import IdKey
 from sendlib.data.sen2.mapping import mapping
+from sendlib.data.sen2.merge import OUTCOMES, History
 from sendlib.data.sen2.person import TABLES, PersonReader, Read, Who
 from sendlib.data.sen2.xml import Header, Return, Sen2Error
-from sendlib.data.sources import write_table
 
-KEYS = {
-    "person": ("person_id",),
-    "requests": ("request_id",),
-    "assessments": ("request_id",),
-    "plans": ("plan_id",),
-    "reviews": ("plan_id", "review_meeting_date"),
-    "placements": ("person_id", "entry_date"),
-}
-OUTCOMES = ("new", "updated", "unchanged")
+__all__ = ["OUTCOMES", "ImportSummary", "ReturnRead", "import_returns", "read_return"]
 
 
 @dataclass
@@ -118,20 +108,37 @@ def import_returns(
     key: IdKey,
     establishments: Establishments | None = None,
     la: str | None = None,
+    force: bool = False,
 ) -> ImportSummary:
-    """Import ``paths`` into ``out`` (see the module docstring); what it did."""
+    """Import ``paths`` into ``out`` (see the module docstring); what it did. A folder
+    holding case tables the import did not write, or imported with another key, is
+    refused unless ``force``."""
     out = Path(out)
     _refuse_other_formats(out)
+    record = dest.Record.read(out) if out.is_dir() else None
+    key_check = key.id("K", dest.KEY_CHECK)
+    try:
+        dest.refuse_foreign(out, force)
+        dest.refuse_other_key(out, record, key_check, force)
+    except dest.FolderError as exc:
+        raise Sen2Error(str(out), None, "", str(exc).removeprefix(f"{out} ")) from exc
     with _bulk():
         reads = [read_return(p, establishments) for p in paths]
         check_la(reads, la)
-        reads.sort(key=lambda r: r.header.reference_date)  # stable: same date, given order
+        # census order, then the time each was made (a resubmission), then as given
+        reads.sort(key=lambda r: (r.header.reference_date, r.header.datetime))
         shared = set().union(*(r.shared_upns() for r in reads))
-        tables: dict[str, dict[tuple, dict]] = {t: {} for t in TABLES}
-        merged = [_merge(tables, _with_ids(r.read, key, shared)) for r in reads]
-    frames = {name: _frame(name, rows) for name, rows in tables.items()}
+        history = History(key, shared)
+        merged = [history.lay(r.read, r.header.reference_date) for r in reads]
+        frames = history.frames()
     replaced = [f"{n}.csv" for n in TABLES if (out / f"{n}.csv").exists()]
-    write_atomically(frames, out)
+    record = record or dest.Record()
+    record.key = key_check
+    record.returns = [
+        {"file": r.path.name, "census": r.header.reference_date, "children": r.persons}
+        for r in reads
+    ]
+    dest.write_folder(frames, out, record, tuple(f"{n}.csv" for n in TABLES))
     summary = ImportSummary(
         out, reads, {n: len(f) for n, f in frames.items()}, merged, shared_upns=len(shared)
     )
@@ -162,83 +169,6 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-# ---------------------------------------------------------------- ids
-def person_id(who: Who, key: IdKey, shared: set[str]) -> str:
-    """A child's id: from the UPN (with the birth date when one UPN names two children),
-    else from the ULN, else from the names and birth date."""
-    if who.kind == "upn" and who.value not in shared:
-        return key.id("P", "upn", who.value)
-    if who.kind == "uln":
-        return key.id("P", "uln", who.value)
-    return key.id("P", who.kind, who.value, who.birth)
-
-
-def _with_ids(read: Read, key: IdKey, shared: set[str]) -> dict[str, list[dict]]:
-    """The return's rows with ids in place of who the child is (and nothing private)."""
-    people: dict[Who, str] = {}
-
-    def pid(who: Who) -> str:
-        if who not in people:
-            people[who] = person_id(who, key, shared)
-        return people[who]
-
-    def public(row: dict) -> dict:
-        return {k: v for k, v in row.items() if not k.startswith("_")}
-
-    out: dict[str, list[dict]] = {t: [] for t in TABLES}
-    for row in read.rows["person"]:
-        out["person"].append({"person_id": pid(row["_who"]), **public(row)})
-    for row in read.rows["requests"]:
-        p = pid(row["_who"])
-        rid = key.id("R", p, row["_received"])
-        out["requests"].append({"request_id": rid, "person_id": p, **public(row)})
-    for row in read.rows["assessments"]:
-        rid = key.id("R", pid(row["_who"]), row["_received"])
-        out["assessments"].append({"request_id": rid, **public(row)})
-    for row in read.rows["plans"]:
-        p = pid(row["_who"])
-        plan = key.id("E", p, row["start_date"])
-        rid = key.id("R", p, row["_received"])
-        out["plans"].append({"plan_id": plan, "person_id": p, "request_id": rid, **public(row)})
-    for row in read.rows["reviews"]:
-        plan = key.id("E", pid(row["_who"]), row["_start"])
-        out["reviews"].append({"plan_id": plan, **public(row)})
-    for row in read.rows["placements"]:
-        out["placements"].append({"person_id": pid(row["_who"]), **public(row)})
-    return out
-
-
-# ---------------------------------------------------------------- merging
-def _key(table: str, row: dict) -> tuple:
-    key = tuple(row.get(c, "") for c in KEYS[table])
-    if table == "placements" and not row["entry_date"]:
-        key += (row["urn"], row["setting"])
-    return key
-
-
-def _merge(tables: dict[str, dict[tuple, dict]], rows: dict[str, list[dict]]) -> dict:
-    """Lay one return's rows over the history so far; count new/updated/unchanged rows."""
-    counts: dict[str, Counter] = {}
-    for table, new_rows in rows.items():
-        held, seen, count = tables[table], set(), Counter({o: 0 for o in OUTCOMES})
-        for row in new_rows:
-            k = _key(table, row)
-            if k not in seen:
-                before = held.get(k)
-                count["new" if before is None else "unchanged" if before == row else "updated"] += 1
-                seen.add(k)
-            held[k] = row
-        counts[table] = count
-    return counts
-
-
-def _frame(table: str, rows: dict[tuple, dict]) -> pd.DataFrame:
-    """The table in the contract's column order, sorted by its key (byte-stable)."""
-    columns = list(contract().files[table].columns)
-    frame = pd.DataFrame([rows[k] for k in sorted(rows)], columns=columns, dtype=object)
-    return frame.fillna("")
-
-
 # ---------------------------------------------------------------- writing
 def _refuse_other_formats(out: Path) -> None:
     """A table already in ``out`` as another file (``person.xlsx``) would be ambiguous."""
@@ -252,23 +182,6 @@ def _refuse_other_formats(out: Path) -> None:
                 f"already holds {others[0].name}; the import writes {name}.csv: move "
                 f"{others[0].name} away or choose another --out folder",
             )
-
-
-def write_atomically(frames: dict[str, pd.DataFrame], out: Path) -> None:
-    """Write every table or none: into a folder beside ``out``, then moved into place."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-import-", dir=out.parent))
-    try:
-        for name, frame in frames.items():
-            write_table(frame, staging / f"{name}.csv")
-        if not out.exists():
-            os.replace(staging, out)
-            return
-        for name in frames:
-            os.replace(staging / f"{name}.csv", out / f"{name}.csv")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def not_carried() -> dict[str, list[str]]:

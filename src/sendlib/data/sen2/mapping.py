@@ -29,6 +29,7 @@ class Sen2Mapping(BaseModel):
     tables: dict[str, TableMap]
     not_carried: dict[str, list[str]]
     aliases: dict[str, dict[str, str]]
+    request_sources: dict[str, str]
     settings: dict[str, str]
     establishment_types: dict[str, str]
 
@@ -44,6 +45,9 @@ class Sen2Mapping(BaseModel):
             bad = set(aliases.values()) - set(spec.codes[code_set])
             if bad:
                 raise ValueError(f"aliases {code_set}: not contract codes {sorted(bad)}")
+        groups = set(spec.request_sources)
+        if set(self.request_sources.values()) - groups:
+            raise ValueError(f"request_sources: not contract groups {sorted(groups)}")
         bad = (set(self.settings.values()) | set(self.establishment_types.values())) - settings
         if bad:
             raise ValueError(f"settings: not contract settings {sorted(bad)}")

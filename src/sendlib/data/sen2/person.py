@@ -1,8 +1,10 @@
 """One ``Person`` of a return as rows of the contract's tables.
 
 Ids are not made here: a row keeps who the child is (``Who``) and the dates its ids are
-derived from, and ``ids.py`` turns them into keyed hashes once every return is read (a UPN
-that one return gives to two children is told apart by birth date in all of them).
+derived from, and the importer turns them into keyed hashes once every return is read (a
+UPN that one return gives to two children is told apart by birth date in all of them).
+Each row also keeps its ``_span``, the first and last day it describes (last ``""``: still
+open), by which a later return decides whether the row is one it replaces.
 """
 
 from __future__ import annotations
@@ -15,7 +17,23 @@ from sendlib.data.sen2.fields import Fields
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sen2.xml import Node
 
-TABLES = ("person", "requests", "assessments", "plans", "reviews", "placements")
+TABLES = (
+    "person",
+    "requests",
+    "assessments",
+    "plans",
+    "reviews",
+    "phase_transfers",
+    "placements",
+)
+#: the dates of a request's chain, in the order of events
+CHAIN_DATES = (
+    ("requests", "received_date"),
+    ("requests", "request_outcome_date"),
+    ("assessments", "assessment_outcome_date"),
+    ("plans", "start_date"),
+    ("plans", "cease_date"),
+)
 MAIN = 1  # PlacementRank of the main placement; SENtypeRank of the primary need
 
 
@@ -35,6 +53,29 @@ class Read:
     rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in TABLES})
     counts: Counter = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+
+
+def source_word(text: str) -> str:
+    """A RequestSource as the contract's word for its group (``1`` → ``parent``); a word a
+    supplier wrote instead of a code is kept as it is."""
+    return mapping().request_sources.get(text.strip(), text)
+
+
+def chain_span(request: dict, assessment: dict | None, plan: dict | None) -> tuple[str, str]:
+    """The first and last day of a request's chain (``""`` last: still open). A chain is
+    open while it waits for a decision, an assessment or a plan, and while its plan has
+    not ceased; a later return that holds the child replaces the chains it covers."""
+    if plan is not None:
+        closed = bool(plan["cease_date"])
+    else:
+        outcome = request["request_outcome"]
+        assessed = assessment["assessment_outcome"] if assessment is not None else ""
+        closed = outcome in ("N", "W") or (outcome == "A" and assessed in ("N", "W"))
+    if not closed:
+        return request["received_date"], ""
+    rows = {"requests": request, "assessments": assessment or {}, "plans": plan or {}}
+    days = [rows[t].get(c, "") for t, c in CHAIN_DATES]
+    return request["received_date"], max(d for d in days if d)
 
 
 class PersonReader:
@@ -74,6 +115,8 @@ class PersonReader:
         return Who("name", "|".join(" ".join(n.split()) for n in names), birth)
 
     def _request(self, request: Node, who: Who, seen: Counter) -> None:
+        """A request and what followed it (assessment, plan, review, phase transfer,
+        placements): one chain, which a later return replaces as a whole."""
         f, rows = self.f, self.read.rows
         received = f.date(request, "receiveddate")
         if not received:
@@ -90,22 +133,27 @@ class PersonReader:
         active = request.first("activeplans")
         transfer = active is not None and bool(active.value("transferla"))
         columns = f.columns(request, "requests")
-        rows["requests"].append(
-            {
-                **columns,
-                "transfer_in": "true" if transfer else "false",
-                "_who": who,
-                "_received": received_key,
-            }
-        )
+        columns["request_source"] = source_word(columns["request_source"])
+        chain = {"_who": who, "_received": received_key, "_date": received}
+        request_row = {**columns, "transfer_in": "true" if transfer else "false", **chain}
         self._flags(request)
         assessment = request.first("assessment")
-        self._assessment(assessment, columns["request_outcome"], who, received_key)
+        assessed = self._assessment(assessment, columns["request_outcome"], chain)
         plan = assessment.first("namedplan") if assessment is not None else None
         plan = plan if plan is not None else request.first("namedplan")
-        start = self._plan(plan, active, who, received_key)
+        plan_row = self._plan(plan, active, chain)
+        span = chain_span(request_row, assessed, plan_row)
+        for row in (request_row, assessed, plan_row):
+            if row is not None:
+                row["_span"] = span
+        rows["requests"].append(request_row)
+        if assessed is not None:
+            rows["assessments"].append(assessed)
+        if plan_row is not None:
+            rows["plans"].append(plan_row)
         if active is not None:
-            self._review(active, who, start)
+            self._review(active, chain, plan_row is not None)
+            self._phase_transfer(active, chain, plan_row is not None)
             for detail in active.all("placementdetail"):
                 self._placement(detail, who)
 
@@ -116,28 +164,25 @@ class PersonReader:
                 self.read.counts["requests flagged for mediation or tribunal (no dates)"] += 1
                 return
 
-    def _assessment(self, node: Node | None, outcome: str, who: Who, received: str) -> None:
+    def _assessment(self, node: Node | None, outcome: str, chain: dict) -> dict | None:
         columns = self.f.columns(node, "assessments") if node is not None else {}
         decided = columns.get("assessment_outcome") or columns.get("assessment_outcome_date")
         if outcome == "A" or decided or columns.get("week20_exception") == "true":
             empty = {c: "" for c in mapping().tables["assessments"].columns}
-            row = {**empty, "week20_exception": "false", **columns}
-            self.read.rows["assessments"].append({**row, "_who": who, "_received": received})
+            return {**empty, "week20_exception": "false", **columns, **chain}
+        return None
 
-    def _plan(self, plan: Node | None, active: Node | None, who: Who, received: str) -> str:
-        """The plan's row; its start date (``""`` when there is no issued plan)."""
+    def _plan(self, plan: Node | None, active: Node | None, chain: dict) -> dict | None:
+        """The plan's row (None when there is no issued plan)."""
         if plan is None:
-            return ""
+            return None
         columns = self.f.columns(plan, "plans")
         if not columns["start_date"]:
             if any(columns.values()):
                 raise self.f.fail(plan, "has no StartDate (the date the final plan was issued)")
-            return ""
+            return None
         need = self._primary_need(active) if active is not None else ""
-        self.read.rows["plans"].append(
-            {**columns, "primary_need": need, "_who": who, "_received": received}
-        )
-        return columns["start_date"]
+        return {**columns, "primary_need": need, **chain}
 
     def _primary_need(self, active: Node) -> str:
         needs = {}
@@ -153,16 +198,32 @@ class PersonReader:
             self.read.counts["plans without a need ranked 1 (primary need left blank)"] += 1
         return ""
 
-    def _review(self, active: Node, who: Who, start: str) -> None:
+    def _review(self, active: Node, chain: dict, planned: bool) -> None:
         columns = self.f.columns(active, "reviews")
         if not columns["review_meeting_date"]:
             if columns["review_decision"]:
                 self.read.counts["review outcomes without a ReviewMeeting date (not imported)"] += 1
             return
-        if not start:
+        if not planned:
             self.read.counts["reviews of a request with no issued plan (not imported)"] += 1
             return
-        self.read.rows["reviews"].append({**columns, "_who": who, "_start": start})
+        meeting = columns["review_meeting_date"]
+        self.read.rows["reviews"].append({**columns, **chain, "_span": (meeting, meeting)})
+
+    def _phase_transfer(self, active: Node, chain: dict, planned: bool) -> None:
+        """The plan's phase transfer (its deadline and the final amended plan), if any."""
+        columns = self.f.columns(active, "phase_transfers")
+        if not columns["due_date"]:
+            if columns["final_date"]:
+                self.read.counts[
+                    "phase-transfer final plans without a PhaseTransferDueDate (not imported)"
+                ] += 1
+            return
+        if not planned:
+            self.read.counts["phase transfers of a request with no issued plan (not imported)"] += 1
+            return
+        last = max(columns["due_date"], columns["final_date"])
+        self.read.rows["phase_transfers"].append({**columns, **chain, "_span": ("", last)})
 
     def _placement(self, detail: Node, who: Who) -> None:
         rank = self.f.rank(detail, "placementrank")
@@ -173,7 +234,10 @@ class PersonReader:
         if unclassified:
             self.read.counts[f"placements written as 'other': {unclassified}"] += 1
         columns = self.f.columns(detail, "placements")
-        self.read.rows["placements"].append({**columns, "setting": setting, "_who": who})
+        span = (columns["entry_date"], columns["leaving_date"])
+        self.read.rows["placements"].append(
+            {**columns, "setting": setting, "_who": who, "_span": span}
+        )
 
     def _setting(self, detail: Node) -> tuple[str, str]:
         """The contract setting of a placement, and why it could not be classified."""

@@ -81,6 +81,8 @@ class Header:
     year: str
     reference_date: str
     la: str
+    datetime: str = ""  # when the return was made (Source/DateTime): orders resubmissions
+    dsco: str = ""  # Designated Social Care Officer in post (2025 on): Y, N or R
 
 
 _NAMES: dict[object, tuple[str, str]] = {}
@@ -203,4 +205,18 @@ def _header(file: str, node: Node) -> Header:
         details.value("year"),
         details.value("referencedate"),
         source.value("lea") if source is not None else "",
+        source.value("datetime") if source is not None else "",
+        _descendant(node, "dsco"),
     )
+
+
+def _descendant(node: Node, name: str) -> str:
+    """The text of the first element ``name`` anywhere below ``node`` (suppliers place the
+    header's officer flags differently)."""
+    for child in node.children:
+        if child.name == name:
+            return child.text
+        found = _descendant(child, name)
+        if found:
+            return found
+    return ""

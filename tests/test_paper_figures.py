@@ -1,0 +1,146 @@
+"""What the paper says about its figures: comparators with their periods and definitions,
+pairs of figures told apart, termly figures carried forward, charts with gaps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import ROOT
+
+MONTH = "2025-06"
+
+
+def html_text(markup: str) -> str:
+    import html
+
+    return html.unescape(markup)
+
+
+@pytest.fixture(scope="module")
+def ctx(demo_data):
+    from sendlib.config import RunParams
+    from sendlib.paper.notebook_context import Context
+    from sendlib.paper.prepare import prepare_paper_data
+
+    run = RunParams(
+        month=MONTH,
+        data_dir=str(demo_data),
+        params_dir=str(ROOT / "params"),
+        catalogue=str(ROOT / "params" / "kpis.yaml"),
+    )
+    return Context.from_data(prepare_paper_data(run))
+
+
+def test_the_england_figure_is_said_with_its_year(ctx):
+    from sendlib.paper import timeliness
+
+    said = " ".join(timeliness.facts(ctx).sentences)
+    assert "The latest England figure, for 2024, is 45.9%." in said
+
+
+def test_every_comparator_in_a_sentence_says_its_period(ctx):
+    from sendlib.paper import placements
+
+    said = " ".join(placements.facts(ctx).sentences)
+    assert "in England (Jan 2025)" in said
+
+
+def test_the_appendix_shows_each_comparator_with_its_period_and_definition(ctx):
+    from sendlib.paper import appendix
+
+    html = html_text(appendix.scorecard(ctx).to_html())
+    assert "45.9% (2024)" in html  # 3.03 beside England's 2024 figure
+    assert "(Jan 2025)" in html  # a placement share beside the January snapshot
+    notes = html_text(str(appendix.comparator_notes(ctx)))
+    assert "3.03" in notes and "the same count" in notes
+    assert "2.11" in notes and "none here (the denominator here is decisions" in notes
+
+
+def test_how_we_compare_says_which_definition_each_scorecard_row_uses(ctx):
+    from sendlib.paper import compare
+
+    frame = compare.definitions(ctx).frame.set_index("Measure")
+    assigned = frame.loc["Requests that went on to an assessment", "In the scorecard"]
+    assert "2.11" in assigned and "another definition" in assigned
+    timely = frame.loc["New plans issued within 20 weeks", "In the scorecard"]
+    assert "3.03" in timely and "the same definition" in timely
+
+
+def test_the_glossary_tells_apart_assessments_under_way_and_plans_not_yet_issued(ctx):
+    from sendlib.paper import glossary
+
+    pairs = dict(glossary.pairs(ctx))
+    text = pairs["2.15 and 3.06"]
+    under, waiting = ctx.value("under_assessment"), ctx.value("plans_not_yet_issued")
+    agreed = ctx.value("plans_agreed_not_issued")
+    assert under + agreed == waiting  # the figures between them, named
+    assert f"{under:,.0f} under way and {agreed:,.0f} plans agreed but not yet issued" in text
+    assert f"{waiting:,.0f} in all" in text
+    assert "6.01 and 6.02" in pairs and "calendar year" in pairs["6.01 and 6.02"]
+    assert "2.15 and 3.06" in str(glossary.glossary(ctx))
+
+
+def test_the_disputes_section_says_which_year_it_counts_from(ctx):
+    from sendlib.paper import disputes
+
+    assert disputes.headline(ctx).startswith("In 2025 to date ")
+    academic = ctx.report.model_copy(update={"year_start": "September"})
+    ctx2 = type(ctx)(**{**ctx.__dict__, "report": academic})
+    assert disputes.so_far(ctx2) == "In the academic year to date (2024/25)"
+    assert disputes.chart(ctx2).title.endswith("academic year to date")
+
+
+def test_a_termly_figure_is_carried_forward_with_its_month_until_the_next_arrives():
+    from sendlib.scorecard.build import headline_tiles
+    from sendlib.scorecard.catalogue import load_catalogue
+
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    months = [str(p) for p in pd.period_range("2025-10", "2026-11", freq="M")]
+    values = pd.DataFrame({"school_pop_ehcp_pct": np.nan}, index=months)
+    values.loc["2026-05", "school_pop_ehcp_pct"] = 5.5  # October's is not in yet
+    for month in ("2026-10", "2026-11"):  # the 6-month window of November misses May
+        window = [m for m in months if m <= month][-6:]
+        card = pd.DataFrame(
+            {
+                "kpi_id": "school_pop_ehcp_pct",
+                "period": window,
+                "value": [values.loc[m, "school_pop_ehcp_pct"] for m in window],
+                "display": "",
+            }
+        )
+        tiles = {t["kpi_id"]: t for t in headline_tiles(card, pd.Period(month, "M"), values, cat)}
+        assert (tiles["school_pop_ehcp_pct"]["value"], tiles["school_pop_ehcp_pct"]["period"]) == (
+            "5.5%",
+            "May 2026",
+        )
+
+
+def test_the_partner_table_carries_a_termly_figure_forward_with_its_month(ctx):
+    from sendlib.paper import adulthood
+
+    frame = adulthood.partner_returns(ctx).frame.set_index("Measure")
+    kpi = ctx.catalogue.get("sen_support_pct")
+    shown = frame.loc[kpi.title.strip(), ctx.month_name]
+    series = ctx.values["sen_support_pct"].dropna()
+    latest = series[series.index <= MONTH]
+    if MONTH[5:] in ("01", "05", "10"):
+        return  # a census month: its own figure or note
+    month = pd.Period(latest.index[-1], freq="M").strftime("%b %Y")
+    assert shown == f"{latest.iloc[-1]:.1f}% ({month})"
+
+
+def test_a_chart_keeps_missing_months_as_gaps_never_joining_across_them():
+    from sendlib.paper.charts import line_chart
+    from sendlib.paper.figures import trimmed
+
+    months = [str(p) for p in pd.period_range("2024-01", "2025-12", freq="M")]
+    series = pd.Series(np.nan, index=months)
+    series["2024-03"], series["2025-11"], series["2025-12"] = 100.0, 50.0, 60.0
+    frame = trimmed(pd.DataFrame({"% within 20 weeks": series}))
+    assert frame.index[0] == "2024-03" and frame.index[-1] == "2025-12"
+    assert len(frame) == 22 and frame.iloc[1:20].isna().all().all()  # the 19 empty months
+    chart = line_chart(frame, "New plans", "Per cent", "percent")
+    assert len(chart.data) == 22  # every month in the data table, the empty ones as gaps
+    assert trimmed(pd.DataFrame({"x": [np.nan, np.nan]}, index=months[:2])).empty
