@@ -188,3 +188,33 @@ def test_suppression_protects_any_group_with_a_published_sum():
     assert mask.ravel().tolist() == [False, True, True, True]  # 90 = total - sum: known
     mask = disclosure.suppression_mask(values, column_totals=True, limit=4)
     assert mask.ravel().tolist() == [True, True, False, False]  # without the group
+
+
+def test_the_audit_reads_numbers_as_a_reader_does_not_the_digits_of_a_code():
+    from sendlib.months import Month
+    from sendlib.ops import audit
+
+    row = {
+        "kind": "kpi",
+        "id": "requests_post16",
+        "period": "2026-10",
+        "row": "",
+        "column": "",
+        "status": "c",
+        "value": 2.0,
+        "count": 2.0,
+        "total": None,
+        "unit": "count",
+        "places": 0,
+        "label": "of which post-16 phase",
+        "phrases": "post-16",
+        "captions": "",
+        "column_label": "",
+    }
+    month = Month(2026, 10)
+    figure = audit.Figure.of(row, month)
+    code = [("p", "Requests from post-16 students, as the SEN2 return counts them, rose.")]
+    assert audit._in_text("paper.html", code, [figure], month, {}) == []
+    stated = [("p", "2 requests came from post-16 students.")]
+    found = audit._in_text("paper.html", stated, [figure], month, {})
+    assert len(found) == 1 and found[0].found == "2"

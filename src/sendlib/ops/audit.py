@@ -32,7 +32,8 @@ from sendlib.months import Month
 from sendlib.ops.request import slug
 
 REGISTER_FILE = "withheld.json"
-NUMBER = re.compile(r"(?<![\d.,£])(\d[\d,]*(?:\.\d+)?)(%?)(?![\d])")
+#: a number as a reader reads one: not part of a word or code ("SEN2", "E06000058", "s61")
+NUMBER = re.compile(r"(?<![\w.,£])(\d[\d,]*(?:\.\d+)?)(%?)(?![\w])")
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 WORDS |= {"eight": 8, "nine": 9}
 MONTH_FORMS = ("%b %y", "%b %Y", "%B %Y")
