@@ -6,6 +6,7 @@ they import what they need on the other cores.
 
 from __future__ import annotations
 
+import importlib
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -22,8 +23,11 @@ def _import_html() -> None:
     import nbconvert  # noqa: F401
 
 
-def _ready() -> None:
-    """A task that only makes a worker start (its imports come from the fork server)."""
+def _ready(*modules: str) -> None:
+    """A task that makes a worker start (its imports come from the fork server) and
+    import what the sections will hand it (``Section.preload``)."""
+    for module in modules:
+        importlib.import_module(module)
 
 
 class Engines:
@@ -31,8 +35,9 @@ class Engines:
     once the notebooks are to run, ``pdf`` for the render. ``notebooks`` is false for a
     run that re-uses executed notebooks; ``pdf`` false for a preview or Quarto."""
 
-    def __init__(self, workers: int, notebooks: bool, pdf: bool):
+    def __init__(self, workers: int, notebooks: bool, pdf: bool, preload: tuple[str, ...] = ()):
         self.workers = workers
+        self.preload = preload
         self.notebooks = notebooks
         self.wants_pdf = pdf
         if pdf and notebooks:  # nbconvert loads while the run checks its inputs (a run
@@ -61,7 +66,7 @@ class Engines:
             if notebooks:
                 self._pool = worker_pool(self.workers, self._environment(), pdf=pdf)
                 for _ in range(self.workers):
-                    self._pool.submit(_ready)
+                    self._pool.submit(_ready, *self.preload)
             if pdf:
                 # a run that re-uses its notebooks lays out only the edited parts: a worker
                 # warming up would only be busy when the first part comes (a part lays out

@@ -187,7 +187,8 @@ class _Run:
         # the zygote, notebook and PDF workers start now, and warm up while the data
         # is checked and the paper data prepared
         pdf = not r.preview and r.renderer == "nbconvert"
-        with Engines(r.workers, notebooks=not reuse, pdf=pdf) as self.engines:
+        preload = tuple(m for s in self.sections for m in s.preload)
+        with Engines(r.workers, notebooks=not reuse, pdf=pdf, preload=preload) as self.engines:
             if reuse:
                 # the data, parameters, catalogue and code are those the last run checked
                 # (``state``): only the cover's meeting and the narrative are read again
@@ -336,7 +337,10 @@ class _Run:
         shutil.rmtree(r.work, ignore_errors=True)
         (r.work / "executed").mkdir(parents=True)
         params = r.run_params()
-        data = prepare_paper_data(params, tables, [s for s, _ in sections], findings, reach)
+        pool, _ = self.engines.notebook_pool()  # idle until the notebooks run
+        data = prepare_paper_data(
+            params, tables, [s for s, _ in sections], findings, reach, executor=pool
+        )
         data.save(Path(params.paper_data))
         atomic_write(r.work / REGISTER_FILE, data.withheld.to_json(orient="records"))  # audit
         atomic_write(r.work / DISCLOSURE, json.dumps(data.disclosure_facts(), indent=1) + "\n")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,17 @@ class Characteristic:
 
     counts: pd.Series
     total: str
+
+
+@dataclass(frozen=True)
+class Offloaded:
+    """Work a section hands to another process: a pure function of small, picklable
+    inputs that returns parts of the paper data by name. Given a worker (``build``'s
+    ``executor``), it runs there — importing what it needs — while this process computes
+    the rest; without one, here."""
+
+    fn: Callable[..., dict[str, pd.DataFrame]]
+    args: tuple = ()
 
 
 Breakdowns = Callable[[Cases, pd.Period], dict[str, pd.Series | pd.DataFrame | Characteristic]]
@@ -172,6 +184,7 @@ def build(
     team: str = "",
     meeting_date: dt.date | None = None,
     extract: dict | None = None,
+    executor: Executor | None = None,
 ) -> PaperData:
     """Compute everything the sections show for ``month`` (one team's cases with ``team``).
 
@@ -180,12 +193,20 @@ def build(
     last ``HISTORY_MONTHS`` of them. ``findings`` are the run's checks
     (``sendlib.ops.preflight``, or ``month_warnings``): the data-quality section counts
     their warnings, the same ones ``sendlib validate`` lists and the manifest counts.
-    ``extract``: how far the data reaches (for the cover).
+    ``extract``: how far the data reaches (for the cover); ``executor``: a worker for the
+    sections' ``Offloaded`` work.
     """
     if team:
         tables = filter_team(tables, team)
     catalogue = catalogue.for_year(report.year_start)
     cases = prepare(tables)
+    # the sections' own breakdowns first: work they offload runs meanwhile
+    made = [(name, value) for make in breakdowns for name, value in make(cases, month).items()]
+    offloaded = [
+        executor.submit(value.fn, *value.args) if executor is not None else value
+        for _, value in made
+        if isinstance(value, Offloaded)
+    ]
     disclosure = Disclosure(report.suppression_threshold)
     periods = spc_history(tables, catalogue, month, report.scorecard_months, cases)
     measures = all_measures(cases, periods, report.year_start_month)
@@ -211,12 +232,13 @@ def build(
     }
     parts: dict[str, pd.DataFrame] = {}
     added = []
-    for make in breakdowns:
-        for name, value in make(cases, month).items():
-            if isinstance(value, Characteristic):
-                added.append(_decided(name, value, frames["measures"], month, disclosure))
-            else:
-                parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
+    for name, value in made:
+        if isinstance(value, Characteristic):
+            added.append(_decided(name, value, frames["measures"], month, disclosure))
+        elif not isinstance(value, Offloaded):
+            parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
+    for work in offloaded:
+        parts.update(work.result() if isinstance(work, Future) else work.fn(*work.args))
     if added:
         frames["cells"] = pd.concat([frames["cells"], *added], ignore_index=True)
     meta = {

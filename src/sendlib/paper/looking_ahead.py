@@ -24,6 +24,7 @@ from sendlib.measures.calendar import count_in, count_open
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import projection_chart
+from sendlib.paper.data import Offloaded
 from sendlib.paper.narrative import Paragraphs, agree, missing, number, paragraphs, plural
 from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.tables import Table
@@ -95,15 +96,6 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
     each series' record, projection, model and backtest; the open cases' deadlines, the
     projected 20-week timeliness and its backtest; reviews and phase transfers due; and
     the recent proportions the capacity arithmetic scales the requests by."""
-    history = histories(c, month)
-    series, models, backtests = [], [], []
-    for key, spec in SERIES.items():
-        made = projections.project(key, history[key], list(spec.candidates))
-        recorded = made.history.rename("recorded").to_frame()
-        series.append(pd.concat([recorded, made.projection]).assign(series=key))
-        models.append(_model_row(key, made))
-        if made.made:
-            backtests.append(made.backtest.assign(series=key))
     flow = pipeline.Flow.of(c)
     durations = pipeline.durations(flow, month.ordinal)
     shares = {
@@ -119,11 +111,9 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
         "phase_recorded": phase is not None,
     }
     return {
-        "ahead_series": pd.concat(series).rename_axis("period").reset_index(),
-        "ahead_models": pd.DataFrame(models),
-        "ahead_backtest": pd.concat(backtests, ignore_index=True)
-        if backtests
-        else pd.DataFrame(columns=["series", "origin", "target"]),
+        # fitted in another process while this one computes the rest (statsmodels'
+        # import and the fits take a second or two)
+        "ahead_projections": Offloaded(projected, (histories(c, month),)),
         "ahead_deadlines": pipeline.deadlines(flow, month),
         "ahead_timeliness": timeliness.drop(columns="beyond", errors="ignore"),
         "ahead_timeliness_backtest": pipeline.backtest_timeliness(flow, month),
@@ -132,6 +122,25 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
         if phase is not None
         else pd.DataFrame(columns=["due", "kind", "count", "finalised", "outstanding"]),
         "ahead_pipeline": pd.DataFrame([info]),
+    }
+
+
+def projected(history: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each series' record and projection, its model and its backtest."""
+    series, models, backtests = [], [], []
+    for key, spec in SERIES.items():
+        made = projections.project(key, history[key], list(spec.candidates))
+        recorded = made.history.rename("recorded").to_frame()
+        series.append(pd.concat([recorded, made.projection]).assign(series=key))
+        models.append(_model_row(key, made))
+        if made.made:
+            backtests.append(made.backtest.assign(series=key))
+    return {
+        "ahead_series": pd.concat(series).rename_axis("period").reset_index(),
+        "ahead_models": pd.DataFrame(models),
+        "ahead_backtest": pd.concat(backtests, ignore_index=True)
+        if backtests
+        else pd.DataFrame(columns=["series", "origin", "target"]),
     }
 
 

@@ -3,6 +3,7 @@ input and the sections of the paper (or of a team's pack)."""
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pandas as pd
@@ -24,12 +25,14 @@ def prepare_paper_data(
     sections: list[Section] | None = None,
     findings: pd.DataFrame | None = None,
     reach: dict | None = None,
+    executor: Executor | None = None,
 ) -> PaperData:
     """The month's paper data (raises ``InvalidData``, ``ParamsError`` or
     ``CatalogueError`` on bad input); ``tables`` are the run's validated tables and
     ``findings`` what its checks found (``sendlib.ops.preflight``), when the caller has
     them, ``sections`` the sections of the paper (default: the registry's) and ``reach``
-    how far the data reaches (``Extract.facts``: the cover's provisional stamp). Without
+    how far the data reaches (``Extract.facts``: the cover's provisional stamp), and
+    ``executor`` a worker for the sections' offloaded work (``paper.data.Offloaded``). Without
     them (a notebook opened on its own) the data are read and checked here, with the
     month's extract date as the run checks them."""
     month = parse_month(run.month)
@@ -64,4 +67,5 @@ def prepare_paper_data(
         team=run.team,
         meeting_date=report.meeting_for(month, own),
         extract=reach,
+        executor=executor,
     )

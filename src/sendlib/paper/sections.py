@@ -43,6 +43,9 @@ class Section:
     starts_page: bool = True  # printed from a new page
     landscape: bool = False
     legacy_names: tuple[str, ...] = ()  # older names of its narrative file (04_timeliness)
+    #: modules the notebook workers import as the run starts, for work the section's
+    #: ``counts`` hands them (``paper.data.Offloaded``)
+    preload: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ SECTIONS: list[Section] = [
         facts=Later("looking_ahead", "facts"),
         counts=Later("looking_ahead", "counts"),
         manifest=Later("looking_ahead", "manifest"),
+        # its projections are fitted in a notebook worker while the paper data are made
+        preload=("sendlib.paper.looking_ahead", "statsmodels.tsa.exponential_smoothing.ets"),
     ),
     _drafted(
         "10_data_quality",
