@@ -834,3 +834,15 @@ def test_the_bands_said_to_add_up_to_a_published_kpi_do(demo_data):
         pending = not_yet_issued_by_band(c, m)[list(OVER_20WK_BANDS)].sum()
         assert waiting == kpi["requests_awaiting_over_6wk"]
         assert pending == kpi["plans_pending_over_20wk"]
+
+
+def test_every_code_of_a_coded_characteristic_is_a_group(tmp_path):
+    d = council_dir(
+        tmp_path,
+        person=[person("P1"), person("P2")],
+        plans=[plan("E1", "P1", "2020-01-01"), plan("E2", "P2", "2020-01-01")],
+    )
+    months = pd.period_range("2025-06", "2025-06", freq="M").asi8
+    sex = breakdowns.active_by(prepare(load_tables(d)), months, "sex")
+    assert {"M", "F", "U", "not_recorded"} <= set(sex["row"])
+    assert sex["count"].sum() == 2

@@ -129,9 +129,11 @@ def facts(ctx: Context) -> Paragraphs:
     sentences = []
     for kpi_id, measure in spec.measures.items():
         wide = _wide(ctx, kpi_id)
-        if "council" not in wide or "england" not in wide:
-            continue
         hidden = _withheld(ctx, kpi_id)
+        if "england" not in wide or ("council" not in wide and not hidden):
+            continue
+        if "council" not in wide:  # every year's council figure withheld
+            wide = wide.assign(council=np.nan)
         both = wide[wide["england"].notna() & (wide["council"].notna() | wide.index.isin(hidden))]
         if both.empty:
             continue

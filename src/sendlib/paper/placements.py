@@ -85,6 +85,8 @@ def by_setting(ctx: Context) -> Group:
     if "by_setting" in ctx.not_held:
         return Group(table)
     counts, hidden = ctx.breakdown_cells("by_setting")
+    some = ((counts != 0) | hidden).to_numpy()  # no bar for a setting no child is in
+    counts, hidden = counts[some], hidden[some]
     counts = labels.relabel(counts, labels.SETTINGS)
     hidden = pd.Series(hidden.to_numpy(), index=counts.index)
     order = counts[~hidden].sort_values(ascending=False).index.tolist()

@@ -103,6 +103,8 @@ def by_age_and_need(ctx: Context) -> Group:
         frame = pd.DataFrame(counts)
         withheld = pd.DataFrame(hidden).reindex(frame.index, fill_value=False).astype(bool)
         frame = frame.where(withheld | frame.notna(), 0.0)  # a group seen in one month only
+        some = ((frame != 0) & frame.notna() | withheld).any(axis=1)  # no row of no requests
+        frame, withheld = frame[some], withheld[some]
         if by == "age":
             order = sorted(frame.index, key=int)
         else:
