@@ -180,7 +180,7 @@ def test_quarto_missing_is_said_whole_and_before_any_notebook_runs(tmp_path, tin
     out = tmp_path / "out"
     result = run_cli(tiny_dir, out, books, "--month", LAST, "--renderer", "quarto")
     assert result.exit_code == 4
-    assert "pip install 'sendlib[quarto]'" in result.output  # the brackets survive
+    assert "pip install quarto-cli" in result.output
     assert not (out / ".work").exists()
 
 

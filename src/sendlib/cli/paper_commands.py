@@ -435,7 +435,7 @@ def lab(
     )
     lab_command = shutil.which("jupyter-lab") or str(Path(sys.executable).parent / "jupyter-lab")
     if not Path(lab_command).exists():
-        say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
+        say("JupyterLab is not installed: `make lab` installs it (pip install 'sendlib[lab]').")
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(
         serve(jupyter_lab(lab_command, folder, request.params_dir, str(request.month)))
