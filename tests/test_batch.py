@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from helpers import notebook_dir
 from sendlib.cli import app
-from sendlib.data.demo import generate_councils
+from sendlib.demo import generate_councils
 from sendlib.ops.batch import parse_months
 
 

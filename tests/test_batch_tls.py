@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sendlib.cli import app
-from sendlib.data.demo import generate_councils
+from sendlib.demo import generate_councils
 from sendlib.ops import batch
 
 

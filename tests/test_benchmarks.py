@@ -204,7 +204,7 @@ def test_a_release_without_a_file_or_column_names_it(tmp_path):
 
 def test_the_demo_comparators_are_the_releases_and_match_report_yaml(demo_data):
     from sendlib.config import load_report
-    from sendlib.data.demo.calibration import NEIGHBOURS, REGION
+    from sendlib.demo.calibration import NEIGHBOURS, REGION
 
     report = load_report(ROOT / "params" / "report.yaml")
     assert report.region_code == REGION and tuple(report.statistical_neighbours) == NEIGHBOURS

@@ -10,7 +10,7 @@ import pytest
 
 from sendlib.data import findings as fnd
 from sendlib.data.contract import files
-from sendlib.data.demo import RETURN_PROFILES, generate
+from sendlib.demo import RETURN_PROFILES, generate
 from sendlib.data.load import check_data
 from sendlib.data.quality import warnings
 
@@ -132,7 +132,7 @@ def test_no_names_in_demo_people(council):
 def test_councils_like_the_release_have_their_size_rates_and_peers(tmp_path):
     # `sendlib demo --councils N --like-release`: real councils' sizes and yearly rates
     from sendlib.config import load_report
-    from sendlib.data.demo.like_release import generate_like_release, pick, profiles
+    from sendlib.demo.like_release import generate_like_release, pick, profiles
     from sendlib.measures.cases import prepare
     from sendlib.measures.registry import compute
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from helpers import council_dir
 from sendlib.cli import app
-from sendlib.data.demo import generate
+from sendlib.demo import generate
 from sendlib.data.load import load_tables
 from sendlib.scorecard.build import COLUMNS, build, headline_tiles, write_csv
 from sendlib.scorecard.catalogue import Catalogue, SpcRule, load_catalogue
@@ -74,7 +74,7 @@ def test_comparators_and_last_year(card):
     row = card[(card["kpi_id"] == "plans_issued_20wk_pct") & (card["period"] == "2025-06")].iloc[0]
     # the latest benchmark on or before the month: the DfE's 2024 figures, from its release
     assert (row["england"], row["region"]) == (45.9, 31.0)
-    from sendlib.data.demo.calibration import NEIGHBOURS, REGION
+    from sendlib.demo.calibration import NEIGHBOURS, REGION
     from sendlib.data.release import benchmark_rows, read_release, reduced_release
 
     rows = benchmark_rows(read_release(reduced_release()), None, REGION, list(NEIGHBOURS))

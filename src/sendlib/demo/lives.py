@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sendlib.data.demo.calibration import (
+from sendlib.demo.calibration import (
     APPEALS_PER_MONTH,
     EOTAS_GROWTH,
     ETHNICITY,
@@ -25,7 +25,7 @@ from sendlib.data.demo.calibration import (
     TRANSFER_AGES,
     UPN_LAS,
 )
-from sendlib.data.demo.draws import (
+from sendlib.demo.draws import (
     MISSING,
     by_year,
     choice,

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import last_complete_month, month_end
-from sendlib.data.demo import lives
-from sendlib.data.demo.calibration import (
+from sendlib.demo import lives
+from sendlib.demo.calibration import (
     AGE_AT_REQUEST,
     LEGACY_PLANS,
     NEIGHBOURS,
@@ -41,8 +41,8 @@ from sendlib.data.demo.calibration import (
     Rates,
     Scale,
 )
-from sendlib.data.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
-from sendlib.data.demo.returns import benchmarks, partner_returns, population
+from sendlib.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
+from sendlib.demo.returns import benchmarks, partner_returns, population
 from sendlib.data.sources import write_table
 
 
@@ -69,7 +69,7 @@ def generate(
     for name, frame in frames.items():
         write_table(frame, out / f"{name}.csv")
     if sen2 is not None:
-        from sendlib.data.demo.sen2 import write_returns
+        from sendlib.demo.sen2 import write_returns
 
         last = month_end(end or last_complete_month()).date()
         write_returns(frames, sen2, last)

@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sendlib.data.demo.calibration import PLANS_JAN_2025, Rates
-from sendlib.data.demo.council import council_frames, generate
+from sendlib.demo.calibration import PLANS_JAN_2025, Rates
+from sendlib.demo.council import council_frames, generate
 from sendlib.data.release import caseloads, read_release, reduced_release
 from sendlib.files import atomic_write
 

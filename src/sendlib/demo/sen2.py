@@ -31,7 +31,7 @@ import pandas as pd
 from lxml import etree
 
 from sendlib.data.contract import request_source_group
-from sendlib.data.demo.lives import upns
+from sendlib.demo.lives import upns
 from sendlib.data.sen2.mapping import mapping
 from sendlib.files import atomic_output
 

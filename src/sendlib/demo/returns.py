@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import SCHEDULE
-from sendlib.data.demo.calibration import NEIGHBOURS, REGION, Scale
+from sendlib.demo.calibration import NEIGHBOURS, REGION, Scale
 from sendlib.data.release import benchmark_rows, read_release, reduced_release
 
 # ---------------------------------------------------------------- partner returns and benchmarks
