@@ -1,11 +1,15 @@
 # sendlib — the two commands: `make report` and `make test`.
-# Every target bootstraps .venv (python3.11 -m venv + pip install -e .[dev]) when it is
-# missing or pyproject.toml changed, so a fresh machine needs only Python 3.11 and make.
+# Every target bootstraps .venv when it is missing or pyproject.toml / uv.lock changed, so a
+# fresh machine needs only Python 3.11 and make: uv (from PyPI, its wheel's hashes pinned in
+# uv-requirements.txt) installs into .venv exactly the versions and hashes in uv.lock — the
+# papers are byte-identical only with the same packages — and sendlib itself, editable.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TOOLS  := .venv-uv
+UV     := $(TOOLS)/bin/uv
 DEMO   := data/demo
 SEED   ?= 42
 MONTH  ?=
@@ -16,17 +20,31 @@ CHROMIUM := /usr/bin/chromium
 # source (~0.4 s each). Commands run by make may cache bytecode, and it is precompiled
 # at install time for `sendlib` run directly.
 unexport PYTHONDONTWRITEBYTECODE
+# uv: the machine's Python 3.11, never a downloaded one; the venv at .venv; copies from
+# its cache (which may sit on another file system than the work tree)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_LINK_MODE := copy
 
-.PHONY: venv report demo validate scorecard test lint bench clean browser lab release-copy
+.PHONY: venv lock report demo validate scorecard test lint bench clean browser lab release-copy
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV): uv-requirements.txt
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+	  -r uv-requirements.txt
+	@touch $(UV)
+
+# --locked: a pyproject.toml changed without `make lock` is an error, never a silent resolve
+$(STAMP): pyproject.toml uv.lock $(UV)
+	$(UV) sync --locked --extra dev --python $(PYTHON) --compile-bytecode --quiet
 	$(BIN)/python -m compileall -q src
 	@touch $(STAMP)
+
+# after a change of dependencies in pyproject.toml: the new versions and hashes in uv.lock
+lock: $(UV)
+	$(UV) lock
 
 # the demo runs to the last complete month, so it is made again when the month turns
 DEMO_STAMP := $(DEMO)/.generated-$(shell date +%Y-%m)
@@ -56,7 +74,6 @@ browser:
 # JupyterLab on this month's notebooks (parameters filled in); narrative goes in
 # params/narrative/YYYY-MM/ — `sendlib new-month YYYY-MM` prepares it.
 lab: demo
-	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	$(BIN)/sendlib lab --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
 test: $(STAMP) browser
@@ -77,4 +94,4 @@ release-copy: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from sendlib.data.release import reduce_release, reduced_release; print(reduce_release(Path('$(RELEASE)'), reduced_release()))"
 
 clean:
-	rm -rf $(VENV) $(DEMO) outputs/*/ .pytest_cache
+	rm -rf $(VENV) $(TOOLS) $(DEMO) outputs/*/ .pytest_cache
