@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import TINY, write_tables
+from sendlib.startup import skip_rfc3987_syntax
+
+skip_rfc3987_syntax()  # as sendlib's own processes do: seconds in each test process
 
 
 @pytest.fixture

@@ -94,8 +94,11 @@ def test_batch_without_dask_says_which_extra_installs_it(tmp_path, monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "distributed" else real(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "distributed" else real(name, *a),
     )
-    result = CliRunner().invoke(app, ["batch", "--data-root", str(tmp_path)], terminal_width=250)
+    command = ["batch", "--data-root", str(tmp_path), "--months", "2025-06"]
+    result = CliRunner().invoke(app, command, terminal_width=250)
     assert result.exit_code == 1
     assert "pip install 'sendlib[batch]'" in result.output  # the brackets survive

@@ -10,9 +10,9 @@ import pytest
 
 from sendlib.data import findings as fnd
 from sendlib.data.contract import files
-from sendlib.demo import RETURN_PROFILES, generate
 from sendlib.data.load import check_data
 from sendlib.data.quality import warnings
+from sendlib.demo import RETURN_PROFILES, generate
 
 END = pd.Period("2025-06", freq="M")
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from helpers import council_dir
 from sendlib.cli import app
-from sendlib.demo import generate
 from sendlib.data.load import load_tables
+from sendlib.demo import generate
 from sendlib.scorecard.build import COLUMNS, build, headline_tiles, write_csv
 from sendlib.scorecard.catalogue import Catalogue, SpcRule, load_catalogue
 from sendlib.scorecard.workbook import write_workbook
@@ -74,8 +74,8 @@ def test_comparators_and_last_year(card):
     row = card[(card["kpi_id"] == "plans_issued_20wk_pct") & (card["period"] == "2025-06")].iloc[0]
     # the latest benchmark on or before the month: the DfE's 2024 figures, from its release
     assert (row["england"], row["region"]) == (45.9, 31.0)
-    from sendlib.demo.calibration import NEIGHBOURS, REGION
     from sendlib.data.release import benchmark_rows, read_release, reduced_release
+    from sendlib.demo.calibration import NEIGHBOURS, REGION
 
     rows = benchmark_rows(read_release(reduced_release()), None, REGION, list(NEIGHBOURS))
     sn = rows[

@@ -166,8 +166,8 @@ def demo(
 def _like_release(
     out: Path, councils: int, seed: int, end, params: Path, release: Path | None
 ) -> None:
-    from sendlib.demo.like_release import generate_like_release
     from sendlib.data.release import ReleaseError
+    from sendlib.demo.like_release import generate_like_release
 
     try:
         written = generate_like_release(out, councils, seed, end, params, release)

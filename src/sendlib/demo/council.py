@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import last_complete_month, month_end
+from sendlib.data.sources import write_table
 from sendlib.demo import lives
 from sendlib.demo.calibration import (
     AGE_AT_REQUEST,
@@ -43,7 +44,6 @@ from sendlib.demo.calibration import (
 )
 from sendlib.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
 from sendlib.demo.returns import benchmarks, partner_returns, population
-from sendlib.data.sources import write_table
 
 
 def generate(

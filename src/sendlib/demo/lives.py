@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sendlib.data.sen2.upn import check_letters
 from sendlib.demo.calibration import (
     APPEALS_PER_MONTH,
     EOTAS_GROWTH,
@@ -34,7 +35,6 @@ from sendlib.demo.draws import (
     next_september,
     year_of,
 )
-from sendlib.data.sen2.upn import check_letters
 
 
 def legacy_age_weights() -> np.ndarray:

@@ -4,10 +4,10 @@ Recomputes the hashes recorded in ``manifest.json`` — the input files, the par
 files the paper read (report.yaml, the month's own file, the catalogue, the month's
 narrative), the section notebooks and the published files themselves — and compares the
 code: the hash of sendlib's source, the git commit and the versions of the packages that
-shape the figures and the files. It lists every difference. Files the paper did not read (another month's narrative, a stray file in the
-data folder) are no business of its, but a new file it *would* read (a contract table, a
-narrative file for one of its sections) is a difference. A paper "matches" when nothing
-differs.
+shape the figures and the files. It lists every difference. Files the paper did not
+read (another month's narrative, a stray file in the data folder) are no business of its,
+but a new file it *would* read (a contract table, a narrative file for one of its
+sections) is a difference. A paper "matches" when nothing differs.
 """
 
 from __future__ import annotations
