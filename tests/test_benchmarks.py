@@ -140,7 +140,9 @@ def test_the_command_keeps_other_kpis_replaces_its_own_and_is_byte_stable(tmp_pa
     assert first.exit_code == 0, first.output
     text = out.read_text()
     assert "school_pop_ehcp_pct,england,2025-01,5.3" in text and "99.9" not in text
-    assert "request_assess_pct,published,2023-12,59" in text  # BCP's own: seed 001's "59%"
+    assert (
+        "request_assess_pct,published,2023-12,59" in text
+    )  # BCP's own: its committee paper's "59%"
     again = invoke(*args)
     assert again.exit_code == 0 and out.read_text() == text
 

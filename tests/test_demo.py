@@ -64,8 +64,8 @@ def _active(plans, month):
 
 def test_caseload_grows_like_the_seeds(council):
     plans = council[1].plans
-    assert 2_450 <= _active(plans, "2021-02") <= 2_950  # seed 000: 2,695
-    assert 4_300 <= _active(plans, "2025-05") <= 5_100  # seed 003: 4,712
+    assert 2_450 <= _active(plans, "2021-02") <= 2_950  # the council's February 2021 report: 2,695
+    assert 4_300 <= _active(plans, "2025-05") <= 5_100  # its May 2025 scorecard: 4,712
     growth = _active(plans, "2024-06") / _active(plans, "2023-06") - 1
     assert 0.07 <= growth <= 0.16
 

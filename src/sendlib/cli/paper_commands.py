@@ -65,7 +65,12 @@ def _checked(
 def scorecard(
     month: MonthOpt = None,
     months: Annotated[
-        int, typer.Option(min=1, max=60, help="Months in the scorecard window (seed 001 uses 14).")
+        int,
+        typer.Option(
+            min=1,
+            max=60,
+            help="Months in the scorecard window (14: this month and the same month last year).",
+        ),
     ] = 6,
     data: DataOpt = Path("data/raw"),
     params: ParamsOpt = Path("params"),

@@ -325,7 +325,8 @@ def disputes(rng, s, months, month_first, month_len, years, first_contact, last)
 def inject_quality_problems(
     rng, person, placements, reviews, plan_start, plan_person, birth, active_end, last, s
 ) -> None:
-    """A handful of the problems seed 004 counts, so the data-quality section has content."""
+    """A handful of the problems the data-quality checks count, so the data-quality section
+    has content."""
     k = max(1, round(2 * s.factor))
     # two people share a UPN
     with_upn = np.flatnonzero(person["upn"].to_numpy() != "")
