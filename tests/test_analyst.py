@@ -52,6 +52,7 @@ def test_a_month_after_the_data_is_refused_by_run_validate_scorecard_and_new_mon
 def test_the_last_month_of_the_data_is_accepted(tiny_dir):
     result = invoke("validate", "--data", str(tiny_dir), "--month", LAST)
     assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output and f"for {LAST}" in result.output
 
 
 def test_a_given_extract_date_decides_the_last_month(tmp_path, tiny_dir):
