@@ -239,6 +239,7 @@ def bcp_context(demo_data, tmp_path_factory):
     return Context.from_data(prepare_paper_data(run))
 
 
+@pytest.mark.slow
 def test_each_measure_gets_a_sentence_against_england(bcp_context):
     from sendlib.paper import compare
 
@@ -248,6 +249,7 @@ def test_each_measure_gets_a_sentence_against_england(bcp_context):
     assert "in the South West" in timeliness
 
 
+@pytest.mark.slow
 def test_the_councils_own_line_uses_the_dfe_definition(bcp_context, demo_data):
     from sendlib.data.load import load_tables
 
@@ -259,6 +261,7 @@ def test_the_councils_own_line_uses_the_dfe_definition(bcp_context, demo_data):
     assert row["value"] == pytest.approx(100 * (year.request_outcome == "A").sum() / len(year))
 
 
+@pytest.mark.slow
 def test_differences_from_the_published_figures_are_reconciliation_items(bcp_context):
     from sendlib.paper import data_quality
 
@@ -268,6 +271,7 @@ def test_differences_from_the_published_figures_are_reconciliation_items(bcp_con
     assert "<caption>Reconciliation with the DfE&#x27;s published figures</caption>" in html
 
 
+@pytest.mark.slow
 def test_the_small_multiples_are_accessible_charts_with_their_data(bcp_context):
     from sendlib.paper import compare
 

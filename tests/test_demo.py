@@ -129,6 +129,7 @@ def test_no_names_in_demo_people(council):
     assert person["case_officer"].str.fullmatch(r"[A-Z0-9]{3}-\d{2}").all()
 
 
+@pytest.mark.slow
 def test_councils_like_the_release_have_their_size_rates_and_peers(tmp_path):
     # `sendlib demo --councils N --like-release`: real councils' sizes and yearly rates
     from sendlib.config import load_report

@@ -229,6 +229,7 @@ def test_workbook_prints_on_a4_landscape_one_page_wide(card, tmp_path):
     assert ws.row_dimensions[long[0].row].height >= 30
 
 
+@pytest.mark.slow
 def test_scorecard_command_writes_both_files(tmp_path, demo):
     folder = tmp_path / "demo"
     generate(folder, seed=42, end=MONTH)
