@@ -30,10 +30,14 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 venv: $(STAMP)
 venv-dev: $(DEV_STAMP)
 
+# uv's wheel into .venv-uv/ by the machine's pip (or, without one, a venv's)
+PIP_UV := --quiet --disable-pip-version-check --root-user-action=ignore --require-hashes \
+  --no-deps -r uv-requirements.txt
 $(UV): uv-requirements.txt
-	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes \
-	  -r uv-requirements.txt
+	rm -rf $(TOOLS)
+	$(PYTHON) -m pip install $(PIP_UV) --target $(TOOLS) 2>/dev/null || { \
+	  $(PYTHON) -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/python -m pip install $(PIP_UV) && \
+	  mkdir -p $(TOOLS)/bin && ln -sf ../venv/bin/uv $(UV); }
 	@touch $(UV)
 
 # --locked: a pyproject.toml changed without `make lock` is an error, never a silent resolve.
