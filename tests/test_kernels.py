@@ -55,7 +55,6 @@ def one_cell(folder: Path, name: str = "one.ipynb") -> Path:
     return path
 
 
-@pytest.mark.slow
 def test_kernels_listen_on_unix_sockets_of_their_own():
     first, second = IpcKernelManager(kernel_name="python3"), IpcKernelManager(kernel_name="python3")
     assert first.transport == second.transport == "ipc"

@@ -41,7 +41,6 @@ def paper(words: str = "Demand stays high.") -> Page:
     return page("SEND Update: June 2025", body)
 
 
-@pytest.mark.slow
 def test_a_paper_splits_at_sections_that_start_a_page():
     rendered = paper()
     parts = rendered.parts

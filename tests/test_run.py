@@ -19,7 +19,6 @@ from sendlib.render.quarto import quarto_commands, render_quarto
 MONTH = "2025-06"
 
 
-@pytest.mark.slow
 def test_parameters_that_do_not_match_are_rejected_before_execution(tmp_path):
     books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "bad_params"})
     with pytest.raises(RunError, match=r"01_summary.ipynb: .*unexpected surprise"):
@@ -113,7 +112,6 @@ def test_narrative_survives_a_rerender(tmp_path, demo_data):
     assert not list((out / MONTH).glob("*.ipynb"))  # executed notebooks stay out of it
 
 
-@pytest.mark.slow
 def test_quarto_command_and_missing_quarto(tmp_path, monkeypatch):
     commands = quarto_commands(tmp_path / "paper.ipynb", tmp_path / "out")
     assert commands[0][:4] == ["quarto", "render", str(tmp_path / "paper.ipynb"), "--to"]
@@ -135,7 +133,6 @@ def test_quarto_renderer_without_quarto_exits_4(tmp_path, demo_data, monkeypatch
     assert not (out / MONTH).exists()
 
 
-@pytest.mark.slow
 def test_a_state_file_cut_short_means_the_notebooks_run_again(tmp_path):
     # state.json is written atomically now; one cut short by an older version is not a bug
     from sendlib.ops.request import RunRequest

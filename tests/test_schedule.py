@@ -164,7 +164,6 @@ def test_team_pack_contains_only_that_teams_cases(tmp_path, demo_data):
     assert "– Pod: Secondary</h1>" in html
 
 
-@pytest.mark.slow
 def test_new_month_carries_narrative_over_marked_for_review(tmp_path):
     from sendlib.paper.narrative import analyst_html, pending_review
     from sendlib.paper.newmonth import prepare_month
