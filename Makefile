@@ -88,8 +88,9 @@ browser:
 lab: demo $(DEV_STAMP)
 	$(BIN)/sendlib lab --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
+# on both cores, a test file's tests on one (they share its module fixtures)
 test: $(DEV_STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -28,6 +28,7 @@ def invoke(*args: str):
 
 
 # ---------------------------------------------------------------- 1 a month past the data
+@pytest.mark.slow
 def test_a_month_after_the_data_is_refused_by_run_validate_scorecard_and_new_month(
     tmp_path, tiny_dir
 ):
@@ -254,6 +255,7 @@ def test_without_a_terminal_output_is_plain_lines(tmp_path, tiny):
     assert any(line.startswith("1 error(s) in") for line in lines)
 
 
+@pytest.mark.slow
 def test_a_run_that_stops_before_its_first_step_prints_no_step_table(tmp_path, tiny_dir):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     done = subprocess.run(

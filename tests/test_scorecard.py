@@ -279,6 +279,7 @@ def test_shares_of_the_months_decisions_carry_no_dfe_comparator(card):
     assert timely["england"].notna().all()
 
 
+@pytest.mark.slow
 def test_every_comparator_comes_with_its_period(demo, tmp_path):
     from sendlib.scorecard.build import comparator_periods
 
@@ -299,6 +300,7 @@ def test_every_comparator_comes_with_its_period(demo, tmp_path):
     assert placed.number_format.endswith('" (Jan 2025)"')
 
 
+@pytest.mark.slow
 def test_a_rebase_starts_the_kpis_spc_reading_afresh(demo):
     cat = load_catalogue(ROOT / "params" / "kpis.yaml")
     ehcp = cat.get("ehcp_active")
@@ -317,6 +319,7 @@ def test_a_rebase_starts_the_kpis_spc_reading_afresh(demo):
     pd.testing.assert_frame_equal(before[others], after[others])
 
 
+@pytest.mark.slow
 def test_fixed_limits_do_not_depend_on_the_scorecard_window(demo):
     cat = load_catalogue(ROOT / "params" / "kpis.yaml")
     kpis = [
