@@ -1,4 +1,5 @@
-"""Team packs (seed 004's team and case-officer filters): the tables cut to one team's cases."""
+"""Team packs (the monthly dashboard's team and case-officer filters): the tables cut to one
+team's cases."""
 
 from __future__ import annotations
 

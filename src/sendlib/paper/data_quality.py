@@ -1,6 +1,6 @@
-"""Section 10: data quality — the records the checks found to review (seed 004's Data
-Quality Summary), counted by rule, and where the council's own figures, counted from its
-case records, differ from those the DfE published for it (reconciliation)."""
+"""Section 10: data quality — the records the checks found to review (a monthly
+dashboard's Data Quality Summary), counted by rule, and where the council's own figures,
+counted from its case records, differ from those the DfE published for it (reconciliation)."""
 
 from __future__ import annotations
 
