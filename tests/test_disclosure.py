@@ -400,3 +400,35 @@ def test_a_group_within_another_is_decided_with_what_is_left():
     shown = [k for k in ("active_by_age_band|0-4|", "ehcp_early_years", "ehcp_rising5")]
     assert not all(decided[k] == disclosure.PUBLISHED for k in shown[:2])
     assert not all(decided[k] == disclosure.PUBLISHED for k in shown[1:])
+
+
+def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
+    from sendlib.months import Month
+    from sendlib.ops import audit
+    from sendlib.paper.withheld import _cell_words
+
+    month = Month(2026, 10)
+    row = {
+        "kind": "cell",
+        "id": "active_by_need",
+        "period": "2026-10",
+        "row": "ASD",
+        "column": "",
+        "status": "c",
+        "value": 4.0,
+        "count": 4.0,
+        "total": 12.0,
+        "unit": "count",
+        "places": 0,
+        "label": "Autistic spectrum disorder",
+        "phrases": "|".join(_cell_words("ASD", "Autistic spectrum disorder")),
+        "captions": "EHCPs by primary need",
+        "column_label": "",
+    }
+    figure = audit.Figure.of(row, month)
+    said = [("narrative", "There are 4 children with autism (ASD) as their primary need.")]
+    found = audit._in_text("paper.html", said, [figure], month, {})
+    assert len(found) == 1 and found[0].found == "4"
+    other = [("p", "4 requests were from parents in Gasdale.")]  # 'asd' inside a word
+    assert audit._in_text("paper.html", other, [figure], month, {}) == []
+    assert _cell_words("M", "Male") == ["Male"] and _cell_words("5-10", "5-10") == []

@@ -215,9 +215,9 @@ class Figure:
     def named_in(self, text: str) -> bool:
         """Whether a sentence or line names this figure."""
         low = text.lower()
-        return any(p in low for p in self.phrases) or (
-            self.kind != "cell" and self.label.lower() in low
-        )
+        if self.kind == "cell":  # a group's name as a word: 'ASD', never the 'asd' of a word
+            return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", low) for p in self.phrases)
+        return any(p in low for p in self.phrases) or self.label.lower() in low
 
 
 def _float(value) -> float:
@@ -278,7 +278,11 @@ def _in_text(
 ) -> list[Breach]:
     """Breaches in sentences, alt text and lines (``units``: place, text)."""
     out = []
-    wanted = [f for f in figures if f.kind != "cell" and _context(f, month) and f.phrases]
+    wanted = [
+        f
+        for f in figures
+        if f.phrases and (_context(f, month) if f.kind != "cell" else f.period == month)
+    ]
     # the KPI before its measure, this month before last month and last year: one breach
     # is named by the figure a reader would take it for
     wanted.sort(key=lambda f: (f.kind != "kpi", f.period != month, f.period > month))

@@ -9,6 +9,8 @@ them, kept in the run's work folder (``OUT/.work/``), never published.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -116,11 +118,18 @@ def register(
                 count=float(cell.count),
                 total=total,
                 label=labels.word(cell.row, words),
+                phrases="|".join(_cell_words(cell.row, labels.word(cell.row, words))),
                 captions="|".join(labels.TABLE_CAPTIONS.get(cell.breakdown, ())),
                 column_label=column,
             )
         )
     return pd.DataFrame(rows, columns=REGISTER)
+
+
+def _cell_words(code: str, label: str) -> list[str]:
+    """What a sentence may call a table's group ('ASD', 'Autistic spectrum disorder'):
+    its code and its label, when they are words (not a one-letter code or a number)."""
+    return [w for w in dict.fromkeys([code, label]) if len(w) >= 3 and re.search(r"[A-Za-z]{3}", w)]
 
 
 def _row(**fields) -> dict:
