@@ -275,7 +275,7 @@ def test_a_file_the_council_may_not_hold_is_a_warning_and_its_figures_not_availa
     folder = write_tables(tmp_path / "data", {k: v for k, v in tiny.items() if k != name})
     tables, found = check_data(folder, needed=[*tiny, name])
     assert tables is not None, found.to_string()
-    hit = found[found["rule"] == "missing_file"].iloc[0]
+    hit = found[found["rule"] == "file_not_held"].iloc[0]
     assert hit["severity"] == "warning" and hit["file"] == f"{name}.csv"
     assert "never as 0" in hit["reason"]
     measure = {

@@ -21,6 +21,7 @@ RULES: dict[str, str] = {
     "depends_on_broken": "Rows refer to a file that could not be read",
     "out_of_range": "Number that cannot be right (a population of 0, a negative count)",
     "missing_file": "A file the catalogue needs is missing",
+    "file_not_held": "A file the council may not hold is missing: its figures are not available",
     "malformed_row": "Row has the wrong number of fields",
     "missing_column": "Required column is missing",
     "duplicate_column": "Column name appears twice in the header",
@@ -58,6 +59,7 @@ STRUCTURAL = frozenset(
     {
         "unreadable_file",
         "missing_file",
+        "file_not_held",
         "ambiguous_source",
         "malformed_row",
         "missing_column",

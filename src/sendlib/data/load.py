@@ -212,7 +212,7 @@ def _read(
                 "([x]), never as 0 (add it, as .csv or .xlsx, if the council holds it)"
             )
             return None, fnd.make(
-                "warning", "missing_file", file_spec.filename, None, None, None, reason
+                "warning", "file_not_held", file_spec.filename, None, None, None, reason
             )
         reason = "file is missing but the KPI catalogue needs it (.csv or .xlsx)"
         return None, fnd.make("error", "missing_file", file_spec.filename, None, None, None, reason)
