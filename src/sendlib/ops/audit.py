@@ -293,6 +293,10 @@ def _in_text(
                 continue
             for figure in wanted:
                 hit = figure.forms & numbers
+                if figure.kind == "cell":  # a group named in a sentence, not a table's line
+                    if len(sentence.split()) < 5:
+                        continue
+                    hit &= set(_count_forms(figure.value))
                 if not hit or not figure.named_in(sentence):
                     continue
                 hit -= published.get(figure.id, set())

@@ -39,6 +39,7 @@ REGISTER = [
     "column_label",  # a two-way cell's column in words
 ]
 NOT_COUNTS = ("_pct", "_per_10k", "_days")
+BY_TEAM = ("active_by_team", "review_status_by_team", "reviews_held_by_team")
 
 
 def register(
@@ -118,7 +119,9 @@ def register(
                 count=float(cell.count),
                 total=total,
                 label=labels.word(cell.row, words),
-                phrases="|".join(_cell_words(cell.row, labels.word(cell.row, words))),
+                phrases=""
+                if cell.breakdown in BY_TEAM  # a team's name is in a pack's every title
+                else "|".join(_cell_words(cell.row, labels.word(cell.row, words))),
                 captions="|".join(labels.TABLE_CAPTIONS.get(cell.breakdown, ())),
                 column_label=column,
             )
