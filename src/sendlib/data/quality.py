@@ -13,21 +13,11 @@ import pandas as pd
 
 from sendlib.data import findings as fnd
 from sendlib.data.arrow import index_in_each, is_in
+from sendlib.data.contract import contract
 from sendlib.data.coverage import Extract, extract
 from sendlib.data.dates import age_at, month_end
 from sendlib.data.load import Tables
 from sendlib.statutory import PLAN_DAYS
-
-# (file, earlier column, later column, what the later date is) — SEN2 event order
-DATE_ORDER = [
-    ("requests", "received_date", "request_outcome_date", "decision"),
-    ("plans", "start_date", "cease_date", "cease date"),
-    ("reviews", "review_meeting_date", "decision_date", "review decision"),
-    ("reviews", "review_meeting_date", "draft_date", "draft amended plan"),
-    ("reviews", "review_meeting_date", "amended_date", "final amended plan"),
-    ("placements", "entry_date", "leaving_date", "leaving date"),
-    ("disputes", "registered_date", "outcome_date", "outcome"),
-]
 
 
 def _warn(t: Tables, rule: str, file: str, frame: pd.DataFrame, column: str | None, values, reason):
@@ -39,7 +29,10 @@ def _warn(t: Tables, rule: str, file: str, frame: pd.DataFrame, column: str | No
 def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     """A later event dated before an earlier one (e.g. a cease before the plan started)."""
     out = []
-    for file, first, then, what in DATE_ORDER:
+    # SEN2's order of events within a row (contract.yaml `after`)
+    for file, first, then, what in (
+        (name, *order) for name, spec in contract().files.items() for order in spec.date_order()
+    ):
         frame = getattr(t, file)
         bad = frame[frame[then] < frame[first]]
         out.append(
@@ -98,10 +91,6 @@ def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(values.array.take(rows, allow_fill=True), index=keys.index)
 
 
-#: dates that are deadlines, which may well lie after the extract (15 February next year)
-DEADLINES = {("phase_transfers", "due_date")}
-
-
 def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
     """Any date later than the extract date: a typing error, or an extract that is not
     what it says (later records of a back-filled month are not findings)."""
@@ -109,8 +98,10 @@ def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
         return fnd.empty()
     out = []
     for file, frame in t.frames().items():
+        # a deadline (contract.yaml `deadline`) may well lie ahead: 15 February next year
+        deadlines = contract().files[file].deadlines if file in contract().files else []
         for column in frame.columns:
-            if (file, column) in DEADLINES:
+            if column in deadlines:
                 continue
             if str(frame[column].dtype).startswith("datetime64"):
                 bad = frame[frame[column] > found.date]

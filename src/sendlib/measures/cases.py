@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.arrow import index_in_each
+from sendlib.data.contract import contract
 from sendlib.data.load import Tables
 from sendlib.measures.calendar import NEVER, Dates, dates, month_ord
 from sendlib.measures.threads import cores
@@ -143,24 +144,18 @@ def prepare(t: Tables) -> Cases:
         return Cases(t, person, requests, plans, reviews, placements.result(), disputes.result())
 
 
-#: the date columns ``prepare`` converts, by table
-DATE_COLUMNS = {
-    "person": ("birth_date",),
-    "requests": ("received_date", "request_outcome_date"),
-    "assessments": ("assessment_outcome_date",),
-    "plans": ("start_date", "cease_date"),
-    "reviews": ("review_meeting_date", "decision_date"),
-    "placements": ("entry_date", "leaving_date"),
-}
+#: the tables ``prepare`` joins (phase transfers and disputes are read as they are)
+JOINED = ("person", "requests", "assessments", "plans", "reviews", "placements")
 Converted = dict[tuple[str, str], Dates]
 
 
 def _convert(t: Tables) -> Converted:
-    """Every date column ``prepare`` uses, as day numbers, month ordinals and yyyymmdd."""
+    """The joined tables' date columns (contract.yaml), as day numbers, month ordinals and
+    yyyymmdd."""
     return {
         (table, column): dates(getattr(t, table)[column])
-        for table, columns in DATE_COLUMNS.items()
-        for column in columns
+        for table in JOINED
+        for column in contract().files[table].columns_of_type("date")
     }
 
 
