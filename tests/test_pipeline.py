@@ -220,10 +220,10 @@ def test_reviews_fall_due_12_months_after_the_plan_or_the_last_review(tmp_path):
 def test_phase_transfer_deadlines_are_the_next_15_february_and_31_march():
     assert pipeline.phase_deadlines(pd.Period("2025-06", "M")) == [
         (dt.date(2026, 2, 15), "school"),
-        (dt.date(2026, 3, 31), "post-16"),
+        (dt.date(2026, 3, 31), "post16"),
     ]
     assert pipeline.phase_deadlines(pd.Period("2026-02", "M")) == [
-        (dt.date(2026, 3, 31), "post-16"),
+        (dt.date(2026, 3, 31), "post16"),
         (dt.date(2027, 2, 15), "school"),
     ]
 
@@ -248,7 +248,7 @@ def test_phase_transfers_are_counted_from_the_sen2_fields_when_the_data_hold_the
     # EH1 not yet, EH2 final in July (after month end); 31 March: EH3 finalised, EH4, EH5 not
     assert found.loc["2026-02-15", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
     assert found.loc["2026-03-31", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
-    assert found["kind"].tolist() == ["school", "post-16"]
+    assert found["kind"].tolist() == ["school", "post16"]
     empty = Tables({**t.frames(), "phase_transfers": transfers.iloc[:0]}, sources=dict(t.sources))
     assert (
         pipeline.phase_transfers(Cases(empty, *(getattr(cases, f) for f in CASE_FRAMES)), MONTH)

@@ -19,14 +19,8 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
-from sendlib.statutory import DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS
+from sendlib.statutory import DECISION_DAYS, WAITING_BANDS
 
-WAITING_BANDS = [
-    (0, DECISION_DAYS, "0-6wk"),
-    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
-    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
-    (PLAN_DAYS + 1, None, "20wk+"),
-]
 # the bands that add up to the published KPI requests_awaiting_over_6wk
 OVER_6WK_BANDS = tuple(code for lo, _, code in WAITING_BANDS if lo > DECISION_DAYS)
 NO_PLAN_YET = "no_plan_yet"

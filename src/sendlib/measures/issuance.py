@@ -18,15 +18,8 @@ import pandas as pd
 from sendlib.measures.calendar import NEVER, count_in, count_open, month_end_day, month_of_day, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
 from sendlib.measures.decisions import band_of
-from sendlib.statutory import DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS
+from sendlib.statutory import NOT_ISSUED_BANDS, PLAN_DAYS
 
-NOT_ISSUED_BANDS = [
-    (0, DECISION_DAYS, "0-6wk"),
-    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
-    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
-    (PLAN_DAYS + 1, 26 * 7, "20-26wk"),
-    (26 * 7 + 1, None, "26wk+"),
-]
 # the bands (by time since the request) that add up to the KPI plans_pending_over_20wk
 OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > PLAN_DAYS)
 

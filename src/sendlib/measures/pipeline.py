@@ -40,7 +40,7 @@ from dateutil.relativedelta import relativedelta
 
 from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day
 from sendlib.measures.cases import Cases, positions
-from sendlib.statutory import DECISION_DAYS, PLAN_DAYS
+from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, TRANSFER_DEADLINES
 
 AWAITING, ASSESSING, DRAFTING = "awaiting_decision", "assessing", "drafting"
 STAGES = (AWAITING, ASSESSING, DRAFTING)
@@ -56,8 +56,6 @@ LONGEST_DAYS = 3 * 365
 #: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
 #: contract's optional phase_transfers.csv, one row per plan and deadline (issue 26)
 PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
-#: the statutory deadlines (reg 18): month and day
-PHASE_DEADLINES = ((2, 15, "school"), (3, 31, "post-16"))
 
 
 def _ahead_months(month: pd.Period, ahead: int) -> list[pd.Period]:
@@ -488,7 +486,7 @@ def phase_deadlines(month: pd.Period) -> list[tuple[dt.date, str]]:
     between schools, 31 March for the move to post-16, within the year ahead."""
     end = month.end_time.date()
     out = []
-    for m, day, kind in PHASE_DEADLINES:
+    for kind, (m, day) in TRANSFER_DEADLINES.items():
         date = end + relativedelta(month=m, day=day)
         if date <= end:
             date += relativedelta(years=1)

@@ -24,13 +24,10 @@ import pandas as pd
 
 from sendlib.measures.calendar import dates, pct
 from sendlib.measures.cases import Cases, positions
+from sendlib.statutory import TRANSFER_DEADLINES
 
-#: reg 18(1): the amended plan by 15 February of the year of a move between schools
-SCHOOL_DEADLINE = (2, 15)
-#: reg 18(1)(b): by 31 March for a move from school to a post-16 institution
-POST16_DEADLINE = (3, 31)
-#: how a deadline is named in the paper (anything else: another date the council gave)
-DEADLINES = {SCHOOL_DEADLINE: "school", POST16_DEADLINE: "post16"}
+#: the kind of move of each reg 18 deadline (anything else: another date the council gave)
+DEADLINES = {month_day: kind for kind, month_day in TRANSFER_DEADLINES.items()}
 OTHER_DEADLINE = "other"
 
 IDS = (
@@ -136,5 +133,5 @@ def by_deadline(c: Cases, month: pd.Period) -> pd.DataFrame:
 def deadline(year: int, post16: bool) -> dt.date:
     """The reg 18 deadline for a transfer in ``year`` (15 February, or 31 March for a move
     from school to a post-16 institution)."""
-    month, day = POST16_DEADLINE if post16 else SCHOOL_DEADLINE
+    month, day = TRANSFER_DEADLINES["post16" if post16 else "school"]
     return dt.date(year, month, day)

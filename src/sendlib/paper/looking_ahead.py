@@ -458,7 +458,7 @@ def _review_facts(read: Read) -> list[str]:
 
 #: how the paper names the deadlines' moves — in words that are no group of children the
 #: paper withholds (the audit reads "post-16" beside a small number as a requests figure)
-MOVES = {"school": "moves between schools", "post-16": "moves on from school"}
+MOVES = {"school": "moves between schools", "post16": "moves on from school"}
 
 
 def _phase_sentence(read: Read) -> str:
