@@ -77,7 +77,8 @@ def batch(
     exit 1 if any pair failed."""
     from rich.table import Table as RichTable
 
-    from sendlib.ops.batch import parse_months, run_batch, security
+    from sendlib.months import parse_months
+    from sendlib.ops.batch import run_batch, security
 
     try:
         periods = parse_months(months)

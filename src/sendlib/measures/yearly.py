@@ -16,7 +16,8 @@ import pandas as pd
 from sendlib.measures.calendar import pct
 from sendlib.measures.cases import Cases
 from sendlib.measures.placements import placement_measures
-from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, REVIEW_DECISION_DAYS
+from sendlib.months import Month
+from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, REVIEW_DECISION_DAYS, ordinal_of
 
 #: the placement shares the DfE publishes as January snapshots
 JANUARY = (
@@ -47,7 +48,7 @@ def yearly(c: Cases, years: list[int], januaries: list[int]) -> pd.DataFrame:
 
 def calendar_year(c: Cases, year: int) -> dict[str, float]:
     """One calendar year's figures, as the release defines them."""
-    first, last = _ordinal(year, 1), _ordinal(year, 12)
+    first, last = ordinal_of(Month(year, 1)), ordinal_of(Month(year, 12))
     r = c.requests
     received = (~r["transfer"].to_numpy()) & _between(r["received_m"].to_numpy(), first, last)
     outcome = r["outcome"].to_numpy()
@@ -82,10 +83,6 @@ def calendar_year(c: Cases, year: int) -> dict[str, float]:
             (review_decided & (review_days <= REVIEW_DECISION_DAYS)).sum(), review_decided.sum()
         ),
     }
-
-
-def _ordinal(year: int, month: int) -> int:
-    return (year - 1970) * 12 + month - 1
 
 
 def _between(values: np.ndarray, first: int, last: int) -> np.ndarray:

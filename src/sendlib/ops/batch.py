@@ -38,6 +38,7 @@ from sendlib.data import findings as fnd
 from sendlib.data.coverage import month_problem
 from sendlib.data.sources import is_data_folder
 from sendlib.measures.cases import prepare
+from sendlib.months import Month
 from sendlib.ops.staging import staged
 from sendlib.scorecard.build import (
     comparator_periods,
@@ -94,15 +95,6 @@ def councils(root: Path | str) -> list[Path]:
     return sorted(p for p in Path(root).iterdir() if p.is_dir() and is_data_folder(p))
 
 
-def parse_months(text: str) -> list[pd.Period]:
-    """'2024-01:2025-01' (inclusive) or a single 'YYYY-MM'."""
-    first, _, last = text.partition(":")
-    start, end = pd.Period(first, freq="M"), pd.Period(last or first, freq="M")
-    if end < start:
-        raise ValueError(f"'{text}': the last month is before the first")
-    return list(pd.period_range(start, end, freq="M"))
-
-
 def _attempt(out: str, line: str) -> None:
     """One line per attempt in OUT/.batch/attempts.log: shows Dask's retries."""
     attempts = Path(out) / ".batch" / "attempts.log"
@@ -129,7 +121,7 @@ def council_task(
 
     council = Path(council_dir).name
     _attempt(out, f"{council} scorecards")
-    periods = sorted(pd.Period(m, freq="M") for m in months)
+    periods = sorted(Month.parse(m).period for m in months)
     folder = Path(council_dir)
     found = check(
         periods[0],
@@ -202,7 +194,7 @@ def paper_task(
             "the cluster's workers with DASK_DISTRIBUTED__WORKER__DAEMON=False",
         )
     request = RunRequest(
-        month=pd.Period(month, freq="M"),
+        month=Month.parse(month),
         data_dir=Path(council_dir),
         params_dir=Path(params_dir),
         catalogue=_catalogue(Path(params_dir), catalogue),
@@ -328,7 +320,7 @@ def _cluster(scheduler: str | None, workers: int | None, papers: bool, secured=N
 
 def run_batch(
     data_root: Path,
-    months: list[pd.Period],
+    months: list[Month],
     out: Path,
     catalogue: Path,
     scheduler: str | None = None,
@@ -465,7 +457,7 @@ def _submit_papers(
 
 def run_sequential(
     data_root: Path,
-    months: list[pd.Period],
+    months: list[Month],
     out: Path,
     catalogue: Path,
     papers: bool = False,
@@ -492,7 +484,7 @@ def run_sequential(
 
 
 def _sequential_paper(
-    folder: Path, month: pd.Period, out: Path, params: Path, notebooks: Path, catalogue: Path
+    folder: Path, month: Month, out: Path, params: Path, notebooks: Path, catalogue: Path
 ) -> Outcome:
     try:
         result = paper_task(*_paper_args(folder, month, out, params, notebooks, catalogue))

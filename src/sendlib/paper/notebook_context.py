@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sendlib.config import ReportParams, RunParams
-from sendlib.data.dates import parse_month
+from sendlib.months import Month
 from sendlib.paper.data import HISTORY_MONTHS, Heading, PaperData, load
 from sendlib.scorecard.catalogue import Catalogue, Kpi
 from sendlib.scorecard.disclosure import Disclosure
@@ -75,7 +75,7 @@ class Context:
         meta = data.meta
         report = ReportParams.model_validate(meta["report"])
         return cls(
-            month=parse_month(meta["month"]),
+            month=Month.parse(meta["month"]).period,
             team=meta["team"],
             meeting_date=dt.date.fromisoformat(meta["meeting_date"])
             if meta.get("meeting_date")
