@@ -277,7 +277,8 @@ def two_open_plans(t: Tables, month: pd.Period) -> pd.DataFrame:
     )
 
 
-RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
+#: the warning rules run for every report month (and ``dates_after_extract``)
+WARNING_RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     date_order,
     plan_before_request,
     age_26_plus,
@@ -293,11 +294,11 @@ RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
 ]
 
 
-def warnings(t: Tables, month: pd.Period, found: Extract | None = None) -> pd.DataFrame:
+def find_warnings(t: Tables, month: pd.Period, found: Extract | None = None) -> pd.DataFrame:
     """Every data-quality warning for the report month (``found``: the extract date,
     inferred from the tables when not given)."""
     found = extract(t) if found is None else found
-    return fnd.combine([*(rule(t, month) for rule in RULES), dates_after_extract(t, found)])
+    return fnd.combine([*(rule(t, month) for rule in WARNING_RULES), dates_after_extract(t, found)])
 
 
 def catalogue_checks(t: Tables, units: dict[str, str], known: set[str]) -> pd.DataFrame:

@@ -53,7 +53,9 @@ from sendlib.workers import SECRETS, cpu_count
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PairOutcome:
+    """How one (council, month) pair of a batch ended."""
+
     council: str
     month: str
     status: str  # ok / failed
@@ -329,7 +331,7 @@ def run_batch(
     params: Path = Path("params"),
     notebooks: Path = Path("notebooks"),
     secured=None,
-) -> list[Outcome]:
+) -> list[PairOutcome]:
     """Every council's scorecards as one Dask task, or with ``papers`` every (council,
     month) paper; returns one outcome per pair. ``secured``: the ``Security`` for an
     existing ``scheduler`` (see ``security``)."""
@@ -361,36 +363,37 @@ def run_batch(
             cluster.close()
 
 
-def _paper_outcome(future, council: str, month: str, out: Path) -> Outcome:
+def _paper_outcome(future, council: str, month: str, out: Path) -> PairOutcome:
     tries = attempts(out, council, month, "paper")
     try:
         result = future.result()
     except PaperError as exc:
         notebook, cell, reason = exc.args
-        return Outcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
+        return PairOutcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
     except Exception as exc:  # reported per pair; the others complete
-        return Outcome(council, month, "failed", 0.0, str(exc), attempts=tries)
-    return Outcome(council, month, "ok", result["seconds"], result["folder"], attempts=tries)
+        return PairOutcome(council, month, "failed", 0.0, str(exc), attempts=tries)
+    return PairOutcome(council, month, "ok", result["seconds"], result["folder"], attempts=tries)
 
 
-def _council_outcomes(future, council: str, months, out: Path) -> list[Outcome]:
+def _council_outcomes(future, council: str, months, out: Path) -> list[PairOutcome]:
     """One outcome per month of a council's scorecards task."""
     tries = attempts(out, council, "", "scorecards")
     try:
         result = future.result()
     except Exception as exc:  # the council fails for each of its months; the others complete
-        return [Outcome(council, str(m), "failed", 0.0, str(exc), attempts=tries) for m in months]
+        failed = [(str(m), str(exc)) for m in months]
+        return [PairOutcome(council, m, "failed", 0.0, why, attempts=tries) for m, why in failed]
     return _outcomes(council, result, tries)
 
 
-def _outcomes(council: str, result: dict, tries: int = 1) -> list[Outcome]:
+def _outcomes(council: str, result: dict, tries: int = 1) -> list[PairOutcome]:
     """One outcome per month of a council's scorecards: done, or refused (past the extract)."""
     done = [
-        Outcome(council, m, "ok", r["seconds"], f"{r['rows']} rows", attempts=tries)
+        PairOutcome(council, m, "ok", r["seconds"], f"{r['rows']} rows", attempts=tries)
         for m, r in result["months"].items()
     ]
     refused = [
-        Outcome(council, m, "failed", 0.0, why, attempts=tries)
+        PairOutcome(council, m, "failed", 0.0, why, attempts=tries)
         for m, why in result.get("refused", {}).items()
     ]
     return sorted(done + refused, key=lambda o: o.month)
@@ -463,7 +466,7 @@ def run_sequential(
     papers: bool = False,
     params: Path = Path("params"),
     notebooks: Path = Path("notebooks"),
-) -> list[Outcome]:
+) -> list[PairOutcome]:
     """The same pairs one after another in this process (the benchmark's baseline)."""
     if papers:
         return [
@@ -477,7 +480,7 @@ def run_sequential(
         try:
             result = council_task(str(folder), names, str(out), str(catalogue), str(params))
         except Exception as exc:
-            outcomes += [Outcome(folder.name, m, "failed", 0.0, str(exc)) for m in names]
+            outcomes += [PairOutcome(folder.name, m, "failed", 0.0, str(exc)) for m in names]
             continue
         outcomes += _outcomes(folder.name, result)
     return outcomes
@@ -485,9 +488,9 @@ def run_sequential(
 
 def _sequential_paper(
     folder: Path, month: Month, out: Path, params: Path, notebooks: Path, catalogue: Path
-) -> Outcome:
+) -> PairOutcome:
     try:
         result = paper_task(*_paper_args(folder, month, out, params, notebooks, catalogue))
     except PaperError as exc:
-        return Outcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
-    return Outcome(folder.name, str(month), "ok", result["seconds"], result["folder"])
+        return PairOutcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
+    return PairOutcome(folder.name, str(month), "ok", result["seconds"], result["folder"])

@@ -106,7 +106,7 @@ def _preview(request: RunRequest, say: Progress) -> RunResult:
 
 
 @dataclass
-class Outcome:
+class RunOutcome:
     """How one paper of several ended."""
 
     request: RunRequest
@@ -123,16 +123,16 @@ class Outcome:
 def run_many(
     requests: Iterable[RunRequest],
     watch: Callable[[RunRequest], AbstractContextManager[Progress]] | None = None,
-) -> list[Outcome]:
+) -> list[RunOutcome]:
     """Several papers one after another (a backfill, team packs): each ends on its own;
     ``watch`` gives each run a progress callback for as long as it runs."""
     outcomes = []
     for request in requests:
         with watch(request) if watch else nullcontext(None) as say:
             try:
-                outcomes.append(Outcome(request, run(request, say)))
+                outcomes.append(RunOutcome(request, run(request, say)))
             except (RunError, RenderError) as exc:
-                outcomes.append(Outcome(request, error=exc))
+                outcomes.append(RunOutcome(request, error=exc))
     return outcomes
 
 

@@ -12,7 +12,7 @@ from sendlib.config import RunParams, load_month, load_report
 from sendlib.data import findings as fnd
 from sendlib.data.coverage import extract
 from sendlib.data.load import Tables, check_data
-from sendlib.data.quality import catalogue_checks, warnings
+from sendlib.data.quality import catalogue_checks, find_warnings
 from sendlib.months import Month
 from sendlib.paper.data import PaperData, build
 from sendlib.paper.sections import Section, for_paper, headings
@@ -52,7 +52,7 @@ def prepare_paper_data(
             [
                 read,
                 catalogue_checks(tables, catalogue.units(), catalogue.known_ids()),
-                warnings(tables, month, found),
+                find_warnings(tables, month, found),
             ]
         )
     sections = for_paper(run.team) if sections is None else sections
