@@ -35,10 +35,12 @@ def year_first_month(months: np.ndarray, year_start: int = 1) -> np.ndarray:
     return months - (months % 12 + 1 - year_start) % 12
 
 
-def dispute_measures(c: Cases, months: np.ndarray, year_start: int = 1) -> dict[str, np.ndarray]:
+def dispute_measures(
+    cases: Cases, months: np.ndarray, year_start: int = 1
+) -> dict[str, np.ndarray]:
     """Registered in month and year to date, rolling 12 months, outcomes YTD, open appeals
     (the reporting year starting in calendar month ``year_start``)."""
-    d = c.disputes
+    d = cases.disputes
     kind, reg, decided = (
         d["kind"].to_numpy(),
         d["registered_m"].to_numpy(),

@@ -37,24 +37,26 @@ from sendlib.statutory import (
 IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
 
 
-def _anchors(c: Cases) -> pd.DataFrame:
+def _anchors(cases: Cases) -> pd.DataFrame:
     """Per plan: each anchor (start or review meeting) with the month its successor starts."""
-    p = c.plans
-    rv = c.reviews  # sorted by plan, then meeting date (``prepare``)
-    row = rv["plan_row"].to_numpy()
-    plan_start = p["start_ymd"].to_numpy()[row]
+    plans = cases.plans
+    meetings = cases.reviews  # sorted by plan, then meeting date (``prepare``)
+    row = meetings["plan_row"].to_numpy()
+    plan_start = plans["start_ymd"].to_numpy()[row]
     # a meeting dated before the plan started (a data-quality warning) cannot reset the clock
-    usable = (row >= 0) & (rv["meeting_ymd"].to_numpy() >= plan_start)
-    rows = np.concatenate((np.arange(len(p)), row[usable]))
+    usable = (row >= 0) & (meetings["meeting_ymd"].to_numpy() >= plan_start)
+    rows = np.concatenate((np.arange(len(plans)), row[usable]))
     order = np.argsort(rows, kind="stable")
-    m = np.concatenate((p["start_m"].to_numpy(), rv["meeting_m"].to_numpy()[usable]))
-    ymd = np.concatenate((p["start_ymd"].to_numpy(), rv["meeting_ymd"].to_numpy()[usable]))
+    m = np.concatenate((plans["start_m"].to_numpy(), meetings["meeting_m"].to_numpy()[usable]))
+    ymd = np.concatenate(
+        (plans["start_ymd"].to_numpy(), meetings["meeting_ymd"].to_numpy()[usable])
+    )
     anchors = pd.DataFrame({"plan_row": rows[order], "m": m[order], "dom": ymd[order] % 100})
     row = anchors["plan_row"].to_numpy()
     following = np.roll(anchors["m"].to_numpy(), -1)
     anchors["next_m"] = np.where(next_differs(row), NEVER, following)
-    anchors["start_m"] = p["start_m"].to_numpy()[row]
-    anchors["cease_m"] = p["cease_m"].to_numpy()[row]
+    anchors["start_m"] = plans["start_m"].to_numpy()[row]
+    anchors["cease_m"] = plans["cease_m"].to_numpy()[row]
     # due from the first month end at least 12 calendar months after the anchor, overdue
     # from the first more than 14 months after it (the day kept and clamped: statutory)
     m, dom = anchors["m"].to_numpy(), anchors["dom"].to_numpy()
@@ -83,22 +85,22 @@ class StatusWindows:
         }
 
 
-def status_windows(c: Cases) -> StatusWindows:
+def status_windows(cases: Cases) -> StatusWindows:
     """Each anchor's review-status windows (see ``StatusWindows``)."""
-    a = _anchors(c)
-    m = a["m"].to_numpy()
+    anchors = _anchors(cases)
+    m = anchors["m"].to_numpy()
     return StatusWindows(
-        a["plan_row"].to_numpy(),
+        anchors["plan_row"].to_numpy(),
         m,
-        np.minimum(a["next_m"].to_numpy(), a["cease_m"].to_numpy()),
-        a["due_from"].to_numpy(),
-        a["overdue_from"].to_numpy(),
+        np.minimum(anchors["next_m"].to_numpy(), anchors["cease_m"].to_numpy()),
+        anchors["due_from"].to_numpy(),
+        anchors["overdue_from"].to_numpy(),
     )
 
 
-def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+def reviews(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Overdue, due (12–14 months), due in the next 3 months, % reviewed in 12 months."""
-    windows = status_windows(c)
+    windows = status_windows(cases)
     status = windows.by_status()
     m, current_until = windows.anchor_m, windows.current_until
     overdue = count_open(*status[OVERDUE], months)
@@ -108,11 +110,11 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
 
     # % of plans held ≥ 12 months (started on or before month end minus 12 months) that had
     # a review meeting after that date and on or before month end
-    p = c.plans
-    start, plan_cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
-    held_from = first_month_at_least(start, p["start_ymd"].to_numpy() % 100, REVIEW_MONTHS)
+    plans = cases.plans
+    start, plan_cease = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
+    held_from = first_month_at_least(start, plans["start_ymd"].to_numpy() % 100, REVIEW_MONTHS)
     held_12m = count_open(held_from, plan_cease, months)
-    rv = c.reviews
+    rv = cases.reviews
     row = rv["plan_row"].to_numpy()  # sorted by plan, then meeting
     linked = row >= 0
     row, meet = row[linked], rv["meeting_m"].to_numpy()[linked]
@@ -127,7 +129,7 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     hi = np.minimum(meet_until, plan_cease[row])
     reviewed = count_open(lo, hi, months)
 
-    finalised = c.reviews
+    finalised = cases.reviews
     decided_m = finalised["decided_m"].to_numpy()
     taken = finalised["decided_day"].to_numpy() - finalised["meeting_day"].to_numpy()
     decisions = count_in(decided_m, months)

@@ -39,19 +39,19 @@ IDS = (
 )
 
 
-def _held(c: Cases) -> bool:
-    t = c.tables
-    return "phase_transfers" in t.sources or len(t.phase_transfers) > 0
+def _held(cases: Cases) -> bool:
+    tables = cases.tables
+    return "phase_transfers" in tables.sources or len(tables.phase_transfers) > 0
 
 
-def _transfers(c: Cases) -> pd.DataFrame:
+def _transfers(cases: Cases) -> pd.DataFrame:
     """Each transfer of a plan in force on its deadline: the deadline's day, month, year
     and kind, and the day and month the amended plan was issued (NEVER: not yet)."""
-    t = c.tables
-    pt = t.phase_transfers.reset_index(drop=True)
-    row = positions(pt["plan_id"], t.plans["plan_id"])
+    tables = cases.tables
+    pt = tables.phase_transfers.reset_index(drop=True)
+    row = positions(pt["plan_id"], tables.plans["plan_id"])
     due, final = dates(pt["due_date"]), dates(pt["final_date"])
-    cease = c.plans["cease_ymd"].to_numpy()
+    cease = cases.plans["cease_ymd"].to_numpy()
     ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
     in_force = (row >= 0) & ((ceased == 0) | (ceased > due.ymd))
     frame = pd.DataFrame(
@@ -72,13 +72,13 @@ def year_of_month(months: np.ndarray) -> np.ndarray:
     return 1970 + np.asarray(months) // 12
 
 
-def phase_transfers(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+def phase_transfers(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Transfers due in each month's year; of those whose deadline has passed by month end,
     how many had the amended plan by the deadline (day of the deadline counts) and the
     share on time; and how many due this year had no amended plan at month end."""
-    if not _held(c):
+    if not _held(cases):
         return {kpi: np.full(len(months), np.nan) for kpi in IDS}
-    tr = _transfers(c)
+    tr = _transfers(cases)
     year = tr["due_year"].to_numpy()
     due_m, due_day = tr["due_m"].to_numpy(), tr["due_day"].to_numpy()
     final_m, final_day = tr["final_m"].to_numpy(), tr["final_day"].to_numpy()
@@ -97,14 +97,14 @@ def phase_transfers(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def by_deadline(c: Cases, month: pd.Period) -> pd.DataFrame:
+def by_deadline(cases: Cases, month: pd.Period) -> pd.DataFrame:
     """The transfers due in the month's year by deadline (``school`` 15 February,
     ``post16`` 31 March, ``other``): due, issued by the deadline, issued after it, not
     yet issued at month end, and whether the deadline had passed by month end."""
     columns = ["due", "on_time", "late", "not_yet_issued", "deadline_passed"]
-    if not _held(c):
+    if not _held(cases):
         return pd.DataFrame(columns=columns, dtype="int64").rename_axis("deadline")
-    tr = _transfers(c)
+    tr = _transfers(cases)
     tr = tr[tr["due_year"].to_numpy() == month.year]
     mo = month.ordinal
     issued = tr["final_m"].to_numpy() <= mo
