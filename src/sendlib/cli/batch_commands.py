@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import console, plain, say
 from sendlib.ops.request import EXIT_INPUT
 

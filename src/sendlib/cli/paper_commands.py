@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import print_findings, print_summary, progress, say
 from sendlib.cli.options import (
     CatalogueOpt,

@@ -25,8 +25,9 @@ from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import projection_chart
 from sendlib.paper.data import Offloaded
-from sendlib.paper.narrative import Paragraphs, agree, missing, number, paragraphs, plural
+from sendlib.paper.narrative import agree, missing, number, plural
 from sendlib.paper.notebook_context import Context, Group, Html
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 
 SHOWN_HISTORY = 36  # recorded months drawn before the projection

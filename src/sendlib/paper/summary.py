@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 
 from sendlib.paper import caseload, disputes, requests, reviews, timeliness
-from sendlib.paper.narrative import Paragraphs, paragraphs
 from sendlib.paper.notebook_context import Context, Html
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.scorecard.build import headline_tiles
 
 
