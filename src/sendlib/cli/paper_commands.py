@@ -226,8 +226,8 @@ def run(
     is wrong; 3 another run of the same month is in progress (with --no-wait); 4
     rendering failed; 5 a bug in sendlib.
     """
+    from sendlib.ops.papers import run_many
     from sendlib.ops.request import RunRequest
-    from sendlib.ops.runner import run_many
 
     if renderer not in ("nbconvert", "quarto"):
         raise typer.BadParameter("--renderer must be nbconvert or quarto")
