@@ -14,6 +14,7 @@ import pytest
 
 from helpers import ROOT
 from sendlib.config import RunParams
+from sendlib.measures.reviews import reviews_due
 from sendlib.paper import looking_ahead as la
 from sendlib.paper.looking_ahead.sentences import _too_narrow
 from sendlib.paper.notebook_context import Context
@@ -224,7 +225,6 @@ def test_reviews_due_follow_the_reviews_familys_anchors(demo_data):
     import numpy as np
 
     from sendlib.data.load import load_tables
-    from sendlib.measures import pipeline
     from sendlib.measures.cases import prepare
     from sendlib.measures.reviews import _anchors
 
@@ -236,7 +236,7 @@ def test_reviews_due_follow_the_reviews_familys_anchors(demo_data):
     due_m = a.loc[current, "m"].to_numpy() + 12
     expected = [int((due_m <= mo).sum())]
     expected += [int((due_m == (month + k).ordinal).sum()) for k in range(1, 13)]
-    assert pipeline.reviews_due(c, month).tolist() == expected
+    assert reviews_due(c, month).tolist() == expected
     assert (
         np.sum(expected)
         == (c.plans["start_m"].to_numpy() <= mo).sum() - (c.plans["cease_m"].to_numpy() <= mo).sum()

@@ -30,17 +30,15 @@ them.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
-from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day
-from sendlib.measures.cases import Cases, positions
-from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, TRANSFER_DEADLINES
+from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day, months_after
+from sendlib.measures.cases import Cases
+from sendlib.statutory import DECISION_DAYS, PLAN_DAYS
 
 AWAITING, ASSESSING, DRAFTING = "awaiting_decision", "assessing", "drafting"
 STAGES = (AWAITING, ASSESSING, DRAFTING)
@@ -53,13 +51,6 @@ BEYOND_DAYS = 30
 #: durations are counted up to three years (a longer one is a recording problem; the
 #: tables below stay small whatever the data hold)
 LONGEST_DAYS = 3 * 365
-#: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
-#: contract's optional phase_transfers.csv, one row per plan and deadline (issue 26)
-PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
-
-
-def _ahead_months(month: pd.Period, ahead: int) -> list[pd.Period]:
-    return [month + k for k in range(1, ahead + 1)]
 
 
 # ------------------------------------------------------------------ open cases
@@ -158,8 +149,8 @@ def deadlines(cases: Cases | Flow, month: pd.Period, ahead: int = AHEAD) -> pd.D
     date is already past), one column per month ahead (``YYYY-MM``) and ``later``."""
     open_now = open_cases(cases, month.ordinal)
     end = month_end_day(month.ordinal)
-    months = [ahead_month.ordinal for ahead_month in _ahead_months(month, ahead)]
-    labels = [str(ahead_month) for ahead_month in _ahead_months(month, ahead)]
+    months = [ahead_month.ordinal for ahead_month in months_after(month, ahead)]
+    labels = [str(ahead_month) for ahead_month in months_after(month, ahead)]
     rows = []
     for deadline, days, stages in (
         ("6wk", DECISION_DAYS, (AWAITING,)),
@@ -295,7 +286,7 @@ def expected(
     if d.missing():
         return None
     cases = open_cases(f, month.ordinal)
-    months = _ahead_months(month, ahead)
+    months = months_after(month, ahead)
     end = month_end_day(month.ordinal)
     bounds = np.array([end, *(month_end_day(p.ordinal) for p in months)])
     last = int(bounds[-1])
@@ -446,84 +437,3 @@ def backtest_timeliness(
     if not rows:
         return pd.DataFrame()
     return pd.concat(rows, ignore_index=True)
-
-
-# ------------------------------------------------------------------ reviews due
-
-
-def reviews_due(cases: Cases, month: pd.Period, ahead: int = 12) -> pd.Series:
-    """Plans active at month end by when their next annual review falls due (12 months
-    after the plan or the last review meeting, Children and Families Act 2014 s44(1)):
-    ``due`` (already due or overdue at month end), then each month ahead (``YYYY-MM``).
-    A plan falls due at most once in the next 12 months.
-
-    The anchor is the reviews family's (``sendlib.measures.reviews``): the last meeting on
-    or before month end, a meeting dated before the plan started not counting; found here
-    for the one month by a maximum per plan (a test holds it to the family's chain)."""
-    mo = month.ordinal
-    plans, reviews = cases.plans, cases.reviews
-    row = reviews["plan_row"].to_numpy()
-    meeting_m, meeting_ymd = reviews["meeting_m"].to_numpy(), reviews["meeting_ymd"].to_numpy()
-    start_m, cease_m = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
-    usable = row >= 0
-    usable[usable] = meeting_ymd[usable] >= plans["start_ymd"].to_numpy()[row[usable]]
-    usable &= meeting_m <= mo
-    last = np.full(len(plans), -NEVER, dtype=np.int64)
-    np.maximum.at(last, row[usable], meeting_m[usable])
-    active = (start_m <= mo) & (cease_m > mo)
-    due_m = np.maximum(start_m, last)[active] + 12
-    out = {"due": int((due_m <= mo).sum())}
-    for period in _ahead_months(month, ahead):
-        out[str(period)] = int((due_m == period.ordinal).sum())
-    return pd.Series(out, name="count")
-
-
-# ------------------------------------------------------------- phase transfers
-
-
-def phase_deadlines(month: pd.Period) -> list[tuple[dt.date, str]]:
-    """The next phase-transfer deadlines after month end (reg 18): 15 February for a move
-    between schools, 31 March for the move to post-16, within the year ahead."""
-    end = month.end_time.date()
-    out = []
-    for kind, (m, day) in TRANSFER_DEADLINES.items():
-        date = end + relativedelta(month=m, day=day)
-        if date <= end:
-            date += relativedelta(years=1)
-        out.append((date, kind))
-    return sorted(out)
-
-
-def phase_transfers(cases: Cases, month: pd.Period) -> pd.DataFrame | None:
-    """Phase transfers of plans in force at month end due at each of the next deadlines:
-    ``due`` (the deadline), ``kind``, ``count``, ``finalised`` (the final amended plan
-    issued on or before month end) and ``outstanding``. None when the data hold no phase
-    transfers (no ``phase_transfers.csv``, or a contract without it), so the paper says so
-    rather than print zeros."""
-    table, due_col, final_col = PHASE_TRANSFER
-    tables = cases.tables
-    frame = getattr(tables, table, None)
-    if frame is None or not tables.holds(table, due_col):
-        return None
-    due, final = frame[due_col], frame[final_col]
-    if not pd.api.types.is_datetime64_any_dtype(due):
-        return None
-    row = positions(frame["plan_id"], tables.plans["plan_id"])
-    cease = cases.plans["cease_ymd"].to_numpy()
-    ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
-    end = month.end_time.normalize()
-    in_force = (row >= 0) & ((ceased == 0) | (ceased > int(end.strftime("%Y%m%d"))))
-    rows = []
-    for date, kind in phase_deadlines(month):
-        hit = in_force & (due.dt.normalize() == pd.Timestamp(date)).to_numpy()
-        done = hit & (final.notna() & (final <= end)).to_numpy()
-        rows.append(
-            {
-                "due": date.isoformat(),
-                "kind": kind,
-                "count": int(hit.sum()),
-                "finalised": int(done.sum()),
-                "outstanding": int((hit & ~done).sum()),
-            }
-        )
-    return pd.DataFrame(rows)

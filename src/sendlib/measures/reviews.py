@@ -23,7 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sendlib.measures.calendar import NEVER, count_in, count_open, next_differs, pct, shift
+from sendlib.measures.calendar import (
+    NEVER,
+    count_in,
+    count_open,
+    months_after,
+    next_differs,
+    pct,
+    shift,
+)
 from sendlib.measures.cases import Cases
 from sendlib.statutory import (
     OVERDUE_MONTHS,
@@ -148,3 +156,30 @@ def reviews(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
             finalised["meeting_m"].to_numpy(), finalised["decided_m"].to_numpy(), months
         ),
     }
+
+
+def reviews_due(cases: Cases, month: pd.Period, ahead: int = 12) -> pd.Series:
+    """Plans active at month end by when their next annual review falls due (12 months
+    after the plan or the last review meeting, Children and Families Act 2014 s44(1)):
+    ``due`` (already due or overdue at month end), then each month ahead (``YYYY-MM``).
+    A plan falls due at most once in the next 12 months.
+
+    The anchor is the reviews family's (``sendlib.measures.reviews``): the last meeting on
+    or before month end, a meeting dated before the plan started not counting; found here
+    for the one month by a maximum per plan (a test holds it to the family's chain)."""
+    mo = month.ordinal
+    plans, reviews = cases.plans, cases.reviews
+    row = reviews["plan_row"].to_numpy()
+    meeting_m, meeting_ymd = reviews["meeting_m"].to_numpy(), reviews["meeting_ymd"].to_numpy()
+    start_m, cease_m = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
+    usable = row >= 0
+    usable[usable] = meeting_ymd[usable] >= plans["start_ymd"].to_numpy()[row[usable]]
+    usable &= meeting_m <= mo
+    last = np.full(len(plans), -NEVER, dtype=np.int64)
+    np.maximum.at(last, row[usable], meeting_m[usable])
+    active = (start_m <= mo) & (cease_m > mo)
+    due_m = np.maximum(start_m, last)[active] + 12
+    out = {"due": int((due_m <= mo).sum())}
+    for period in months_after(month, ahead):
+        out[str(period)] = int((due_m == period.ordinal).sum())
+    return pd.Series(out, name="count")

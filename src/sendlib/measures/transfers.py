@@ -21,11 +21,15 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from sendlib.measures.calendar import dates, pct
 from sendlib.measures.cases import Cases, positions
 from sendlib.statutory import TRANSFER_DEADLINES
 
+#: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
+#: contract's optional phase_transfers.csv, one row per plan and deadline
+PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
 #: the kind of move of each reg 18 deadline (anything else: another date the council gave)
 DEADLINES = {month_day: kind for kind, month_day in TRANSFER_DEADLINES.items()}
 OTHER_DEADLINE = "other"
@@ -135,3 +139,51 @@ def deadline(year: int, post16: bool) -> dt.date:
     from school to a post-16 institution)."""
     month, day = TRANSFER_DEADLINES["post16" if post16 else "school"]
     return dt.date(year, month, day)
+
+
+def phase_deadlines(month: pd.Period) -> list[tuple[dt.date, str]]:
+    """The next phase-transfer deadlines after month end (reg 18): 15 February for a move
+    between schools, 31 March for the move to post-16, within the year ahead."""
+    end = month.end_time.date()
+    out = []
+    for kind, (m, day) in TRANSFER_DEADLINES.items():
+        date = end + relativedelta(month=m, day=day)
+        if date <= end:
+            date += relativedelta(years=1)
+        out.append((date, kind))
+    return sorted(out)
+
+
+def due_at_next_deadlines(cases: Cases, month: pd.Period) -> pd.DataFrame | None:
+    """Phase transfers of plans in force at month end due at each of the next deadlines:
+    ``due`` (the deadline), ``kind``, ``count``, ``finalised`` (the final amended plan
+    issued on or before month end) and ``outstanding``. None when the data hold no phase
+    transfers (no ``phase_transfers.csv``, or a contract without it), so the paper says so
+    rather than print zeros."""
+    table, due_col, final_col = PHASE_TRANSFER
+    tables = cases.tables
+    frame = getattr(tables, table, None)
+    if frame is None or not tables.holds(table, due_col):
+        return None
+    due, final = frame[due_col], frame[final_col]
+    if not pd.api.types.is_datetime64_any_dtype(due):
+        return None
+    row = positions(frame["plan_id"], tables.plans["plan_id"])
+    cease = cases.plans["cease_ymd"].to_numpy()
+    ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
+    end = month.end_time.normalize()
+    in_force = (row >= 0) & ((ceased == 0) | (ceased > int(end.strftime("%Y%m%d"))))
+    rows = []
+    for date, kind in phase_deadlines(month):
+        hit = in_force & (due.dt.normalize() == pd.Timestamp(date)).to_numpy()
+        done = hit & (final.notna() & (final <= end)).to_numpy()
+        rows.append(
+            {
+                "due": date.isoformat(),
+                "kind": kind,
+                "count": int(hit.sum()),
+                "finalised": int(done.sum()),
+                "outstanding": int((hit & ~done).sum()),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -12,6 +12,8 @@ import pandas as pd
 from sendlib.measures import pipeline, projections
 from sendlib.measures.calendar import count_in, count_open
 from sendlib.measures.cases import Cases
+from sendlib.measures.reviews import reviews_due
+from sendlib.measures.transfers import due_at_next_deadlines
 from sendlib.paper.data import Offloaded
 from sendlib.paper.narrative import number
 from sendlib.paper.notebook_context import Context
@@ -90,7 +92,7 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
         "plan_share": _share(durations.assessment.go),
     }
     timeliness = pipeline.projected_timeliness(flow, month)
-    phase = pipeline.phase_transfers(c, month)
+    phase = due_at_next_deadlines(c, month)
     info = {
         **shares,
         "missing_stages": "; ".join(durations.missing()),
@@ -104,7 +106,7 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
         "ahead_deadlines": pipeline.deadlines(flow, month),
         "ahead_timeliness": timeliness.drop(columns="beyond", errors="ignore"),
         "ahead_timeliness_backtest": pipeline.backtest_timeliness(flow, month),
-        "ahead_reviews_due": pipeline.reviews_due(c, month).rename_axis("when").to_frame(),
+        "ahead_reviews_due": reviews_due(c, month).rename_axis("when").to_frame(),
         "ahead_phase_transfers": phase
         if phase is not None
         else pd.DataFrame(columns=["due", "kind", "count", "finalised", "outstanding"]),

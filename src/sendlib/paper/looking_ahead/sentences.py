@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.measures import pipeline, projections
+from sendlib.measures.transfers import phase_deadlines
 from sendlib.paper.looking_ahead.read import (
     SERIES,
     Read,
@@ -247,7 +248,7 @@ MOVES = {"school": "moves between schools", "post16": "moves on from school"}
 
 
 def _phase_sentence(read: Read) -> str:
-    deadlines = pipeline.phase_deadlines(read.month)
+    deadlines = phase_deadlines(read.month)
     named = _listed([f"{_day(d)} ({MOVES[k]})" for d, k in deadlines])
     if not read.info["phase_recorded"]:
         return (
