@@ -78,7 +78,8 @@ def batch(
     from rich.table import Table as RichTable
 
     from sendlib.months import parse_months
-    from sendlib.ops.batch import run_batch, security
+    from sendlib.ops.batch import run_batch
+    from sendlib.ops.cluster import security
 
     try:
         periods = parse_months(months)

@@ -10,11 +10,7 @@ atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by 
 council that still fails is reported for each of its months, a month past its extract
 for that month, and the others complete.
 
-An open Dask scheduler runs anyone's code, so a cluster is spoken to over TLS with
-certificates (``distributed.security.Security``): an existing cluster's from files named
-on the command line (``tcp://`` is refused unless ``--insecure``), a local cluster's made
-for the batch (``Security.temporary``) and bound to 127.0.0.1. No worker is given the id
-key.
+The cluster is spoken to over TLS only (``sendlib.ops.cluster``).
 
 With ``papers=True`` each task is a council's whole paper (``sendlib run`` for the
 month, with the council's own ``params/`` when it has one): its notebooks run in
@@ -24,11 +20,8 @@ cluster's workers need ``DASK_DISTRIBUTED__WORKER__DAEMON=False``).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +32,7 @@ from sendlib.data.coverage import month_problem
 from sendlib.data.sources import is_data_folder
 from sendlib.measures.cases import prepare
 from sendlib.months import Month
+from sendlib.ops.cluster import cluster_client, secrets_withheld
 from sendlib.ops.staging import staged
 from sendlib.scorecard.build import (
     comparator_periods,
@@ -49,7 +43,6 @@ from sendlib.scorecard.build import (
 )
 from sendlib.scorecard.disclosure import Disclosure
 from sendlib.scorecard.workbook import write_workbook
-from sendlib.workers import SECRETS, cpu_count
 
 
 @dataclass(frozen=True)
@@ -237,89 +230,6 @@ def attempts(out: Path, council: str, month: str, what: str) -> int:
     return sum(x == line for x in log.read_text().splitlines()) if log.exists() else 0
 
 
-class InsecureScheduler(ValueError):  # noqa: N818 - the name users see
-    """A scheduler address or certificates that would let others run code on the cluster."""
-
-
-def security(
-    scheduler: str,
-    ca_file: Path | None,
-    cert: Path | None,
-    key: Path | None,
-    insecure: bool = False,
-):
-    """The ``Security`` for speaking to an existing scheduler: TLS with the council's
-    certificates for ``tls://``; ``tcp://`` (unencrypted, and anyone who reaches it runs
-    code as its workers) only with ``insecure``; None then."""
-    from distributed.security import Security
-
-    scheme = scheduler.split("://", 1)[0] if "://" in scheduler else "tcp"
-    if scheme == "tls":
-        missing = [
-            option
-            for option, path in (
-                ("--tls-ca-file", ca_file),
-                ("--tls-cert", cert),
-                ("--tls-key", key),
-            )
-            if path is None or not Path(path).is_file()
-        ]
-        if missing:
-            raise InsecureScheduler(
-                f"--scheduler {scheduler}: a TLS scheduler needs the certificate files "
-                f"{', '.join(missing)} (the cluster's CA, this client's certificate and key)"
-            )
-        return Security(
-            tls_ca_file=str(ca_file),
-            tls_client_cert=str(cert),
-            tls_client_key=str(key),
-            require_encryption=True,
-        )
-    if scheme == "tcp" and insecure:
-        return None
-    raise InsecureScheduler(
-        f"--scheduler {scheduler}: {scheme}:// is neither encrypted nor authenticated, and "
-        "anyone who can reach an open scheduler runs code as its workers; start the cluster "
-        "with TLS and give tls://host:port with --tls-ca-file, --tls-cert and --tls-key "
-        "(or --insecure on a network only you can reach)"
-    )
-
-
-@contextlib.contextmanager
-def _without_secrets() -> Iterator[None]:
-    """The local cluster's workers inherit this process's environment: not the id key."""
-    saved = {name: os.environ.pop(name) for name in SECRETS if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
-def _cluster(scheduler: str | None, workers: int | None, papers: bool, secured=None):
-    """A client on ``scheduler`` (with ``secured``, its ``Security``), or on a local
-    cluster of one worker process per core on 127.0.0.1 over TLS with certificates made
-    for it (not daemons when they run papers: a paper's kernels are their children)."""
-    import dask
-    from distributed import Client, LocalCluster
-    from distributed.security import Security
-
-    if scheduler:
-        return Client(scheduler, security=secured), None
-    local = Security.temporary()
-    with dask.config.set({"distributed.worker.daemon": not papers}):
-        cluster = LocalCluster(
-            n_workers=workers or cpu_count(),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            protocol="tls://",
-            security=local,
-            dashboard_address=None,
-            silence_logs=40,
-        )
-    return Client(cluster, security=local), cluster
-
-
 def run_batch(
     data_root: Path,
     months: list[Month],
@@ -341,8 +251,8 @@ def run_batch(
     if not folders:
         raise ValueError(f"no council folders (with the contract's files) under {data_root}")
     (out / ".batch" / "attempts.log").unlink(missing_ok=True)
-    with _without_secrets():
-        client, cluster = _cluster(scheduler, workers, papers, secured)
+    with secrets_withheld():
+        client, cluster = cluster_client(scheduler, workers, papers, secured)
     try:
         if papers:
             futures = _submit_papers(client, folders, months, out, params, notebooks, catalogue)
