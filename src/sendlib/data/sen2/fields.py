@@ -8,14 +8,11 @@ are never repeated in a message.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sendlib.data.contract import ColumnSpec, contract
 from sendlib.data.sen2.mapping import mapping
-from sendlib.data.sen2.xml import Node, Sen2Error
+from sendlib.data.sen2.xml import DATE, Node, Sen2Error
 
-# xs:date (an optional time zone), or a date-time whose time is ignored
-DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(T[\d:.]+)?(Z|[+-]\d{2}:\d{2})?$")
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
 PRIVATE = {"personbirthdate", "upn", "uniquelearnernumber", "surname", "forename", "postcode"}
 
