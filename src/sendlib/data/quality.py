@@ -26,6 +26,11 @@ def _warn(t: Tables, rule: str, file: str, frame: pd.DataFrame, column: str | No
     )
 
 
+def _warn_date(t: Tables, rule: str, file: str, bad: pd.DataFrame, column: str, reason: str):
+    """A warning about a date: the rows' dates shown as ISO dates."""
+    return _warn(t, rule, file, bad, column, bad[column].dt.strftime("%Y-%m-%d"), reason)
+
+
 def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     """A later event dated before an earlier one (e.g. a cease before the plan started)."""
     out = []
@@ -36,13 +41,12 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
         frame = getattr(t, file)
         bad = frame[frame[then] < frame[first]]
         out.append(
-            _warn(
+            _warn_date(
                 t,
                 "date_order",
                 file,
                 bad,
                 then,
-                bad[then].dt.strftime("%Y-%m-%d"),
                 f"{what} is before {first.replace('_', ' ')}",
             )
         )
@@ -53,13 +57,12 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     received = _lookup(req, a["request_id"])
     bad = a[a["assessment_outcome_date"] < received]
     out.append(
-        _warn(
+        _warn_date(
             t,
             "date_order",
             "assessments",
             bad,
             "assessment_outcome_date",
-            bad["assessment_outcome_date"].dt.strftime("%Y-%m-%d"),
             "assessment outcome is before the request was received",
         )
     )
@@ -73,13 +76,12 @@ def plan_before_request(t: Tables, month: pd.Period) -> pd.DataFrame:
     p = t.plans
     received = _lookup(req, p["request_id"])
     bad = p[p["start_date"] < received]
-    return _warn(
+    return _warn_date(
         t,
         "plan_before_request",
         "plans",
         bad,
         "start_date",
-        bad["start_date"].dt.strftime("%Y-%m-%d"),
         "plan issued before its request was received: left out of 20-week timeliness",
     )
 
@@ -106,13 +108,12 @@ def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
             if str(frame[column].dtype).startswith("datetime64"):
                 bad = frame[frame[column] > found.date]
                 out.append(
-                    _warn(
+                    _warn_date(
                         t,
                         "date_after_extract",
                         file,
                         bad,
                         column,
-                        bad[column].dt.strftime("%Y-%m-%d"),
                         f"after the extract date {found.describe()}",
                     )
                 )
@@ -158,13 +159,12 @@ def overlapping_placements(t: Tables, month: pd.Period) -> pd.DataFrame:
     # latest leaving date among the person's earlier placements
     prior = leaving.groupby(pl["person_id"]).cummax().groupby(pl["person_id"]).shift()
     bad = pl[pl["entry_date"] < prior]
-    return _warn(
+    return _warn_date(
         t,
         "overlapping_placements",
         "placements",
         bad,
         "entry_date",
-        bad["entry_date"].dt.strftime("%Y-%m-%d"),
         "starts before the person's previous placement ended",
     )
 
@@ -194,13 +194,12 @@ def review_before_plan(t: Tables, month: pd.Period) -> pd.DataFrame:
     start = t.plans.set_index("plan_id")["start_date"]
     r = t.reviews
     bad = r[r["review_meeting_date"] < _lookup(start, r["plan_id"])]
-    return _warn(
+    return _warn_date(
         t,
         "review_before_plan",
         "reviews",
         bad,
         "review_meeting_date",
-        bad["review_meeting_date"].dt.strftime("%Y-%m-%d"),
         "review meeting before the plan's start date",
     )
 
