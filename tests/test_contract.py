@@ -103,3 +103,12 @@ def test_the_extract_date_is_the_latest_of_the_dates_the_contract_calls_events(
     assert "person.csv birth_date" in births_only.source
     monkeypatch.undo()
     assert extract(tables, today=today).date > births_only.date
+
+
+def test_the_sen2_elements_never_quoted_are_the_personal_columns_and_the_identifying_ones():
+    from sendlib.data.sen2.mapping import mapping
+
+    private = mapping().private_elements()
+    assert {"personbirthdate", "upn"} <= private  # contract.yaml personal: true
+    assert {"uniquelearnernumber", "surname", "forename", "postcode"} <= private
+    assert "receiveddate" not in private and "sex" not in private

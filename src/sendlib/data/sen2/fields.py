@@ -14,7 +14,6 @@ from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sen2.xml import DATE, Node, Sen2Error
 
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
-PRIVATE = {"personbirthdate", "upn", "uniquelearnernumber", "surname", "forename", "postcode"}
 
 
 def mask(value: object) -> str:
@@ -31,6 +30,7 @@ class Fields:
     def __init__(self, file: str):
         self.file = file
         self._codes = {name: mapping().codes(name) for name in contract().codes}
+        self._private = mapping().private_elements()
         files = contract().files
         self._columns = {
             table: [(c, e.lower(), files[table].columns[c]) for c, e in t.columns.items()]
@@ -41,7 +41,7 @@ class Fields:
         return Sen2Error(self.file, node.line, node.path, reason)
 
     def _shown(self, node: Node) -> str:
-        return "its value" if node.name in PRIVATE else f"'{node.text}'"
+        return "its value" if node.name in self._private else f"'{node.text}'"
 
     def date(self, parent: Node, name: str) -> str:
         """An ISO date (``YYYY-MM-DD``), or ``""`` when the element is absent or empty."""
