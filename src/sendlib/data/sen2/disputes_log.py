@@ -23,14 +23,13 @@ import pandas as pd
 
 from sendlib.data.contract import contract, find_source
 from sendlib.data.sen2 import folder as dest
-from sendlib.data.sen2.fields import mask
 from sendlib.data.sen2.ids import IdKey
 from sendlib.data.sen2.merge import upn_hash
 from sendlib.data.sen2.side_files import read_side_file
 from sendlib.data.sen2.xml import Sen2Error
 from sendlib.data.sources import header_key, read_source
 
-__all__ = ["LogImport", "import_log", "mask"]
+__all__ = ["LogImport", "import_log"]
 
 COLUMNS = ("dispute_id", "kind", "registered_date", "outcome", "outcome_date")
 FINDING_COLUMNS = ["file", "row", "column", "value", "reason"]

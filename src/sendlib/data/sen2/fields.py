@@ -16,8 +16,9 @@ from sendlib.data.sen2.xml import DATE, Node, Sen2Error
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
 
 
-def mask(value: object) -> str:
-    """A personal value as a screen shows it: its first two and last characters only."""
+def mask_middle(value: object) -> str:
+    """A personal value as a screen shows it: its first two and last characters only
+    (``A8••••••••••9``; ``findings.mask`` keeps only a value's shape)."""
     value = str(value)
     if len(value) < 6:
         return "•" * len(value)
