@@ -112,3 +112,17 @@ def test_the_sen2_elements_never_quoted_are_the_personal_columns_and_the_identif
     assert {"personbirthdate", "upn"} <= private  # contract.yaml personal: true
     assert {"uniquelearnernumber", "surname", "forename", "postcode"} <= private
     assert "receiveddate" not in private and "sex" not in private
+
+
+def test_the_shown_comparators_are_the_scorecards_columns_and_never_the_published_figure():
+    from sendlib.data.contract import comparators, shown_comparators
+    from sendlib.scorecard.build import COLUMNS
+
+    assert shown_comparators() == ("england", "statistical_neighbours", "region")
+    assert set(shown_comparators()) < set(comparators()) and "published" in comparators()
+    at = COLUMNS.index("last_year_value") + 1
+    assert tuple(COLUMNS[at : at + 3]) == shown_comparators()
+    raw = copy.deepcopy(_raw())
+    raw["shown_comparators"].append("county")
+    with pytest.raises(ValidationError, match="county"):
+        Contract.model_validate(raw)

@@ -93,6 +93,7 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid")
     codes: dict[str, list[str]]
     files: dict[str, FileSpec]
+    shown_comparators: list[str]
     dispute_outcomes: dict[str, list[str]] = {}
     request_sources: dict[str, list[str]] = {}
 
@@ -105,6 +106,9 @@ class Contract(BaseModel):
 
     @model_validator(mode="after")
     def _check_links(self) -> Contract:
+        unknown = set(self.shown_comparators) - set(self.codes.get("comparator", []))
+        if unknown:
+            raise ValueError(f"shown_comparators: not in the comparator codes {sorted(unknown)}")
         for spec in self.files.values():
             for column, col in spec.columns.items():
                 if col.type == "code" and col.codes not in self.codes:
@@ -170,6 +174,12 @@ def comparators() -> tuple[str, ...]:
     """The comparators benchmarks.csv may hold (england, statistical_neighbours, region,
     and published: the council's own figure as the DfE published it)."""
     return tuple(contract().codes["comparator"])
+
+
+def shown_comparators() -> tuple[str, ...]:
+    """The comparators shown beside a KPI, in order: scorecard.csv's comparator columns
+    (not ``published``, which is for reconciliation)."""
+    return tuple(contract().shown_comparators)
 
 
 # ---------------------------------------------------------------- where a table's file is

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sendlib.data.contract import shown_comparators
 from sendlib.data.load import Tables
 from sendlib.files import atomic_output
 from sendlib.measures.cases import Cases, prepare
@@ -41,14 +42,12 @@ COLUMNS = [
     "rag",
     "target",
     "last_year_value",
-    "england",
-    "statistical_neighbours",
-    "region",
+    *shown_comparators(),
     "spc_variation",
     "spc_assurance",
 ]
-#: the scorecard's comparator columns (the output contract); benchmarks.csv may hold more
-COMPARATORS = ("england", "statistical_neighbours", "region")
+#: the scorecard's comparator columns (contract.yaml); benchmarks.csv may hold more
+COMPARATORS = shown_comparators()
 SPC_WINDOW = 24
 SPC_MINIMUM = 12
 

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
+from sendlib.data.contract import shown_comparators
 from sendlib.files import atomic_output
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard.catalogue import Catalogue
@@ -231,9 +232,7 @@ def _kpi_row(
         fill, text = RAG_FILL[status]
         cell.fill = PatternFill("solid", fgColor=fill)
         cell.font = Font(color=text, bold=True)
-    for offset, column in enumerate(
-        ["last_year_value", "england", "statistical_neighbours", "region"], start=2
-    ):
+    for offset, column in enumerate(["last_year_value", *shown_comparators()], start=2):
         if pd.notna(latest[column]):
             cell = ws.cell(r, c + offset, float(latest[column]))
             period = dated.get((kpi.id, column), "")  # a comparator says its period
