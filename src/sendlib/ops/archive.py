@@ -16,7 +16,7 @@ from pathlib import Path
 from sendlib.files import atomic_write
 from sendlib.months import Month
 from sendlib.ops import manifest as mf
-from sendlib.render.archive import LINKS, Published, archive_html
+from sendlib.render.archive_page import LINKS, Published, archive_html
 
 MONTH_FOLDER = re.compile(r"^\d{4}-\d{2}$")
 
