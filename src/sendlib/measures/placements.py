@@ -42,17 +42,21 @@ def count_of(share: str) -> str:
     return share.removesuffix("_pct")
 
 
-def windows(c: Cases) -> tuple[np.ndarray, np.ndarray]:
+def windows(cases: Cases) -> tuple[np.ndarray, np.ndarray]:
     """Months each placement row is its person's current placement: [lo, hi).
 
     From entry (or the plan's start) until it is left, the person's next placement is
     entered, or the plan ends; a placement entered later in the same month wins.
     """
-    pl = c.placements  # sorted by person, then entry date (``prepare``)
-    person = pl["person_row"].to_numpy()
-    next_entry = np.where(next_differs(person), NEVER, np.roll(pl["entry_m"].to_numpy(), -1))
-    lo = np.maximum(pl["entry_m"].to_numpy(), pl["plan_lo"].to_numpy())
-    hi = np.minimum.reduce([pl["leave_m"].to_numpy(), next_entry, pl["plan_hi"].to_numpy()])
+    placements = cases.placements  # sorted by person, then entry date (``prepare``)
+    person = placements["person_row"].to_numpy()
+    next_entry = np.where(
+        next_differs(person), NEVER, np.roll(placements["entry_m"].to_numpy(), -1)
+    )
+    lo = np.maximum(placements["entry_m"].to_numpy(), placements["plan_lo"].to_numpy())
+    hi = np.minimum.reduce(
+        [placements["leave_m"].to_numpy(), next_entry, placements["plan_hi"].to_numpy()]
+    )
     return lo, hi
 
 
@@ -83,18 +87,18 @@ def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
     return first(birth, lo), upper
 
 
-def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+def placement_measures(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Setting shares of all plans at month end, by phase, INMSS aged 18+, AP and NEET."""
-    lo, hi = windows(c)
-    birth = c.placements["birth_ymd"].to_numpy()
-    p = c.plans
+    lo, hi = windows(cases)
+    birth = cases.placements["birth_ymd"].to_numpy()
+    held = cases.plans
     p_lo, p_hi, p_birth = (
-        p["start_m"].to_numpy(),
-        p["cease_m"].to_numpy(),
-        p["birth_ymd"].to_numpy(),
+        held["start_m"].to_numpy(),
+        held["cease_m"].to_numpy(),
+        held["birth_ymd"].to_numpy(),
     )
     # settings as integer codes: comparing millions of strings costs more than counting
-    kinds, names = pd.factorize(c.placements["setting"].to_numpy())
+    kinds, names = pd.factorize(cases.placements["setting"].to_numpy())
     # rows with no setting (none in prepared cases) count as placed, under a key of their own
     keys = np.where(kinds < 0, len(names), kinds)
     by_key = count_open_by(lo, hi, keys, len(names) + 1, months)

@@ -319,7 +319,7 @@ def files_needed(ids: Iterable[str]) -> set[str]:
 
 
 def compute(
-    c: Cases,
+    cases: Cases,
     months: Iterable[pd.Period] | pd.PeriodIndex,
     ids: Iterable[str] | None = None,
     year_start: int = 1,
@@ -332,9 +332,9 @@ def compute(
     families = [f for f in FAMILIES if wanted.intersection(f.ids)]
     computed = in_threads(
         {
-            f.name: partial(f.compute, c, ords, year_start=year_start)
+            f.name: partial(f.compute, cases, ords, year_start=year_start)
             if f.yearly
-            else partial(f.compute, c, ords)
+            else partial(f.compute, cases, ords)
             for f in families
         }
     )
