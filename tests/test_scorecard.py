@@ -93,7 +93,8 @@ def build_value(card, kpi_id, period, column="value"):
 
 
 def test_headline_tiles(card):
-    tiles = {t["kpi_id"]: t for t in headline_tiles(card, MONTH)}
+    headlines = load_catalogue(ROOT / "params" / "kpis.yaml").headlines
+    tiles = {t["kpi_id"]: t for t in headline_tiles(card, MONTH, headlines)}
     assert list(tiles) == [
         "ehcp_rate_per_10k",
         "ehcp_active",

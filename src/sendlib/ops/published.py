@@ -21,7 +21,14 @@ def headlines(data: PaperData, month: pd.Period) -> list[dict[str, str]]:
 
     catalogue = Catalogue.model_validate(data.meta["catalogue"])
     frames = data.frames
-    return headline_tiles(frames["scorecard"], month, frames["values"], catalogue, frames["status"])
+    return headline_tiles(
+        frames["scorecard"],
+        month,
+        catalogue.headlines,
+        frames["values"],
+        catalogue,
+        frames["status"],
+    )
 
 
 def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:

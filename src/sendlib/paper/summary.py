@@ -11,9 +11,11 @@ from sendlib.scorecard.build import headline_tiles
 
 
 def tiles(ctx: Context) -> Html:
-    """Seed 003's headline tiles: five figures with their months."""
+    """Seed 003's headline tiles: the catalogue's headline figures with their months."""
     cells = []
-    for tile in headline_tiles(ctx.scorecard, ctx.month, ctx.values, ctx.catalogue, ctx.status):
+    for tile in headline_tiles(
+        ctx.scorecard, ctx.month, ctx.catalogue.headlines, ctx.values, ctx.catalogue, ctx.status
+    ):
         when = f" ({tile['period']})" if tile["period"] else ""
         cells.append(
             f'<li class="tile"><span class="tile-label">{html.escape(tile["label"])}'
