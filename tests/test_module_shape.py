@@ -14,11 +14,11 @@ from helpers import ROOT
 SRC = ROOT / "src"
 MODULE_LINES = 450
 FUNCTION_LINES = 80
-#: files other work has open just now (to be split when it lands, and taken off this list)
+#: files other work has open just now (to be split when it lands, and taken off this list:
+#: ops/audit.py is the lead's, charts.py issue 28's, the demo generator moves in issue 29)
 NOT_YET = {
     "sendlib/ops/audit.py",
     "sendlib/paper/charts.py",
-    "sendlib/paper/data.py",
     "sendlib/data/demo/sen2.py",
 }
 
@@ -146,3 +146,13 @@ def test_a_typer_command_may_be_long_but_not_a_plain_function(tmp_path):
     module = tmp_path / "m.py"
     module.write_text(f"@app.command()\ndef run():\n{body}\n\ndef plain():\n{body}")
     assert long_functions(module) == [f"plain ({FUNCTION_LINES + 1})"]
+
+
+def test_the_files_let_off_are_still_there_and_still_too_long():
+    """The list of files let off shrinks as they are split: one that has moved, or now
+    keeps the limits, comes off it."""
+    for name in sorted(NOT_YET):
+        path = SRC / name
+        assert path.exists(), f"{name} is let off but is not there: take it off NOT_YET"
+        too_long = len(path.read_text(encoding="utf-8").splitlines()) > MODULE_LINES
+        assert too_long or long_functions(path), f"{name} keeps the limits: take it off NOT_YET"

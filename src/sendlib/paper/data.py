@@ -217,6 +217,27 @@ def load(folder: Path | str) -> PaperData:
     return PaperData(meta, frames, breakdowns)
 
 
+def _section_parts(
+    made: list[tuple[str, object]],
+    offloaded: list,
+    measures: pd.DataFrame,
+    month: pd.Period,
+    disclosure: Disclosure,
+) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
+    """The sections' own frames (their offloaded work's, once done), and the cells of
+    their characteristic breakdowns, each decided as the paper's cells are."""
+    parts: dict[str, pd.DataFrame] = {}
+    added = []
+    for name, value in made:
+        if isinstance(value, Characteristic):
+            added.append(_decided(name, value, measures, month, disclosure))
+        elif not isinstance(value, Offloaded):
+            parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
+    for work in offloaded:
+        parts.update(work.result() if isinstance(work, Future) else work.fn(*work.args))
+    return parts, added
+
+
 def build(
     tables: Tables,
     catalogue: Catalogue,
@@ -274,15 +295,7 @@ def build(
         "warnings": found.astype({"count": "int64"}),
         "comparators": comparator_periods(catalogue, tables.benchmarks, month),
     }
-    parts: dict[str, pd.DataFrame] = {}
-    added = []
-    for name, value in made:
-        if isinstance(value, Characteristic):
-            added.append(_decided(name, value, frames["measures"], month, disclosure))
-        elif not isinstance(value, Offloaded):
-            parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
-    for work in offloaded:
-        parts.update(work.result() if isinstance(work, Future) else work.fn(*work.args))
+    parts, added = _section_parts(made, offloaded, frames["measures"], month, disclosure)
     parts = _as_decided(parts, decided, cases, tables, catalogue, report, disclosure)
     if added:
         frames["cells"] = pd.concat([frames["cells"], *added], ignore_index=True)
