@@ -834,3 +834,15 @@ def test_the_bands_said_to_add_up_to_a_published_kpi_do(demo_data):
         pending = not_yet_issued_by_band(c, m)[list(OVER_20WK_BANDS)].sum()
         assert waiting == kpi["requests_awaiting_over_6wk"]
         assert pending == kpi["plans_pending_over_20wk"]
+
+
+def test_each_measure_is_declared_once_beside_the_function_that_computes_it():
+    from sendlib.measures.family import family_of
+    from sendlib.measures.registry import FAMILIES
+
+    ids = [kpi for f in FAMILIES for kpi in f.ids]
+    assert len(ids) == len(set(ids))
+    for declared in FAMILIES:
+        assert family_of(declared.compute) is declared
+        assert declared.compute.__module__ not in ("sendlib.measures.registry",)
+        assert set(declared.characteristic) <= set(declared.ids)

@@ -19,12 +19,18 @@ import numpy as np
 
 from sendlib.measures.calendar import count_in, dates, pct
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 from sendlib.statutory import AMENDED_PLAN_DAYS, REVIEW_DECISION_DAYS
 
 DRAFT_IDS = ("review_drafts_issued", "review_drafts_4wk_pct")
 FINAL_IDS = ("review_amended_issued", "review_amended_8wk_pct")
 
 
+@family(
+    "amendments",
+    (*DRAFT_IDS, *FINAL_IDS),
+    ("person", "plans", "reviews"),
+)
 def amendments(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Drafts and final amended plans issued in each month, and the share within 4 and
     8 weeks of the review meeting (day 28 and day 56 count)."""

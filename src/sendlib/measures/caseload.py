@@ -18,6 +18,7 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 AGE_BANDS = [
     (0, 4, "0-4"),
@@ -35,6 +36,31 @@ SOCIAL_CARE = {
 }
 
 
+@family(
+    "caseload",
+    (
+        "ehcp_active",
+        "ehcp_new",
+        "ehcp_ceased",
+        "ehcp_early_years",
+        "ehcp_rising5",
+        "ehcp_school_age",
+        "ehcp_school_age_pct",
+        *SOCIAL_CARE.values(),
+    ),
+    ("person", "plans"),
+    characteristic=(
+        "ehcp_early_years",
+        "ehcp_rising5",
+        "ehcp_school_age",
+        "ehcp_school_age_pct",
+        *SOCIAL_CARE.values(),
+    ),
+    counts={"ehcp_school_age_pct": "ehcp_school_age"},
+    bases={"ehcp_school_age_pct": "ehcp_active"},
+    needs=("plans.plan_id",),
+    also_needs={kpi: ("person.social_care",) for kpi in SOCIAL_CARE.values()},
+)
 def caseload(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Active, new and ceased plans; early years, rising 5s, school age; social care status."""
     plans = cases.plans

@@ -19,14 +19,56 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 from sendlib.statutory import DECISION_DAYS, WAITING_BANDS
 
 # the bands that add up to the published KPI requests_awaiting_over_6wk
 OVER_6WK_BANDS = tuple(code for lo, _, code in WAITING_BANDS if lo > DECISION_DAYS)
 NO_PLAN_YET = "no_plan_yet"
 PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (16, None, "post16")]
+#: requests by the child's phase: characteristic counts (children by age group)
+PHASE_COUNTS = tuple(f"requests_{name}" for _, _, name in PHASES)
 
 
+@family(
+    "decisions",
+    (
+        "requests_received",
+        "transfers_in",
+        "request_decisions",
+        "request_decisions_6wk_pct",
+        "requests_assess",
+        "requests_not_assess",
+        "requests_refused_pct",
+        "request_assess_pct",
+        "requests_from_parents_pct",
+        "requests_early_years",
+        "requests_primary",
+        "requests_secondary",
+        "requests_post16",
+        "requests_awaiting_decision",
+        "requests_awaiting_over_6wk",
+    ),
+    ("person", "requests"),
+    characteristic=PHASE_COUNTS,
+    needs=("requests.request_id",),
+    also_needs={
+        **{
+            kpi: ("requests.request_outcome",)
+            for kpi in (
+                "request_decisions",
+                "request_decisions_6wk_pct",
+                "requests_assess",
+                "requests_not_assess",
+                "requests_refused_pct",
+                "request_assess_pct",
+                "requests_awaiting_decision",
+                "requests_awaiting_over_6wk",
+            )
+        },
+        "requests_from_parents_pct": ("requests.request_source",),
+    },
+)
 def decisions(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Requests received, decisions to assess or not, 6-week timeliness and the backlog."""
     requests = cases.requests

@@ -18,12 +18,58 @@ import pandas as pd
 from sendlib.measures.calendar import NEVER, count_in, count_open, month_end_day, month_of_day, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
 from sendlib.measures.decisions import band_of
+from sendlib.measures.family import family
 from sendlib.statutory import NOT_ISSUED_BANDS, PLAN_DAYS
 
 # the bands (by time since the request) that add up to the KPI plans_pending_over_20wk
 OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > PLAN_DAYS)
 
 
+@family(
+    "issuance",
+    (
+        "plans_issued",
+        "plans_issued_20wk_pct",
+        "plans_issued_excl_exceptions",
+        "plans_issued_20wk_excl_pct",
+        "plans_issued_median_days",
+        "plans_not_yet_issued",
+        "plans_pending_over_20wk",
+        "under_assessment",
+        "plans_agreed_not_issued",
+        "assessments_plan",
+        "assessments_no_plan",
+        "plan_after_assessment_pct",
+    ),
+    ("person", "requests", "assessments", "plans"),
+    needs=("requests.request_id",),
+    also_needs={
+        **{
+            kpi: ("plans.plan_id", "plans.request_id")
+            for kpi in (
+                "plans_issued",
+                "plans_issued_20wk_pct",
+                "plans_issued_excl_exceptions",
+                "plans_issued_20wk_excl_pct",
+                "plans_issued_median_days",
+            )
+        },
+        "plans_issued_excl_exceptions": (
+            "plans.plan_id",
+            "plans.request_id",
+            "assessments.week20_exception",
+        ),
+        "plans_issued_20wk_excl_pct": (
+            "plans.plan_id",
+            "plans.request_id",
+            "assessments.week20_exception",
+        ),
+        **{
+            kpi: ("requests.request_outcome", "assessments.assessment_outcome")
+            for kpi in ("assessments_plan", "assessments_no_plan", "plan_after_assessment_pct")
+        },
+    },
+)
 def issuance(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """New plans issued, % within 20 weeks (incl./excl. exceptions), median days, backlog."""
     plans = cases.plans[cases.plans["new"].to_numpy()]

@@ -22,6 +22,7 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 MAINSTREAM = ("mainstream", "mainstream_resourced")
 SHARES = {  # kpi id: settings counted
@@ -78,6 +79,22 @@ BASES = {
     "16plus": "ehcp_16plus",
     "16_18": "ehcp_16_18",
 }
+PHASE_NAMES = ("primary", "secondary", "post16")
+#: every measure of the family (each a characteristic figure: children by setting)
+PLACED = (
+    *(x for share in SHARES for x in (count_of(share), share)),
+    *(x for p in PHASE_NAMES for x in (f"placed_mainstream_{p}", f"placed_mainstream_{p}_pct")),
+    "placed_inmss_18plus",
+    "placed_inmss_18plus_pct",
+    "placed_ap",
+    "neet_count",
+    "neet_16_25",
+    "neet_16_25_pct",
+    "neet_16_18",
+    "neet_16_18_pct",
+    "placed_none",
+    *BASES.values(),
+)
 
 
 def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
@@ -87,6 +104,27 @@ def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
     return first(birth, lo), upper
 
 
+@family(
+    "placements",
+    PLACED,
+    ("person", "plans", "placements"),
+    characteristic=PLACED,
+    counts={
+        **{share: count_of(share) for share in SHARES},
+        **{f"placed_mainstream_{p}_pct": f"placed_mainstream_{p}" for p in PHASE_NAMES},
+        "placed_inmss_18plus_pct": "placed_inmss_18plus",
+        "neet_16_25_pct": "neet_16_25",
+        "neet_16_18_pct": "neet_16_18",
+    },
+    bases={
+        **{share: "ehcp_active" for share in SHARES},
+        **{f"placed_mainstream_{p}_pct": BASES[p] for p in PHASE_NAMES},
+        "placed_inmss_18plus_pct": "placed_inmss",
+        "neet_16_25_pct": BASES["16plus"],
+        "neet_16_18_pct": BASES["16_18"],
+    },
+    needs=("plans.plan_id", "placements.setting"),
+)
 def placement_measures(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Setting shares of all plans at month end, by phase, INMSS aged 18+, AP and NEET."""
     lo, hi = windows(cases)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sendlib.measures.calendar import count_in, count_open
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 
 def population_for(cases: Cases, months: np.ndarray) -> np.ndarray:
@@ -28,6 +29,16 @@ def per_10k(count: np.ndarray, population: np.ndarray) -> np.ndarray:
         return np.where(population > 0, 10_000 * np.asarray(count, float) / population, np.nan)
 
 
+@family(
+    "rates",
+    ("ehcp_rate_per_10k", "requests_per_10k"),
+    ("person", "plans", "requests", "population"),
+    needs=("population.population",),
+    also_needs={
+        "ehcp_rate_per_10k": ("plans.plan_id",),
+        "requests_per_10k": ("requests.request_id",),
+    },
+)
 def rates(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Active plans and monthly requests per 10,000 residents aged 0–25."""
     pop = population_for(cases, months)

@@ -33,6 +33,7 @@ from sendlib.measures.calendar import (
     shift,
 )
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 from sendlib.statutory import (
     OVERDUE_MONTHS,
     REVIEW_DECISION_DAYS,
@@ -106,6 +107,26 @@ def status_windows(cases: Cases) -> StatusWindows:
     )
 
 
+@family(
+    "reviews",
+    (
+        "reviews_overdue",
+        "reviews_due_12_14m",
+        "reviews_due_3m",
+        "reviews_in_12m_pct",
+        "reviews_held_12m",
+        "reviews_completed",
+        "reviews_not_finalised",
+        "review_decisions",
+        "review_decisions_4wk_pct",
+    ),
+    ("person", "plans", "reviews"),
+    needs=("plans.plan_id", "reviews.review_meeting_date"),
+    also_needs={
+        kpi: ("reviews.decision_date",)
+        for kpi in ("reviews_not_finalised", "review_decisions", "review_decisions_4wk_pct")
+    },
+)
 def reviews(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Overdue, due (12–14 months), due in the next 3 months, % reviewed in 12 months."""
     windows = status_windows(cases)

@@ -17,6 +17,7 @@ import pandas as pd
 from sendlib.data.contract import contract, request_source_group
 from sendlib.measures.calendar import count_in, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
+from sendlib.measures.family import family
 
 GROUPS = (*contract().request_sources, NOT_RECORDED)
 IDS = tuple(
@@ -36,6 +37,11 @@ def groups(cases: Cases) -> np.ndarray:
     return table[np.where(codes < 0, len(table) - 1, codes)]
 
 
+@family(
+    "sources",
+    IDS,
+    ("person", "requests"),
+)
 def request_sources(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """New requests received in each month by source group, and each group's share."""
     requests = cases.requests

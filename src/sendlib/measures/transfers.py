@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 
 from sendlib.measures.calendar import dates, pct
 from sendlib.measures.cases import Cases, positions
+from sendlib.measures.family import family
 from sendlib.statutory import TRANSFER_DEADLINES
 
 #: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
@@ -76,6 +77,11 @@ def year_of_month(months: np.ndarray) -> np.ndarray:
     return 1970 + np.asarray(months) // 12
 
 
+@family(
+    "transfers",
+    IDS,
+    ("person", "plans"),
+)
 def phase_transfers(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Transfers due in each month's year; of those whose deadline has passed by month end,
     how many had the amended plan by the deadline (day of the deadline counts) and the
