@@ -116,13 +116,13 @@ def _is_typer_command(node: ast.FunctionDef) -> bool:
 
 
 def long_functions(path: Path) -> list[str]:
-    """``name (lines)`` of each function in the file longer than FUNCTION_LINES, typer
-    commands excepted; a nested function counts within its parent and on its own."""
+    """``name (lines)`` of each function in the file longer than FUNCTION_LINES from its
+    ``def`` (a decorator such as ``@family`` declares, it does not compute), typer commands
+    excepted; a nested function counts within its parent and on its own."""
     out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            lines = node.end_lineno - start + 1
+            lines = node.end_lineno - node.lineno + 1  # a decorator declares, not computes
             if lines > FUNCTION_LINES and not _is_typer_command(node):
                 out.append(f"{node.name} ({lines})")
     return out
