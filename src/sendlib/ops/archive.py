@@ -44,9 +44,7 @@ def _headlines(card: Path, month: Month, cache: Path) -> tuple[list[dict], dict[
     manifest = json.loads((card.parent / "manifest.json").read_text(encoding="utf-8"))
     shown = manifest.get("headlines") if isinstance(manifest, dict) else None
     headlines = _tiles_of(shown) if shown else _catalogue_headlines(manifest)
-    key = mf.combined_hash(
-        mf.sha256(card), mf.code_hash(), json.dumps([h.model_dump() for h in headlines])
-    )
+    key = mf.combined_hash(mf.sha256(card), mf.code_hash(), json.dumps(headlines))
     kept = cache / f"{month}.json"
     if kept.exists():
         entry = json.loads(kept.read_text(encoding="utf-8"))
@@ -59,36 +57,38 @@ def _headlines(card: Path, month: Month, cache: Path) -> tuple[list[dict], dict[
     return shown or tiles, values
 
 
-def _tiles_of(shown: list[dict]) -> list:
-    """The KPIs and words of the tiles a paper showed (its manifest's ``headlines``)."""
-    from sendlib.scorecard.catalogue import Headline
+def _tiles_of(shown: list[dict]) -> list[tuple[str, str]]:
+    """The KPIs and words of the tiles a paper showed (its manifest's ``headlines``): read
+    without the figures' code, so a narrative-only re-render loads none of it."""
+    return [(t["kpi_id"], t["label"]) for t in shown]
 
-    return [Headline(kpi=t["kpi_id"], label=t["label"]) for t in shown]
 
-
-def _catalogue_headlines(manifest: object) -> list:
+def _catalogue_headlines(manifest: object) -> list[tuple[str, str]]:
     """The headline tiles of the catalogue the paper was made with (``headlines`` in its
     kpis.yaml); none when the manifest names none that can still be read."""
     from sendlib.scorecard.catalogue import CatalogueError, load_catalogue
 
     try:
         path = manifest["parameters"]["catalogue"]  # type: ignore[index]
-        return load_catalogue(path).headlines
+        return [(h.kpi, h.label) for h in load_catalogue(path).headlines]
     except (KeyError, TypeError, OSError, CatalogueError):
         return []
 
 
 def _read_headlines(
-    card: Path, month: Month, headlines: list
+    card: Path, month: Month, headlines: list[tuple[str, str]]
 ) -> tuple[list[dict], dict[str, float]]:
     import pandas as pd
 
     from sendlib.scorecard.build import headline_tiles
+    from sendlib.scorecard.catalogue import Headline
 
     scorecard = pd.read_csv(
         card, dtype={"display": str}, keep_default_na=False, na_values={"value": [""]}
     )
-    tiles = headline_tiles(scorecard, month.period, headlines)
+    tiles = headline_tiles(
+        scorecard, month.period, [Headline(kpi=k, label=label) for k, label in headlines]
+    )
     own = scorecard[scorecard["period"] == str(month)].set_index("kpi_id")["value"]
     values = {t["kpi_id"]: float(own.get(t["kpi_id"], float("nan"))) for t in tiles}
     return tiles, values
