@@ -70,7 +70,7 @@ def national_data() -> Path:
 CASES = {
     "demo_national": """
         from pathlib import Path
-        from sendlib.data.demo import generate
+        from sendlib.demo import generate
         import pandas as pd
         counts = generate(Path(FOLDER), seed=42, scale="national", end=pd.Period(MONTH, "M"))
         extra["plan_rows"] = counts["plans"]
@@ -161,8 +161,8 @@ def sen2_return() -> Path:
 
         import pandas as pd
 
-        from sendlib.data.demo.council import council_frames
-        from sendlib.data.demo.sen2 import write_returns
+        from sendlib.demo.council import council_frames
+        from sendlib.demo.sen2 import write_returns
 
         frames = council_frames(42, end=pd.Period("2026-02", "M"), factor=3.4)
         write_returns(frames, folder, dt.date(2026, 2, 28), years=[2026])
@@ -176,10 +176,14 @@ def sen2_cases() -> list[dict]:
         import tempfile
         from pathlib import Path
         from sendlib.data.sen2 import IdKey, import_returns, read_establishments
+        from sendlib.startup import no_cycle_collection
         source = Path({str(path)!r})
         gias = read_establishments(source.parent / "establishments.csv")
         with tempfile.TemporaryDirectory() as out:
-            s = import_returns([source], Path(out) / "data", IdKey(b"bench-key-0123456789"), gias)
+            with no_cycle_collection():  # as `sendlib import sen2` runs it
+                s = import_returns(
+                    [source], Path(out) / "data", IdKey(b"bench-key-0123456789"), gias
+                )
         extra["children"] = s.returns[0].persons
         extra["rows"] = sum(s.rows.values())
         extra["megabytes"] = round(source.stat().st_size / 1e6, 1)

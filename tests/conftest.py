@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import TINY, write_tables
+from sendlib.startup import skip_rfc3987_syntax
+
+skip_rfc3987_syntax()  # as sendlib's own processes do: seconds in each test process
 
 
 @pytest.fixture
@@ -25,7 +28,7 @@ def tiny_dir(tmp_path: Path, tiny) -> Path:
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory) -> Path:
     """The synthetic council up to June 2025, generated once per test session."""
-    from sendlib.data.demo import generate
+    from sendlib.demo import generate
 
     folder = tmp_path_factory.mktemp("demo-2025-06")
     generate(folder, seed=42, end=pd.Period("2025-06", freq="M"))

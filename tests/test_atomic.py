@@ -108,6 +108,7 @@ def published(folder: Path) -> int:
     return version
 
 
+@pytest.mark.slow
 def test_a_publish_killed_at_random_points_leaves_the_old_paper_or_the_new(tmp_path):
     script = tmp_path / "publish.py"
     script.write_text(PUBLISHER)
@@ -167,6 +168,7 @@ def imported(folder: Path) -> int:
     return int(versions.pop())
 
 
+@pytest.mark.slow
 def test_an_import_killed_at_random_points_leaves_the_old_tables_or_the_new(tmp_path):
     script = tmp_path / "import.py"
     script.write_text(IMPORTER)

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from helpers import notebook_dir
 from sendlib.cli import app
-from sendlib.data.demo import generate_councils
+from sendlib.demo import generate_councils
 from sendlib.months import parse_months
 
 
@@ -89,3 +89,18 @@ def test_a_failed_notebook_is_reported_by_notebook_and_cell(tmp_path, monkeypatc
     import pickle
 
     assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args  # crosses Dask
+
+
+def test_batch_without_dask_says_which_extra_installs_it(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "distributed" else real(name, *a),
+    )
+    command = ["batch", "--data-root", str(tmp_path), "--months", "2025-06"]
+    result = CliRunner().invoke(app, command, terminal_width=250)
+    assert result.exit_code == 1
+    assert "pip install 'sendlib[batch]'" in result.output  # the brackets survive

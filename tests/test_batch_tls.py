@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sendlib.cli import app
-from sendlib.data.demo import generate_councils
+from sendlib.demo import generate_councils
 from sendlib.ops import batch, cluster
 
 
@@ -183,6 +183,7 @@ def batch_on_the_cluster(tls_cluster, councils, tmp_path_factory):
     return result, out
 
 
+@pytest.mark.slow
 def test_a_batch_on_a_tls_cluster_reports_the_corrupt_council_and_renders_the_rest(
     batch_on_the_cluster,
 ):
@@ -200,6 +201,7 @@ def test_a_batch_on_a_tls_cluster_reports_the_corrupt_council_and_renders_the_re
     assert attempts.count("LA001 scorecards") == 1  # one task for all its months
 
 
+@pytest.mark.slow
 def test_a_client_without_a_certificate_cannot_use_the_cluster(tls_cluster):
     import socket
     import ssl
@@ -219,6 +221,7 @@ def test_a_client_without_a_certificate_cannot_use_the_cluster(tls_cluster):
         cluster.security(address, certs["ca"], None, None)
 
 
+@pytest.mark.slow
 def test_a_plain_tcp_scheduler_is_refused_unless_insecure(councils, tmp_path):
     result = CliRunner().invoke(
         app,
@@ -241,6 +244,7 @@ def test_a_plain_tcp_scheduler_is_refused_unless_insecure(councils, tmp_path):
         cluster.security("10.0.0.5:8786", None, None, None)  # tcp by default
 
 
+@pytest.mark.slow
 def test_tasks_receive_paths_and_return_counts_one_per_council(councils, tmp_path):
     submitted = []
 
@@ -266,6 +270,7 @@ def test_tasks_receive_paths_and_return_counts_one_per_council(councils, tmp_pat
     assert set(result["months"]) == {"2025-06"} and result["months"]["2025-06"]["rows"] > 0
 
 
+@pytest.mark.slow
 def test_one_pass_over_all_months_gives_each_months_scorecard(batch_on_the_cluster, councils):
     from sendlib.data.load import check_data
     from sendlib.scorecard.build import build

@@ -133,3 +133,27 @@ def test_a_cache_write_that_fails_by_a_bug_is_raised_at_the_join(tmp_path, monke
     with pytest.raises(TypeError, match="cannot convert column"):
         data_cache.flush()
     data_cache.flush()  # raised once, then forgotten
+
+
+def test_the_writer_thread_starts_with_the_first_write_and_ends_with_flush(data):
+    import subprocess
+    import sys
+
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import threading, sendlib.data.cache; print(threading.active_count())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout.strip() == "1"  # importing the cache starts no thread
+    check_data(data, cache=True)
+    import threading
+
+    assert any(t.name.startswith("sendlib-cache") for t in threading.enumerate())
+    data_cache.flush()
+    assert not any(t.name.startswith("sendlib-cache") for t in threading.enumerate())
+    assert (data / data_cache.FOLDER).is_dir()

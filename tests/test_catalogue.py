@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sendlib.data.demo import RETURN_PROFILES
+from sendlib.demo import RETURN_PROFILES
 from sendlib.scorecard.catalogue import CatalogueError, load_catalogue
 
 CATALOGUE = Path(__file__).parents[1] / "params" / "kpis.yaml"

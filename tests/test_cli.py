@@ -90,6 +90,10 @@ def test_demo_command_writes_a_valid_council(tmp_path):
     assert result.exit_code == 0, result.output
     check = runner.invoke(app, ["validate", "--data", str(out), "--month", "2022-03"])
     assert check.exit_code == 0, check.output
+    assert "0 error(s)" in check.output and "for 2022-03" in check.output
+    from sendlib.data.contract import files
+
+    assert {f"{name}.csv" for name in files()} <= {p.name for p in out.iterdir()}
 
 
 def test_an_empty_default_data_folder_says_where_the_files_and_the_demo_go(tmp_path, monkeypatch):

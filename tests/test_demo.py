@@ -10,9 +10,9 @@ import pytest
 
 from sendlib.data import findings as fnd
 from sendlib.data.contract import files
-from sendlib.data.demo import RETURN_PROFILES, generate
 from sendlib.data.load import check_data
 from sendlib.data.quality import find_warnings
+from sendlib.demo import RETURN_PROFILES, generate
 
 END = pd.Period("2025-06", freq="M")
 
@@ -64,8 +64,8 @@ def _active(plans, month):
 
 def test_caseload_grows_like_the_seeds(council):
     plans = council[1].plans
-    assert 2_450 <= _active(plans, "2021-02") <= 2_950  # seed 000: 2,695
-    assert 4_300 <= _active(plans, "2025-05") <= 5_100  # seed 003: 4,712
+    assert 2_450 <= _active(plans, "2021-02") <= 2_950  # the council's February 2021 report: 2,695
+    assert 4_300 <= _active(plans, "2025-05") <= 5_100  # its May 2025 scorecard: 4,712
     growth = _active(plans, "2024-06") / _active(plans, "2023-06") - 1
     assert 0.07 <= growth <= 0.16
 
@@ -129,10 +129,11 @@ def test_no_names_in_demo_people(council):
     assert person["case_officer"].str.fullmatch(r"[A-Z0-9]{3}-\d{2}").all()
 
 
+@pytest.mark.slow
 def test_councils_like_the_release_have_their_size_rates_and_peers(tmp_path):
     # `sendlib demo --councils N --like-release`: real councils' sizes and yearly rates
     from sendlib.config import load_report
-    from sendlib.data.demo.like_release import generate_like_release, pick, profiles
+    from sendlib.demo.like_release import generate_like_release, pick, profiles
     from sendlib.measures.cases import prepare
     from sendlib.measures.registry import compute
 

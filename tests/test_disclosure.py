@@ -348,3 +348,55 @@ def test_the_councils_share_of_a_few_children_is_withheld_beside_englands(tmp_pa
     council = frame.loc[("placed_eotas_pct", "2026-01", "council")]
     assert np.isnan(council["value"]) and council["status"] in ("c", "s")
     assert frame.loc[("placed_eotas_pct", "2026-01", "england"), "value"] == 1.9
+
+
+def test_a_table_of_one_group_is_protected_by_the_groups_no_child_is_in():
+    # every request from a child aged 8: the other ages (zeros) are figures too, so one
+    # is withheld with it and the total no longer says which age
+    figures = Figures()
+    figures.add("requests_received", 1, characteristic=False)
+    ages = {"7": 0, "8": 1, "9": 0}
+    for age, n in ages.items():
+        figures.add(f"age|{age}", n, characteristic=True)
+    figures.relate("requests_received", [f"age|{a}" for a in ages])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["age|8"] == disclosure.PRIMARY
+    assert sum(decided[f"age|{a}"] != disclosure.PUBLISHED for a in ages) >= 2
+
+
+def test_a_team_packs_review_status_does_not_give_its_one_status_away():
+    # West's 3 plans, all in date: the pack's total is published (its one team), so a
+    # status no plan is in is withheld beside it
+    figures = Figures()
+    figures.add("ehcp_active", 3, characteristic=False)
+    figures.add("team|West", 3, characteristic=True)
+    figures.relate("ehcp_active", ["team|West"], same=True)
+    for status, n in {"in_date": 3, "due": 0, "overdue": 0}.items():
+        figures.add(f"status|{status}", n, characteristic=True)
+    figures.relate("team|West", [f"status|{s}" for s in ("in_date", "due", "overdue")])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["team|West"] == disclosure.PUBLISHED
+    assert decided["status|in_date"] == disclosure.PRIMARY
+    assert decided["status|due"] == disclosure.SECONDARY
+
+
+def test_a_group_within_another_is_decided_with_what_is_left():
+    # 7 aged 0-4, of whom 6 in early years: the one aged 4 in Reception is a count of 1
+    from sendlib.scorecard.figures import _month
+
+    values = pd.Series({"ehcp_active": 20.0, "ehcp_early_years": 6.0, "ehcp_rising5": 5.0})
+    cells = pd.DataFrame(
+        {
+            "period": "2026-10",
+            "breakdown": "active_by_age_band",
+            "row": ["0-4", "5-10"],
+            "column": "",
+            "count": [7, 13],
+        }
+    )
+    kinds = {"ehcp_early_years": "characteristic", "ehcp_rising5": "characteristic"}
+    figures, _ = _month(values, cells, kinds, {})
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    shown = [k for k in ("active_by_age_band|0-4|", "ehcp_early_years", "ehcp_rising5")]
+    assert not all(decided[k] == disclosure.PUBLISHED for k in shown[:2])
+    assert not all(decided[k] == disclosure.PUBLISHED for k in shown[1:])

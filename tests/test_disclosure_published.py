@@ -289,6 +289,7 @@ def test_an_extract_ending_on_9_november_reports_october_and_november_only_provi
     assert result.exit_code == 1 and "after the end of the data" in result.output
 
 
+@pytest.mark.slow
 def test_a_sen2_import_shows_social_care_as_not_available(tmp_path, monkeypatch):
     monkeypatch.setenv("SENDLIB_ID_KEY", "a-test-key-of-sixteen-or-more")
     sen2 = Path(__file__).parent / "data" / "sen2"

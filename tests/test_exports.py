@@ -102,6 +102,7 @@ def test_text_in_no_known_encoding_is_one_error_with_the_byte_offset(tmp_path, t
     assert set(errors["rule"].iloc[1:]) == {"depends_on_broken"}  # one line per dependent
 
 
+@pytest.mark.slow
 def test_excel_workbooks_give_the_same_scorecard(demo_data, demo_card, tmp_path):
     folder = variant(demo_data, tmp_path / "xlsx")
     for name in ("person", "requests", "plans", "reviews"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,6 +39,7 @@ cells = st.one_of(
 targets = st.sampled_from([(f, c) for f, rows in TINY.items() for c in rows[0]])
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -60,6 +62,7 @@ def test_loader_never_raises_anything_but_its_own_error(tmp_path_factory, change
             assert len(getattr(loaded, name)) == len(rows)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

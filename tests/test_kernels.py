@@ -16,8 +16,6 @@ from helpers import notebook_dir, run_cli
 from sendlib.ops.execute import worker_pool
 from sendlib.ops.kernels import IpcKernelManager, KernelStartError, execute
 
-pytestmark = pytest.mark.slow  # real kernels
-
 # a kernel that dies the first time it is started (a marker file remembers), then works
 FLAKY = """
 import sys
@@ -63,6 +61,7 @@ def test_kernels_listen_on_unix_sockets_of_their_own():
     assert first.ip != second.ip and len(first.ip) < 80
 
 
+@pytest.mark.slow
 def test_a_kernel_that_dies_at_start_is_replaced_and_the_retry_logged(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path, "flaky", tmp_path / "marker")))
     log = tmp_path / "logs" / "kernels.log"
@@ -77,6 +76,7 @@ def test_a_kernel_that_dies_at_start_is_replaced_and_the_retry_logged(tmp_path, 
     assert "one.ipynb: kernel died before it was ready (attempt 1 of 3)" in log.read_text()
 
 
+@pytest.mark.slow
 def test_a_kernel_that_never_starts_is_one_clear_error(tmp_path, monkeypatch):
     dead = "import sys\nsys.exit(3)\n"
     monkeypatch.setenv("JUPYTER_PATH", str(kernelspec(tmp_path, "dead", tmp_path / "m", dead)))
@@ -93,6 +93,7 @@ def test_a_kernel_that_never_starts_is_one_clear_error(tmp_path, monkeypatch):
         )
 
 
+@pytest.mark.slow
 def test_a_failing_cell_is_not_retried(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("raise ValueError('a real failure')")]
@@ -122,11 +123,13 @@ def forty_kernels(folder: Path, env: dict[str, str] | None = None) -> list[str]:
     return failures
 
 
+@pytest.mark.slow
 def test_forty_kernels_eight_at_a_time_all_start(tmp_path):
     assert forty_kernels(tmp_path) == []
     assert len(list(tmp_path.glob("out-*.ipynb"))) == 40
 
 
+@pytest.mark.slow
 def test_the_run_retries_a_kernel_that_dies_and_says_so_in_its_log(
     tmp_path, demo_data, monkeypatch
 ):
@@ -146,6 +149,7 @@ def zygote_env(zygote) -> dict[str, str]:
     return zygote.environment()
 
 
+@pytest.mark.slow
 def test_forty_kernels_from_the_zygote_eight_at_a_time_all_start(tmp_path):
     from sendlib.ops import zygote as zy
 
@@ -160,6 +164,7 @@ def test_forty_kernels_from_the_zygote_eight_at_a_time_all_start(tmp_path):
     assert outputs == {"42"} and len(list(tmp_path.glob("out-*.ipynb"))) == 40
 
 
+@pytest.mark.slow
 def test_a_kernel_from_the_zygote_is_fresh_and_in_the_run_folder(tmp_path, monkeypatch):
     from sendlib.ops import zygote as zy
 
@@ -191,6 +196,7 @@ def test_a_kernel_from_the_zygote_is_fresh_and_in_the_run_folder(tmp_path, monke
     assert first[4] != second[4]
 
 
+@pytest.mark.slow
 def test_without_its_zygote_the_launcher_starts_an_ordinary_kernel(tmp_path, monkeypatch):
     from sendlib.ops.zygote import ENV
 
@@ -204,6 +210,7 @@ def test_without_its_zygote_the_launcher_starts_an_ordinary_kernel(tmp_path, mon
     )
 
 
+@pytest.mark.slow
 def test_a_killed_launcher_takes_its_kernel_with_it(tmp_path):
     import signal
     import subprocess

@@ -846,3 +846,15 @@ def test_each_measure_is_declared_once_beside_the_function_that_computes_it():
         assert family_of(declared.compute) is declared
         assert declared.compute.__module__ not in ("sendlib.measures.registry",)
         assert set(declared.characteristic) <= set(declared.ids)
+
+
+def test_every_code_of_a_coded_characteristic_is_a_group(tmp_path):
+    d = council_dir(
+        tmp_path,
+        person=[person("P1"), person("P2")],
+        plans=[plan("E1", "P1", "2020-01-01"), plan("E2", "P2", "2020-01-01")],
+    )
+    months = pd.period_range("2025-06", "2025-06", freq="M").asi8
+    sex = breakdowns.active_by(prepare(load_tables(d)), months, "sex")
+    assert {"M", "F", "U", "not_recorded"} <= set(sex["row"])
+    assert sex["count"].sum() == 2

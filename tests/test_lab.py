@@ -247,6 +247,7 @@ def _answers(url: str) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP", "SIGINT"])
 def test_stopping_sendlib_lab_stops_the_server_it_started(tmp_path, stop):
     """`kill`, a closed terminal or Ctrl-C sent to `sendlib lab` reaches JupyterLab (a

@@ -42,3 +42,34 @@ def test_weasyprint_loads_and_its_library_search_starts_no_compiler(tmp_path):
     assert done.returncode == 0, done.stderr
     ran = done.stdout.strip()
     assert "gcc" not in ran and "'ld'" not in ran and "/ld'" not in ran
+
+
+def test_the_quick_search_serves_the_importing_thread_only():
+    import functools
+    import threading
+
+    asked = []
+
+    def real(name):
+        asked.append(name)
+        return "found by ctypes"
+
+    quick = functools.partial(libraries._quick, "", threading.get_ident(), real)
+    assert quick("no-such-lib-9") is None and asked == []  # the importing thread: the cache
+    other = []
+    thread = threading.Thread(target=lambda: other.append(quick("pango-1.0")))
+    thread.start()
+    thread.join()
+    assert other == ["found by ctypes"] and asked == ["pango-1.0"]
+
+
+def test_find_library_is_ctypes_own_once_weasyprint_is_imported():
+    code = (
+        "import ctypes.util\n"
+        "real = ctypes.util.find_library\n"
+        "from sendlib.render import libraries\n"
+        "libraries.weasyprint()\n"
+        "assert ctypes.util.find_library is real\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -44,6 +44,7 @@ def demo(demo_data):
     return data, Context.from_data(data)
 
 
+@pytest.mark.slow
 def test_a_short_history_gives_no_projection_and_the_section_says_why(tiny_dir):
     ctx = Context.from_data(paper(tiny_dir))
     said = text(la.facts(ctx))
@@ -162,6 +163,7 @@ def test_the_manifest_entry_holds_the_intervals_and_the_backtest(demo):
     assert set(entry["capacity"]["achievable_pct"]) >= {"As planned: assessments"}
 
 
+@pytest.mark.slow
 def test_the_section_is_the_same_every_run(demo, demo_data):
     data, _ = demo
     again = paper(demo_data)

@@ -71,6 +71,7 @@ def test_every_section_function_named_in_the_registry_exists():
         assert callable(later.resolve()), later
 
 
+@pytest.mark.slow
 def test_the_command_line_and_a_run_load_no_figures_code_until_notebooks_run():
     code = (
         "import sys, sendlib.cli.commands, sendlib.ops.runner, sendlib.ops.archive\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 
 import pikepdf
 import pytest
@@ -15,8 +16,6 @@ from helpers import check_tagged_pdf
 from sendlib.render.html import Page, page
 from sendlib.render.pdf import PdfProcess, RenderError
 from sendlib.render.pdfparts import owners
-
-pytestmark = pytest.mark.slow  # WeasyPrint worker processes
 
 
 def plain(title: str = "A title") -> Page:
@@ -52,6 +51,7 @@ def test_a_paper_splits_at_sections_that_start_a_page():
     assert rendered.html == head + "\n" + "".join(p.body for p in parts) + tail
 
 
+@pytest.mark.slow
 def test_renders_merges_and_rerenders_only_the_edited_part(tmp_path):
     cache = tmp_path / "cache"
     with PdfProcess() as process:
@@ -75,6 +75,7 @@ def test_renders_merges_and_rerenders_only_the_edited_part(tmp_path):
     assert re.search(r"2\.\s*Caseload", PdfReader(tmp_path / "two.pdf").pages[shown].extract_text())
 
 
+@pytest.mark.slow
 def test_a_part_that_grows_renumbers_the_pages_after_it(tmp_path):
     cache = tmp_path / "cache"
     with PdfProcess() as process:
@@ -87,6 +88,7 @@ def test_a_part_that_grows_renumbers_the_pages_after_it(tmp_path):
     check_tagged_pdf(tmp_path / "two.pdf")  # every footer says "Page i of n"
 
 
+@pytest.mark.slow
 def test_a_page_without_sections_renders_whole(tmp_path):
     with PdfProcess() as process:
         process.start(plain(), tmp_path / "paper.pdf", tmp_path / "cache")
@@ -95,6 +97,7 @@ def test_a_page_without_sections_renders_whole(tmp_path):
     assert reader.metadata.title == "A title" and "Paper" in reader.pages[0].extract_text()
 
 
+@pytest.mark.slow
 def test_a_pdf_that_cannot_be_written_is_a_render_error(tmp_path):
     (tmp_path / "not-a-folder").write_text("a file where the folder should be")
     with PdfProcess() as process:
@@ -107,6 +110,7 @@ def _crash(*args) -> None:
     os._exit(1)
 
 
+@pytest.mark.slow
 def test_a_crashed_renderer_is_a_render_error(tmp_path):
     with PdfProcess(warm=False, render=_crash) as process:
         process.start(plain(), tmp_path / "paper.pdf", tmp_path / "cache")
@@ -116,9 +120,14 @@ def test_a_crashed_renderer_is_a_render_error(tmp_path):
 
 def test_nothing_to_wait_for_without_a_pdf():
     with PdfProcess(warm=False) as process:
+        started = time.perf_counter()
         process.finish()
+        assert time.perf_counter() - started < 0.5  # waits for no worker
+        assert process.rendered == 0
+        assert not process._pool._processes  # and started none
 
 
+@pytest.mark.slow
 def test_footers_that_would_hide_the_page_are_refused(tmp_path):
     from weasyprint import HTML
 

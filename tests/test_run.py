@@ -16,8 +16,6 @@ from sendlib.ops.request import RunError
 from sendlib.render.errors import RenderError
 from sendlib.render.quarto import quarto_commands, render_quarto
 
-pytestmark = pytest.mark.slow  # kernels
-
 MONTH = "2025-06"
 
 
@@ -27,6 +25,7 @@ def test_parameters_that_do_not_match_are_rejected_before_execution(tmp_path):
         check_parameters(sorted(books.glob("*.ipynb")))
 
 
+@pytest.mark.slow
 def test_mismatched_parameters_stop_the_cli_before_any_notebook_runs(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "ok", "01_summary": "bad_params"})
     out = tmp_path / "out"
@@ -36,6 +35,7 @@ def test_mismatched_parameters_stop_the_cli_before_any_notebook_runs(tmp_path, d
     assert not (out / ".work").exists()
 
 
+@pytest.mark.slow
 def test_a_failing_notebook_exits_1_and_leaves_previous_outputs(tmp_path, demo_data):
     out = tmp_path / "out"
     previous = out / MONTH
@@ -51,6 +51,7 @@ def test_a_failing_notebook_exits_1_and_leaves_previous_outputs(tmp_path, demo_d
     assert (out / ".failed" / MONTH / "01_summary.ipynb").exists()
 
 
+@pytest.mark.slow
 def test_a_render_that_fails_leaves_no_half_written_folder(tmp_path, demo_data, monkeypatch):
     # the PDF fails while pandoc is still writing the Word copy into the run's folder:
     # the run waits for it before removing the folder, so nothing is left behind
@@ -80,6 +81,7 @@ def test_a_render_that_fails_leaves_no_half_written_folder(tmp_path, demo_data, 
     assert not (out / MONTH).exists()
 
 
+@pytest.mark.slow
 def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):
     from helpers import write_tables
 
@@ -91,6 +93,7 @@ def test_bad_data_exits_1_with_the_findings(tmp_path, tiny):
     assert "plans.csv" in result.output and "start_date" in result.output
 
 
+@pytest.mark.slow
 def test_narrative_survives_a_rerender(tmp_path, demo_data):
     params = params_dir(tmp_path)
     note = params / "narrative" / MONTH / "summary.md"
@@ -119,6 +122,7 @@ def test_quarto_command_and_missing_quarto(tmp_path, monkeypatch):
         render_quarto(tmp_path / "paper.ipynb", tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_quarto_renderer_without_quarto_exits_4(tmp_path, demo_data, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})

@@ -15,11 +15,10 @@ from helpers import axe_violations, notebook_dir, params_dir, run_cli
 from sendlib.data.load import load_tables
 from sendlib.ops import archive
 
-pytestmark = pytest.mark.slow  # kernels
-
 MONTH = "2025-06"
 
 
+@pytest.mark.slow
 def test_backfill_writes_one_folder_per_month(tmp_path, demo_data, monkeypatch):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
@@ -74,6 +73,7 @@ with month_lock(Path(sys.argv[1]), sys.argv[2]):
 """
 
 
+@pytest.mark.slow
 def test_concurrent_runs_of_one_month_are_serialised(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "ok"})
     out = tmp_path / "out"
@@ -92,6 +92,7 @@ def test_concurrent_runs_of_one_month_are_serialised(tmp_path, demo_data):
     assert (out / MONTH / "paper.html").exists()
 
 
+@pytest.mark.slow
 def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     params = params_dir(tmp_path)
@@ -144,6 +145,7 @@ def test_narrative_edit_rerenders_without_executing_a_notebook(tmp_path, demo_da
     assert third.exit_code == 0 and "2 notebook(s) executed" in third.output
 
 
+@pytest.mark.slow
 def test_team_pack_contains_only_that_teams_cases(tmp_path, demo_data):
     books = notebook_dir(tmp_path, **{"00_cover": "00_cover", "02_caseload": "02_caseload"})
     out = tmp_path / "out"

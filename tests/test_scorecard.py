@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from helpers import council_dir
 from sendlib.cli import app
-from sendlib.data.demo import generate
 from sendlib.data.load import load_tables
+from sendlib.demo import generate
 from sendlib.scorecard.build import COLUMNS, build, headline_tiles, write_csv
 from sendlib.scorecard.catalogue import Catalogue, SpcRule, load_catalogue
 from sendlib.scorecard.workbook import write_workbook
@@ -74,8 +74,8 @@ def test_comparators_and_last_year(card):
     row = card[(card["kpi_id"] == "plans_issued_20wk_pct") & (card["period"] == "2025-06")].iloc[0]
     # the latest benchmark on or before the month: the DfE's 2024 figures, from its release
     assert (row["england"], row["region"]) == (45.9, 31.0)
-    from sendlib.data.demo.calibration import NEIGHBOURS, REGION
     from sendlib.data.release import benchmark_rows, read_release, reduced_release
+    from sendlib.demo.calibration import NEIGHBOURS, REGION
 
     rows = benchmark_rows(read_release(reduced_release()), None, REGION, list(NEIGHBOURS))
     sn = rows[
@@ -246,6 +246,7 @@ def test_workbook_prints_on_a4_landscape_one_page_wide(card, tmp_path):
     assert ws.row_dimensions[long[0].row].height >= 30
 
 
+@pytest.mark.slow
 def test_scorecard_command_writes_both_files(tmp_path, demo):
     folder = tmp_path / "demo"
     generate(folder, seed=42, end=MONTH)
@@ -295,6 +296,7 @@ def test_shares_of_the_months_decisions_carry_no_dfe_comparator(card):
     assert timely["england"].notna().all()
 
 
+@pytest.mark.slow
 def test_every_comparator_comes_with_its_period(demo, tmp_path):
     from sendlib.scorecard.build import comparator_periods
 
@@ -315,6 +317,7 @@ def test_every_comparator_comes_with_its_period(demo, tmp_path):
     assert placed.number_format.endswith('" (Jan 2025)"')
 
 
+@pytest.mark.slow
 def test_a_rebase_starts_the_kpis_spc_reading_afresh(demo):
     cat = load_catalogue(ROOT / "params" / "kpis.yaml")
     ehcp = cat.get("ehcp_active")
@@ -333,6 +336,7 @@ def test_a_rebase_starts_the_kpis_spc_reading_afresh(demo):
     pd.testing.assert_frame_equal(before[others], after[others])
 
 
+@pytest.mark.slow
 def test_fixed_limits_do_not_depend_on_the_scorecard_window(demo):
     cat = load_catalogue(ROOT / "params" / "kpis.yaml")
     kpis = [

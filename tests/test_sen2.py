@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 from helpers import ROOT, measures
 from sendlib.cli import app
 from sendlib.data.contract import request_source_group
-from sendlib.data.demo.council import council_frames
-from sendlib.data.demo.sen2 import census_date, submitted, write_returns
 from sendlib.data.sen2 import IdKey, import_returns, read_establishments
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sources import write_table
+from sendlib.demo.council import council_frames
+from sendlib.demo.sen2 import census_date, submitted, write_returns
 
 HERE = Path(__file__).parent / "data" / "sen2"
 HAND = HERE / "hand-written.xml"

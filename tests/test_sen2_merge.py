@@ -90,6 +90,7 @@ def test_a_corrected_start_date_gives_the_later_returns_tables_and_one_plan(tmp_
     assert not found["rule"].isin(["plans_per_request", "two_open_plans"]).any()
 
 
+@pytest.mark.slow
 def test_a_corrected_received_date_keeps_the_ids_and_the_scorecard(tmp_path):
     early = write(tmp_path, "sen2-2025.xml", earlier_return())
     late = write(tmp_path, "sen2-2026.xml", b.edit(b.valid_return(), corrected_received))

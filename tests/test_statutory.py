@@ -34,7 +34,7 @@ def test_the_limits_are_the_regulations():
     assert law.NO_PLAN_NOTICE_DAYS == 16 * 7  # reg 10(1)
     assert law.PLAN_DAYS == 20 * 7  # reg 13(2)
     assert law.REVIEW_DECISION_DAYS == 4 * 7  # reg 20(10)
-    assert (law.REVIEW_MONTHS, law.OVERDUE_MONTHS) == (12, 14)  # s44(1), seed 004
+    assert (law.REVIEW_MONTHS, law.OVERDUE_MONTHS) == (12, 14)  # s44(1); + reg 22(3)'s 8 weeks
 
 
 @pytest.mark.parametrize(

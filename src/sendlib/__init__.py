@@ -1,16 +1,16 @@
 """sendlib: a reproducible monthly SEND performance paper for an English local authority.
 
-The package reads like the data flow in DESIGN.md:
-``contract`` → ``load`` (+ ``schemas``, ``integrity``) → ``quality`` → ``kpis`` → ``scorecard``
-→ tables/charts → notebooks → stitch → render.
+One subpackage per stage, each importing only those below it (checked by import-linter):
+``data`` (the input contract, reading and checking the extract, the SEN2 import, the
+typed-table cache) → ``measures`` (the measures computed from the case tables) →
+``scorecard`` (KPIs against targets, disclosure control, the workbook) → ``paper`` (each
+section's module and the narrative) → ``render`` (HTML, PDF, Word) → ``ops`` (a run: kernels,
+locks, manifest, verify, audit, batch) → ``cli`` (the ``sendlib`` command). ``demo`` makes a
+synthetic council beside ``data``. Below them all: ``config`` (the parameters, validated),
+``workers``, ``statutory`` (the statutory time limits), ``months``, ``files`` and
+``startup`` (what a process of sendlib's own changes about itself, where it starts).
+
+Importing sendlib changes nothing in the importing process.
 """
 
 __version__ = "0.1.0"
-
-import sys as _sys
-
-# jsonschema imports rfc3987_syntax when it is installed (JupyterLab brings it), which
-# compiles some 35 Lark grammars at import: 2.5 s in every process that imports nbformat,
-# for an "iri" format no notebook schema uses (python-jsonschema/jsonschema#1428).
-# Marked absent, jsonschema skips it.
-_sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -104,7 +104,8 @@ def assert_single_threaded(what: str) -> None:
 
 def _guard_forkserver() -> None:
     """In the fork server (this module is its first preload): every fork it makes is
-    checked first. Nothing is changed in any other process."""
+    checked first, and jsonschema skips rfc3987_syntax. Nothing is changed in any other
+    process."""
     from multiprocessing import forkserver
 
     frame = sys._getframe(1)
@@ -115,6 +116,9 @@ def _guard_forkserver() -> None:
         frame = frame.f_back
     else:
         return
+    from sendlib.startup import skip_rfc3987_syntax
+
+    skip_rfc3987_syntax()  # before papermill's import: seconds in each worker
     fork = os.fork
 
     def checked_fork() -> int:

@@ -75,8 +75,13 @@ def batch(
 ) -> None:
     """Scorecards (or with --papers whole papers) for every (council, month) pair on Dask;
     exit 1 if any pair failed."""
+    from importlib.util import find_spec
+
     from rich.table import Table as RichTable
 
+    if find_spec("distributed") is None:  # an optional part: a monthly paper needs no Dask
+        say("sendlib batch needs Dask, which is not installed: pip install 'sendlib[batch]'")
+        raise typer.Exit(EXIT_INPUT)
     from sendlib.months import parse_months
     from sendlib.ops.batch import run_batch
     from sendlib.ops.cluster import security

@@ -126,8 +126,8 @@ def demo(
     """Generate a synthetic council's case history (no real people) in the data contract;
     its comparators come from the DfE release for the region and statistical neighbours in
     PARAMS/report.yaml."""
-    from sendlib.data.demo import SCALES, generate, generate_councils
-    from sendlib.data.demo.calibration import NEIGHBOURS, REGION
+    from sendlib.demo import SCALES, generate, generate_councils
+    from sendlib.demo.calibration import NEIGHBOURS, REGION
 
     region, neighbours = REGION, NEIGHBOURS
     report = optional_report(params)
@@ -166,8 +166,8 @@ def demo(
 def _like_release(
     out: Path, councils: int, seed: int, end, params: Path, release: Path | None
 ) -> None:
-    from sendlib.data.demo.like_release import generate_like_release
     from sendlib.data.release import ReleaseError
+    from sendlib.demo.like_release import generate_like_release
 
     try:
         written = generate_like_release(out, councils, seed, end, params, release)

@@ -64,7 +64,12 @@ def _checked(
 def scorecard(
     month: MonthOpt = None,
     months: Annotated[
-        int, typer.Option(min=1, max=60, help="Months in the scorecard window (seed 001 uses 14).")
+        int,
+        typer.Option(
+            min=1,
+            max=60,
+            help="Months in the scorecard window (14: this month and the same month last year).",
+        ),
     ] = 6,
     data: DataOpt = Path("data/raw"),
     params: ParamsOpt = Path("params"),
@@ -387,7 +392,7 @@ def lab(
     )
     lab_command = shutil.which("jupyter-lab") or str(Path(sys.executable).parent / "jupyter-lab")
     if not Path(lab_command).exists():
-        say("JupyterLab is not installed: `make lab` installs it (pip install jupyterlab).")
+        say("JupyterLab is not installed: `make lab` installs it (pip install 'sendlib[lab]').")
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(
         serve(jupyter_lab(lab_command, folder, request.params_dir, str(request.month)))

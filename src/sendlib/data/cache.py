@@ -34,12 +34,6 @@ from sendlib.data.contract import FileSpec
 from sendlib.files import atomic_write
 
 FOLDER = ".sendlib-cache"
-#: one thread writes entries while the check goes on (joined by ``flush``, which the
-#: command line calls before it exits: an entry that failed for a reason other than an
-#: unwritable folder is a bug, and is raised there, never lost in a future)
-_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sendlib-cache")
-_PENDING: list[Future] = []
-_PENDING_LOCK = threading.Lock()
 ROW = "__sendlib_row__"
 KEEP_FINDINGS = 8  # cross-table entries kept per kind
 
@@ -150,20 +144,47 @@ class TableCache:
         atomic_write(self.folder / name, data)
 
 
+class _Writes:
+    """One thread that writes entries while the check goes on: started by the first write
+    (in each process: a forked child starts its own), ended by ``flush``, which the command
+    line calls before it exits. An entry that failed for a reason other than an unwritable
+    folder is a bug, and is raised there, never lost in a future."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pid = 0
+        self._pending: list[Future] = []
+
+    def submit(self, fn, *args) -> None:
+        with self._lock:
+            if self._pool is None or self._pid != os.getpid():
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sendlib-cache")
+                self._pid, self._pending = os.getpid(), []
+            self._pending.append(self._pool.submit(fn, *args))
+
+    def flush(self) -> None:
+        with self._lock:
+            pool, pending = self._pool, self._pending
+            self._pool, self._pending = None, []
+        if pool is not None and self._pid == os.getpid():
+            pool.shutdown(wait=True)
+            for future in pending:
+                if future.exception() is not None:
+                    raise future.exception()
+
+
+_WRITES = _Writes()
+
+
 def _submit(fn, *args) -> None:
-    with _PENDING_LOCK:
-        _PENDING.append(_WRITER.submit(fn, *args))
+    _WRITES.submit(fn, *args)
 
 
 def flush() -> None:
     """Wait until every entry asked for so far is written; re-raises the first error a
     write met (a folder that cannot be written to is not one: it is simply not cached)."""
-    with _PENDING_LOCK:
-        pending, _PENDING[:] = list(_PENDING), []
-    errors = [f.exception() for f in pending]
-    for error in errors:
-        if error is not None:
-            raise error
+    _WRITES.flush()
 
 
 def combined_key(*parts: object) -> str:

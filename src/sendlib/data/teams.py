@@ -1,4 +1,5 @@
-"""Team packs (seed 004's team and case-officer filters): the tables cut to one team's cases."""
+"""Team packs (the monthly dashboard's team and case-officer filters): the tables cut to one
+team's cases."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ def teams(t: Tables) -> list[str]:
 
 def filter_team(t: Tables, team: str) -> Tables:
     """Only the people of ``team`` and their requests, assessments, plans, reviews,
-    phase transfers, placements and disputes; partner returns, benchmarks and population
-    are kept."""
+    phase transfers, placements and disputes; partner returns and benchmarks are kept.
+    The population is the whole borough's, not the team's: a rate per 10,000 residents
+    of one team's plans would be wrong, so a pack holds none (its rates are not
+    available)."""
     person = t.person[t.person["team"] == team]
     ids = person["person_id"]
     requests = t.requests[is_in(t.requests["person_id"], ids)]
@@ -32,6 +35,7 @@ def filter_team(t: Tables, team: str) -> Tables:
         phase_transfers=t.phase_transfers[is_in(t.phase_transfers["plan_id"], plans["plan_id"])],
         placements=t.placements[is_in(t.placements["person_id"], ids)],
         disputes=t.disputes[is_in(t.disputes["person_id"], ids)],
+        population=t.population.iloc[0:0],
     )
 
 

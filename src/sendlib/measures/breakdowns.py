@@ -18,6 +18,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from sendlib.data.contract import contract
 from sendlib.measures import placements as placement_measures
 from sendlib.measures.calendar import (
     NEVER,
@@ -28,7 +29,7 @@ from sendlib.measures.calendar import (
 )
 from sendlib.measures.caseload import AGE_BANDS, OVER_25
 from sendlib.measures.cases import NOT_RECORDED, Cases
-from sendlib.measures.decisions import need_of_request
+from sendlib.measures.decisions import NO_PLAN_YET, need_of_request
 from sendlib.measures.reviews import status_windows
 
 COLUMNS = ["period", "row", "column", "count"]
@@ -48,6 +49,29 @@ def _long(counts: np.ndarray, keys, months: np.ndarray, column: str = "") -> pd.
     )
 
 
+def _codes(column: str) -> list[str]:
+    """A code column's groups: every code of its list, and ``NOT_RECORDED``."""
+    file = "person" if column in ("sex",) else "plans"
+    return [*contract().codes_for(file, column), NOT_RECORDED]
+
+
+#: each coded characteristic's groups, whether or not a child is in them: a table of one
+#: group beside its published total would give every child's group away, so the groups no
+#: child is in are figures too (zeros), which disclosure control may withhold last
+CODED = {"sex": "sex", "need": "primary_need", "cease_reason": "cease_reason"}
+AGES_AT_REQUEST = tuple(range(0, 26))  # the ages a request for a plan can be made at
+
+
+def _factor(values: np.ndarray, groups=()) -> tuple[np.ndarray, list]:
+    """Each value's group and the groups: ``groups`` first (those no child is in too),
+    then any other value the data hold."""
+    kinds, names = pd.factorize(values)
+    if not len(groups):
+        return kinds, list(names)
+    every = list(dict.fromkeys([*groups, *names]))
+    return pd.Index(every).get_indexer(values), every
+
+
 def active_by(cases: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     """Plans active at each month end by ``age_band``, ``sex``, ``need``, ``ethnicity``,
     ``team`` or ``social_care`` (codes; ``NOT_RECORDED`` when blank)."""
@@ -64,25 +88,26 @@ def active_by(cases: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
             keys.append(code)
             counts.append(count_open(a, b, months))
         return _long(np.array(counts), keys, months)
-    kinds, names = pd.factorize(plans[by].to_numpy())
+    kinds, names = _factor(plans[by].to_numpy(), _codes(CODED[by]) if by in CODED else ())
     counts = count_open_by(start, cease, kinds, len(names), months)
-    return _long(counts, list(names), months)
+    return _long(counts, names, months)
 
 
 def ceased_by_reason(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Plans ceased in each month by SEN2 cease reason (code; ``NOT_RECORDED`` when blank)."""
     plans = cases.plans
     reason = plans["cease_reason"].to_numpy()
-    kinds, names = pd.factorize(np.where(reason == "", NOT_RECORDED, reason))
+    kinds, names = _factor(np.where(reason == "", NOT_RECORDED, reason), _codes("cease_reason"))
     counts = count_in_by(plans["cease_m"].to_numpy(), kinds, len(names), months)
-    return _long(counts, list(names), months)
+    return _long(counts, names, months)
 
 
 def by_setting(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Plans at each month end by the holder's setting (code), and ``NO_PLACEMENT`` for
     those with no placement recorded: the counts the setting shares are shares of."""
     lo, hi = placement_measures.windows(cases)
-    kinds, names = pd.factorize(cases.placements["setting"].to_numpy())
+    settings = contract().codes_for("placements", "setting")
+    kinds, names = _factor(cases.placements["setting"].to_numpy(), settings)
     counts = count_open_by(lo, hi, kinds, len(names), months)
     plans = cases.plans
     everyone = count_open(plans["start_m"].to_numpy(), plans["cease_m"].to_numpy(), months)
@@ -118,11 +143,12 @@ def requests_by(cases: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     new = ~requests["transfer"].to_numpy()
     if by == "age":
         age = (requests["received_ymd"].to_numpy() - requests["birth_ymd"].to_numpy()) // 10000
-        values, kinds = np.unique(age[new], return_inverse=True)
+        kinds, values = _factor(age[new], AGES_AT_REQUEST)
     else:
-        kinds, values = pd.factorize(need_of_request(cases)[new])
+        groups = [*_codes("primary_need"), NO_PLAN_YET]
+        kinds, values = _factor(need_of_request(cases)[new], groups)
     counts = count_in_by(requests["received_m"].to_numpy()[new], kinds, len(values), months)
-    return _long(counts, list(values), months)
+    return _long(counts, values, months)
 
 
 #: every breakdown of children the paper can publish, by name: (function, its columns)

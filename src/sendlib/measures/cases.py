@@ -142,7 +142,9 @@ def prepare(tables: Tables) -> Cases:
         when = _convert(tables)  # while the joins run
         birth = when["person", "birth_date"].ymd
         requests = _requests(tables, joined, when, birth)
-        plans = _plans(tables, joined, when, birth, person, requests)
+        plans, first_plans = _plans(tables, joined, when, birth, person, requests)
+        for column, first in first_plans.items():  # requests is this function's own frame
+            requests[column] = first
         placements = pool.submit(_placements, tables, joined, when, birth, len(person), plans)
         reviews = _reviews(tables, joined, when, plans)
         return Cases(
@@ -207,9 +209,9 @@ def _plans(
     birth: np.ndarray,
     person: pd.DataFrame,
     requests: pd.DataFrame,
-) -> pd.DataFrame:
-    """Plans with their request's facts and their holder's characteristics; the request
-    frame gains the month of its (first) plan."""
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Plans with their request's facts and their holder's characteristics, and each
+    request's first plan: its day and month (``plan_day``, ``plan_m``; NEVER without)."""
     recorded = tables.plans.reset_index(drop=True)
     p_person = joined["p_person"]
     p_request = np.where(recorded["request_id"].isna().to_numpy(), -1, joined["p_request"])
@@ -237,11 +239,12 @@ def _plans(
 
     # the first plan issued for each request (a request leads to at most one new plan)
     linked = p_request >= 0
+    first_plans = {}
     for column in ("start_day", "start_m"):
         first = np.full(len(requests), NEVER, dtype=np.int64)
         np.minimum.at(first, p_request[linked], plans[column].to_numpy()[linked])
-        requests[column.replace("start", "plan")] = first
-    return plans
+        first_plans[column.replace("start", "plan")] = first
+    return plans, first_plans
 
 
 def _reviews(

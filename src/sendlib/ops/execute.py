@@ -14,6 +14,7 @@ from sendlib.config import RunParams
 from sendlib.files import atomic_write
 from sendlib.ops.request import RunError
 from sendlib.paper.sections import Section, for_paper
+from sendlib.startup import skip_rfc3987_syntax
 from sendlib.workers import fork_server, without_secrets
 
 
@@ -41,9 +42,11 @@ def worker_pool(
 
 
 def adopt_environment(environ: dict[str, str]) -> None:
-    """Make a worker's environment the run's, without the id key (kernels inherit it)."""
+    """A notebook worker's start: its environment the run's, without the id key (kernels
+    inherit it)."""
     os.environ.clear()
     os.environ.update(without_secrets(environ))
+    skip_rfc3987_syntax()  # a spawned worker (the portable path) has not: seconds each
 
 
 def check_parameters(paths: list[Path]) -> None:

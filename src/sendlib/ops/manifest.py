@@ -1,7 +1,7 @@
 """What made a paper: parameters, code version, input hashes, package versions, timings.
 
 Everything a run depends on lands in ``manifest.json`` so the paper can be re-created
-byte for byte from the same inputs (DESIGN.md conventions).
+byte for byte from the same inputs, and ``sendlib verify`` can say what changed since.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Writing output folders atomically: everything lands in a temporary folder beside the
-target and is moved into ``OUT/YYYY-MM/`` only when complete (DESIGN.md output contract)."""
+target and is moved into ``OUT/YYYY-MM/`` only when complete: a reader of the published
+folder never sees half a month's files."""
 
 from __future__ import annotations
 

@@ -2,11 +2,12 @@
 
 Recomputes the hashes recorded in ``manifest.json`` — the input files, the parameters
 files the paper read (report.yaml, the month's own file, the catalogue, the month's
-narrative), the section notebooks and the published files themselves — and lists every
-difference. Files the paper did not read (another month's narrative, a stray file in the
-data folder) are no business of its, but a new file it *would* read (a contract table, a
-narrative file for one of its sections) is a difference. A paper "matches" when nothing
-differs.
+narrative), the section notebooks and the published files themselves — and compares the
+code: the hash of sendlib's source, the git commit and the versions of the packages that
+shape the figures and the files. It lists every difference. Files the paper did not
+read (another month's narrative, a stray file in the data folder) are no business of its,
+but a new file it *would* read (a contract table, a narrative file for one of its
+sections) is a difference. A paper "matches" when nothing differs.
 """
 
 from __future__ import annotations
@@ -56,6 +57,26 @@ def verify(folder: Path | str) -> list[Problem]:
         path = Path("notebooks") / name
         if path.exists() and mf.sha256(path) != digest:
             problems.append(("notebook", str(path), "changed since the paper was made"))
+    return problems + code(manifest)
+
+
+def code(manifest: dict) -> list[Problem]:
+    """Differences between the code that made the paper and the code here: sendlib's
+    source (its hash), the checkout's commit (not compared where either has no git) and
+    the recorded packages' versions."""
+    problems = []
+    recorded = manifest.get("code_hash")
+    if recorded is not None and recorded != mf.code_hash():
+        problems.append(
+            ("code", "sendlib", f"source hash {mf.code_hash()}, the paper's was {recorded}")
+        )
+    commit, now = manifest.get("git_commit"), mf.git_commit()
+    if commit not in (None, "unknown") and now != "unknown" and commit != now:
+        problems.append(("code", "git commit", f"checked out {now}, the paper's was {commit}"))
+    versions = mf.package_versions()
+    for name, version in sorted(manifest.get("packages", {}).items()):
+        if name in versions and versions[name] != version:
+            problems.append(("package", name, f"{versions[name]} here, the paper's was {version}"))
     return problems
 
 

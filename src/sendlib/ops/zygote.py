@@ -1,8 +1,8 @@
 """Kernels forked from a warm process: a fresh kernel per notebook without paying for
 its imports each time.
 
-A kernel spends about 2.5 s of CPU importing IPython, pandas, matplotlib, great_tables
-and sendlib before its first cell; fourteen sections pay that fourteen times. The zygote
+A kernel spends about 2.5 s of CPU importing IPython, pandas, matplotlib and
+sendlib before its first cell; fourteen sections pay that fourteen times. The zygote
 is a process started once per run that imports all of it (and nothing more: no
 function runs, no cache fills, no thread starts) and then waits on a Unix socket. A
 kernel is started by a tiny launcher (``sendlib.ops.kernel_launcher``) in its place:
@@ -71,7 +71,6 @@ PRELOAD = (
     "pyarrow",
     "matplotlib",
     "matplotlib.pyplot",
-    "great_tables",
     "sendlib.paper",
 )
 READY = b"ready\n"

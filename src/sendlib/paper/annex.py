@@ -1,4 +1,4 @@
-"""Appendix 2: the operational annex (seed 004's dashboard): plans issued year on year,
+"""Appendix 2: the operational annex (a monthly dashboard's tables): plans issued year on year,
 reviews due or overdue by team, and what is waiting at month end."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Appendix 1: the SEND scorecard — every KPI by month with its arrow, status in words,
-target, comparators and SPC reading (seed 001's appendix, seed 003's scorecard).
+target, comparators and SPC reading (a committee paper's appendix, an improvement board's
+scorecard).
 
 Every comparator is shown with its period ("45.9% (2024)"), and a note under the tables
 says which definition each comparator row uses — and why a KPI named like a DfE figure

@@ -18,8 +18,9 @@ from sendlib.measures.cases import Cases
 from sendlib.measures.yearly import JANUARY, yearly
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, small_multiples
-from sendlib.paper.narrative import Paragraphs, missing, paragraphs
+from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard.catalogue import unlike
 from sendlib.scorecard.formats import format_value
@@ -123,9 +124,11 @@ def facts(ctx: Context) -> Paragraphs:
     sentences = []
     for kpi_id, measure in spec.measures.items():
         wide = _wide(ctx, kpi_id)
-        if "council" not in wide or "england" not in wide:
-            continue
         hidden = _withheld(ctx, kpi_id)
+        if "england" not in wide or ("council" not in wide and not hidden):
+            continue
+        if "council" not in wide:  # every year's council figure withheld
+            wide = wide.assign(council=np.nan)
         both = wide[wide["england"].notna() & (wide["council"].notna() | wide.index.isin(hidden))]
         if both.empty:
             continue

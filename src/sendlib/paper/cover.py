@@ -1,4 +1,4 @@
-"""The cover sheet (seed 001): the paper's title and the committee's report details."""
+"""The cover sheet: the paper's title and the committee's report details (report.yaml)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def status(ctx: Context) -> str:
 
 
 def cover(ctx: Context) -> Html:
-    """Title block and the cover-sheet table of seed 001."""
+    """Title block and the committee's cover-sheet table."""
     r = ctx.report
     when = ctx.meeting_date
     meeting = f"{when.day} {when:%B %Y}" if when else "To be confirmed"

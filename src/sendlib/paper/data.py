@@ -169,15 +169,17 @@ def _as_decided(
     report: ReportParams,
     disclosure: Disclosure,
 ) -> dict[str, pd.DataFrame]:
-    """A section's own frame of measure values by month (``kpi_id``, ``period``,
-    ``value``; the council's rows only where it has a ``series``) as the disclosure
+    """A section's own frame of measure values by month (``kpi_id``, ``period``, and
+    ``value`` — the council's rows only where it has a ``series`` — or the council's
+    figure and its ``difference`` from a published one) as the disclosure
     decision leaves them: a characteristic figure the decision withholds is blank, with
     its ``status``. A month the scorecard does not show (an older January snapshot) is
     decided as every month is, from that month's data."""
     kinds = classes(catalogue.disclosure_overrides())
     out = dict(parts)
     for name, frame in parts.items():
-        if not {"kpi_id", "period", "value"} <= set(frame.columns):
+        columns = [c for c in ("value", "council", "difference") if c in frame.columns]
+        if not {"kpi_id", "period"} <= set(frame.columns) or not columns:
             continue
         ours = frame["series"].eq("council") if "series" in frame else pd.Series(True, frame.index)
         mine = ours & frame["kpi_id"].map(kinds).eq(CHARACTERISTIC)
@@ -188,18 +190,16 @@ def _as_decided(
         if extra:
             months = pd.PeriodIndex(extra, freq="M")
             measures = all_measures(cases, months, report.year_start_month)
-            more = decide_all(
-                cases, tables.held, measures, months, disclosure, catalogue.disclosure_overrides()
-            )
+            overrides = catalogue.disclosure_overrides()
+            more = decide_all(cases, tables.held, measures, months, disclosure, overrides)
             status = pd.concat([status, more.status.reindex(columns=status.columns)])
         found = [
             str(status.at[p, k]) if p in status.index and k in status.columns else SHOWN
             for k, p in zip(frame["kpi_id"], frame["period"], strict=True)
         ]
         code = pd.Series(found, index=frame.index).where(mine, SHOWN)
-        out[name] = frame.assign(
-            value=frame["value"].where(~code.isin(WITHHELD_STATUSES)), status=code
-        )
+        shown = ~code.isin(WITHHELD_STATUSES)  # a difference from a published one too
+        out[name] = frame.assign(**{c: frame[c].where(shown) for c in columns}, status=code)
     return out
 
 
@@ -215,6 +215,16 @@ def load(folder: Path | str) -> PaperData:
         for path in sorted((folder / "breakdowns").glob("*.parquet"))
     }
     return PaperData(meta, frames, breakdowns)
+
+
+def _started(made: list[tuple[str, object]], executor: Executor | None) -> list:
+    """The sections' offloaded work, handed to ``executor`` now (kept to run here later
+    without one)."""
+    return [
+        executor.submit(value.fn, *value.args) if executor is not None else value
+        for _, value in made
+        if isinstance(value, Offloaded)
+    ]
 
 
 def _section_parts(
@@ -267,16 +277,18 @@ def build(
     cases = prepare(tables)
     # the sections' own breakdowns first: work they offload runs meanwhile
     made = [(name, value) for make in breakdowns for name, value in make(cases, month).items()]
-    offloaded = [
-        executor.submit(value.fn, *value.args) if executor is not None else value
-        for _, value in made
-        if isinstance(value, Offloaded)
-    ]
+    offloaded = _started(made, executor)
     disclosure = Disclosure(report.suppression_threshold)
     periods = spc_history(tables, catalogue, month, report.scorecard_months, cases)
     measures = all_measures(cases, periods, report.year_start_month)
-    series = kpi_series(tables, catalogue, periods, cases, measures, disclosure)
+    series = kpi_series(tables, catalogue, periods, cases, measures, disclosure, pack=bool(team))
     decided = series.decided
+    if team:  # a pack holds no population of its own (``filter_team``)
+        for name, why in decided.not_held.items():
+            if why.startswith("population.csv"):
+                decided.not_held[name] = (
+                    "a team's pack: the population is the whole borough's, not the team's"
+                )
     card = from_series(series, catalogue, month, report.scorecard_months, tables.benchmarks)
     shown = list(periods.strftime("%Y-%m")[-HISTORY_MONTHS:])
     found = fnd.summary(fnd.warnings(findings))

@@ -1,6 +1,6 @@
-"""Section 10: data quality — the records the checks found to review (seed 004's Data
-Quality Summary), counted by rule, and where the council's own figures, counted from its
-case records, differ from those the DfE published for it (reconciliation)."""
+"""Section 10: data quality — the records the checks found to review (a monthly
+dashboard's Data Quality Summary), counted by rule, and where the council's own figures,
+counted from its case records, differ from those the DfE published for it (reconciliation)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,11 @@ def _reconciliation(ctx: Context) -> list:
         .percent("Counted from our records", "Published by the DfE")
         .number("Difference (points)", places=1)
     )
+    if "status" in items.columns:  # the council's figure of a few children: withheld
+        hidden = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+        withheld = items["status"].isin(["c", "s"]).to_numpy()
+        hidden["Counted from our records"] = hidden["Difference (points)"] = withheld
+        table = table.decided(hidden)
     return [Html(text), table]
 
 

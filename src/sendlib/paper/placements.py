@@ -15,8 +15,9 @@ from sendlib.paper.figures import (
     trend,
     withheld_sentence,
 )
-from sendlib.paper.narrative import Paragraphs, missing, paragraphs
+from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 
 PHASES = (
@@ -85,6 +86,8 @@ def by_setting(ctx: Context) -> Group:
     if "by_setting" in ctx.not_held:
         return Group(table)
     counts, hidden = ctx.breakdown_cells("by_setting")
+    some = ((counts != 0) | hidden).to_numpy()  # no bar for a setting no child is in
+    counts, hidden = counts[some], hidden[some]
     counts = labels.relabel(counts, labels.SETTINGS)
     hidden = pd.Series(hidden.to_numpy(), index=counts.index)
     order = counts[~hidden].sort_values(ascending=False).index.tolist()

@@ -84,7 +84,7 @@ def chart(ctx: Context) -> Chart:
 
 
 def by_age_and_need(ctx: Context) -> Group:
-    """Seed 001 section I: requests by age and by need, this month vs the same month last
+    """Requests by age and by need, this month vs the same month last
     year; each month's counts as that month's disclosure decision left them."""
     m = ctx.month
     out = []
@@ -104,6 +104,8 @@ def by_age_and_need(ctx: Context) -> Group:
         frame = pd.DataFrame(counts)
         withheld = pd.DataFrame(hidden).reindex(frame.index, fill_value=False).astype(bool)
         frame = frame.where(withheld | frame.notna(), 0.0)  # a group seen in one month only
+        some = ((frame != 0) & frame.notna() | withheld).any(axis=1)  # no row of no requests
+        frame, withheld = frame[some], withheld[some]
         if by == "age":
             order = sorted(frame.index, key=int)
         else:
@@ -138,7 +140,9 @@ def decisions_table(ctx: Context) -> Table:
 
 
 def awaiting_decision(ctx: Context) -> Table:
-    """Requests awaiting a decision at month end by time since the request (seed 004)."""
+    """Requests awaiting a decision at month end by time since the request, in bands of
+    the statutory timeline (6 weeks to decide whether to assess, 20 weeks to issue the
+    plan: SEND Regulations 2014 regs 4(1) and 13(2))."""
     bands = labels.relabel(ctx.counts("awaiting_by_band"), labels.WAITING_BANDS)
     return counts_table(
         bands,

@@ -1,5 +1,6 @@
-"""Section 5: annual reviews (Children and Families Act 2014 s44(1); seed 004's 12–14
-month rule, because the amended plan may take 8 weeks after the meeting, reg 22(3))."""
+"""Section 5: annual reviews (Children and Families Act 2014 s44(1): within 12 months;
+counted overdue after 14, because the amended plan may take 8 weeks after the meeting,
+SEND Regulations 2014 reg 22(3))."""
 
 from __future__ import annotations
 

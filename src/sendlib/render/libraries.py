@@ -8,6 +8,10 @@ cache is read once instead and searched as ``find_library`` searches it (same pa
 same ABI), with no compiler fallback: a library the cache does not list is still found
 by its file name, which WeasyPrint also tries. Elsewhere, or when ``ldconfig`` cannot be
 run, nothing changes.
+
+cffi calls ``ctypes.util.find_library`` itself, so the quick search stands in for it only
+while WeasyPrint is imported, and only for the thread importing it: any other thread's
+call, then or later, is ``find_library``'s own.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import threading
 from types import ModuleType
 
 #: the ABI ``ldconfig -p`` names for this machine, as ``ctypes.util`` maps it
@@ -41,13 +46,22 @@ def weasyprint() -> ModuleType:
         import weasyprint as module
 
         return module
-    real = ctypes.util.find_library
-    ctypes.util.find_library = functools.partial(_find, cache)
-    try:
-        import weasyprint as module
-    finally:
-        ctypes.util.find_library = real
+    with _IMPORTING:
+        real = ctypes.util.find_library
+        ctypes.util.find_library = functools.partial(_quick, cache, threading.get_ident(), real)
+        try:
+            import weasyprint as module
+        finally:
+            ctypes.util.find_library = real
     return module
+
+
+_IMPORTING = threading.Lock()
+
+
+def _quick(cache: str, importing: int, real, name: str) -> str | None:
+    """The quick search for the importing thread, ``find_library`` for any other."""
+    return _find(cache, name) if threading.get_ident() == importing else real(name)
 
 
 def _linker_cache() -> str | None:

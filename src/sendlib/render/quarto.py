@@ -16,9 +16,9 @@ def available() -> bool:
 
 
 MISSING = (
-    "--renderer quarto needs the 'quarto' command on PATH (install Quarto, or "
-    "pip install 'sendlib[quarto]' where the internet is reachable); the default "
-    "renderer needs nothing else"
+    "--renderer quarto needs the 'quarto' command on PATH (install Quarto from "
+    "quarto.org, or pip install quarto-cli where the internet is reachable); the "
+    "default renderer needs nothing else"
 )
 
 

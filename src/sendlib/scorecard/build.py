@@ -119,16 +119,18 @@ def kpi_series(
     measures: pd.DataFrame | None = None,
     disclosure: Disclosure | None = None,
     year_start: int = 1,
+    pack: bool = False,
 ) -> Series:
     """Computed measures and partner returns for the catalogue's KPIs over ``periods``, as
     published (``measures``: every measure already computed for these periods, if at hand;
-    ``disclosure``: the threshold, default 4)."""
+    ``disclosure``: the threshold, default 4; ``pack``: one team's cases)."""
     c = cases or prepare(t)
     disclosure = disclosure or Disclosure()
     labels = periods.strftime("%Y-%m")
     if measures is None:
         measures = all_measures(c, periods, year_start)
-    decided = decide_all(c, t.held, measures, periods, disclosure, catalogue.disclosure_overrides())
+    overrides = catalogue.disclosure_overrides()
+    decided = decide_all(c, t.held, measures, periods, disclosure, overrides, pack)
     wide_values = decided.mask(measures.reindex(labels))
     before = periods.asi8 < first_data_month(c)
     # columns gathered, then one frame each (over a hundred KPIs inserted one by one

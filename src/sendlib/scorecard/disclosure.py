@@ -204,7 +204,7 @@ def decide(figures: Figures, limit: int) -> np.ndarray:
             small = all(known[i] and values[i] <= limit for i in effective)
             if len(effective) > 1 and not (total_known and small):
                 continue
-            pick = _one_more(values, out, known, characteristic, parts, total, limit)
+            pick = _one_more(values, out, known, characteristic, parts, total, limit, figures.same)
             if pick is None:  # no part or total left: the block's published total goes
                 pick = next((b for b in blocks if characteristic[b] and known[b]), None)
             if pick is not None:
@@ -222,8 +222,10 @@ def _one_more(
     parts: tuple[int, ...],
     total: int,
     limit: int,
+    same: set[int] = frozenset(),
 ) -> int | None:
-    """The figure to withhold as well (see ``decide``), or None when none can be."""
+    """The figure to withhold as well (see ``decide``), or None when none can be; a total
+    published under another name (``same``) is no help."""
     free = [i for i in parts if out[i] == PUBLISHED and known[i] and characteristic[i]]
     above = [i for i in free if values[i] > limit]
     if above:
@@ -231,7 +233,7 @@ def _one_more(
     some = [i for i in free if values[i] > 0]
     if some:
         return some[0]
-    if out[total] == PUBLISHED and known[total] and characteristic[total]:
+    if out[total] == PUBLISHED and known[total] and characteristic[total] and total not in same:
         return total
     # a group no child is in (it may not be a row in another paper): the last resort
     return free[0] if free else None

@@ -66,6 +66,11 @@ SETTING_FIGURES = {
 SAME_AS_TOTAL = ("active_by_team", "reviews_held_by_team")
 #: a published count that is the sum of some groups of a breakdown (school age: 5 to 15)
 BANDS_OF = (("ehcp_school_age", "active_by_age_band", ("5-10", "11-15")),)
+#: a count of children within another (early years are under 5; rising 5s are early years)
+NESTED = (
+    ("active_by_age_band|0-4|", "ehcp_early_years"),
+    ("ehcp_early_years", "ehcp_rising5"),
+)
 OTHER_GROUPS = "Other groups"
 TOP_ETHNICITIES = 8  # the paper lists the largest groups and counts the rest together
 
@@ -139,9 +144,11 @@ def decide_all(
     periods: pd.PeriodIndex,
     disclosure: Disclosure,
     overrides: Mapping[str, str] | None = None,
+    pack: bool = False,
 ) -> Decided:
     """The decisions for every month of ``periods`` (``measures``: period × measure id,
-    every measure, as ``registry.wide`` gives them)."""
+    every measure, as ``registry.wide`` gives them); ``pack``: one team's cases, whose
+    one team is the pack's total."""
     kinds = classes(overrides)
     labels = list(periods.strftime("%Y-%m"))
     measures = measures.reindex(index=labels)
@@ -155,7 +162,7 @@ def decide_all(
     by_period = cells.groupby("period", sort=False).indices if len(cells) else {}
     for period in labels:
         rows = by_period.get(period, np.array([], dtype=np.int64))
-        figures, own = _month(measures.loc[period], cells.iloc[rows], kinds, missing)
+        figures, own = _month(measures.loc[period], cells.iloc[rows], kinds, missing, pack)
         decided = figures.decide(disclosure)
         code = np.where(
             decided == PUBLISHED, SHOWN, np.where(decided == PRIMARY, WITHHELD, PROTECTING)
@@ -213,7 +220,11 @@ def _cell_keys(cells: pd.DataFrame) -> list[str]:
 
 
 def _month(
-    values: pd.Series, cells: pd.DataFrame, kinds: Mapping[str, str], missing: Mapping[str, str]
+    values: pd.Series,
+    cells: pd.DataFrame,
+    kinds: Mapping[str, str],
+    missing: Mapping[str, str],
+    pack: bool = False,
 ) -> tuple[Figures, dict[str, str]]:
     """One month's figures — the characteristic measures, the breakdowns' cells and the
     published figures they add up to — and the figure each cell is (a setting's count is
@@ -247,7 +258,7 @@ def _month(
         if name == "review_status_by_team" and total is None:
             total = "reviews_in_date"
         # the only team of a pack is the pack itself: its plans are the pack's plans
-        same = name in SAME_AS_TOTAL and len(members) == 1
+        same = pack and name in SAME_AS_TOTAL and len(members) == 1
         _relate(figures, values, total, members, missing, same=same)
     if "review_status_by_team" in set(cells["breakdown"]):
         status = cells[cells["breakdown"] == "review_status_by_team"]
@@ -266,6 +277,16 @@ def _month(
             if measure(count_of(share)) is not None:
                 present = [m for m in members if m is not None]
                 _relate(figures, values, count_of(share), present, missing)
+    for outer, inner in NESTED:  # a group within another: the rest is a count too
+        outer_key = own.get(outer, outer) if "|" in outer else outer
+        if outer_key not in figures.index and measure(outer) is None:
+            continue
+        if measure(inner) is None:
+            continue
+        rest = figures.values[figures.index[outer_key]] - figures.values[figures.index[inner]]
+        if not np.isnan(rest) and rest >= 0:
+            figures.add(f"{inner}|within {outer}", rest, characteristic=True)
+            figures.relate(outer_key, [inner, f"{inner}|within {outer}"])
     for total, name, rows in BANDS_OF:
         members = [own.get(f"{name}|{row}|") for row in rows]
         if measure(total) is not None and all(m is not None for m in members):
@@ -319,9 +340,9 @@ def _relate(
     elif total in values.index and total not in missing:
         known = float(values[total])
         figures.add(total, known, characteristic=False)
-    elif cells is None:  # a total only the breakdown itself states (plans in date)
-        known = added
-        figures.add(total, known, characteristic=False)
+    elif cells is None:  # a total only the breakdown itself states (plans in date): a
+        known = added  # count of children, which may be withheld like any other
+        figures.add(total, known, characteristic=True)
     else:
         return
     if np.isnan(known) or known != added:

@@ -10,10 +10,7 @@ leaves ``out`` as it was.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,15 +119,14 @@ def import_returns(
         dest.refuse_other_key(out, record, key_check, force)
     except dest.FolderError as exc:
         raise Sen2Error(str(out), None, "", str(exc).removeprefix(f"{out} ")) from exc
-    with _bulk():
-        reads = [read_return(p, establishments) for p in paths]
-        check_la(reads, la)
-        # census order, then the time each was made (a resubmission), then as given
-        reads.sort(key=lambda r: (r.header.reference_date, r.header.datetime))
-        shared = set().union(*(r.shared_upns() for r in reads))
-        history = History(key, shared)
-        merged = [history.lay(r.read, r.header.reference_date) for r in reads]
-        frames = history.frames()
+    reads = [read_return(p, establishments) for p in paths]
+    check_la(reads, la)
+    # census order, then the time each was made (a resubmission), then as given
+    reads.sort(key=lambda r: (r.header.reference_date, r.header.datetime))
+    shared = set().union(*(r.shared_upns() for r in reads))
+    history = History(key, shared)
+    merged = [history.lay(r.read, r.header.reference_date) for r in reads]
+    frames = history.frames()
     replaced = [f"{n}.csv" for n in TABLES if (out / f"{n}.csv").exists()]
     record = record or dest.Record()
     record.key = key_check
@@ -153,20 +149,6 @@ def import_returns(
                 "sendlib does not know (written as 'other'; add it to the mapping)"
             )
     return summary
-
-
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """No cycle collection while a return's hundreds of thousands of rows are built: the
-    collector would scan them again and again (a fifth of an import) and they make no
-    cycles (the XML nodes link to their parents weakly); it runs again afterwards."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- writing

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sendlib.data.demo.calibration import (
+from sendlib.data.sen2.upn import check_letters
+from sendlib.demo.calibration import (
     APPEALS_PER_MONTH,
     EOTAS_GROWTH,
     ETHNICITY,
@@ -25,7 +26,7 @@ from sendlib.data.demo.calibration import (
     TRANSFER_AGES,
     UPN_LAS,
 )
-from sendlib.data.demo.draws import (
+from sendlib.demo.draws import (
     MISSING,
     by_year,
     choice,
@@ -34,7 +35,6 @@ from sendlib.data.demo.draws import (
     next_september,
     year_of,
 )
-from sendlib.data.sen2.upn import check_letters
 
 
 def legacy_age_weights() -> np.ndarray:
@@ -325,7 +325,8 @@ def disputes(rng, s, months, month_first, month_len, years, first_contact, last)
 def inject_quality_problems(
     rng, person, placements, reviews, plan_start, plan_person, birth, active_end, last, s
 ) -> None:
-    """A handful of the problems seed 004 counts, so the data-quality section has content."""
+    """A handful of the problems the data-quality checks count, so the data-quality section
+    has content."""
     k = max(1, round(2 * s.factor))
     # two people share a UPN
     with_upn = np.flatnonzero(person["upn"].to_numpy() != "")

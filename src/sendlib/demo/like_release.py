@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sendlib.data.demo.calibration import PLANS_JAN_2025, Rates
-from sendlib.data.demo.council import council_frames, generate
 from sendlib.data.release import caseloads, read_release, reduced_release
+from sendlib.demo.calibration import PLANS_JAN_2025, Rates
+from sendlib.demo.council import council_frames, generate
 from sendlib.files import atomic_write
 
 #: the release's measure behind each yearly rate of ``Rates`` (percentages by year)

@@ -2,12 +2,13 @@
 
 Deterministic (one numpy ``Generator`` seeded once, no clock, no dict-order effects), fully
 vectorised so that ``scale="national"`` (England's size, ~640k active plans in 2025) runs in
-seconds, and calibrated to the seeds so the paper reads like the real one:
+seconds, and calibrated to a real council's published papers so the paper reads like theirs:
 
 * ~2,700 active EHCPs in February 2021 growing ~10% a year to ~4,700 in mid-2025;
 * 40–100 requests a month with term-time seasonality, 15–30% refused;
 * 20-week timeliness poor in 2021–22 (5–25%) and improving after; an annual-review backlog;
-* a placement mix like seeds 001/003; mediations and appeals at seed 000/001 levels;
+* a placement mix like the committee paper's and the scorecard's; mediations and appeals at
+  the levels its reports give;
 * partner returns with some months blank and a note ("requested", "Available in July").
 
 The steps below draw from the generator in a fixed order (requests, decisions,
@@ -24,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import last_complete_month, month_end
-from sendlib.data.demo import lives
-from sendlib.data.demo.calibration import (
+from sendlib.data.sources import write_table
+from sendlib.demo import lives
+from sendlib.demo.calibration import (
     AGE_AT_REQUEST,
     LEGACY_PLANS,
     NEIGHBOURS,
@@ -41,9 +43,8 @@ from sendlib.data.demo.calibration import (
     Rates,
     Scale,
 )
-from sendlib.data.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
-from sendlib.data.demo.returns import benchmarks, partner_returns, population
-from sendlib.data.sources import write_table
+from sendlib.demo.draws import MISSING, by_year, choice, day, ids, iso, year_of
+from sendlib.demo.returns import benchmarks, partner_returns, population
 
 
 def generate(
@@ -59,17 +60,17 @@ def generate(
 ) -> dict[str, int]:
     """Write every file of the data contract for a synthetic council; return row counts.
 
-    ``factor`` resizes the council (1.0 = the calibrated council of the seeds); its
+    ``factor`` resizes the council (1.0 = the calibrated council); its
     comparators are its ``region``'s and ``neighbours``' in the DfE release. With
     ``sen2``, the same council is also written there as SEN2 returns (``demo.sen2``);
-    ``rates`` replaces the seeds' council's yearly rates (``calibration.Rates``)."""
+    ``rates`` replaces the calibrated council's yearly rates (``calibration.Rates``)."""
     frames = council_frames(seed, scale, end, factor, region, neighbours, rates)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
         write_table(frame, out / f"{name}.csv")
     if sen2 is not None:
-        from sendlib.data.demo.sen2 import write_returns
+        from sendlib.demo.sen2 import write_returns
 
         last = month_end(end or last_complete_month()).date()
         write_returns(frames, sen2, last)
@@ -282,7 +283,7 @@ def _council(
     np.minimum.at(first_contact, p.req_person, r.received)
     np.minimum.at(first_contact, p.person, p.start)
     disputes = lives.disputes(rng, s, months, month_first, month_len, years, first_contact, last)
-    # a few deliberate data-quality problems (seed 004's Data Quality Summary)
+    # a few deliberate data-quality problems (of the kinds a Data Quality Summary counts)
     lives.inject_quality_problems(
         rng, person, placements, reviews, p.start, p.person, p.birth, p.end, last, s
     )

@@ -1,5 +1,6 @@
-"""The demo council's calibration: rates and mixes taken from the seeds (real council
-papers) and the DfE's published statistics, one constant per fact."""
+"""The demo council's calibration: rates and mixes taken from a real council's published
+SEND papers (its scrutiny committee paper, improvement board scorecard and monthly
+dashboard) and the DfE's published statistics, one constant per fact."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Scale:
 
 SCALE = {"la": Scale(1.0, 112_600), "national": Scale(136.0, 17_450_000)}
 
-# ---------------------------------------------------------------- calibration (from the seeds)
+# ---------------------------------------------------------------- calibration (council's papers)
 REQUESTS_PER_MONTH = {
     2019: 58,
     2020: 62,
@@ -47,8 +48,8 @@ ISSUED_IN_20WK = {2020: 0.3, 2021: 0.1, 2022: 0.18, 2023: 0.45, 2024: 0.66, 2025
 PLAN_AFTER_ASSESSMENT = {2020: 0.9, 2023: 0.88, 2024: 0.85}
 
 REVIEW_ON_TIME = {2014: 0.7, 2020: 0.55, 2021: 0.45, 2022: 0.4, 2023: 0.5, 2024: 0.6, 2025: 0.65}
-# phase transfers whose amended plan is issued by the deadline (seed 001: "the 15th
-# February statutory deadline"), and amend decisions whose draft follows the decision
+# phase transfers whose amended plan is issued by the deadline (the committee paper: "the
+# 15th February statutory deadline"), and amend decisions whose draft follows the decision
 PHASE_TRANSFER_ON_TIME = {2020: 0.55, 2022: 0.5, 2023: 0.6, 2024: 0.7, 2025: 0.78}
 # the academic ages (on 31 August) of the moves that need a phase-transfer review:
 # into Reception, into Year 7 and into post-16 (31 March, SEND Regs 2014 reg 18)
@@ -70,7 +71,7 @@ PLANS_JAN_2025 = 4_423
 @dataclass(frozen=True)
 class Rates:
     """The yearly rates that make one council differ from another (fractions by year,
-    the last year held afterwards); the defaults are the seeds' council."""
+    the last year held afterwards); the defaults are the calibrated council's."""
 
     refusal: dict[int, float] = field(default_factory=lambda: dict(REFUSAL))
     decided_6wk: dict[int, float] = field(default_factory=lambda: dict(DECIDED_IN_6WK))
@@ -144,7 +145,8 @@ TEAMS = ("Pod: Early Years and Primary", "Pod: Secondary", "Pod: Post 16")
 
 OFFICERS_PER_TEAM = 10
 
-# placement mix by phase (age at entry); EOTAS weights grow over the years (seed 001)
+# placement mix by phase (age at entry); EOTAS weights grow over the years (as the
+# committee paper reports)
 PHASE_AGES = (0, 5, 11, 16, 20)
 
 SETTINGS = {

@@ -31,8 +31,8 @@ import pandas as pd
 from lxml import etree
 
 from sendlib.data.contract import request_source_group
-from sendlib.data.demo.lives import upns
 from sendlib.data.sen2.mapping import mapping
+from sendlib.demo.lives import upns
 from sendlib.files import atomic_output
 
 LEA = "999"  # a made-up local authority number (la_numbers.yaml: made_up)

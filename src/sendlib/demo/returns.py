@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import SCHEDULE
-from sendlib.data.demo.calibration import NEIGHBOURS, REGION, Scale
 from sendlib.data.release import benchmark_rows, read_release, reduced_release
+from sendlib.demo.calibration import NEIGHBOURS, REGION, Scale
 
 # ---------------------------------------------------------------- partner returns and benchmarks
 # kpi_id: (base, yearly drift, noise, low, high, decimals, frequency)
