@@ -367,7 +367,8 @@ def batch_cases(councils: int = 20, months: str = "2026-08:2026-10") -> list[dic
         ]
     )
     code = (
-        f"from pathlib import Path; from sendlib.ops.batch import parse_months, run_sequential;"
+        "from pathlib import Path; from sendlib.months import parse_months;"
+        "from sendlib.ops.batch import run_sequential;"
         f"run_sequential(Path({str(root)!r}), parse_months({months!r}), "
         f"Path({str(WORK / 'batch-seq')!r}), Path('params/kpis.yaml'))"
     )
@@ -448,7 +449,8 @@ def batch_paper_cases(councils: int = 6) -> list[dict]:
         ]
     )
     code = (
-        "from pathlib import Path; from sendlib.ops.batch import parse_months, run_sequential;"
+        "from pathlib import Path; from sendlib.months import parse_months;"
+        "from sendlib.ops.batch import run_sequential;"
         f"o = run_sequential(Path({str(root)!r}), parse_months({MONTH!r}), Path({str(seq_out)!r}),"
         " Path('params/kpis.yaml'), papers=True); assert all(x.status == 'ok' for x in o), o"
     )

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from helpers import notebook_dir
 from sendlib.cli import app
 from sendlib.demo import generate_councils
-from sendlib.ops.batch import parse_months
+from sendlib.months import parse_months
 
 
 def test_months_range_parses_inclusively():
@@ -17,6 +17,8 @@ def test_months_range_parses_inclusively():
     assert [str(m) for m in parse_months("2025-01")] == ["2025-01"]
     with pytest.raises(ValueError, match="before the first"):
         parse_months("2025-02:2025-01")
+    with pytest.raises(ValueError, match="not written YYYY-MM"):
+        parse_months("2025-1:2025-03")  # never read as a guess (pandas takes it)
 
 
 def _batch_with_a_corrupt_council(tmp_path, seed: int, corrupt: tuple[str, str, str], *args):

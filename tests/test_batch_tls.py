@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from sendlib.cli import app
 from sendlib.demo import generate_councils
-from sendlib.ops import batch
+from sendlib.ops import batch, cluster
 
 
 def certificates(folder: Path) -> dict[str, Path]:
@@ -151,7 +151,7 @@ def tls_cluster(tmp_path_factory):
             )
         from distributed import Client
 
-        with Client(address, security=batch.security(address, *certs.values())) as client:
+        with Client(address, security=cluster.security(address, *certs.values())) as client:
             client.wait_for_workers(2, timeout=60)
         yield address, certs
     finally:
@@ -217,8 +217,8 @@ def test_a_client_without_a_certificate_cannot_use_the_cluster(tls_cluster):
         context.wrap_socket(raw) as tls,
     ):
         tls.recv(1)  # TLS 1.3: the scheduler's refusal comes with the first read
-    with pytest.raises(batch.InsecureScheduler, match="--tls-cert, --tls-key"):
-        batch.security(address, certs["ca"], None, None)
+    with pytest.raises(cluster.InsecureScheduler, match="--tls-cert, --tls-key"):
+        cluster.security(address, certs["ca"], None, None)
 
 
 @pytest.mark.slow
@@ -239,9 +239,9 @@ def test_a_plain_tcp_scheduler_is_refused_unless_insecure(councils, tmp_path):
     )
     assert result.exit_code == 1
     assert "neither encrypted nor authenticated" in result.output
-    assert batch.security("tcp://10.0.0.5:8786", None, None, None, insecure=True) is None
-    with pytest.raises(batch.InsecureScheduler):
-        batch.security("10.0.0.5:8786", None, None, None)  # tcp by default
+    assert cluster.security("tcp://10.0.0.5:8786", None, None, None, insecure=True) is None
+    with pytest.raises(cluster.InsecureScheduler):
+        cluster.security("10.0.0.5:8786", None, None, None)  # tcp by default
 
 
 @pytest.mark.slow

@@ -184,3 +184,20 @@ def test_spc_settings_are_read(tmp_path):
     )
     rule = cat.get("ehcp_active").spc
     assert rule.fix_after == 18 and rule.rebase == ("2024-01", "2025-04")
+
+
+def test_the_headline_tiles_are_kpis_of_the_catalogue(tmp_path):
+    import pytest
+
+    from sendlib.scorecard.catalogue import CatalogueError, load_catalogue
+
+    path = tmp_path / "kpis.yaml"
+    path.write_text(
+        "headlines:\n  - {kpi: ehcp_active, label: EHCPs}\n  - {kpi: ehcp_gone, label: Gone}\n"
+        "kpis:\n  - {id: ehcp_active, ref: '1', title: EHCPs, section: S, unit: count,\n"
+        "     polarity: neutral, frequency: monthly, source: ehcp_active}\n"
+    )
+    with pytest.raises(CatalogueError, match="ehcp_gone"):
+        load_catalogue(path)
+    path.write_text(path.read_text().replace("  - {kpi: ehcp_gone, label: Gone}\n", ""))
+    assert [(h.kpi, h.label) for h in load_catalogue(path).headlines] == [("ehcp_active", "EHCPs")]

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import council_dir, measures
 from sendlib.data.load import load_tables
-from sendlib.data.quality import warnings
+from sendlib.data.quality import find_warnings
 from sendlib.measures.cases import prepare
 from sendlib.measures.sources import by_source
 from sendlib.measures.transfers import by_deadline
@@ -213,7 +213,7 @@ def test_two_plans_for_one_request_and_two_open_plans_are_warnings(tmp_path):
             {"plan_id": "E4", "person_id": "P2", "start_date": "2024-02-01"},
         ],
     )
-    found = warnings(load_tables(d), pd.Period("2025-06", freq="M"))
+    found = find_warnings(load_tables(d), pd.Period("2025-06", freq="M"))
     by_rule = found.groupby("rule")["row"].apply(list).to_dict()
     assert by_rule["plans_per_request"] == [3]  # the second plan of R1 (spreadsheet row 3)
     assert by_rule["two_open_plans"] == [3]  # P1's second open plan; P2's first had ceased

@@ -11,7 +11,7 @@ import pytest
 from sendlib.data import findings as fnd
 from sendlib.data.contract import files
 from sendlib.data.load import check_data
-from sendlib.data.quality import warnings
+from sendlib.data.quality import find_warnings
 from sendlib.demo import RETURN_PROFILES, generate
 
 END = pd.Period("2025-06", freq="M")
@@ -50,7 +50,7 @@ def test_demo_has_every_file_and_no_errors(council):
 
 def test_demo_has_some_data_quality_warnings_of_several_kinds(council):
     _, tables, _ = council
-    found = warnings(tables, END)
+    found = find_warnings(tables, END)
     assert {"duplicate_upn", "review_before_plan", "overlapping_placements", "blank_gender"} <= set(
         found["rule"]
     )

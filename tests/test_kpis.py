@@ -836,6 +836,18 @@ def test_the_bands_said_to_add_up_to_a_published_kpi_do(demo_data):
         assert pending == kpi["plans_pending_over_20wk"]
 
 
+def test_each_measure_is_declared_once_beside_the_function_that_computes_it():
+    from sendlib.measures.family import family_of
+    from sendlib.measures.registry import FAMILIES
+
+    ids = [kpi for f in FAMILIES for kpi in f.ids]
+    assert len(ids) == len(set(ids))
+    for declared in FAMILIES:
+        assert family_of(declared.compute) is declared
+        assert declared.compute.__module__ not in ("sendlib.measures.registry",)
+        assert set(declared.characteristic) <= set(declared.ids)
+
+
 def test_every_code_of_a_coded_characteristic_is_a_group(tmp_path):
     d = council_dir(
         tmp_path,

@@ -14,7 +14,9 @@ import pytest
 
 from helpers import ROOT
 from sendlib.config import RunParams
+from sendlib.measures.reviews import reviews_due
 from sendlib.paper import looking_ahead as la
+from sendlib.paper.looking_ahead.sentences import _too_narrow
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.prepare import prepare_paper_data
 from sendlib.paper.sections import by_slug
@@ -179,10 +181,10 @@ def test_a_scenario_within_the_year_changes_what_is_achievable(demo, tmp_path):
 
 
 def test_intervals_that_held_too_seldom_are_called_too_narrow():
-    assert la._too_narrow(8, 12, 12) == la._too_narrow(12, 10, 12) == ""
-    assert "too narrow" in la._too_narrow(7, 12, 12)  # 80%: fewer than 8 of 12
-    assert "too narrow" in la._too_narrow(12, 9, 12)  # 95%: fewer than 10 of 12
-    assert la._too_narrow(0, 0, 3) == ""  # too few projections to tell
+    assert _too_narrow(8, 12, 12) == _too_narrow(12, 10, 12) == ""
+    assert "too narrow" in _too_narrow(7, 12, 12)  # 80%: fewer than 8 of 12
+    assert "too narrow" in _too_narrow(12, 9, 12)  # 95%: fewer than 10 of 12
+    assert _too_narrow(0, 0, 3) == ""  # too few projections to tell
 
 
 def test_verify_flags_a_capacity_file_the_paper_did_not_read(tmp_path):
@@ -225,7 +227,6 @@ def test_reviews_due_follow_the_reviews_familys_anchors(demo_data):
     import numpy as np
 
     from sendlib.data.load import load_tables
-    from sendlib.measures import pipeline
     from sendlib.measures.cases import prepare
     from sendlib.measures.reviews import _anchors
 
@@ -237,7 +238,7 @@ def test_reviews_due_follow_the_reviews_familys_anchors(demo_data):
     due_m = a.loc[current, "m"].to_numpy() + 12
     expected = [int((due_m <= mo).sum())]
     expected += [int((due_m == (month + k).ordinal).sum()) for k in range(1, 13)]
-    assert pipeline.reviews_due(c, month).tolist() == expected
+    assert reviews_due(c, month).tolist() == expected
     assert (
         np.sum(expected)
         == (c.plans["start_m"].to_numpy() <= mo).sum() - (c.plans["cease_m"].to_numpy() <= mo).sum()

@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from sendlib.data.dates import last_complete_month, parse_month
-from sendlib.months import Month, months_between
+from sendlib.data.dates import last_complete_month
+from sendlib.months import Month, months_between, parse_months
 from sendlib.ops.request import RunRequest
 from sendlib.paper.sections import SECTIONS, Later
 
@@ -48,7 +48,7 @@ def test_a_month_not_written_yyyy_mm_says_why(text, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         Month.parse(text)
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        parse_month(text)  # the figures' parser says the same
+        parse_months(f"2026-01:{text}")  # the batch's range parser says the same
 
 
 def test_the_last_complete_month_is_the_one_before_today():

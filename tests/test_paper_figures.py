@@ -110,7 +110,10 @@ def test_a_termly_figure_is_carried_forward_with_its_month_until_the_next_arrive
                 "display": "",
             }
         )
-        tiles = {t["kpi_id"]: t for t in headline_tiles(card, pd.Period(month, "M"), values, cat)}
+        tiles = {
+            t["kpi_id"]: t
+            for t in headline_tiles(card, pd.Period(month, "M"), cat.headlines, values, cat)
+        }
         assert (tiles["school_pop_ehcp_pct"]["value"], tiles["school_pop_ehcp_pct"]["period"]) == (
             "5.5%",
             "May 2026",

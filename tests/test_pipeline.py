@@ -13,6 +13,8 @@ from helpers import council_dir
 from sendlib.data.load import Tables, load_tables
 from sendlib.measures import pipeline
 from sendlib.measures.cases import Cases, prepare
+from sendlib.measures.reviews import reviews_due
+from sendlib.measures.transfers import due_at_next_deadlines, phase_deadlines
 
 MONTH = pd.Period("2025-06", freq="M")  # month end: 30 June 2025
 CASE_FRAMES = ("person", "requests", "plans", "reviews", "placements", "disputes")
@@ -211,25 +213,25 @@ def test_reviews_fall_due_12_months_after_the_plan_or_the_last_review(tmp_path):
         plans=plans,
         reviews=reviews,
     )
-    due = pipeline.reviews_due(prepare(load_tables(folder)), MONTH)
+    due = reviews_due(prepare(load_tables(folder)), MONTH)
     assert due["due"] == 2  # E3 (March 2024) and E5 (June 2025); E4 has ceased
     assert due["2025-08"] == 1 and due["2026-02"] == 1
     assert due.sum() == 4 and list(due.index)[1:] == [str(MONTH + k) for k in range(1, 13)]
 
 
 def test_phase_transfer_deadlines_are_the_next_15_february_and_31_march():
-    assert pipeline.phase_deadlines(pd.Period("2025-06", "M")) == [
+    assert phase_deadlines(pd.Period("2025-06", "M")) == [
         (dt.date(2026, 2, 15), "school"),
-        (dt.date(2026, 3, 31), "post-16"),
+        (dt.date(2026, 3, 31), "post16"),
     ]
-    assert pipeline.phase_deadlines(pd.Period("2026-02", "M")) == [
-        (dt.date(2026, 3, 31), "post-16"),
+    assert phase_deadlines(pd.Period("2026-02", "M")) == [
+        (dt.date(2026, 3, 31), "post16"),
         (dt.date(2027, 2, 15), "school"),
     ]
 
 
 def test_phase_transfers_are_counted_from_the_sen2_fields_when_the_data_hold_them(cases):
-    assert pipeline.phase_transfers(cases, MONTH) is None  # no phase_transfers table
+    assert due_at_next_deadlines(cases, MONTH) is None  # no phase_transfers table
     t = cases.tables
     transfers = pd.DataFrame(
         {
@@ -243,15 +245,15 @@ def test_phase_transfers_are_counted_from_the_sen2_fields_when_the_data_hold_the
     held = Tables({**t.frames(), "phase_transfers": transfers}, sources=dict(t.sources))
     held.sources["phase_transfers"] = "phase_transfers.csv"
     with_transfers = Cases(held, *(getattr(cases, f) for f in CASE_FRAMES))
-    found = pipeline.phase_transfers(with_transfers, MONTH).set_index("due")
+    found = due_at_next_deadlines(with_transfers, MONTH).set_index("due")
     # EH9 is no plan; EH0–EH5 are in force. 15 February: EH0 final in June (finalised),
     # EH1 not yet, EH2 final in July (after month end); 31 March: EH3 finalised, EH4, EH5 not
     assert found.loc["2026-02-15", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
     assert found.loc["2026-03-31", ["count", "finalised", "outstanding"]].tolist() == [3, 1, 2]
-    assert found["kind"].tolist() == ["school", "post-16"]
+    assert found["kind"].tolist() == ["school", "post16"]
     empty = Tables({**t.frames(), "phase_transfers": transfers.iloc[:0]}, sources=dict(t.sources))
     assert (
-        pipeline.phase_transfers(Cases(empty, *(getattr(cases, f) for f in CASE_FRAMES)), MONTH)
+        due_at_next_deadlines(Cases(empty, *(getattr(cases, f) for f in CASE_FRAMES)), MONTH)
         is None
     )
 

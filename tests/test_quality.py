@@ -8,14 +8,14 @@ import pytest
 from helpers import write_tables
 from sendlib.data import findings as fnd
 from sendlib.data.load import load_tables
-from sendlib.data.quality import warnings
+from sendlib.data.quality import find_warnings
 
 MONTH = pd.Period("2025-06", freq="M")
 
 
 def _warnings(tmp_path, tiny, month=MONTH):
     tables = load_tables(write_tables(tmp_path / "data", tiny))
-    return warnings(tables, month)
+    return find_warnings(tables, month)
 
 
 def test_the_tiny_council_has_no_warnings(tmp_path, tiny):
@@ -82,7 +82,7 @@ def test_plan_before_its_request_is_its_own_finding_and_says_it_leaves_timelines
     hit = found[found["rule"] == "plan_before_request"]
     assert len(hit) == 1 and hit.iloc[0]["file"] == "plans.csv"
     assert "left out of 20-week timeliness" in hit.iloc[0]["reason"]
-    assert fnd.RULES["plan_before_request"].startswith("Plan dated before its request")
+    assert fnd.RULE_TITLES["plan_before_request"].startswith("Plan dated before its request")
 
 
 def test_plan_holder_aged_26_is_warned_but_25_is_not(tmp_path, tiny):
@@ -154,7 +154,7 @@ def test_dates_after_a_given_extract_date_are_findings(tmp_path, tiny):
 
     tables = load_tables(write_tables(tmp_path / "data", tiny))
     given = extract(tables, given=pd.Timestamp("2025-05-01").date())
-    found = warnings(tables, MONTH, given)
+    found = find_warnings(tables, MONTH, given)
     late = found[found["rule"] == "date_after_extract"]
     assert set(late["column"]) == {"review_meeting_date", "decision_date"}
     assert "after the extract date 01 May 2025" in late.iloc[0]["reason"]

@@ -50,7 +50,9 @@ def test_backfill_writes_one_folder_per_month(tmp_path, demo_data, monkeypatch):
     read = []
     real = archive._read_headlines
     monkeypatch.setattr(
-        archive, "_read_headlines", lambda card, month: read.append(str(month)) or real(card, month)
+        archive,
+        "_read_headlines",
+        lambda card, month, *rest: read.append(str(month)) or real(card, month, *rest),
     )
     title = re.search(r"<h1>(.*?)</h1>", page).group(1).replace("&#x27;", "'")
     archive.write_archive(out, title)

@@ -93,7 +93,8 @@ def build_value(card, kpi_id, period, column="value"):
 
 
 def test_headline_tiles(card):
-    tiles = {t["kpi_id"]: t for t in headline_tiles(card, MONTH)}
+    headlines = load_catalogue(ROOT / "params" / "kpis.yaml").headlines
+    tiles = {t["kpi_id"]: t for t in headline_tiles(card, MONTH, headlines)}
     assert list(tiles) == [
         "ehcp_rate_per_10k",
         "ehcp_active",
@@ -178,6 +179,22 @@ def test_partner_blank_keeps_its_note_and_is_not_zero(tmp_path):
     assert ehcp.loc["2025-01", "direction"] == ""  # December is before the data begins
     assert ehcp.loc["2025-02", "direction"] == "same"
     assert ehcp.loc["2025-06", "spc_variation"] == ""  # fewer than 12 points of data
+
+
+def test_the_same_scorecard_makes_the_same_workbook_bytes_whenever_it_is_written(card, tmp_path):
+    import datetime as dt
+    import zipfile
+
+    cat = load_catalogue(ROOT / "params" / "kpis.yaml")
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_workbook(card, cat, MONTH, first)
+    write_workbook(card, cat, MONTH, second)
+    assert first.read_bytes() == second.read_bytes()
+    # no date in it is the time of writing: every one is the month's end
+    with zipfile.ZipFile(first) as book:
+        assert {m.date_time for m in book.infolist()} == {(2025, 6, 30, 0, 0, 0)}
+    props = load_workbook(first).properties
+    assert props.modified == props.created == dt.datetime(2025, 6, 30)
 
 
 def test_workbook_is_laid_out_for_a_clerk(card, tmp_path):

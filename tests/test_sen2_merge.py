@@ -18,7 +18,7 @@ from helpers import measures
 from sendlib.cli import app
 from sendlib.data.contract import contract
 from sendlib.data.load import load_tables
-from sendlib.data.quality import warnings
+from sendlib.data.quality import find_warnings
 from sendlib.data.sen2 import IdKey, Sen2Error, import_returns
 from sendlib.data.sen2 import folder as dest
 from sendlib.data.sources import write_table
@@ -86,7 +86,7 @@ def test_a_corrected_start_date_gives_the_later_returns_tables_and_one_plan(tmp_
     counts = both.merged[1]
     assert counts["plans"]["updated"] == 1 and counts["plans"]["new"] == 0
     assert counts["requests"] == {"new": 0, "updated": 0, "unchanged": 3, "replaced": 0}
-    found = warnings(load_tables(tmp_path / "both", TABLES), pd.Period("2025-12", freq="M"))
+    found = find_warnings(load_tables(tmp_path / "both", TABLES), pd.Period("2025-12", freq="M"))
     assert not found["rule"].isin(["plans_per_request", "two_open_plans"]).any()
 
 
@@ -221,7 +221,7 @@ def test_the_upn_is_written_as_its_keyed_hash_and_duplicates_are_still_found(tmp
     assert b.UPN_1 not in text and b.UPN_2 not in text and b.ULN not in text
     person = read(tmp_path / "d", "person")
     assert set(person["upn"]) == {KEY.id("U", b.UPN_1), KEY.id("U", b.UPN_2)}
-    found = warnings(load_tables(tmp_path / "d", TABLES), pd.Period("2025-12", freq="M"))
+    found = find_warnings(load_tables(tmp_path / "d", TABLES), pd.Period("2025-12", freq="M"))
     assert (found["rule"] == "duplicate_upn").sum() == 2
 
 

@@ -5,6 +5,7 @@ boundary."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -140,3 +141,26 @@ def test_reporting_years(start, month, first, name, label):
 def test_an_unknown_year_start_is_refused():
     with pytest.raises(ValueError, match="January, April, September"):
         law.reporting_year(Month(2026, 1), "March")
+
+
+def test_waiting_bands_cover_every_day_once_and_break_at_the_time_limits():
+    from sendlib.statutory import (
+        DECISION_DAYS,
+        NO_PLAN_NOTICE_DAYS,
+        NOT_ISSUED_BANDS,
+        PLAN_DAYS,
+        WAITING_BANDS,
+    )
+
+    for bands in (WAITING_BANDS, NOT_ISSUED_BANDS):
+        assert bands[0][0] == 0 and bands[-1][1] is None
+        for (_, last, _), (first, _, _) in itertools.pairwise(bands):
+            assert first == last + 1
+    assert [hi for _, hi, _ in WAITING_BANDS[:3]] == [DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS]
+    assert NOT_ISSUED_BANDS[:3] == WAITING_BANDS[:3]
+
+
+def test_phase_transfer_deadlines_are_15_february_and_31_march():
+    from sendlib.statutory import TRANSFER_DEADLINES
+
+    assert TRANSFER_DEADLINES == {"school": (2, 15), "post16": (3, 31)}

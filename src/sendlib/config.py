@@ -48,6 +48,11 @@ class MonthParams(BaseModel):
     recommendations: list[str] | None = None
 
 
+#: counts of children from 1 to this are withheld, unless report.yaml says otherwise
+#: (``suppression_threshold``); every default of the disclosure decision reads it
+SUPPRESSION_THRESHOLD = 4
+
+
 class ReportParams(BaseModel):
     """The cover sheet and furniture of the committee paper (seed 001's table)."""
 
@@ -67,7 +72,7 @@ class ReportParams(BaseModel):
     classification: str = "For Update"
     background_papers: list[str] = []
     appendices: list[str] = ["Appendix 1 – SEND Scorecard"]
-    suppression_threshold: int = Field(default=4, ge=0, le=20)
+    suppression_threshold: int = Field(default=SUPPRESSION_THRESHOLD, ge=0, le=20)
     scorecard_months: int = Field(default=6, ge=1, le=24)
     # when the reporting year starts, for every year-to-date figure (mediations, appeals):
     # January (calendar year), April (financial year) or September (academic year)

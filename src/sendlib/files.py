@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -150,3 +151,9 @@ def swap_folder(new: Path, target: Path) -> None:
     fsync_folder(target.parent)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def slug(text: str) -> str:
+    """``text`` as a name in a path or a link: lower case, each run of other characters
+    one '-' (a team's folder, ``Team North`` → ``team-north``; an HTML id)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

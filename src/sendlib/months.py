@@ -92,3 +92,13 @@ def months_between(first: Month, last: Month) -> list[Month]:
     """Every month from ``first`` to ``last``, both included."""
     count = (last.year - first.year) * 12 + last.number - first.number + 1
     return [first + i for i in range(max(count, 0))]
+
+
+def parse_months(text: str) -> list[Month]:
+    """Months written ``YYYY-MM:YYYY-MM`` (both included) or one ``YYYY-MM``; raises
+    ValueError with a readable message."""
+    first, _, last = str(text).partition(":")
+    start, end = Month.parse(first), Month.parse(last or first)
+    if end < start:
+        raise ValueError(f"'{text}': the last month is before the first")
+    return months_between(start, end)

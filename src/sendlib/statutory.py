@@ -31,9 +31,29 @@ from sendlib.months import Month
 DECISION_DAYS = 42  # SEND Regs 2014 reg 5(1): decide whether to assess within 6 weeks
 NO_PLAN_NOTICE_DAYS = 112  # reg 10(1): the family told within 16 weeks that no plan follows
 PLAN_DAYS = 140  # reg 13(2): the final plan within 20 weeks ("within" includes day 140)
-REVIEW_DECISION_DAYS = 28  # reg 20(10): the decision within 4 weeks of the review meeting
+REVIEW_DECISION_DAYS = 28  # reg 20(10): the decision (and an amend's draft) within 4 weeks
+AMENDED_PLAN_DAYS = 56  # reg 22(3): the final amended plan within 8 weeks of the meeting
 REVIEW_MONTHS = 12  # CFA 2014 s44(1): reviewed within 12 months of the plan or last review
 OVERDUE_MONTHS = 14  # seed 004: 12 months and the 8 weeks of reg 22(3), as whole months
+LONG_WAIT_DAYS = 26 * 7  # the council's line past 20 weeks: a plan six months in coming
+#: reg 18(1): a phase transfer's amended plan by 15 February of the year of a move between
+#: schools, (1)(b) by 31 March for a move from school to a post-16 institution: (month, day)
+TRANSFER_DEADLINES: dict[str, tuple[int, int]] = {"school": (2, 15), "post16": (3, 31)}
+
+#: ``(first day, last day or None, code)``: how long a request has waited, in the bands the
+#: time limits make (a decision by 6 weeks, a no-plan notice by 16, the plan by 20)
+WAITING_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, DECISION_DAYS, "0-6wk"),
+    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
+    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
+    (PLAN_DAYS + 1, None, "20wk+"),
+)
+#: the same bands for a plan not yet issued, with the wait past 20 weeks split at 26
+NOT_ISSUED_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    *WAITING_BANDS[:-1],
+    (PLAN_DAYS + 1, LONG_WAIT_DAYS, "20-26wk"),
+    (LONG_WAIT_DAYS + 1, None, "26wk+"),
+)
 
 YearStart = Literal["January", "April", "September"]
 #: the first month of each kind of reporting year

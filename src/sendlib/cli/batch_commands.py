@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import console, plain, say
 from sendlib.ops.request import EXIT_INPUT
 
@@ -82,7 +82,9 @@ def batch(
     if find_spec("distributed") is None:  # an optional part: a monthly paper needs no Dask
         say("sendlib batch needs Dask, which is not installed: pip install 'sendlib[batch]'")
         raise typer.Exit(EXIT_INPUT)
-    from sendlib.ops.batch import parse_months, run_batch, security
+    from sendlib.months import parse_months
+    from sendlib.ops.batch import run_batch
+    from sendlib.ops.cluster import security
 
     try:
         periods = parse_months(months)

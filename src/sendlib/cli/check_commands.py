@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import say
 
 SHOWN = 50  # findings printed; every one is in the findings file

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import print_findings, print_summary, say
 from sendlib.cli.options import (
     CatalogueOpt,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import say
 from sendlib.cli.options import ParamsOpt, optional_report
 
@@ -154,7 +154,8 @@ def disputes(
     the SEN2 import wrote by the same keyed hash. Rows that join no child are listed (their
     values masked) and kept out; exit 1 when there are any."""
     from sendlib.data.sen2 import Sen2Error
-    from sendlib.data.sen2.disputes_log import import_log, mask
+    from sendlib.data.sen2.disputes_log import import_log
+    from sendlib.data.sen2.fields import mask_middle
 
     key = _key(id_key_file, params)
     try:
@@ -171,9 +172,8 @@ def disputes(
     target = findings or log.with_name(f"{log.stem}.findings.csv")
     done.findings.to_csv(target, index=False)
     for row in done.findings.head(20).itertuples(index=False):
-        say(
-            f"{row.file}, row {row.row}, {row.column}: '{mask(row.value)}' — {row.reason}", "yellow"
-        )
+        shown = mask_middle(row.value)
+        say(f"{row.file}, row {row.row}, {row.column}: '{shown}' — {row.reason}", "yellow")
     if len(done.findings) > 20:
         say(f"… and {len(done.findings) - 20:,} more.", "yellow")
     say(

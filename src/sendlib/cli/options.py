@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sendlib.months import Month
+from sendlib.months import Month, months_between
+from sendlib.ops.request import EXIT_INPUT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,3 +93,51 @@ def optional_report(params: Path):
     except ParamsError as exc:
         say(str(exc), "bold red")
         raise typer.Exit(1) from exc
+
+
+def report_months(
+    month: str | None,
+    from_month: str | None,
+    to_month: str | None,
+    data: Path,
+    params: Path,
+) -> list[Month]:
+    """The months to render: --month (default: the last the extract covers whole), or
+    --from … --to (both, and not with --month)."""
+    if from_month or to_month:
+        if month:
+            raise typer.BadParameter("give either --month or --from/--to, not both")
+        if not (from_month and to_month):
+            raise typer.BadParameter(
+                "a backfill needs both --from and --to (the first and last month to render)"
+            )
+        first, last = report_month(from_month), report_month(to_month)
+        if last < first:
+            raise typer.BadParameter(f"--to {last} is before --from {first}")
+        return months_between(first, last)
+    return [report_month(month, data, params)]
+
+
+def report_teams(data: Path, team: str, all_teams: bool) -> list[str]:
+    """The teams to render packs for, checked against the data before anything runs."""
+    if not team and not all_teams:
+        return [""]
+    from sendlib.cli.console import say
+    from sendlib.data.teams import team_names
+
+    names = team_names(data)
+    if names is None:
+        say(f"Cannot list the teams: {data} has no readable person file.", "bold red")
+        raise typer.Exit(EXIT_INPUT)
+    if all_teams:
+        return names
+    if team not in names:
+        close = difflib.get_close_matches(team, names, n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        say(
+            f"No team '{team}' in {data}: the teams are {', '.join(repr(n) for n in names)}."
+            + hint,
+            "bold red",
+        )
+        raise typer.Exit(EXIT_INPUT)
+    return [team]

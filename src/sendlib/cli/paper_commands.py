@@ -3,14 +3,13 @@ and ``verify``."""
 
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sendlib.cli.commands import app
+from sendlib.cli.application import app
 from sendlib.cli.console import print_findings, print_summary, progress, say
 from sendlib.cli.options import (
     CatalogueOpt,
@@ -20,9 +19,9 @@ from sendlib.cli.options import (
     ParamsOpt,
     ProvisionalOpt,
     month_option,
-    report_month,
+    report_months,
+    report_teams,
 )
-from sendlib.months import Month, months_between
 from sendlib.ops.request import EXIT_INPUT
 
 if TYPE_CHECKING:
@@ -114,53 +113,6 @@ def scorecard(
     )
 
 
-def _months(
-    month: str | None,
-    from_month: str | None,
-    to_month: str | None,
-    data: Path,
-    params: Path,
-) -> list[Month]:
-    """The months to render: --month (default: the last the extract covers whole), or
-    --from … --to (both, and not with --month)."""
-    if from_month or to_month:
-        if month:
-            raise typer.BadParameter("give either --month or --from/--to, not both")
-        if not (from_month and to_month):
-            raise typer.BadParameter(
-                "a backfill needs both --from and --to (the first and last month to render)"
-            )
-        first, last = report_month(from_month), report_month(to_month)
-        if last < first:
-            raise typer.BadParameter(f"--to {last} is before --from {first}")
-        return months_between(first, last)
-    return [report_month(month, data, params)]
-
-
-def _teams(data: Path, team: str, all_teams: bool) -> list[str]:
-    """The teams to render packs for, checked against the data before anything runs."""
-    if not team and not all_teams:
-        return [""]
-    from sendlib.data.teams import team_names
-
-    names = team_names(data)
-    if names is None:
-        say(f"Cannot list the teams: {data} has no readable person file.", "bold red")
-        raise typer.Exit(EXIT_INPUT)
-    if all_teams:
-        return names
-    if team not in names:
-        close = difflib.get_close_matches(team, names, n=1, cutoff=0.5)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        say(
-            f"No team '{team}' in {data}: the teams are {', '.join(repr(n) for n in names)}."
-            + hint,
-            "bold red",
-        )
-        raise typer.Exit(EXIT_INPUT)
-    return [team]
-
-
 @app.command()
 def run(
     month: MonthOpt = None,
@@ -231,12 +183,12 @@ def run(
     is wrong; 3 another run of the same month is in progress (with --no-wait); 4
     rendering failed; 5 a bug in sendlib.
     """
+    from sendlib.ops.papers import run_many
     from sendlib.ops.request import RunRequest
-    from sendlib.ops.runner import run_many
 
     if renderer not in ("nbconvert", "quarto"):
         raise typer.BadParameter("--renderer must be nbconvert or quarto")
-    months = _months(month, from_month, to_month, data, params)
+    months = report_months(month, from_month, to_month, data, params)
     base = RunRequest(
         month=months[0],
         data_dir=data,
@@ -253,7 +205,7 @@ def run(
         provisional=provisional,
     )
     requests = [
-        base.for_month(m).for_team(t) for m in months for t in _teams(data, team, all_teams)
+        base.for_month(m).for_team(t) for m in months for t in report_teams(data, team, all_teams)
     ]
     outcomes = run_many(
         requests,

@@ -27,6 +27,22 @@ class ColumnSpec(BaseModel):
     min: float | None = None
     max: float | None = None
     personal: bool = False  # identifies a person: masked wherever findings are printed
+    #: a date on which something happened (what, in words): the extract reaches its latest
+    event: str | None = None
+    #: the column of the same row whose event this one never precedes (SEN2's order)
+    after: str | None = None
+    #: a date something is due by: it may lie after the extract
+    deadline: bool = False
+
+    @model_validator(mode="after")
+    def _date_role(self) -> ColumnSpec:
+        if (self.event or self.after or self.deadline) and self.type != "date":
+            raise ValueError("event, after and deadline are for date columns")
+        if self.event and self.deadline:
+            raise ValueError("a date is an event or a deadline, not both")
+        if self.after and not self.event:
+            raise ValueError("after needs the event the date records")
+        return self
 
 
 class FileSpec(BaseModel):
@@ -35,6 +51,8 @@ class FileSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     row_is: str
+    #: case: a council's case-management export; aggregate: partners' and the DfE's figures
+    level: Literal["case", "aggregate"]
     key: list[str]
     columns: dict[str, ColumnSpec]
     references: dict[str, str] = {}
@@ -53,6 +71,21 @@ class FileSpec(BaseModel):
     def columns_of_type(self, *types: ColumnType) -> list[str]:
         return [c for c, spec in self.columns.items() if spec.type in types]
 
+    @property
+    def event_dates(self) -> list[str]:
+        """The columns dating an event (not birth dates, not deadlines), in column order."""
+        return [c for c, spec in self.columns.items() if spec.event]
+
+    @property
+    def deadlines(self) -> list[str]:
+        """The date columns that say when something is due (they may lie ahead)."""
+        return [c for c, spec in self.columns.items() if spec.deadline]
+
+    def date_order(self) -> list[tuple[str, str, str]]:
+        """``(earlier column, later column, what the later date is)`` for each event that
+        never comes before another of the same row, in column order."""
+        return [(spec.after, c, spec.event) for c, spec in self.columns.items() if spec.after]
+
 
 class Contract(BaseModel):
     """All input files and the code lists they use."""
@@ -60,6 +93,7 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid")
     codes: dict[str, list[str]]
     files: dict[str, FileSpec]
+    shown_comparators: list[str]
     dispute_outcomes: dict[str, list[str]] = {}
     request_sources: dict[str, list[str]] = {}
 
@@ -72,10 +106,20 @@ class Contract(BaseModel):
 
     @model_validator(mode="after")
     def _check_links(self) -> Contract:
+        unknown = set(self.shown_comparators) - set(self.codes.get("comparator", []))
+        if unknown:
+            raise ValueError(f"shown_comparators: not in the comparator codes {sorted(unknown)}")
         for spec in self.files.values():
             for column, col in spec.columns.items():
                 if col.type == "code" and col.codes not in self.codes:
                     raise ValueError(f"{spec.filename}: column {column} uses unknown code list")
+            for column, col in spec.columns.items():
+                earlier = spec.columns.get(col.after) if col.after else None
+                if col.after and (earlier is None or not earlier.event):
+                    raise ValueError(f"{spec.filename}: {column} is after {col.after}, no event")
+            for column in spec.key + list(spec.references):
+                if column not in spec.columns:
+                    raise ValueError(f"{spec.filename}: key or reference {column} is no column")
             for column, target in spec.references.items():
                 file, _, target_column = target.partition(".")
                 if file not in self.files or target_column not in self.files[file].columns:
@@ -121,10 +165,21 @@ def files() -> tuple[str, ...]:
     return tuple(contract().files)
 
 
+def case_tables() -> tuple[str, ...]:
+    """The case-level tables (``level: case``): what a council's own export holds."""
+    return tuple(name for name, spec in contract().files.items() if spec.level == "case")
+
+
 def comparators() -> tuple[str, ...]:
     """The comparators benchmarks.csv may hold (england, statistical_neighbours, region,
     and published: the council's own figure as the DfE published it)."""
     return tuple(contract().codes["comparator"])
+
+
+def shown_comparators() -> tuple[str, ...]:
+    """The comparators shown beside a KPI, in order: scorecard.csv's comparator columns
+    (not ``published``, which is for reconciliation)."""
+    return tuple(contract().shown_comparators)
 
 
 # ---------------------------------------------------------------- where a table's file is

@@ -18,18 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sendlib.data.contract import contract
 from sendlib.data.load import Tables
-
-#: the dates that show how far the case-level data reaches (not birth dates)
-EVENT_DATES = {
-    "requests": ("received_date", "request_outcome_date"),
-    "assessments": ("assessment_outcome_date",),
-    "plans": ("start_date", "cease_date"),
-    "reviews": ("review_meeting_date", "decision_date", "draft_date", "amended_date"),
-    "phase_transfers": ("final_date",),  # not due_date: a deadline may lie ahead
-    "placements": ("entry_date", "leaving_date"),
-    "disputes": ("registered_date", "outcome_date"),
-}
 
 
 @dataclass(frozen=True)
@@ -77,11 +67,12 @@ def extract(t: Tables, given: dt.date | None = None, today: dt.date | None = Non
         return Extract(pd.Timestamp(given), "extract_date in the month's parameters", True)
     limit = pd.Timestamp(today or dt.date.today())
     latest, where = None, ""
-    for name, columns in EVENT_DATES.items():
+    # the event dates (contract.yaml `event`): not birth dates, nor deadlines that may lie ahead
+    for name, spec in contract().files.items():
         frame = t.frames().get(name)
         if frame is None:
             continue
-        for column in columns:
+        for column in spec.event_dates:
             values = frame[column]
             values = values[values <= limit]
             if len(values) and values.notna().any():

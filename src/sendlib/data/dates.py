@@ -17,11 +17,6 @@ SCHEDULE: dict[str, tuple[int, ...]] = {
 }
 
 
-def parse_month(text: str) -> pd.Period:
-    """A report month from ``YYYY-MM``; raises ValueError with a readable message."""
-    return Month.parse(text).period
-
-
 def last_complete_month(today: dt.date | None = None) -> pd.Period:
     """The latest calendar month that has fully ended (the default report month)."""
     return Month.last_complete(today).period

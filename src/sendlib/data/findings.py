@@ -13,7 +13,7 @@ import pandas as pd
 COLUMNS = ["severity", "rule", "file", "row", "column", "value", "reason"]
 
 #: Plain-English description of each rule, used for the data-quality summary.
-RULES: dict[str, str] = {
+RULE_TITLES: dict[str, str] = {
     # errors: the run stops
     "unreadable_file": "File cannot be read as a table",
     "ambiguous_source": "More than one file holds the same table",
@@ -180,7 +180,7 @@ def summary(findings: pd.DataFrame) -> pd.DataFrame:
     if findings.empty:
         return pd.DataFrame(columns=["severity", "rule", "description", "count"])
     counts = findings.groupby(["severity", "rule"], sort=False).size().rename("count").reset_index()
-    counts["description"] = counts["rule"].map(RULES).fillna(counts["rule"])
+    counts["description"] = counts["rule"].map(RULE_TITLES).fillna(counts["rule"])
     counts = counts.sort_values(["severity", "count", "rule"], ascending=[True, False, True])
     return counts[["severity", "rule", "description", "count"]].reset_index(drop=True)
 

@@ -13,21 +13,11 @@ import pandas as pd
 
 from sendlib.data import findings as fnd
 from sendlib.data.arrow import index_in_each, is_in
+from sendlib.data.contract import contract
 from sendlib.data.coverage import Extract, extract
 from sendlib.data.dates import age_at, month_end
 from sendlib.data.load import Tables
 from sendlib.statutory import PLAN_DAYS
-
-# (file, earlier column, later column, what the later date is) — SEN2 event order
-DATE_ORDER = [
-    ("requests", "received_date", "request_outcome_date", "decision"),
-    ("plans", "start_date", "cease_date", "cease date"),
-    ("reviews", "review_meeting_date", "decision_date", "review decision"),
-    ("reviews", "review_meeting_date", "draft_date", "draft amended plan"),
-    ("reviews", "review_meeting_date", "amended_date", "final amended plan"),
-    ("placements", "entry_date", "leaving_date", "leaving date"),
-    ("disputes", "registered_date", "outcome_date", "outcome"),
-]
 
 
 def _warn(t: Tables, rule: str, file: str, frame: pd.DataFrame, column: str | None, values, reason):
@@ -36,20 +26,27 @@ def _warn(t: Tables, rule: str, file: str, frame: pd.DataFrame, column: str | No
     )
 
 
+def _warn_date(t: Tables, rule: str, file: str, bad: pd.DataFrame, column: str, reason: str):
+    """A warning about a date: the rows' dates shown as ISO dates."""
+    return _warn(t, rule, file, bad, column, bad[column].dt.strftime("%Y-%m-%d"), reason)
+
+
 def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     """A later event dated before an earlier one (e.g. a cease before the plan started)."""
     out = []
-    for file, first, then, what in DATE_ORDER:
+    # SEN2's order of events within a row (contract.yaml `after`)
+    for file, first, then, what in (
+        (name, *order) for name, spec in contract().files.items() for order in spec.date_order()
+    ):
         frame = getattr(t, file)
         bad = frame[frame[then] < frame[first]]
         out.append(
-            _warn(
+            _warn_date(
                 t,
                 "date_order",
                 file,
                 bad,
                 then,
-                bad[then].dt.strftime("%Y-%m-%d"),
                 f"{what} is before {first.replace('_', ' ')}",
             )
         )
@@ -60,13 +57,12 @@ def date_order(t: Tables, month: pd.Period) -> pd.DataFrame:
     received = _lookup(req, a["request_id"])
     bad = a[a["assessment_outcome_date"] < received]
     out.append(
-        _warn(
+        _warn_date(
             t,
             "date_order",
             "assessments",
             bad,
             "assessment_outcome_date",
-            bad["assessment_outcome_date"].dt.strftime("%Y-%m-%d"),
             "assessment outcome is before the request was received",
         )
     )
@@ -80,13 +76,12 @@ def plan_before_request(t: Tables, month: pd.Period) -> pd.DataFrame:
     p = t.plans
     received = _lookup(req, p["request_id"])
     bad = p[p["start_date"] < received]
-    return _warn(
+    return _warn_date(
         t,
         "plan_before_request",
         "plans",
         bad,
         "start_date",
-        bad["start_date"].dt.strftime("%Y-%m-%d"),
         "plan issued before its request was received: left out of 20-week timeliness",
     )
 
@@ -98,10 +93,6 @@ def _lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
     return pd.Series(values.array.take(rows, allow_fill=True), index=keys.index)
 
 
-#: dates that are deadlines, which may well lie after the extract (15 February next year)
-DEADLINES = {("phase_transfers", "due_date")}
-
-
 def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
     """Any date later than the extract date: a typing error, or an extract that is not
     what it says (later records of a back-filled month are not findings)."""
@@ -109,19 +100,20 @@ def dates_after_extract(t: Tables, found: Extract) -> pd.DataFrame:
         return fnd.empty()
     out = []
     for file, frame in t.frames().items():
+        # a deadline (contract.yaml `deadline`) may well lie ahead: 15 February next year
+        deadlines = contract().files[file].deadlines if file in contract().files else []
         for column in frame.columns:
-            if (file, column) in DEADLINES:
+            if column in deadlines:
                 continue
             if str(frame[column].dtype).startswith("datetime64"):
                 bad = frame[frame[column] > found.date]
                 out.append(
-                    _warn(
+                    _warn_date(
                         t,
                         "date_after_extract",
                         file,
                         bad,
                         column,
-                        bad[column].dt.strftime("%Y-%m-%d"),
                         f"after the extract date {found.describe()}",
                     )
                 )
@@ -167,13 +159,12 @@ def overlapping_placements(t: Tables, month: pd.Period) -> pd.DataFrame:
     # latest leaving date among the person's earlier placements
     prior = leaving.groupby(pl["person_id"]).cummax().groupby(pl["person_id"]).shift()
     bad = pl[pl["entry_date"] < prior]
-    return _warn(
+    return _warn_date(
         t,
         "overlapping_placements",
         "placements",
         bad,
         "entry_date",
-        bad["entry_date"].dt.strftime("%Y-%m-%d"),
         "starts before the person's previous placement ended",
     )
 
@@ -203,13 +194,12 @@ def review_before_plan(t: Tables, month: pd.Period) -> pd.DataFrame:
     start = t.plans.set_index("plan_id")["start_date"]
     r = t.reviews
     bad = r[r["review_meeting_date"] < _lookup(start, r["plan_id"])]
-    return _warn(
+    return _warn_date(
         t,
         "review_before_plan",
         "reviews",
         bad,
         "review_meeting_date",
-        bad["review_meeting_date"].dt.strftime("%Y-%m-%d"),
         "review meeting before the plan's start date",
     )
 
@@ -286,7 +276,8 @@ def two_open_plans(t: Tables, month: pd.Period) -> pd.DataFrame:
     )
 
 
-RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
+#: the warning rules run for every report month (and ``dates_after_extract``)
+WARNING_RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
     date_order,
     plan_before_request,
     age_26_plus,
@@ -302,11 +293,11 @@ RULES: list[Callable[[Tables, pd.Period], pd.DataFrame]] = [
 ]
 
 
-def warnings(t: Tables, month: pd.Period, found: Extract | None = None) -> pd.DataFrame:
+def find_warnings(t: Tables, month: pd.Period, found: Extract | None = None) -> pd.DataFrame:
     """Every data-quality warning for the report month (``found``: the extract date,
     inferred from the tables when not given)."""
     found = extract(t) if found is None else found
-    return fnd.combine([*(rule(t, month) for rule in RULES), dates_after_extract(t, found)])
+    return fnd.combine([*(rule(t, month) for rule in WARNING_RULES), dates_after_extract(t, found)])
 
 
 def catalogue_checks(t: Tables, units: dict[str, str], known: set[str]) -> pd.DataFrame:

@@ -19,30 +19,32 @@ import numpy as np
 
 from sendlib.measures.calendar import count_in, dates, pct
 from sendlib.measures.cases import Cases
-
-#: reg 20(10): the decision, and with an amend decision the draft, within 4 weeks
-DRAFT_DAYS = 28
-#: reg 22(3) as REFERENCE.md reads it: the final amended plan within 8 weeks of the meeting
-FINAL_DAYS = 56
+from sendlib.measures.family import family
+from sendlib.statutory import AMENDED_PLAN_DAYS, REVIEW_DECISION_DAYS
 
 DRAFT_IDS = ("review_drafts_issued", "review_drafts_4wk_pct")
 FINAL_IDS = ("review_amended_issued", "review_amended_8wk_pct")
 
 
-def amendments(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "amendments",
+    (*DRAFT_IDS, *FINAL_IDS),
+    ("person", "plans", "reviews"),
+)
+def amendments(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Drafts and final amended plans issued in each month, and the share within 4 and
     8 weeks of the review meeting (day 28 and day 56 count)."""
-    rv = c.tables.reviews
-    meeting = dates(rv["review_meeting_date"]).day
+    reviews = cases.tables.reviews
+    meeting = dates(reviews["review_meeting_date"]).day
     out: dict[str, np.ndarray] = {}
     for column, limit, (issued_id, pct_id) in (
-        ("draft_date", DRAFT_DAYS, DRAFT_IDS),
-        ("amended_date", FINAL_DAYS, FINAL_IDS),
+        ("draft_date", REVIEW_DECISION_DAYS, DRAFT_IDS),
+        ("amended_date", AMENDED_PLAN_DAYS, FINAL_IDS),
     ):
-        if not rv[column].notna().any():  # not held: not available, never 0
+        if not reviews[column].notna().any():  # not held: not available, never 0
             out[issued_id] = out[pct_id] = np.full(len(months), np.nan)
             continue
-        when = dates(rv[column])
+        when = dates(reviews[column])
         issued = count_in(when.month, months)
         in_time = (when.day - meeting) <= limit
         out[issued_id] = issued.astype(float)

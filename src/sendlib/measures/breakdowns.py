@@ -13,6 +13,8 @@ disclosure decision over them is made once, with the measures they add up to
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -70,53 +72,55 @@ def _factor(values: np.ndarray, groups=()) -> tuple[np.ndarray, list]:
     return pd.Index(every).get_indexer(values), every
 
 
-def active_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
+def active_by(cases: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     """Plans active at each month end by ``age_band``, ``sex``, ``need``, ``ethnicity``,
     ``team`` or ``social_care`` (codes; ``NOT_RECORDED`` when blank)."""
-    p = c.plans
-    start, cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
+    plans = cases.plans
+    start, cease = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
     if by == "age_band":
-        birth = p["birth_ymd"].to_numpy()
+        birth = plans["birth_ymd"].to_numpy()
         keys, counts = [], []
         for lo, hi, code in [*AGE_BANDS, (26, None, OVER_25)]:
-            until = first_month_aged(birth, hi + 1) if hi is not None else np.full(len(p), NEVER)
+            until = (
+                first_month_aged(birth, hi + 1) if hi is not None else np.full(len(plans), NEVER)
+            )
             a, b = np.maximum(start, first_month_aged(birth, lo)), np.minimum(cease, until)
             keys.append(code)
             counts.append(count_open(a, b, months))
         return _long(np.array(counts), keys, months)
-    kinds, names = _factor(p[by].to_numpy(), _codes(CODED[by]) if by in CODED else ())
+    kinds, names = _factor(plans[by].to_numpy(), _codes(CODED[by]) if by in CODED else ())
     counts = count_open_by(start, cease, kinds, len(names), months)
     return _long(counts, names, months)
 
 
-def ceased_by_reason(c: Cases, months: np.ndarray) -> pd.DataFrame:
+def ceased_by_reason(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Plans ceased in each month by SEN2 cease reason (code; ``NOT_RECORDED`` when blank)."""
-    p = c.plans
-    reason = p["cease_reason"].to_numpy()
+    plans = cases.plans
+    reason = plans["cease_reason"].to_numpy()
     kinds, names = _factor(np.where(reason == "", NOT_RECORDED, reason), _codes("cease_reason"))
-    counts = count_in_by(p["cease_m"].to_numpy(), kinds, len(names), months)
+    counts = count_in_by(plans["cease_m"].to_numpy(), kinds, len(names), months)
     return _long(counts, names, months)
 
 
-def by_setting(c: Cases, months: np.ndarray) -> pd.DataFrame:
+def by_setting(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Plans at each month end by the holder's setting (code), and ``NO_PLACEMENT`` for
     those with no placement recorded: the counts the setting shares are shares of."""
-    lo, hi = placement_measures.windows(c)
+    lo, hi = placement_measures.windows(cases)
     settings = contract().codes_for("placements", "setting")
-    kinds, names = _factor(c.placements["setting"].to_numpy(), settings)
+    kinds, names = _factor(cases.placements["setting"].to_numpy(), settings)
     counts = count_open_by(lo, hi, kinds, len(names), months)
-    p = c.plans
-    everyone = count_open(p["start_m"].to_numpy(), p["cease_m"].to_numpy(), months)
+    plans = cases.plans
+    everyone = count_open(plans["start_m"].to_numpy(), plans["cease_m"].to_numpy(), months)
     none = np.maximum(everyone - counts.sum(axis=0), 0)
     keys = [*names, placement_measures.NO_PLACEMENT]
     return _long(np.vstack([counts, none[None, :]]), keys, months)
 
 
-def review_status_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
+def review_status_by_team(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Current plans at each month end by team (``row``) and review status (``column``:
     in date, due, overdue; seed 004's dashboard)."""
-    windows = status_windows(c)
-    kinds, names = pd.factorize(c.plans["team"].to_numpy()[windows.plan_row])
+    windows = status_windows(cases)
+    kinds, names = pd.factorize(cases.plans["team"].to_numpy()[windows.plan_row])
     parts = [
         _long(count_open_by(lo, hi, kinds, len(names), months), list(names), months, status)
         for status, (lo, hi) in windows.by_status().items()
@@ -124,42 +128,42 @@ def review_status_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def reviews_held_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
+def reviews_held_by_team(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Annual review meetings held in each month, by the plan's team."""
-    rv = c.reviews
-    kinds, names = pd.factorize(rv["team"].to_numpy())
-    counts = count_in_by(rv["meeting_m"].to_numpy(), kinds, len(names), months)
+    reviews = cases.reviews
+    kinds, names = pd.factorize(reviews["team"].to_numpy())
+    counts = count_in_by(reviews["meeting_m"].to_numpy(), kinds, len(names), months)
     return _long(counts, list(names), months)
 
 
-def requests_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
+def requests_by(cases: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     """New requests received in each month by ``age`` (years at request) or ``need`` (the
     primary need of the plan that followed, or ``NO_PLAN_YET``; seed 001 section I)."""
-    r = c.requests
-    new = ~r["transfer"].to_numpy()
+    requests = cases.requests
+    new = ~requests["transfer"].to_numpy()
     if by == "age":
-        age = (r["received_ymd"].to_numpy() - r["birth_ymd"].to_numpy()) // 10000
+        age = (requests["received_ymd"].to_numpy() - requests["birth_ymd"].to_numpy()) // 10000
         kinds, values = _factor(age[new], AGES_AT_REQUEST)
     else:
         groups = [*_codes("primary_need"), NO_PLAN_YET]
-        kinds, values = _factor(need_of_request(c)[new], groups)
-    counts = count_in_by(r["received_m"].to_numpy()[new], kinds, len(values), months)
+        kinds, values = _factor(need_of_request(cases)[new], groups)
+    counts = count_in_by(requests["received_m"].to_numpy()[new], kinds, len(values), months)
     return _long(counts, values, months)
 
 
 #: every breakdown of children the paper can publish, by name: (function, its columns)
 BREAKDOWNS = {
-    "active_by_age_band": (lambda c, m: active_by(c, m, "age_band"), ("plans.plan_id",)),
-    "active_by_sex": (lambda c, m: active_by(c, m, "sex"), ("plans.plan_id", "person.sex")),
+    "active_by_age_band": (partial(active_by, by="age_band"), ("plans.plan_id",)),
+    "active_by_sex": (partial(active_by, by="sex"), ("plans.plan_id", "person.sex")),
     "active_by_need": (
-        lambda c, m: active_by(c, m, "need"),
+        partial(active_by, by="need"),
         ("plans.plan_id", "plans.primary_need"),
     ),
     "active_by_ethnicity": (
-        lambda c, m: active_by(c, m, "ethnicity"),
+        partial(active_by, by="ethnicity"),
         ("plans.plan_id", "person.ethnicity"),
     ),
-    "active_by_team": (lambda c, m: active_by(c, m, "team"), ("plans.plan_id", "person.team")),
+    "active_by_team": (partial(active_by, by="team"), ("plans.plan_id", "person.team")),
     "ceased_by_reason": (ceased_by_reason, ("plans.plan_id", "plans.cease_reason")),
     "by_setting": (by_setting, ("plans.plan_id", "placements.setting")),
     "review_status_by_team": (
@@ -170,9 +174,9 @@ BREAKDOWNS = {
         reviews_held_by_team,
         ("reviews.review_meeting_date", "person.team"),
     ),
-    "requests_by_age": (lambda c, m: requests_by(c, m, "age"), ("requests.request_id",)),
+    "requests_by_age": (partial(requests_by, by="age"), ("requests.request_id",)),
     "requests_by_need": (
-        lambda c, m: requests_by(c, m, "need"),
+        partial(requests_by, by="need"),
         ("requests.request_id", "plans.primary_need"),
     ),
 }

@@ -272,3 +272,8 @@ def pct(numerator, denominator) -> np.ndarray:
     den = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(den > 0, 100.0 * num / np.where(den > 0, den, 1), np.nan)
+
+
+def months_after(month: pd.Period, ahead: int) -> list[pd.Period]:
+    """The ``ahead`` months after ``month``, in order."""
+    return [month + k for k in range(1, ahead + 1)]

@@ -18,6 +18,7 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 AGE_BANDS = [
     (0, 4, "0-4"),
@@ -35,11 +36,36 @@ SOCIAL_CARE = {
 }
 
 
-def caseload(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "caseload",
+    (
+        "ehcp_active",
+        "ehcp_new",
+        "ehcp_ceased",
+        "ehcp_early_years",
+        "ehcp_rising5",
+        "ehcp_school_age",
+        "ehcp_school_age_pct",
+        *SOCIAL_CARE.values(),
+    ),
+    ("person", "plans"),
+    characteristic=(
+        "ehcp_early_years",
+        "ehcp_rising5",
+        "ehcp_school_age",
+        "ehcp_school_age_pct",
+        *SOCIAL_CARE.values(),
+    ),
+    counts={"ehcp_school_age_pct": "ehcp_school_age"},
+    bases={"ehcp_school_age_pct": "ehcp_active"},
+    needs=("plans.plan_id",),
+    also_needs={kpi: ("person.social_care",) for kpi in SOCIAL_CARE.values()},
+)
+def caseload(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Active, new and ceased plans; early years, rising 5s, school age; social care status."""
-    p = c.plans
-    start, cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
-    birth = p["birth_ymd"].to_numpy()
+    plans = cases.plans
+    start, cease = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
+    birth = plans["birth_ymd"].to_numpy()
     active = count_open(start, cease, months)
     # academic age ≤ 3 (not yet in Reception) and == 3 (rising 5s) hold over month intervals
     reception = first_month_academic_age(birth, 4)
@@ -56,7 +82,7 @@ def caseload(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         np.maximum(start, school_from), np.minimum(cease, school_to), months
     )
     out["ehcp_school_age_pct"] = pct(out["ehcp_school_age"], active)
-    social = p["social_care"].to_numpy()
+    social = plans["social_care"].to_numpy()
     for code, kpi in SOCIAL_CARE.items():
         hit = social == code
         out[kpi] = count_open(start[hit], cease[hit], months)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.arrow import index_in_each
+from sendlib.data.contract import contract
 from sendlib.data.load import Tables
 from sendlib.measures.calendar import NEVER, Dates, dates, month_ord
 from sendlib.measures.threads import cores
@@ -96,20 +97,24 @@ def _order(rows: np.ndarray, days: np.ndarray) -> np.ndarray:
 class _Joins(Mapping[str, np.ndarray]):
     """The id joins ``prepare`` needs, running in a pool; reading one waits for it."""
 
-    def __init__(self, pool: ThreadPoolExecutor, t: Tables):
+    def __init__(self, pool: ThreadPoolExecutor, tables: Tables):
         # the people's hash table is built once for the three joins on person_id
         by_person = pool.submit(
             index_in_each,
-            [t.requests["person_id"], t.plans["person_id"], t.placements["person_id"]],
-            t.person["person_id"],
+            [
+                tables.requests["person_id"],
+                tables.plans["person_id"],
+                tables.placements["person_id"],
+            ],
+            tables.person["person_id"],
         )
         self._running: dict[str, tuple[Future, int | None]] = {
             name: (by_person, i) for i, name in enumerate(("r_person", "p_person", "pl_person"))
         }
         for name, keys, index in (
-            ("a_row", t.requests["request_id"], t.assessments["request_id"]),
-            ("p_request", t.plans["request_id"], t.requests["request_id"]),
-            ("rv_plan", t.reviews["plan_id"], t.plans["plan_id"]),
+            ("a_row", tables.requests["request_id"], tables.assessments["request_id"]),
+            ("p_request", tables.plans["request_id"], tables.requests["request_id"]),
+            ("rv_plan", tables.reviews["plan_id"], tables.plans["plan_id"]),
         ):
             self._running[name] = (pool.submit(positions, keys, index), None)
 
@@ -124,57 +129,53 @@ class _Joins(Mapping[str, np.ndarray]):
         return len(self._running)
 
 
-def prepare(t: Tables) -> Cases:
+def prepare(tables: Tables) -> Cases:
     """Join the tables into event frames with numeric dates (done once per run).
 
     The joins run in threads (Arrow releases the GIL; they are half of the work on national
     data) while the frames that need no join, or only finished ones, are made.
     """
     with ThreadPoolExecutor(max_workers=cores(), thread_name_prefix="sendlib-cases") as pool:
-        joined = _Joins(pool, t)
-        disputes = pool.submit(_disputes, t)
-        person = t.person.reset_index(drop=True)
-        when = _convert(t)  # while the joins run
+        joined = _Joins(pool, tables)
+        disputes = pool.submit(_disputes, tables)
+        person = tables.person.reset_index(drop=True)
+        when = _convert(tables)  # while the joins run
         birth = when["person", "birth_date"].ymd
-        requests = _requests(t, joined, when, birth)
-        plans, first_plans = _plans(t, joined, when, birth, person, requests)
+        requests = _requests(tables, joined, when, birth)
+        plans, first_plans = _plans(tables, joined, when, birth, person, requests)
         for column, first in first_plans.items():  # requests is this function's own frame
             requests[column] = first
-        placements = pool.submit(_placements, t, joined, when, birth, len(person), plans)
-        reviews = _reviews(t, joined, when, plans)
-        return Cases(t, person, requests, plans, reviews, placements.result(), disputes.result())
+        placements = pool.submit(_placements, tables, joined, when, birth, len(person), plans)
+        reviews = _reviews(tables, joined, when, plans)
+        return Cases(
+            tables, person, requests, plans, reviews, placements.result(), disputes.result()
+        )
 
 
-#: the date columns ``prepare`` converts, by table
-DATE_COLUMNS = {
-    "person": ("birth_date",),
-    "requests": ("received_date", "request_outcome_date"),
-    "assessments": ("assessment_outcome_date",),
-    "plans": ("start_date", "cease_date"),
-    "reviews": ("review_meeting_date", "decision_date"),
-    "placements": ("entry_date", "leaving_date"),
-}
+#: the tables ``prepare`` joins (phase transfers and disputes are read as they are)
+JOINED = ("person", "requests", "assessments", "plans", "reviews", "placements")
 Converted = dict[tuple[str, str], Dates]
 
 
-def _convert(t: Tables) -> Converted:
-    """Every date column ``prepare`` uses, as day numbers, month ordinals and yyyymmdd."""
+def _convert(tables: Tables) -> Converted:
+    """The joined tables' date columns (contract.yaml), as day numbers, month ordinals and
+    yyyymmdd."""
     return {
-        (table, column): dates(getattr(t, table)[column])
-        for table, columns in DATE_COLUMNS.items()
-        for column in columns
+        (table, column): dates(getattr(tables, table)[column])
+        for table in JOINED
+        for column in contract().files[table].columns_of_type("date")
     }
 
 
 def _requests(
-    t: Tables, joined: Mapping[str, np.ndarray], when: Converted, birth: np.ndarray
+    tables: Tables, joined: Mapping[str, np.ndarray], when: Converted, birth: np.ndarray
 ) -> pd.DataFrame:
     """Requests with their decision and, from assessments.csv, the assessment's outcome."""
-    r = t.requests.reset_index(drop=True)
+    recorded = tables.requests.reset_index(drop=True)
     received, decided = when["requests", "received_date"], when["requests", "request_outcome_date"]
-    a = t.assessments.reset_index(drop=True)
+    assessments = tables.assessments.reset_index(drop=True)
     assessed = when["assessments", "assessment_outcome_date"]
-    source, outcome = labels(r["request_source"]), labels(r["request_outcome"], "")
+    source, outcome = labels(recorded["request_source"]), labels(recorded["request_outcome"], "")
     r_person = joined["r_person"]  # read last: the joins run meanwhile
     requests = _frame(
         {
@@ -182,7 +183,7 @@ def _requests(
             "received_day": received.day,
             "received_m": received.month,
             "received_ymd": received.ymd,
-            "transfer": r["transfer_in"].to_numpy(dtype=bool),
+            "transfer": recorded["transfer_in"].to_numpy(dtype=bool),
             "source": source,
             "outcome": outcome,
             "decided_day": decided.day,
@@ -191,16 +192,18 @@ def _requests(
         }
     )
     a_row = joined["a_row"]
-    requests["a_outcome"] = _column(labels_at(a["assessment_outcome"], a_row, ""))
+    requests["a_outcome"] = _column(labels_at(assessments["assessment_outcome"], a_row, ""))
     requests["a_day"] = _take(assessed.day, a_row, NEVER)
     requests["a_m"] = _take(assessed.month, a_row, NEVER)
-    requests["exception"] = _take(a["week20_exception"].to_numpy(dtype=bool), a_row, False)
-    requests["no_plan_reason"] = _column(labels_at(a["no_plan_reason"], a_row, None))
+    requests["exception"] = _take(
+        assessments["week20_exception"].to_numpy(dtype=bool), a_row, False
+    )
+    requests["no_plan_reason"] = _column(labels_at(assessments["no_plan_reason"], a_row, None))
     return requests
 
 
 def _plans(
-    t: Tables,
+    tables: Tables,
     joined: Mapping[str, np.ndarray],
     when: Converted,
     birth: np.ndarray,
@@ -209,9 +212,9 @@ def _plans(
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Plans with their request's facts and their holder's characteristics, and each
     request's first plan: its day and month (``plan_day``, ``plan_m``; NEVER without)."""
-    p = t.plans.reset_index(drop=True)
+    recorded = tables.plans.reset_index(drop=True)
     p_person = joined["p_person"]
-    p_request = np.where(p["request_id"].isna().to_numpy(), -1, joined["p_request"])
+    p_request = np.where(recorded["request_id"].isna().to_numpy(), -1, joined["p_request"])
     start, cease = when["plans", "start_date"], when["plans", "cease_date"]
     plans = _frame(
         {
@@ -222,8 +225,8 @@ def _plans(
             "start_ymd": start.ymd,
             "cease_m": cease.month,
             "cease_ymd": cease.ymd,
-            "cease_reason": labels(p["cease_reason"], ""),
-            "need": labels(p["primary_need"]),
+            "cease_reason": labels(recorded["cease_reason"], ""),
+            "need": labels(recorded["primary_need"]),
             "birth_ymd": _take(birth, p_person, 0),
         }
     )
@@ -245,7 +248,7 @@ def _plans(
 
 
 def _reviews(
-    t: Tables, joined: Mapping[str, np.ndarray], when: Converted, plans: pd.DataFrame
+    tables: Tables, joined: Mapping[str, np.ndarray], when: Converted, plans: pd.DataFrame
 ) -> pd.DataFrame:
     """Review meetings, sorted by plan, then meeting date."""
     meeting, decided = when["reviews", "review_meeting_date"], when["reviews", "decision_date"]
@@ -266,7 +269,7 @@ def _reviews(
 
 
 def _placements(
-    t: Tables,
+    tables: Tables,
     joined: Mapping[str, np.ndarray],
     when: Converted,
     birth: np.ndarray,
@@ -274,13 +277,13 @@ def _placements(
     plans: pd.DataFrame,
 ) -> pd.DataFrame:
     """Placements with their holder's plan window, sorted by person, then entry date."""
-    pl = t.placements.reset_index(drop=True)
+    recorded = tables.placements.reset_index(drop=True)
     pl_person = joined["pl_person"]
     entry = when["placements", "entry_date"]
     placements = _frame(
         {
             "person_row": pl_person,
-            "setting": labels(pl["setting"]),
+            "setting": labels(recorded["setting"]),
             "entry_m": entry.month,
             "entry_day": entry.day,
             "leave_m": when["placements", "leaving_date"].month,
@@ -299,9 +302,9 @@ def _placements(
     return placements.iloc[order].reset_index(drop=True)
 
 
-def _disputes(t: Tables) -> pd.DataFrame:
+def _disputes(tables: Tables) -> pd.DataFrame:
     """Mediations and appeals with lower-case outcome text."""
-    d = t.disputes.reset_index(drop=True)
+    d = tables.disputes.reset_index(drop=True)
     return _frame(
         {
             "kind": labels(d["kind"]),

@@ -19,30 +19,68 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
-from sendlib.statutory import DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS
+from sendlib.measures.family import family
+from sendlib.statutory import DECISION_DAYS, WAITING_BANDS
 
-WAITING_BANDS = [
-    (0, DECISION_DAYS, "0-6wk"),
-    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
-    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
-    (PLAN_DAYS + 1, None, "20wk+"),
-]
 # the bands that add up to the published KPI requests_awaiting_over_6wk
 OVER_6WK_BANDS = tuple(code for lo, _, code in WAITING_BANDS if lo > DECISION_DAYS)
 NO_PLAN_YET = "no_plan_yet"
 PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (16, None, "post16")]
+#: requests by the child's phase: characteristic counts (children by age group)
+PHASE_COUNTS = tuple(f"requests_{name}" for _, _, name in PHASES)
 
 
-def decisions(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "decisions",
+    (
+        "requests_received",
+        "transfers_in",
+        "request_decisions",
+        "request_decisions_6wk_pct",
+        "requests_assess",
+        "requests_not_assess",
+        "requests_refused_pct",
+        "request_assess_pct",
+        "requests_from_parents_pct",
+        "requests_early_years",
+        "requests_primary",
+        "requests_secondary",
+        "requests_post16",
+        "requests_awaiting_decision",
+        "requests_awaiting_over_6wk",
+    ),
+    ("person", "requests"),
+    characteristic=PHASE_COUNTS,
+    needs=("requests.request_id",),
+    also_needs={
+        **{
+            kpi: ("requests.request_outcome",)
+            for kpi in (
+                "request_decisions",
+                "request_decisions_6wk_pct",
+                "requests_assess",
+                "requests_not_assess",
+                "requests_refused_pct",
+                "request_assess_pct",
+                "requests_awaiting_decision",
+                "requests_awaiting_over_6wk",
+            )
+        },
+        "requests_from_parents_pct": ("requests.request_source",),
+    },
+)
+def decisions(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Requests received, decisions to assess or not, 6-week timeliness and the backlog."""
-    r = c.requests
-    new = ~r["transfer"].to_numpy()
-    received_m = r["received_m"].to_numpy()
-    outcome = r["outcome"].to_numpy()
-    decided_m = r["decided_m"].to_numpy()
+    requests = cases.requests
+    new = ~requests["transfer"].to_numpy()
+    received_m = requests["received_m"].to_numpy()
+    outcome = requests["outcome"].to_numpy()
+    decided_m = requests["decided_m"].to_numpy()
     decided = new & np.isin(outcome, ["A", "N"])
-    on_time = (r["decided_day"].to_numpy() - r["received_day"].to_numpy()) <= DECISION_DAYS
-    source = r["source"].to_numpy()
+    on_time = (
+        requests["decided_day"].to_numpy() - requests["received_day"].to_numpy()
+    ) <= DECISION_DAYS
+    source = requests["source"].to_numpy()
     n_decisions = count_in(decided_m[decided], months)
     refused = count_in(decided_m[decided & (outcome == "N")], months)
     received = count_in(received_m[new], months)
@@ -61,7 +99,7 @@ def decisions(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
             count_in(received_m[new & (source == "parent")], months), received
         ),
     }
-    acad = academic_age_at(r["birth_ymd"].to_numpy(), received_m)
+    acad = academic_age_at(requests["birth_ymd"].to_numpy(), received_m)
     for lo, hi, name in PHASES:
         hit = (
             new
@@ -70,20 +108,20 @@ def decisions(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         )
         out[f"requests_{name}"] = count_in(received_m[hit], months)
     # waiting at month end: received by then and not decided (A, N or W) by then
-    decided_any = r["decided_m"].to_numpy()
+    decided_any = requests["decided_m"].to_numpy()
     out["requests_awaiting_decision"] = count_open(received_m[new], decided_any[new], months)
-    over_6wk = month_of_day(r["received_day"].to_numpy() + DECISION_DAYS + 1)
+    over_6wk = month_of_day(requests["received_day"].to_numpy() + DECISION_DAYS + 1)
     out["requests_awaiting_over_6wk"] = count_open(over_6wk[new], decided_any[new], months)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
-def awaiting_mask(c: Cases, month: int) -> np.ndarray:
+def awaiting_mask(cases: Cases, month: int) -> np.ndarray:
     """New requests received by month end with no decision (A, N or W) by month end."""
-    r = c.requests
+    requests = cases.requests
     return (
-        ~r["transfer"].to_numpy()
-        & (r["received_m"].to_numpy() <= month)
-        & (r["decided_m"].to_numpy() > month)
+        ~requests["transfer"].to_numpy()
+        & (requests["received_m"].to_numpy() <= month)
+        & (requests["decided_m"].to_numpy() > month)
     )
 
 
@@ -95,35 +133,35 @@ def band_of(days: np.ndarray, bands=WAITING_BANDS) -> np.ndarray:
     return codes
 
 
-def awaiting_by_band(c: Cases, month: pd.Period) -> pd.Series:
+def awaiting_by_band(cases: Cases, month: pd.Period) -> pd.Series:
     """Requests awaiting a decision at month end by time since the request (seed 004)."""
-    pending = awaiting_mask(c, month.ordinal)
-    waited = month_end_day(month.ordinal) - c.requests["received_day"].to_numpy()[pending]
+    pending = awaiting_mask(cases, month.ordinal)
+    waited = month_end_day(month.ordinal) - cases.requests["received_day"].to_numpy()[pending]
     counts = pd.Series(band_of(waited)).value_counts()
     return counts.reindex([b[2] for b in WAITING_BANDS], fill_value=0).rename("count")
 
 
-def need_of_request(c: Cases) -> np.ndarray:
+def need_of_request(cases: Cases) -> np.ndarray:
     """Primary need of the plan that followed a request, or NO_PLAN_YET."""
-    p = c.plans[c.plans["request_row"].to_numpy() >= 0]
-    need = np.full(len(c.requests), NO_PLAN_YET, dtype=object)
-    need[p["request_row"].to_numpy()] = p["need"].to_numpy()
+    linked = cases.plans[cases.plans["request_row"].to_numpy() >= 0]
+    need = np.full(len(cases.requests), NO_PLAN_YET, dtype=object)
+    need[linked["request_row"].to_numpy()] = linked["need"].to_numpy()
     return need
 
 
-def decision_table(c: Cases, year: int) -> pd.DataFrame:
+def decision_table(cases: Cases, year: int) -> pd.DataFrame:
     """Completed decisions by month (``YYYY-MM``) of a calendar year: to assess (``A``),
     not to assess (``N``) and transfers-in (``transfer_in``)."""
-    r = c.requests
+    requests = cases.requests
     months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
     ords = months.asi8
-    new = ~r["transfer"].to_numpy()
-    outcome, decided_m = r["outcome"].to_numpy(), r["decided_m"].to_numpy()
+    new = ~requests["transfer"].to_numpy()
+    outcome, decided_m = requests["outcome"].to_numpy(), requests["decided_m"].to_numpy()
     return pd.DataFrame(
         {
             "A": count_in(decided_m[new & (outcome == "A")], ords),
             "N": count_in(decided_m[new & (outcome == "N")], ords),
-            "transfer_in": count_in(r["received_m"].to_numpy()[~new], ords),
+            "transfer_in": count_in(requests["received_m"].to_numpy()[~new], ords),
         },
         index=pd.Index(months.strftime("%Y-%m"), name="month"),
     )

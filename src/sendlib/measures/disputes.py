@@ -15,6 +15,7 @@ import pandas as pd
 from sendlib.data.contract import contract
 from sendlib.measures.calendar import count_in, count_open, pct
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 
 def outcome_group(outcomes: np.ndarray, group: str) -> np.ndarray:
@@ -35,10 +36,39 @@ def year_first_month(months: np.ndarray, year_start: int = 1) -> np.ndarray:
     return months - (months % 12 + 1 - year_start) % 12
 
 
-def dispute_measures(c: Cases, months: np.ndarray, year_start: int = 1) -> dict[str, np.ndarray]:
+@family(
+    "disputes",
+    (
+        "mediations_registered",
+        "mediations_ytd",
+        "mediations_rolling_12m",
+        "appeals_registered",
+        "appeals_ytd",
+        "appeals_rolling_12m",
+        "mediations_to_appeal_pct",
+        "appeals_parent_favour_pct",
+        "appeals_la_favour_pct",
+        "appeals_open",
+    ),
+    ("person", "disputes"),
+    needs=("disputes.dispute_id",),
+    also_needs={
+        kpi: ("disputes.outcome",)
+        for kpi in (
+            "mediations_to_appeal_pct",
+            "appeals_parent_favour_pct",
+            "appeals_la_favour_pct",
+            "appeals_open",
+        )
+    },
+    yearly=True,
+)
+def dispute_measures(
+    cases: Cases, months: np.ndarray, year_start: int = 1
+) -> dict[str, np.ndarray]:
     """Registered in month and year to date, rolling 12 months, outcomes YTD, open appeals
     (the reporting year starting in calendar month ``year_start``)."""
-    d = c.disputes
+    d = cases.disputes
     kind, reg, decided = (
         d["kind"].to_numpy(),
         d["registered_m"].to_numpy(),

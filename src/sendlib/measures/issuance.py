@@ -18,27 +18,66 @@ import pandas as pd
 from sendlib.measures.calendar import NEVER, count_in, count_open, month_end_day, month_of_day, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
 from sendlib.measures.decisions import band_of
-from sendlib.statutory import DECISION_DAYS, NO_PLAN_NOTICE_DAYS, PLAN_DAYS
+from sendlib.measures.family import family
+from sendlib.statutory import NOT_ISSUED_BANDS, PLAN_DAYS
 
-NOT_ISSUED_BANDS = [
-    (0, DECISION_DAYS, "0-6wk"),
-    (DECISION_DAYS + 1, NO_PLAN_NOTICE_DAYS, "6-16wk"),
-    (NO_PLAN_NOTICE_DAYS + 1, PLAN_DAYS, "16-20wk"),
-    (PLAN_DAYS + 1, 26 * 7, "20-26wk"),
-    (26 * 7 + 1, None, "26wk+"),
-]
 # the bands (by time since the request) that add up to the KPI plans_pending_over_20wk
 OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > PLAN_DAYS)
 
 
-def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "issuance",
+    (
+        "plans_issued",
+        "plans_issued_20wk_pct",
+        "plans_issued_excl_exceptions",
+        "plans_issued_20wk_excl_pct",
+        "plans_issued_median_days",
+        "plans_not_yet_issued",
+        "plans_pending_over_20wk",
+        "under_assessment",
+        "plans_agreed_not_issued",
+        "assessments_plan",
+        "assessments_no_plan",
+        "plan_after_assessment_pct",
+    ),
+    ("person", "requests", "assessments", "plans"),
+    needs=("requests.request_id",),
+    also_needs={
+        **{
+            kpi: ("plans.plan_id", "plans.request_id")
+            for kpi in (
+                "plans_issued",
+                "plans_issued_20wk_pct",
+                "plans_issued_excl_exceptions",
+                "plans_issued_20wk_excl_pct",
+                "plans_issued_median_days",
+            )
+        },
+        "plans_issued_excl_exceptions": (
+            "plans.plan_id",
+            "plans.request_id",
+            "assessments.week20_exception",
+        ),
+        "plans_issued_20wk_excl_pct": (
+            "plans.plan_id",
+            "plans.request_id",
+            "assessments.week20_exception",
+        ),
+        **{
+            kpi: ("requests.request_outcome", "assessments.assessment_outcome")
+            for kpi in ("assessments_plan", "assessments_no_plan", "plan_after_assessment_pct")
+        },
+    },
+)
+def issuance(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """New plans issued, % within 20 weeks (incl./excl. exceptions), median days, backlog."""
-    p = c.plans[c.plans["new"].to_numpy()]
-    start_m = p["start_m"].to_numpy()
-    days = p["start_day"].to_numpy() - p["received_day"].to_numpy()
+    plans = cases.plans[cases.plans["new"].to_numpy()]
+    start_m = plans["start_m"].to_numpy()
+    days = plans["start_day"].to_numpy() - plans["received_day"].to_numpy()
     timed = days >= 0  # a plan dated before its request is left out of timeliness
     within = timed & (days <= PLAN_DAYS)
-    exception = p["exception"].to_numpy(dtype=bool)
+    exception = plans["exception"].to_numpy(dtype=bool)
     issued = count_in(start_m, months)
     excl = count_in(start_m[~exception], months)
     out = {
@@ -59,21 +98,23 @@ def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
         [np.median(sorted_days[a:b]) if b > a else np.nan for a, b in zip(lo, hi, strict=True)]
     )
 
-    r = c.requests
-    a_out, a_m = r["a_outcome"].to_numpy(), r["a_m"].to_numpy()
-    assess = ~r["transfer"].to_numpy() & (r["outcome"].to_numpy() == "A")
-    decided = r["decided_m"].to_numpy()[assess]
+    requests = cases.requests
+    a_out, a_m = requests["a_outcome"].to_numpy(), requests["a_m"].to_numpy()
+    assess = ~requests["transfer"].to_numpy() & (requests["outcome"].to_numpy() == "A")
+    decided = requests["decided_m"].to_numpy()[assess]
     # not yet issued: from the decision to assess until a plan, or a no-plan/withdrawn outcome
     closed = np.where(np.isin(a_out, ["N", "W"]), a_m, NEVER)[assess]
-    until = np.minimum(r["plan_m"].to_numpy()[assess], closed)
-    over_20 = month_of_day(r["received_day"].to_numpy()[assess] + PLAN_DAYS + 1)
+    until = np.minimum(requests["plan_m"].to_numpy()[assess], closed)
+    over_20 = month_of_day(requests["received_day"].to_numpy()[assess] + PLAN_DAYS + 1)
     out["plans_not_yet_issued"] = count_open(decided, until, months)
     out["plans_pending_over_20wk"] = count_open(np.maximum(decided, over_20), until, months)
     out["under_assessment"] = count_open(decided, a_m[assess], months)
     # the rest of plans_not_yet_issued: a plan agreed (assessment outcome Y), not yet issued
     agreed = a_out[assess] == "Y"
     out["plans_agreed_not_issued"] = count_open(
-        np.maximum(decided, a_m[assess])[agreed], r["plan_m"].to_numpy()[assess][agreed], months
+        np.maximum(decided, a_m[assess])[agreed],
+        requests["plan_m"].to_numpy()[assess][agreed],
+        months,
     )
     plan_dec = count_in(a_m[a_out == "Y"], months)
     no_plan = count_in(a_m[a_out == "N"], months)
@@ -83,50 +124,54 @@ def issuance(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}
 
 
-def under_assessment_mask(c: Cases, month: int) -> np.ndarray:
+def under_assessment_mask(cases: Cases, month: int) -> np.ndarray:
     """Decided to assess by month end, assessment outcome not yet made (seed 001 'EHCNA')."""
-    r = c.requests
+    requests = cases.requests
     return (
-        ~r["transfer"].to_numpy()
-        & (r["outcome"].to_numpy() == "A")
-        & (r["decided_m"].to_numpy() <= month)
-        & (r["a_m"].to_numpy() > month)
+        ~requests["transfer"].to_numpy()
+        & (requests["outcome"].to_numpy() == "A")
+        & (requests["decided_m"].to_numpy() <= month)
+        & (requests["a_m"].to_numpy() > month)
     )
 
 
-def not_yet_issued_mask(c: Cases, month: int) -> np.ndarray:
+def not_yet_issued_mask(cases: Cases, month: int) -> np.ndarray:
     """Decided to assess, no plan issued and no 'no plan'/withdrawn outcome by month end."""
-    r = c.requests
-    closed = np.isin(r["a_outcome"].to_numpy(), ["N", "W"]) & (r["a_m"].to_numpy() <= month)
+    requests = cases.requests
+    closed = np.isin(requests["a_outcome"].to_numpy(), ["N", "W"]) & (
+        requests["a_m"].to_numpy() <= month
+    )
     return (
-        ~r["transfer"].to_numpy()
-        & (r["outcome"].to_numpy() == "A")
-        & (r["decided_m"].to_numpy() <= month)
-        & (r["plan_m"].to_numpy() > month)
+        ~requests["transfer"].to_numpy()
+        & (requests["outcome"].to_numpy() == "A")
+        & (requests["decided_m"].to_numpy() <= month)
+        & (requests["plan_m"].to_numpy() > month)
         & ~closed
     )
 
 
-def not_yet_issued_by_band(c: Cases, month: pd.Period, since: str = "request") -> pd.Series:
+def not_yet_issued_by_band(cases: Cases, month: pd.Period, since: str = "request") -> pd.Series:
     """Plans not yet issued at month end by time since the request or the decision to issue."""
-    r = c.requests
-    waiting = not_yet_issued_mask(c, month.ordinal)
+    requests = cases.requests
+    waiting = not_yet_issued_mask(cases, month.ordinal)
     if since == "request":
-        start = r["received_day"].to_numpy()
+        start = requests["received_day"].to_numpy()
     else:  # since the decision to issue a plan (assessment outcome Y)
-        waiting &= (r["a_outcome"].to_numpy() == "Y") & (r["a_m"].to_numpy() <= month.ordinal)
-        start = r["a_day"].to_numpy()
+        waiting &= (requests["a_outcome"].to_numpy() == "Y") & (
+            requests["a_m"].to_numpy() <= month.ordinal
+        )
+        start = requests["a_day"].to_numpy()
     waited = month_end_day(month.ordinal) - start[waiting]
     counts = pd.Series(band_of(waited, NOT_ISSUED_BANDS)).value_counts()
     return counts.reindex([b[2] for b in NOT_ISSUED_BANDS], fill_value=0).rename("count")
 
 
-def no_plan_reasons(c: Cases, years: list[int]) -> pd.DataFrame:
+def no_plan_reasons(cases: Cases, years: list[int]) -> pd.DataFrame:
     """Reasons a plan was not issued after assessment, by year of decision (seed 004)."""
-    r = c.requests
-    hit = r["a_outcome"].to_numpy() == "N"
-    year = pd.PeriodIndex.from_ordinals(r["a_m"].to_numpy()[hit], freq="M").year
-    frame = pd.DataFrame({"reason": r["no_plan_reason"].to_numpy()[hit], "year": year})
+    requests = cases.requests
+    hit = requests["a_outcome"].to_numpy() == "N"
+    year = pd.PeriodIndex.from_ordinals(requests["a_m"].to_numpy()[hit], freq="M").year
+    frame = pd.DataFrame({"reason": requests["no_plan_reason"].to_numpy()[hit], "year": year})
     frame["reason"] = frame["reason"].fillna(NOT_RECORDED)
     table = frame[frame["year"].isin(years)].pivot_table(
         index="reason", columns="year", aggfunc="size", fill_value=0
@@ -134,11 +179,11 @@ def no_plan_reasons(c: Cases, years: list[int]) -> pd.DataFrame:
     return table.reindex(columns=years, fill_value=0)
 
 
-def issued_by_month(c: Cases, years: list[int]) -> pd.DataFrame:
+def issued_by_month(cases: Cases, years: list[int]) -> pd.DataFrame:
     """New plans issued per calendar month (1–12), one column per year (seed 004)."""
-    p = c.plans[c.plans["new"].to_numpy()]
+    plans = cases.plans[cases.plans["new"].to_numpy()]
     out = {}
     for year in years:
         months = pd.period_range(f"{year}-01", f"{year}-12", freq="M")
-        out[str(year)] = count_in(p["start_m"].to_numpy(), months.asi8)
+        out[str(year)] = count_in(plans["start_m"].to_numpy(), months.asi8)
     return pd.DataFrame(out, index=pd.Index(range(1, 13), name="month"))

@@ -30,16 +30,14 @@ them.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from dateutil.relativedelta import relativedelta
 
-from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day
-from sendlib.measures.cases import Cases, positions
+from sendlib.measures.calendar import NEVER, count_in, month_end_day, month_of_day, months_after
+from sendlib.measures.cases import Cases
 from sendlib.statutory import DECISION_DAYS, PLAN_DAYS
 
 AWAITING, ASSESSING, DRAFTING = "awaiting_decision", "assessing", "drafting"
@@ -53,15 +51,6 @@ BEYOND_DAYS = 30
 #: durations are counted up to three years (a longer one is a recording problem; the
 #: tables below stay small whatever the data hold)
 LONGEST_DAYS = 3 * 365
-#: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
-#: contract's optional phase_transfers.csv, one row per plan and deadline (issue 26)
-PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
-#: the statutory deadlines (reg 18): month and day
-PHASE_DEADLINES = ((2, 15, "school"), (3, 31, "post-16"))
-
-
-def _ahead_months(month: pd.Period, ahead: int) -> list[pd.Period]:
-    return [month + k for k in range(1, ahead + 1)]
 
 
 # ------------------------------------------------------------------ open cases
@@ -89,18 +78,18 @@ class Flow:
     plans_in_time: np.ndarray  # … and within 20 weeks of the request
 
     @classmethod
-    def of(cls, c: Cases | Flow) -> Flow:
-        if isinstance(c, Flow):
-            return c
-        r = c.requests
-        new = ~r["transfer"].to_numpy(dtype=bool)
+    def of(cls, cases: Cases | Flow) -> Flow:
+        if isinstance(cases, Flow):
+            return cases
+        requests = cases.requests
+        new = ~requests["transfer"].to_numpy(dtype=bool)
 
         def col(name: str) -> np.ndarray:
-            return r[name].to_numpy()[new]
+            return requests[name].to_numpy()[new]
 
         outcome, a_outcome = col("outcome"), col("a_outcome")
         to_assess, to_plan = outcome == "A", a_outcome == "Y"
-        plans = c.plans
+        plans = cases.plans
         issued = plans["new"].to_numpy()
 
         def plan(name: str) -> np.ndarray:
@@ -124,10 +113,10 @@ class Flow:
         )
 
 
-def open_cases(c: Cases | Flow, month: int) -> pd.DataFrame:
+def open_cases(cases: Cases | Flow, month: int) -> pd.DataFrame:
     """Every new request open at the end of a month (ordinal): its ``stage``, the day it
     was received, the day it entered the stage and the days it has waited in it."""
-    f = Flow.of(c)
+    f = Flow.of(cases)
     end = month_end_day(month)
     still = (f.received <= end) & (f.planned > end)
     awaiting = still & (f.decided > end)
@@ -153,22 +142,22 @@ def open_cases(c: Cases | Flow, month: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def deadlines(c: Cases | Flow, month: pd.Period, ahead: int = AHEAD) -> pd.DataFrame:
+def deadlines(cases: Cases | Flow, month: pd.Period, ahead: int = AHEAD) -> pd.DataFrame:
     """Open cases at month end by the month their statutory date falls in: the 6-week
     decision date of those awaiting the decision, and the 20-week final-plan date of those
     in each stage. Columns: ``deadline`` (``6wk`` / ``20wk``), ``stage``, ``passed`` (the
     date is already past), one column per month ahead (``YYYY-MM``) and ``later``."""
-    cases = open_cases(c, month.ordinal)
+    open_now = open_cases(cases, month.ordinal)
     end = month_end_day(month.ordinal)
-    months = [p.ordinal for p in _ahead_months(month, ahead)]
-    labels = [str(p) for p in _ahead_months(month, ahead)]
+    months = [ahead_month.ordinal for ahead_month in months_after(month, ahead)]
+    labels = [str(ahead_month) for ahead_month in months_after(month, ahead)]
     rows = []
     for deadline, days, stages in (
         ("6wk", DECISION_DAYS, (AWAITING,)),
         ("20wk", PLAN_DAYS, STAGES),
     ):
         for stage in stages:
-            due = cases.loc[cases["stage"] == stage, "received_day"].to_numpy() + days
+            due = open_now.loc[open_now["stage"] == stage, "received_day"].to_numpy() + days
             due_m = month_of_day(due)
             row = {"deadline": deadline, "stage": stage, "passed": int((due <= end).sum())}
             for m, label in zip(months, labels, strict=True):
@@ -214,11 +203,11 @@ class Durations:
         return [names[n] for n in names if not len(getattr(self, n))]
 
 
-def durations(c: Cases | Flow, month: int, window: int = WINDOW) -> Durations:
+def durations(cases: Cases | Flow, month: int, window: int = WINDOW) -> Durations:
     """The stage durations of the new requests that finished each stage in the ``window``
     months to the end of ``month`` (ordinal). A plan dated before its assessment outcome (a
     data-quality warning) counts as drafted in 0 days."""
-    f = Flow.of(c)
+    f = Flow.of(cases)
     first = month - window + 1
 
     def within(m: np.ndarray) -> np.ndarray:
@@ -297,7 +286,7 @@ def expected(
     if d.missing():
         return None
     cases = open_cases(f, month.ordinal)
-    months = _ahead_months(month, ahead)
+    months = months_after(month, ahead)
     end = month_end_day(month.ordinal)
     bounds = np.array([end, *(month_end_day(p.ordinal) for p in months)])
     last = int(bounds[-1])
@@ -403,32 +392,32 @@ def summarise(found: Expected) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def projected_timeliness(c: Cases | Flow, month: pd.Period, ahead: int = AHEAD) -> pd.DataFrame:
+def projected_timeliness(cases: Cases | Flow, month: pd.Period, ahead: int = AHEAD) -> pd.DataFrame:
     """The projected 20-week % of the plans issued in each of the next ``ahead`` months
     (see ``summarise``), with ``beyond``: the open cases that had waited longer than any
     recent case of their stage. Empty when a stage had nothing to draw on."""
-    found = expected(c, month, ahead)
+    found = expected(cases, month, ahead)
     if found is None:
         return pd.DataFrame()
     return summarise(found).assign(beyond=found.beyond)
 
 
-def issued_20wk(c: Cases | Flow, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def issued_20wk(cases: Cases | Flow, months: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """New plans issued in each month and those within 20 weeks (as ``plans_issued`` and
     ``plans_issued_20wk_pct`` count them)."""
-    f = Flow.of(c)
+    f = Flow.of(cases)
     months = np.asarray(months, dtype=np.int64)
     return count_in(f.plans_m, months), count_in(f.plans_m[f.plans_in_time], months)
 
 
 def backtest_timeliness(
-    c: Cases | Flow, month: pd.Period, origins: int = 12, ahead: int = AHEAD
+    cases: Cases | Flow, month: pd.Period, origins: int = 12, ahead: int = AHEAD
 ) -> pd.DataFrame:
     """The projection made as at each of the ``origins`` month ends before ``month``, from
     the cases as they stood then, beside the 20-week % that happened, for every month it
     projected up to ``month``: ``origin``, ``period``, ``horizon``, ``pct``, the
     intervals, ``actual`` and ``actual_plans``."""
-    f = Flow.of(c)
+    f = Flow.of(cases)
     rows = []
     for back in range(origins, 0, -1):
         origin = month - back
@@ -437,7 +426,7 @@ def backtest_timeliness(
         if found is None:
             continue
         frame = summarise(found)
-        targets = np.array([p.ordinal for p in found.months])
+        targets = np.array([ahead_month.ordinal for ahead_month in found.months])
         issued, within = issued_20wk(f, targets)
         with np.errstate(divide="ignore", invalid="ignore"):
             actual = np.where(issued > 0, 100.0 * within / np.maximum(issued, 1), np.nan)
@@ -448,84 +437,3 @@ def backtest_timeliness(
     if not rows:
         return pd.DataFrame()
     return pd.concat(rows, ignore_index=True)
-
-
-# ------------------------------------------------------------------ reviews due
-
-
-def reviews_due(c: Cases, month: pd.Period, ahead: int = 12) -> pd.Series:
-    """Plans active at month end by when their next annual review falls due (12 months
-    after the plan or the last review meeting, Children and Families Act 2014 s44(1)):
-    ``due`` (already due or overdue at month end), then each month ahead (``YYYY-MM``).
-    A plan falls due at most once in the next 12 months.
-
-    The anchor is the reviews family's (``sendlib.measures.reviews``): the last meeting on
-    or before month end, a meeting dated before the plan started not counting; found here
-    for the one month by a maximum per plan (a test holds it to the family's chain)."""
-    mo = month.ordinal
-    p, rv = c.plans, c.reviews
-    row = rv["plan_row"].to_numpy()
-    meeting_m, meeting_ymd = rv["meeting_m"].to_numpy(), rv["meeting_ymd"].to_numpy()
-    start_m, cease_m = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
-    usable = row >= 0
-    usable[usable] = meeting_ymd[usable] >= p["start_ymd"].to_numpy()[row[usable]]
-    usable &= meeting_m <= mo
-    last = np.full(len(p), -NEVER, dtype=np.int64)
-    np.maximum.at(last, row[usable], meeting_m[usable])
-    active = (start_m <= mo) & (cease_m > mo)
-    due_m = np.maximum(start_m, last)[active] + 12
-    out = {"due": int((due_m <= mo).sum())}
-    for period in _ahead_months(month, ahead):
-        out[str(period)] = int((due_m == period.ordinal).sum())
-    return pd.Series(out, name="count")
-
-
-# ------------------------------------------------------------- phase transfers
-
-
-def phase_deadlines(month: pd.Period) -> list[tuple[dt.date, str]]:
-    """The next phase-transfer deadlines after month end (reg 18): 15 February for a move
-    between schools, 31 March for the move to post-16, within the year ahead."""
-    end = month.end_time.date()
-    out = []
-    for m, day, kind in PHASE_DEADLINES:
-        date = end + relativedelta(month=m, day=day)
-        if date <= end:
-            date += relativedelta(years=1)
-        out.append((date, kind))
-    return sorted(out)
-
-
-def phase_transfers(c: Cases, month: pd.Period) -> pd.DataFrame | None:
-    """Phase transfers of plans in force at month end due at each of the next deadlines:
-    ``due`` (the deadline), ``kind``, ``count``, ``finalised`` (the final amended plan
-    issued on or before month end) and ``outstanding``. None when the data hold no phase
-    transfers (no ``phase_transfers.csv``, or a contract without it), so the paper says so
-    rather than print zeros."""
-    table, due_col, final_col = PHASE_TRANSFER
-    t = c.tables
-    frame = getattr(t, table, None)
-    if frame is None or not t.holds(table, due_col):
-        return None
-    due, final = frame[due_col], frame[final_col]
-    if not pd.api.types.is_datetime64_any_dtype(due):
-        return None
-    row = positions(frame["plan_id"], t.plans["plan_id"])
-    cease = c.plans["cease_ymd"].to_numpy()
-    ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
-    end = month.end_time.normalize()
-    in_force = (row >= 0) & ((ceased == 0) | (ceased > int(end.strftime("%Y%m%d"))))
-    rows = []
-    for date, kind in phase_deadlines(month):
-        hit = in_force & (due.dt.normalize() == pd.Timestamp(date)).to_numpy()
-        done = hit & (final.notna() & (final <= end)).to_numpy()
-        rows.append(
-            {
-                "due": date.isoformat(),
-                "kind": kind,
-                "count": int(hit.sum()),
-                "finalised": int(done.sum()),
-                "outstanding": int((hit & ~done).sum()),
-            }
-        )
-    return pd.DataFrame(rows)

@@ -22,6 +22,7 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 MAINSTREAM = ("mainstream", "mainstream_resourced")
 SHARES = {  # kpi id: settings counted
@@ -42,17 +43,21 @@ def count_of(share: str) -> str:
     return share.removesuffix("_pct")
 
 
-def windows(c: Cases) -> tuple[np.ndarray, np.ndarray]:
+def windows(cases: Cases) -> tuple[np.ndarray, np.ndarray]:
     """Months each placement row is its person's current placement: [lo, hi).
 
     From entry (or the plan's start) until it is left, the person's next placement is
     entered, or the plan ends; a placement entered later in the same month wins.
     """
-    pl = c.placements  # sorted by person, then entry date (``prepare``)
-    person = pl["person_row"].to_numpy()
-    next_entry = np.where(next_differs(person), NEVER, np.roll(pl["entry_m"].to_numpy(), -1))
-    lo = np.maximum(pl["entry_m"].to_numpy(), pl["plan_lo"].to_numpy())
-    hi = np.minimum.reduce([pl["leave_m"].to_numpy(), next_entry, pl["plan_hi"].to_numpy()])
+    placements = cases.placements  # sorted by person, then entry date (``prepare``)
+    person = placements["person_row"].to_numpy()
+    next_entry = np.where(
+        next_differs(person), NEVER, np.roll(placements["entry_m"].to_numpy(), -1)
+    )
+    lo = np.maximum(placements["entry_m"].to_numpy(), placements["plan_lo"].to_numpy())
+    hi = np.minimum.reduce(
+        [placements["leave_m"].to_numpy(), next_entry, placements["plan_hi"].to_numpy()]
+    )
     return lo, hi
 
 
@@ -74,6 +79,22 @@ BASES = {
     "16plus": "ehcp_16plus",
     "16_18": "ehcp_16_18",
 }
+PHASE_NAMES = ("primary", "secondary", "post16")
+#: every measure of the family (each a characteristic figure: children by setting)
+PLACED = (
+    *(x for share in SHARES for x in (count_of(share), share)),
+    *(x for p in PHASE_NAMES for x in (f"placed_mainstream_{p}", f"placed_mainstream_{p}_pct")),
+    "placed_inmss_18plus",
+    "placed_inmss_18plus_pct",
+    "placed_ap",
+    "neet_count",
+    "neet_16_25",
+    "neet_16_25_pct",
+    "neet_16_18",
+    "neet_16_18_pct",
+    "placed_none",
+    *BASES.values(),
+)
 
 
 def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
@@ -83,18 +104,39 @@ def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
     return first(birth, lo), upper
 
 
-def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "placements",
+    PLACED,
+    ("person", "plans", "placements"),
+    characteristic=PLACED,
+    counts={
+        **{share: count_of(share) for share in SHARES},
+        **{f"placed_mainstream_{p}_pct": f"placed_mainstream_{p}" for p in PHASE_NAMES},
+        "placed_inmss_18plus_pct": "placed_inmss_18plus",
+        "neet_16_25_pct": "neet_16_25",
+        "neet_16_18_pct": "neet_16_18",
+    },
+    bases={
+        **{share: "ehcp_active" for share in SHARES},
+        **{f"placed_mainstream_{p}_pct": BASES[p] for p in PHASE_NAMES},
+        "placed_inmss_18plus_pct": "placed_inmss",
+        "neet_16_25_pct": BASES["16plus"],
+        "neet_16_18_pct": BASES["16_18"],
+    },
+    needs=("plans.plan_id", "placements.setting"),
+)
+def placement_measures(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Setting shares of all plans at month end, by phase, INMSS aged 18+, AP and NEET."""
-    lo, hi = windows(c)
-    birth = c.placements["birth_ymd"].to_numpy()
-    p = c.plans
+    lo, hi = windows(cases)
+    birth = cases.placements["birth_ymd"].to_numpy()
+    held = cases.plans
     p_lo, p_hi, p_birth = (
-        p["start_m"].to_numpy(),
-        p["cease_m"].to_numpy(),
-        p["birth_ymd"].to_numpy(),
+        held["start_m"].to_numpy(),
+        held["cease_m"].to_numpy(),
+        held["birth_ymd"].to_numpy(),
     )
     # settings as integer codes: comparing millions of strings costs more than counting
-    kinds, names = pd.factorize(c.placements["setting"].to_numpy())
+    kinds, names = pd.factorize(cases.placements["setting"].to_numpy())
     # rows with no setting (none in prepared cases) count as placed, under a key of their own
     keys = np.where(kinds < 0, len(names), kinds)
     by_key = count_open_by(lo, hi, keys, len(names) + 1, months)

@@ -10,11 +10,12 @@ import pandas as pd
 
 from sendlib.measures.calendar import count_in, count_open
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 
 
-def population_for(c: Cases, months: np.ndarray) -> np.ndarray:
+def population_for(cases: Cases, months: np.ndarray) -> np.ndarray:
     """Population 0–25 of the latest year ≤ each month's year (NaN if none)."""
-    pop = c.tables.population.dropna().sort_values("year")
+    pop = cases.tables.population.dropna().sort_values("year")
     years = pop["year"].to_numpy(dtype=np.int64)
     values = pop["population"].to_numpy(dtype=float)
     month_years = pd.PeriodIndex.from_ordinals(months, freq="M").year.to_numpy()
@@ -28,10 +29,20 @@ def per_10k(count: np.ndarray, population: np.ndarray) -> np.ndarray:
         return np.where(population > 0, 10_000 * np.asarray(count, float) / population, np.nan)
 
 
-def rates(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "rates",
+    ("ehcp_rate_per_10k", "requests_per_10k"),
+    ("person", "plans", "requests", "population"),
+    needs=("population.population",),
+    also_needs={
+        "ehcp_rate_per_10k": ("plans.plan_id",),
+        "requests_per_10k": ("requests.request_id",),
+    },
+)
+def rates(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Active plans and monthly requests per 10,000 residents aged 0–25."""
-    pop = population_for(c, months)
-    p, r = c.plans, c.requests
-    active = count_open(p["start_m"].to_numpy(), p["cease_m"].to_numpy(), months)
-    received = count_in(r["received_m"].to_numpy()[~r["transfer"].to_numpy()], months)
+    pop = population_for(cases, months)
+    plans, requests = cases.plans, cases.requests
+    active = count_open(plans["start_m"].to_numpy(), plans["cease_m"].to_numpy(), months)
+    received = count_in(requests["received_m"].to_numpy()[~requests["transfer"].to_numpy()], months)
     return {"ehcp_rate_per_10k": per_10k(active, pop), "requests_per_10k": per_10k(received, pop)}

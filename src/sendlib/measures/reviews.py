@@ -23,8 +23,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sendlib.measures.calendar import NEVER, count_in, count_open, next_differs, pct, shift
+from sendlib.measures.calendar import (
+    NEVER,
+    count_in,
+    count_open,
+    months_after,
+    next_differs,
+    pct,
+    shift,
+)
 from sendlib.measures.cases import Cases
+from sendlib.measures.family import family
 from sendlib.statutory import (
     OVERDUE_MONTHS,
     REVIEW_DECISION_DAYS,
@@ -37,24 +46,26 @@ from sendlib.statutory import (
 IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
 
 
-def _anchors(c: Cases) -> pd.DataFrame:
+def _anchors(cases: Cases) -> pd.DataFrame:
     """Per plan: each anchor (start or review meeting) with the month its successor starts."""
-    p = c.plans
-    rv = c.reviews  # sorted by plan, then meeting date (``prepare``)
-    row = rv["plan_row"].to_numpy()
-    plan_start = p["start_ymd"].to_numpy()[row]
+    plans = cases.plans
+    meetings = cases.reviews  # sorted by plan, then meeting date (``prepare``)
+    row = meetings["plan_row"].to_numpy()
+    plan_start = plans["start_ymd"].to_numpy()[row]
     # a meeting dated before the plan started (a data-quality warning) cannot reset the clock
-    usable = (row >= 0) & (rv["meeting_ymd"].to_numpy() >= plan_start)
-    rows = np.concatenate((np.arange(len(p)), row[usable]))
+    usable = (row >= 0) & (meetings["meeting_ymd"].to_numpy() >= plan_start)
+    rows = np.concatenate((np.arange(len(plans)), row[usable]))
     order = np.argsort(rows, kind="stable")
-    m = np.concatenate((p["start_m"].to_numpy(), rv["meeting_m"].to_numpy()[usable]))
-    ymd = np.concatenate((p["start_ymd"].to_numpy(), rv["meeting_ymd"].to_numpy()[usable]))
+    m = np.concatenate((plans["start_m"].to_numpy(), meetings["meeting_m"].to_numpy()[usable]))
+    ymd = np.concatenate(
+        (plans["start_ymd"].to_numpy(), meetings["meeting_ymd"].to_numpy()[usable])
+    )
     anchors = pd.DataFrame({"plan_row": rows[order], "m": m[order], "dom": ymd[order] % 100})
     row = anchors["plan_row"].to_numpy()
     following = np.roll(anchors["m"].to_numpy(), -1)
     anchors["next_m"] = np.where(next_differs(row), NEVER, following)
-    anchors["start_m"] = p["start_m"].to_numpy()[row]
-    anchors["cease_m"] = p["cease_m"].to_numpy()[row]
+    anchors["start_m"] = plans["start_m"].to_numpy()[row]
+    anchors["cease_m"] = plans["cease_m"].to_numpy()[row]
     # due from the first month end at least 12 calendar months after the anchor, overdue
     # from the first more than 14 months after it (the day kept and clamped: statutory)
     m, dom = anchors["m"].to_numpy(), anchors["dom"].to_numpy()
@@ -83,22 +94,42 @@ class StatusWindows:
         }
 
 
-def status_windows(c: Cases) -> StatusWindows:
+def status_windows(cases: Cases) -> StatusWindows:
     """Each anchor's review-status windows (see ``StatusWindows``)."""
-    a = _anchors(c)
-    m = a["m"].to_numpy()
+    anchors = _anchors(cases)
+    m = anchors["m"].to_numpy()
     return StatusWindows(
-        a["plan_row"].to_numpy(),
+        anchors["plan_row"].to_numpy(),
         m,
-        np.minimum(a["next_m"].to_numpy(), a["cease_m"].to_numpy()),
-        a["due_from"].to_numpy(),
-        a["overdue_from"].to_numpy(),
+        np.minimum(anchors["next_m"].to_numpy(), anchors["cease_m"].to_numpy()),
+        anchors["due_from"].to_numpy(),
+        anchors["overdue_from"].to_numpy(),
     )
 
 
-def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "reviews",
+    (
+        "reviews_overdue",
+        "reviews_due_12_14m",
+        "reviews_due_3m",
+        "reviews_in_12m_pct",
+        "reviews_held_12m",
+        "reviews_completed",
+        "reviews_not_finalised",
+        "review_decisions",
+        "review_decisions_4wk_pct",
+    ),
+    ("person", "plans", "reviews"),
+    needs=("plans.plan_id", "reviews.review_meeting_date"),
+    also_needs={
+        kpi: ("reviews.decision_date",)
+        for kpi in ("reviews_not_finalised", "review_decisions", "review_decisions_4wk_pct")
+    },
+)
+def reviews(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Overdue, due (12–14 months), due in the next 3 months, % reviewed in 12 months."""
-    windows = status_windows(c)
+    windows = status_windows(cases)
     status = windows.by_status()
     m, current_until = windows.anchor_m, windows.current_until
     overdue = count_open(*status[OVERDUE], months)
@@ -108,11 +139,11 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
 
     # % of plans held ≥ 12 months (started on or before month end minus 12 months) that had
     # a review meeting after that date and on or before month end
-    p = c.plans
-    start, plan_cease = p["start_m"].to_numpy(), p["cease_m"].to_numpy()
-    held_from = first_month_at_least(start, p["start_ymd"].to_numpy() % 100, REVIEW_MONTHS)
+    plans = cases.plans
+    start, plan_cease = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
+    held_from = first_month_at_least(start, plans["start_ymd"].to_numpy() % 100, REVIEW_MONTHS)
     held_12m = count_open(held_from, plan_cease, months)
-    rv = c.reviews
+    rv = cases.reviews
     row = rv["plan_row"].to_numpy()  # sorted by plan, then meeting
     linked = row >= 0
     row, meet = row[linked], rv["meeting_m"].to_numpy()[linked]
@@ -127,7 +158,7 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     hi = np.minimum(meet_until, plan_cease[row])
     reviewed = count_open(lo, hi, months)
 
-    finalised = c.reviews
+    finalised = cases.reviews
     decided_m = finalised["decided_m"].to_numpy()
     taken = finalised["decided_day"].to_numpy() - finalised["meeting_day"].to_numpy()
     decisions = count_in(decided_m, months)
@@ -146,3 +177,30 @@ def reviews(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
             finalised["meeting_m"].to_numpy(), finalised["decided_m"].to_numpy(), months
         ),
     }
+
+
+def reviews_due(cases: Cases, month: pd.Period, ahead: int = 12) -> pd.Series:
+    """Plans active at month end by when their next annual review falls due (12 months
+    after the plan or the last review meeting, Children and Families Act 2014 s44(1)):
+    ``due`` (already due or overdue at month end), then each month ahead (``YYYY-MM``).
+    A plan falls due at most once in the next 12 months.
+
+    The anchor is the reviews family's (``sendlib.measures.reviews``): the last meeting on
+    or before month end, a meeting dated before the plan started not counting; found here
+    for the one month by a maximum per plan (a test holds it to the family's chain)."""
+    mo = month.ordinal
+    plans, reviews = cases.plans, cases.reviews
+    row = reviews["plan_row"].to_numpy()
+    meeting_m, meeting_ymd = reviews["meeting_m"].to_numpy(), reviews["meeting_ymd"].to_numpy()
+    start_m, cease_m = plans["start_m"].to_numpy(), plans["cease_m"].to_numpy()
+    usable = row >= 0
+    usable[usable] = meeting_ymd[usable] >= plans["start_ymd"].to_numpy()[row[usable]]
+    usable &= meeting_m <= mo
+    last = np.full(len(plans), -NEVER, dtype=np.int64)
+    np.maximum.at(last, row[usable], meeting_m[usable])
+    active = (start_m <= mo) & (cease_m > mo)
+    due_m = np.maximum(start_m, last)[active] + 12
+    out = {"due": int((due_m <= mo).sum())}
+    for period in months_after(month, ahead):
+        out[str(period)] = int((due_m == period.ordinal).sum())
+    return pd.Series(out, name="count")

@@ -17,6 +17,7 @@ import pandas as pd
 from sendlib.data.contract import contract, request_source_group
 from sendlib.measures.calendar import count_in, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
+from sendlib.measures.family import family
 
 GROUPS = (*contract().request_sources, NOT_RECORDED)
 IDS = tuple(
@@ -24,9 +25,9 @@ IDS = tuple(
 )
 
 
-def groups(c: Cases) -> np.ndarray:
+def groups(cases: Cases) -> np.ndarray:
     """Each request's source group (``not_recorded`` when blank)."""
-    source = c.requests["source"].to_numpy()
+    source = cases.requests["source"].to_numpy()
     codes, uniques = pd.factorize(source)
     table = np.array(
         [NOT_RECORDED if u == NOT_RECORDED else request_source_group(u) for u in uniques]
@@ -36,12 +37,17 @@ def groups(c: Cases) -> np.ndarray:
     return table[np.where(codes < 0, len(table) - 1, codes)]
 
 
-def request_sources(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "sources",
+    IDS,
+    ("person", "requests"),
+)
+def request_sources(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """New requests received in each month by source group, and each group's share."""
-    r = c.requests
-    new = ~r["transfer"].to_numpy()
-    received = r["received_m"].to_numpy()[new]
-    group = groups(c)[new]
+    requests = cases.requests
+    new = ~requests["transfer"].to_numpy()
+    received = requests["received_m"].to_numpy()[new]
+    group = groups(cases)[new]
     total = count_in(received, months)
     out = {}
     for g in GROUPS:
@@ -51,13 +57,13 @@ def request_sources(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def by_source(c: Cases, month: pd.Period, months: int = 12) -> pd.DataFrame:
+def by_source(cases: Cases, month: pd.Period, months: int = 12) -> pd.DataFrame:
     """New requests by source group received in the month and in the ``months`` months
     to its end (codes; groups with none are kept, so a table lists every group)."""
-    r = c.requests
-    new = ~r["transfer"].to_numpy()
-    received = r["received_m"].to_numpy()
-    group = groups(c)
+    requests = cases.requests
+    new = ~requests["transfer"].to_numpy()
+    received = requests["received_m"].to_numpy()
+    group = groups(cases)
     mo = month.ordinal
     in_month = new & (received == mo)
     in_window = new & (received > mo - months) & (received <= mo)

@@ -21,16 +21,18 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from dateutil.relativedelta import relativedelta
 
 from sendlib.measures.calendar import dates, pct
 from sendlib.measures.cases import Cases, positions
+from sendlib.measures.family import family
+from sendlib.statutory import TRANSFER_DEADLINES
 
-#: reg 18(1): the amended plan by 15 February of the year of a move between schools
-SCHOOL_DEADLINE = (2, 15)
-#: reg 18(1)(b): by 31 March for a move from school to a post-16 institution
-POST16_DEADLINE = (3, 31)
-#: how a deadline is named in the paper (anything else: another date the council gave)
-DEADLINES = {SCHOOL_DEADLINE: "school", POST16_DEADLINE: "post16"}
+#: the SEN2 phase-transfer fields (PhaseTransferDueDate, PhaseTransferFinalDate): the
+#: contract's optional phase_transfers.csv, one row per plan and deadline
+PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
+#: the kind of move of each reg 18 deadline (anything else: another date the council gave)
+DEADLINES = {month_day: kind for kind, month_day in TRANSFER_DEADLINES.items()}
 OTHER_DEADLINE = "other"
 
 IDS = (
@@ -42,19 +44,19 @@ IDS = (
 )
 
 
-def _held(c: Cases) -> bool:
-    t = c.tables
-    return "phase_transfers" in t.sources or len(t.phase_transfers) > 0
+def _held(cases: Cases) -> bool:
+    tables = cases.tables
+    return "phase_transfers" in tables.sources or len(tables.phase_transfers) > 0
 
 
-def _transfers(c: Cases) -> pd.DataFrame:
+def _transfers(cases: Cases) -> pd.DataFrame:
     """Each transfer of a plan in force on its deadline: the deadline's day, month, year
     and kind, and the day and month the amended plan was issued (NEVER: not yet)."""
-    t = c.tables
-    pt = t.phase_transfers.reset_index(drop=True)
-    row = positions(pt["plan_id"], t.plans["plan_id"])
+    tables = cases.tables
+    pt = tables.phase_transfers.reset_index(drop=True)
+    row = positions(pt["plan_id"], tables.plans["plan_id"])
     due, final = dates(pt["due_date"]), dates(pt["final_date"])
-    cease = c.plans["cease_ymd"].to_numpy()
+    cease = cases.plans["cease_ymd"].to_numpy()
     ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
     in_force = (row >= 0) & ((ceased == 0) | (ceased > due.ymd))
     frame = pd.DataFrame(
@@ -75,13 +77,18 @@ def year_of_month(months: np.ndarray) -> np.ndarray:
     return 1970 + np.asarray(months) // 12
 
 
-def phase_transfers(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
+@family(
+    "transfers",
+    IDS,
+    ("person", "plans"),
+)
+def phase_transfers(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Transfers due in each month's year; of those whose deadline has passed by month end,
     how many had the amended plan by the deadline (day of the deadline counts) and the
     share on time; and how many due this year had no amended plan at month end."""
-    if not _held(c):
+    if not _held(cases):
         return {kpi: np.full(len(months), np.nan) for kpi in IDS}
-    tr = _transfers(c)
+    tr = _transfers(cases)
     year = tr["due_year"].to_numpy()
     due_m, due_day = tr["due_m"].to_numpy(), tr["due_day"].to_numpy()
     final_m, final_day = tr["final_m"].to_numpy(), tr["final_day"].to_numpy()
@@ -100,14 +107,14 @@ def phase_transfers(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def by_deadline(c: Cases, month: pd.Period) -> pd.DataFrame:
+def by_deadline(cases: Cases, month: pd.Period) -> pd.DataFrame:
     """The transfers due in the month's year by deadline (``school`` 15 February,
     ``post16`` 31 March, ``other``): due, issued by the deadline, issued after it, not
     yet issued at month end, and whether the deadline had passed by month end."""
     columns = ["due", "on_time", "late", "not_yet_issued", "deadline_passed"]
-    if not _held(c):
+    if not _held(cases):
         return pd.DataFrame(columns=columns, dtype="int64").rename_axis("deadline")
-    tr = _transfers(c)
+    tr = _transfers(cases)
     tr = tr[tr["due_year"].to_numpy() == month.year]
     mo = month.ordinal
     issued = tr["final_m"].to_numpy() <= mo
@@ -136,5 +143,53 @@ def by_deadline(c: Cases, month: pd.Period) -> pd.DataFrame:
 def deadline(year: int, post16: bool) -> dt.date:
     """The reg 18 deadline for a transfer in ``year`` (15 February, or 31 March for a move
     from school to a post-16 institution)."""
-    month, day = POST16_DEADLINE if post16 else SCHOOL_DEADLINE
+    month, day = TRANSFER_DEADLINES["post16" if post16 else "school"]
     return dt.date(year, month, day)
+
+
+def phase_deadlines(month: pd.Period) -> list[tuple[dt.date, str]]:
+    """The next phase-transfer deadlines after month end (reg 18): 15 February for a move
+    between schools, 31 March for the move to post-16, within the year ahead."""
+    end = month.end_time.date()
+    out = []
+    for kind, (m, day) in TRANSFER_DEADLINES.items():
+        date = end + relativedelta(month=m, day=day)
+        if date <= end:
+            date += relativedelta(years=1)
+        out.append((date, kind))
+    return sorted(out)
+
+
+def due_at_next_deadlines(cases: Cases, month: pd.Period) -> pd.DataFrame | None:
+    """Phase transfers of plans in force at month end due at each of the next deadlines:
+    ``due`` (the deadline), ``kind``, ``count``, ``finalised`` (the final amended plan
+    issued on or before month end) and ``outstanding``. None when the data hold no phase
+    transfers (no ``phase_transfers.csv``, or a contract without it), so the paper says so
+    rather than print zeros."""
+    table, due_col, final_col = PHASE_TRANSFER
+    tables = cases.tables
+    frame = getattr(tables, table, None)
+    if frame is None or not tables.holds(table, due_col):
+        return None
+    due, final = frame[due_col], frame[final_col]
+    if not pd.api.types.is_datetime64_any_dtype(due):
+        return None
+    row = positions(frame["plan_id"], tables.plans["plan_id"])
+    cease = cases.plans["cease_ymd"].to_numpy()
+    ceased = np.where(row >= 0, cease[np.maximum(row, 0)], 0)
+    end = month.end_time.normalize()
+    in_force = (row >= 0) & ((ceased == 0) | (ceased > int(end.strftime("%Y%m%d"))))
+    rows = []
+    for date, kind in phase_deadlines(month):
+        hit = in_force & (due.dt.normalize() == pd.Timestamp(date)).to_numpy()
+        done = hit & (final.notna() & (final <= end)).to_numpy()
+        rows.append(
+            {
+                "due": date.isoformat(),
+                "kind": kind,
+                "count": int(hit.sum()),
+                "finalised": int(done.sum()),
+                "outstanding": int((hit & ~done).sum()),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -16,7 +16,8 @@ import pandas as pd
 from sendlib.measures.calendar import pct
 from sendlib.measures.cases import Cases
 from sendlib.measures.placements import placement_measures
-from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, REVIEW_DECISION_DAYS
+from sendlib.months import Month
+from sendlib.statutory import DECISION_DAYS, PLAN_DAYS, REVIEW_DECISION_DAYS, ordinal_of
 
 #: the placement shares the DfE publishes as January snapshots
 JANUARY = (
@@ -29,44 +30,46 @@ JANUARY = (
 )
 
 
-def yearly(c: Cases, years: list[int], januaries: list[int]) -> pd.DataFrame:
+def yearly(cases: Cases, years: list[int], januaries: list[int]) -> pd.DataFrame:
     """Measures by the DfE's definitions: one row per kpi_id and period (``YYYY-12`` for the
     calendar ``years``, ``YYYY-01`` for the January snapshots of ``januaries``)."""
     rows = []
     for year in years:
-        for kpi_id, value in calendar_year(c, year).items():
+        for kpi_id, value in calendar_year(cases, year).items():
             rows.append((kpi_id, f"{year}-12", value))
     if januaries:
         months = pd.PeriodIndex([f"{y}-01" for y in januaries], freq="M")
-        shares = placement_measures(c, months.asi8)
+        shares = placement_measures(cases, months.asi8)
         for kpi_id in JANUARY:
             for period, value in zip(months.strftime("%Y-%m"), shares[kpi_id], strict=True):
                 rows.append((kpi_id, period, float(value)))
     return pd.DataFrame(rows, columns=["kpi_id", "period", "value"])
 
 
-def calendar_year(c: Cases, year: int) -> dict[str, float]:
+def calendar_year(cases: Cases, year: int) -> dict[str, float]:
     """One calendar year's figures, as the release defines them."""
-    first, last = _ordinal(year, 1), _ordinal(year, 12)
-    r = c.requests
-    received = (~r["transfer"].to_numpy()) & _between(r["received_m"].to_numpy(), first, last)
-    outcome = r["outcome"].to_numpy()
+    first, last = ordinal_of(Month(year, 1)), ordinal_of(Month(year, 12))
+    requests = cases.requests
+    received = (~requests["transfer"].to_numpy()) & _between(
+        requests["received_m"].to_numpy(), first, last
+    )
+    outcome = requests["outcome"].to_numpy()
     assess, refused = received & (outcome == "A"), received & (outcome == "N")
     decided = assess | refused
-    waited = r["decided_day"].to_numpy() - r["received_day"].to_numpy()
+    waited = requests["decided_day"].to_numpy() - requests["received_day"].to_numpy()
     # assessments of the year's requests: a plan issued (Y) of all assessments started
-    plan = assess & (r["a_outcome"].to_numpy() == "Y")
+    plan = assess & (requests["a_outcome"].to_numpy() == "Y")
 
-    p = c.plans[c.plans["new"].to_numpy()]
-    issued = _between(p["start_m"].to_numpy(), first, last)
-    days = p["start_day"].to_numpy() - p["received_day"].to_numpy()
+    plans = cases.plans[cases.plans["new"].to_numpy()]
+    issued = _between(plans["start_m"].to_numpy(), first, last)
+    days = plans["start_day"].to_numpy() - plans["received_day"].to_numpy()
     issued &= days >= 0  # a plan dated before its request is left out (``issuance``)
     within = days <= PLAN_DAYS
-    exception = p["exception"].to_numpy(dtype=bool)
+    exception = plans["exception"].to_numpy(dtype=bool)
 
-    rv = c.reviews
-    review_decided = _between(rv["decided_m"].to_numpy(), first, last)
-    review_days = rv["decided_day"].to_numpy() - rv["meeting_day"].to_numpy()
+    reviews = cases.reviews
+    review_decided = _between(reviews["decided_m"].to_numpy(), first, last)
+    review_days = reviews["decided_day"].to_numpy() - reviews["meeting_day"].to_numpy()
     return {
         "request_assess_pct": _pct(assess.sum(), received.sum()),
         "requests_refused_pct": _pct(refused.sum(), received.sum()),
@@ -82,10 +85,6 @@ def calendar_year(c: Cases, year: int) -> dict[str, float]:
             (review_decided & (review_days <= REVIEW_DECISION_DAYS)).sum(), review_decided.sum()
         ),
     }
-
-
-def _ordinal(year: int, month: int) -> int:
-    return (year - 1970) * 12 + month - 1
 
 
 def _between(values: np.ndarray, first: int, last: int) -> np.ndarray:

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from sendlib.files import slug
 from sendlib.months import Month
-from sendlib.ops.request import slug
 
 REGISTER_FILE = "withheld.json"
 #: a number as a reader reads one: not part of a word or code ("SEN2", "E06000058", "s61")

@@ -10,11 +10,7 @@ atomically (``OUT/<council>/<YYYY-MM>/``). A task that fails is retried once by 
 council that still fails is reported for each of its months, a month past its extract
 for that month, and the others complete.
 
-An open Dask scheduler runs anyone's code, so a cluster is spoken to over TLS with
-certificates (``distributed.security.Security``): an existing cluster's from files named
-on the command line (``tcp://`` is refused unless ``--insecure``), a local cluster's made
-for the batch (``Security.temporary``) and bound to 127.0.0.1. No worker is given the id
-key.
+The cluster is spoken to over TLS only (``sendlib.ops.cluster``).
 
 With ``papers=True`` each task is a council's whole paper (``sendlib run`` for the
 month, with the council's own ``params/`` when it has one): its notebooks run in
@@ -24,11 +20,8 @@ cluster's workers need ``DASK_DISTRIBUTED__WORKER__DAEMON=False``).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +31,8 @@ from sendlib.data import findings as fnd
 from sendlib.data.coverage import month_problem
 from sendlib.data.sources import is_data_folder
 from sendlib.measures.cases import prepare
+from sendlib.months import Month
+from sendlib.ops.cluster import cluster_client, secrets_withheld
 from sendlib.ops.staging import staged
 from sendlib.scorecard.build import (
     comparator_periods,
@@ -48,11 +43,12 @@ from sendlib.scorecard.build import (
 )
 from sendlib.scorecard.disclosure import Disclosure
 from sendlib.scorecard.workbook import write_workbook
-from sendlib.workers import SECRETS, cpu_count
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PairOutcome:
+    """How one (council, month) pair of a batch ended."""
+
     council: str
     month: str
     status: str  # ok / failed
@@ -94,15 +90,6 @@ def councils(root: Path | str) -> list[Path]:
     return sorted(p for p in Path(root).iterdir() if p.is_dir() and is_data_folder(p))
 
 
-def parse_months(text: str) -> list[pd.Period]:
-    """'2024-01:2025-01' (inclusive) or a single 'YYYY-MM'."""
-    first, _, last = text.partition(":")
-    start, end = pd.Period(first, freq="M"), pd.Period(last or first, freq="M")
-    if end < start:
-        raise ValueError(f"'{text}': the last month is before the first")
-    return list(pd.period_range(start, end, freq="M"))
-
-
 def _attempt(out: str, line: str) -> None:
     """One line per attempt in OUT/.batch/attempts.log: shows Dask's retries."""
     attempts = Path(out) / ".batch" / "attempts.log"
@@ -129,7 +116,7 @@ def council_task(
 
     council = Path(council_dir).name
     _attempt(out, f"{council} scorecards")
-    periods = sorted(pd.Period(m, freq="M") for m in months)
+    periods = sorted(Month.parse(m).period for m in months)
     folder = Path(council_dir)
     found = check(
         periods[0],
@@ -202,7 +189,7 @@ def paper_task(
             "the cluster's workers with DASK_DISTRIBUTED__WORKER__DAEMON=False",
         )
     request = RunRequest(
-        month=pd.Period(month, freq="M"),
+        month=Month.parse(month),
         data_dir=Path(council_dir),
         params_dir=Path(params_dir),
         catalogue=_catalogue(Path(params_dir), catalogue),
@@ -243,92 +230,9 @@ def attempts(out: Path, council: str, month: str, what: str) -> int:
     return sum(x == line for x in log.read_text().splitlines()) if log.exists() else 0
 
 
-class InsecureScheduler(ValueError):  # noqa: N818 - the name users see
-    """A scheduler address or certificates that would let others run code on the cluster."""
-
-
-def security(
-    scheduler: str,
-    ca_file: Path | None,
-    cert: Path | None,
-    key: Path | None,
-    insecure: bool = False,
-):
-    """The ``Security`` for speaking to an existing scheduler: TLS with the council's
-    certificates for ``tls://``; ``tcp://`` (unencrypted, and anyone who reaches it runs
-    code as its workers) only with ``insecure``; None then."""
-    from distributed.security import Security
-
-    scheme = scheduler.split("://", 1)[0] if "://" in scheduler else "tcp"
-    if scheme == "tls":
-        missing = [
-            option
-            for option, path in (
-                ("--tls-ca-file", ca_file),
-                ("--tls-cert", cert),
-                ("--tls-key", key),
-            )
-            if path is None or not Path(path).is_file()
-        ]
-        if missing:
-            raise InsecureScheduler(
-                f"--scheduler {scheduler}: a TLS scheduler needs the certificate files "
-                f"{', '.join(missing)} (the cluster's CA, this client's certificate and key)"
-            )
-        return Security(
-            tls_ca_file=str(ca_file),
-            tls_client_cert=str(cert),
-            tls_client_key=str(key),
-            require_encryption=True,
-        )
-    if scheme == "tcp" and insecure:
-        return None
-    raise InsecureScheduler(
-        f"--scheduler {scheduler}: {scheme}:// is neither encrypted nor authenticated, and "
-        "anyone who can reach an open scheduler runs code as its workers; start the cluster "
-        "with TLS and give tls://host:port with --tls-ca-file, --tls-cert and --tls-key "
-        "(or --insecure on a network only you can reach)"
-    )
-
-
-@contextlib.contextmanager
-def _without_secrets() -> Iterator[None]:
-    """The local cluster's workers inherit this process's environment: not the id key."""
-    saved = {name: os.environ.pop(name) for name in SECRETS if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
-
-
-def _cluster(scheduler: str | None, workers: int | None, papers: bool, secured=None):
-    """A client on ``scheduler`` (with ``secured``, its ``Security``), or on a local
-    cluster of one worker process per core on 127.0.0.1 over TLS with certificates made
-    for it (not daemons when they run papers: a paper's kernels are their children)."""
-    import dask
-    from distributed import Client, LocalCluster
-    from distributed.security import Security
-
-    if scheduler:
-        return Client(scheduler, security=secured), None
-    local = Security.temporary()
-    with dask.config.set({"distributed.worker.daemon": not papers}):
-        cluster = LocalCluster(
-            n_workers=workers or cpu_count(),
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            protocol="tls://",
-            security=local,
-            dashboard_address=None,
-            silence_logs=40,
-        )
-    return Client(cluster, security=local), cluster
-
-
 def run_batch(
     data_root: Path,
-    months: list[pd.Period],
+    months: list[Month],
     out: Path,
     catalogue: Path,
     scheduler: str | None = None,
@@ -337,7 +241,7 @@ def run_batch(
     params: Path = Path("params"),
     notebooks: Path = Path("notebooks"),
     secured=None,
-) -> list[Outcome]:
+) -> list[PairOutcome]:
     """Every council's scorecards as one Dask task, or with ``papers`` every (council,
     month) paper; returns one outcome per pair. ``secured``: the ``Security`` for an
     existing ``scheduler`` (see ``security``)."""
@@ -347,8 +251,8 @@ def run_batch(
     if not folders:
         raise ValueError(f"no council folders (with the contract's files) under {data_root}")
     (out / ".batch" / "attempts.log").unlink(missing_ok=True)
-    with _without_secrets():
-        client, cluster = _cluster(scheduler, workers, papers, secured)
+    with secrets_withheld():
+        client, cluster = cluster_client(scheduler, workers, papers, secured)
     try:
         if papers:
             futures = _submit_papers(client, folders, months, out, params, notebooks, catalogue)
@@ -369,36 +273,37 @@ def run_batch(
             cluster.close()
 
 
-def _paper_outcome(future, council: str, month: str, out: Path) -> Outcome:
+def _paper_outcome(future, council: str, month: str, out: Path) -> PairOutcome:
     tries = attempts(out, council, month, "paper")
     try:
         result = future.result()
     except PaperError as exc:
         notebook, cell, reason = exc.args
-        return Outcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
+        return PairOutcome(council, month, "failed", 0.0, reason, notebook, cell, tries)
     except Exception as exc:  # reported per pair; the others complete
-        return Outcome(council, month, "failed", 0.0, str(exc), attempts=tries)
-    return Outcome(council, month, "ok", result["seconds"], result["folder"], attempts=tries)
+        return PairOutcome(council, month, "failed", 0.0, str(exc), attempts=tries)
+    return PairOutcome(council, month, "ok", result["seconds"], result["folder"], attempts=tries)
 
 
-def _council_outcomes(future, council: str, months, out: Path) -> list[Outcome]:
+def _council_outcomes(future, council: str, months, out: Path) -> list[PairOutcome]:
     """One outcome per month of a council's scorecards task."""
     tries = attempts(out, council, "", "scorecards")
     try:
         result = future.result()
     except Exception as exc:  # the council fails for each of its months; the others complete
-        return [Outcome(council, str(m), "failed", 0.0, str(exc), attempts=tries) for m in months]
+        failed = [(str(m), str(exc)) for m in months]
+        return [PairOutcome(council, m, "failed", 0.0, why, attempts=tries) for m, why in failed]
     return _outcomes(council, result, tries)
 
 
-def _outcomes(council: str, result: dict, tries: int = 1) -> list[Outcome]:
+def _outcomes(council: str, result: dict, tries: int = 1) -> list[PairOutcome]:
     """One outcome per month of a council's scorecards: done, or refused (past the extract)."""
     done = [
-        Outcome(council, m, "ok", r["seconds"], f"{r['rows']} rows", attempts=tries)
+        PairOutcome(council, m, "ok", r["seconds"], f"{r['rows']} rows", attempts=tries)
         for m, r in result["months"].items()
     ]
     refused = [
-        Outcome(council, m, "failed", 0.0, why, attempts=tries)
+        PairOutcome(council, m, "failed", 0.0, why, attempts=tries)
         for m, why in result.get("refused", {}).items()
     ]
     return sorted(done + refused, key=lambda o: o.month)
@@ -465,13 +370,13 @@ def _submit_papers(
 
 def run_sequential(
     data_root: Path,
-    months: list[pd.Period],
+    months: list[Month],
     out: Path,
     catalogue: Path,
     papers: bool = False,
     params: Path = Path("params"),
     notebooks: Path = Path("notebooks"),
-) -> list[Outcome]:
+) -> list[PairOutcome]:
     """The same pairs one after another in this process (the benchmark's baseline)."""
     if papers:
         return [
@@ -485,17 +390,17 @@ def run_sequential(
         try:
             result = council_task(str(folder), names, str(out), str(catalogue), str(params))
         except Exception as exc:
-            outcomes += [Outcome(folder.name, m, "failed", 0.0, str(exc)) for m in names]
+            outcomes += [PairOutcome(folder.name, m, "failed", 0.0, str(exc)) for m in names]
             continue
         outcomes += _outcomes(folder.name, result)
     return outcomes
 
 
 def _sequential_paper(
-    folder: Path, month: pd.Period, out: Path, params: Path, notebooks: Path, catalogue: Path
-) -> Outcome:
+    folder: Path, month: Month, out: Path, params: Path, notebooks: Path, catalogue: Path
+) -> PairOutcome:
     try:
         result = paper_task(*_paper_args(folder, month, out, params, notebooks, catalogue))
     except PaperError as exc:
-        return Outcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
-    return Outcome(folder.name, str(month), "ok", result["seconds"], result["folder"])
+        return PairOutcome(folder.name, str(month), "failed", 0.0, exc.args[2], *exc.args[:2])
+    return PairOutcome(folder.name, str(month), "ok", result["seconds"], result["folder"])

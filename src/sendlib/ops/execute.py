@@ -13,6 +13,7 @@ from pathlib import Path
 from sendlib.config import RunParams
 from sendlib.files import atomic_write
 from sendlib.ops.request import RunError
+from sendlib.paper.sections import Section, for_paper
 from sendlib.startup import skip_rfc3987_syntax
 from sendlib.workers import fork_server, without_secrets
 
@@ -162,3 +163,27 @@ def report_failures(failures: list[Failure], folder: Path, failed: Path, logs: P
     error = RunError(f"{count}; previous outputs are untouched:\n  " + "\n  ".join(lines))
     error.notebooks = [(f.source.name, *failed_cell(f.error)) for f in failures]
     return error
+
+
+def sections_with_notebooks(
+    folder: Path, sections: list[Section]
+) -> tuple[list[tuple[Section, Path]], list[str]]:
+    """Each section's notebook in ``folder``, in paper order, and notes on sections left
+    out for want of a notebook. A notebook no section names is an error."""
+    folder = Path(folder)
+    known = {s.notebook for s in for_paper()}
+    strangers = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in known)
+    if strangers:
+        raise RunError(
+            f"{folder}: {', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not a "
+            "section of the paper; add a Section to sendlib.paper.sections or move the file"
+        )
+    found = [(s, folder / s.notebook) for s in sections if (folder / s.notebook).exists()]
+    if not found:
+        raise RunError(f"no section notebooks found in {folder}")
+    notes = [
+        f"section '{s.slug}' left out: {folder / s.notebook} does not exist"
+        for s in sections
+        if not (folder / s.notebook).exists()
+    ]
+    return found, notes

@@ -20,6 +20,8 @@ import signal
 import socket
 import sys
 
+from sendlib.ops.processes import alive
+
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
 #: never in a kernel's environment (the names are sendlib.ops.zygote's and
 #: sendlib.workers.SECRETS; not imported: this module starts in milliseconds)
@@ -66,20 +68,10 @@ def wait_for(pid: int) -> None:
     except AttributeError:  # no pidfd on this system: ask now and then
         import time
 
-        while _alive(pid):
+        while alive(pid):
             time.sleep(0.2)
         return
     select.select([handle], [], [])
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _send(pid: int, signum: int) -> None:

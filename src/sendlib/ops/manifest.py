@@ -7,10 +7,18 @@ byte for byte from the same inputs, and ``sendlib verify`` can say what changed 
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+
+from sendlib.ops.request import RunRequest
+from sendlib.paper.narrative import narrative_files
+from sendlib.paper.sections import Section
+
+FIGURES = "figures.json"  # in the run's work folder: what sections record in the manifest
+REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 
 PACKAGES = (
     "sendlib",
@@ -133,3 +141,51 @@ def _relative(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path.resolve())
+
+
+def build_manifest(
+    r: RunRequest,
+    sections: list[Section],
+    sources: list[Path],
+    timings: dict,
+    warnings: dict,
+    folder: Path,
+) -> dict:
+    """What made the paper: parameters, code, the files it read (and only those), package
+    versions, timings and warnings."""
+    used, unused = narrative_files(r.params_dir, str(r.month), sections)
+    if r.team:
+        used = []  # a team pack shows no commentary
+    return {
+        "sendlib": package_versions()["sendlib"],
+        "month": str(r.month),
+        "team": r.team,
+        "renderer": r.renderer,
+        "sections": [s.slug for s in sections],
+        "parameters": {
+            "data_dir": str(r.data_dir),
+            "params_dir": str(r.params_dir),
+            "catalogue": str(r.catalogue_path),
+        },
+        "git_commit": git_commit(),
+        "code_hash": code_hash(),
+        "inputs": input_files(r.data_dir),
+        "params": params_files(r.params_dir, r.catalogue_path, str(r.month), used),
+        "reference_docx": sha256(r.params_dir / REFERENCE_DOCX)
+        if (r.params_dir / REFERENCE_DOCX).exists()
+        else None,
+        "narrative_unused": [p.name for p in unused],
+        "notebooks": {p.name: sha256(p) for p in sources},
+        "packages": package_versions(),
+        "timings_seconds": timings,
+        "warnings": warnings,
+        # the sections' projections with their intervals and backtests (Looking ahead)
+        "figures": json.loads((r.work / FIGURES).read_text())
+        if (r.work / FIGURES).exists()
+        else {},
+        "outputs": {
+            name: sha256(folder / name)
+            for name in ("paper.html", "paper.pdf", "paper.docx", "scorecard.csv", "scorecard.xlsx")
+            if (folder / name).exists()
+        },
+    }

@@ -32,7 +32,7 @@ from sendlib.data import findings as fnd
 from sendlib.data.cache import TableCache, combined_key
 from sendlib.data.coverage import Extract, extract, month_problem
 from sendlib.data.load import Tables, check_data
-from sendlib.data.quality import catalogue_checks, warnings
+from sendlib.data.quality import catalogue_checks, find_warnings
 from sendlib.measures.capacity import load_capacity
 from sendlib.scorecard.catalogue import Catalogue, CatalogueError, kpi_lines, load_catalogue
 
@@ -75,7 +75,7 @@ def _warnings(data_dir: Path, tables: Tables, month: pd.Period, found: Extract) 
         kept = store.findings("warnings", key)
         if kept is not None:
             return kept
-    result = warnings(tables, month, found)
+    result = find_warnings(tables, month, found)
     if tables.keys:
         store.put_findings("warnings", key, result)
     return result

@@ -6,12 +6,12 @@ team packs is a list of them (``RunRequest.for_month``, ``for_team``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sendlib.config import RunParams
+from sendlib.files import slug
 from sendlib.months import Month
 
 if TYPE_CHECKING:
@@ -124,8 +124,3 @@ class RunError(Exception):
         self.findings = findings
         #: the notebooks that failed, as (notebook, cell, reason); cell '' when not a cell
         self.notebooks: list[tuple[str, str, str]] = []
-
-
-def slug(text: str) -> str:
-    """A folder name for a team: lower case, words joined by '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

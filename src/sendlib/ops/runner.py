@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,11 +27,18 @@ from sendlib.files import atomic_write
 from sendlib.ops import manifest as mf
 from sendlib.ops.audit import REGISTER_FILE, refuse_breaches
 from sendlib.ops.engines import Engines
-from sendlib.ops.execute import check_parameters, execute_all, report_failures
+from sendlib.ops.execute import (
+    check_parameters,
+    execute_all,
+    report_failures,
+    sections_with_notebooks,
+)
 from sendlib.ops.locks import Busy, month_lock
+from sendlib.ops.manifest import FIGURES, REFERENCE_DOCX, build_manifest
+from sendlib.ops.publishable import narrative_lays_out, publishable
+from sendlib.ops.published import headlines, write_scorecards
 from sendlib.ops.request import (
     EXIT_BUSY,
-    EXIT_OK,
     EXIT_RENDER,
     RunError,
     RunRequest,
@@ -40,7 +46,6 @@ from sendlib.ops.request import (
 )
 from sendlib.ops.staging import staged
 from sendlib.paper.narrative import (
-    REVIEW_MARKER,
     NarrativeError,
     analyst_html,
     narrative_files,
@@ -67,13 +72,11 @@ if TYPE_CHECKING:  # the figures' modules (and pandas) load only when notebooks 
 
 SCORECARD_FILES = ("scorecard.csv", "scorecard.xlsx")
 WARNINGS = "warnings.json"  # in the work folder: the data-quality warnings' counts by rule
-FIGURES = "figures.json"  # in the work folder: what sections record in the manifest
 DISCLOSURE = "disclosure.json"  # in the work folder: the manifest's disclosure facts
 HEADLINES = "headlines.json"  # in the work folder: the summary's tiles, for the archive
-REFERENCE_DOCX = "reference.docx"  # the council's Word styles, when in PARAMS
 Progress = Callable[[str, str], None]
 
-__all__ = ["RenderError", "RunError", "RunRequest", "RunResult", "run", "run_many"]
+__all__ = ["RenderError", "RunError", "RunRequest", "RunResult", "run"]
 
 
 def run(request: RunRequest, progress: Progress | None = None) -> RunResult:
@@ -106,61 +109,6 @@ def _preview(request: RunRequest, say: Progress) -> RunResult:
 
 
 @dataclass
-class Outcome:
-    """How one paper of several ended."""
-
-    request: RunRequest
-    result: RunResult | None = None
-    error: RunError | RenderError | None = None
-
-    @property
-    def exit_code(self) -> int:
-        if self.error is None:
-            return EXIT_OK
-        return self.error.exit_code if isinstance(self.error, RunError) else EXIT_RENDER
-
-
-def run_many(
-    requests: Iterable[RunRequest],
-    watch: Callable[[RunRequest], AbstractContextManager[Progress]] | None = None,
-) -> list[Outcome]:
-    """Several papers one after another (a backfill, team packs): each ends on its own;
-    ``watch`` gives each run a progress callback for as long as it runs."""
-    outcomes = []
-    for request in requests:
-        with watch(request) if watch else nullcontext(None) as say:
-            try:
-                outcomes.append(Outcome(request, run(request, say)))
-            except (RunError, RenderError) as exc:
-                outcomes.append(Outcome(request, error=exc))
-    return outcomes
-
-
-def sections_with_notebooks(
-    folder: Path, sections: list[Section]
-) -> tuple[list[tuple[Section, Path]], list[str]]:
-    """Each section's notebook in ``folder``, in paper order, and notes on sections left
-    out for want of a notebook. A notebook no section names is an error."""
-    folder = Path(folder)
-    known = {s.notebook for s in for_paper()}
-    strangers = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in known)
-    if strangers:
-        raise RunError(
-            f"{folder}: {', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not a "
-            "section of the paper; add a Section to sendlib.paper.sections or move the file"
-        )
-    found = [(s, folder / s.notebook) for s in sections if (folder / s.notebook).exists()]
-    if not found:
-        raise RunError(f"no section notebooks found in {folder}")
-    notes = [
-        f"section '{s.slug}' left out: {folder / s.notebook} does not exist"
-        for s in sections
-        if not (folder / s.notebook).exists()
-    ]
-    return found, notes
-
-
-@dataclass
 class _Run:
     """One paper's run, step by step."""
 
@@ -176,7 +124,7 @@ class _Run:
         r = self.request
         sections, self.notes = sections_with_notebooks(r.notebooks_dir, for_paper(r.team))
         self.sections = [s for s, _ in sections]
-        self.check_narrative()
+        narrative_lays_out(r, self.sections)
         sources = [path for _, path in sections]
         state = self.state(sources)
         reuse = self.reusable(state, sources)
@@ -197,7 +145,7 @@ class _Run:
                 checked = self.check()
                 report, meeting = checked.report, checked.meeting_date
                 self.notes += checked.cautions
-            self.check_publishable(meeting)
+            publishable(r, meeting)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
@@ -255,40 +203,6 @@ class _Run:
         except ParamsError as exc:
             raise RunError(str(exc)) from exc
         return report, report.meeting_for(r.month, own)
-
-    def check_publishable(self, meeting: dt.date | None) -> None:
-        """A paper goes to a committee meeting and carries no text still marked for
-        review (a preview may: nothing is published)."""
-        r = self.request
-        if r.preview:
-            return
-        if meeting is None:
-            raise RunError(
-                f"the cover sheet needs the committee meeting for {r.month:%B %Y}'s paper: "
-                f"add the next meeting date to meeting_dates in {r.params_dir / 'report.yaml'}, "
-                f"or meeting_date to {r.params_dir / 'months' / f'{r.month}.yaml'}"
-            )
-        pending = pending_review(r.params_dir, str(r.month))
-        if pending and not r.allow_draft and not r.team:
-            names = "\n  ".join(str(p) for p in pending)
-            raise RunError(
-                f"narrative still marked for review (the line '<!-- {REVIEW_MARKER}: … -->'):"
-                f"\n  {names}\nupdate the text and delete that line, or publish it as it is "
-                "with --allow-draft"
-            )
-
-    def check_narrative(self) -> None:
-        """Every narrative file of the paper can be laid out (its images are pictures
-        under params/), checked before anything runs."""
-        r = self.request
-        if r.team:
-            return
-        for section in self.sections:
-            if section.narrative:
-                try:
-                    analyst_html(r.params_dir, str(r.month), section.slug, section.legacy_names)
-                except NarrativeError as exc:
-                    raise RunError(str(exc)) from None
 
     def state(self, sources: list[Path]) -> dict:
         """Content hashes of everything execution depends on (the analysts' narrative is not:
@@ -509,80 +423,3 @@ class _Run:
         return RunResult(
             folder, self.timings, sum(self.warnings().values()), executed, pending, self.notes
         )
-
-
-def headlines(data: PaperData, month: pd.Period) -> list[dict[str, str]]:
-    """The summary's headline tiles as the paper shows them (a termly figure carried
-    forward with its month), kept so the archive shows the same."""
-    from sendlib.scorecard.build import headline_tiles
-    from sendlib.scorecard.catalogue import Catalogue
-
-    catalogue = Catalogue.model_validate(data.meta["catalogue"])
-    frames = data.frames
-    return headline_tiles(frames["scorecard"], month, frames["values"], catalogue, frames["status"])
-
-
-def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, folder: Path) -> None:
-    """scorecard.csv and scorecard.xlsx of the paper's scorecard."""
-    from sendlib.scorecard.build import write_csv
-    from sendlib.scorecard.workbook import write_workbook  # openpyxl: only when made
-
-    folder.mkdir(parents=True, exist_ok=True)
-    write_csv(data.frames["scorecard"], folder / "scorecard.csv")
-    extract = data.meta.get("extract", {})
-    write_workbook(
-        data.frames["scorecard"],
-        catalogue,
-        month,
-        folder / "scorecard.xlsx",
-        data.frames["comparators"],
-        provisional=extract.get("data_to", "") if extract.get("provisional") else "",
-    )
-
-
-def build_manifest(
-    r: RunRequest,
-    sections: list[Section],
-    sources: list[Path],
-    timings: dict,
-    warnings: dict,
-    folder: Path,
-) -> dict:
-    """What made the paper: parameters, code, the files it read (and only those), package
-    versions, timings and warnings."""
-    used, unused = narrative_files(r.params_dir, str(r.month), sections)
-    if r.team:
-        used = []  # a team pack shows no commentary
-    return {
-        "sendlib": mf.package_versions()["sendlib"],
-        "month": str(r.month),
-        "team": r.team,
-        "renderer": r.renderer,
-        "sections": [s.slug for s in sections],
-        "parameters": {
-            "data_dir": str(r.data_dir),
-            "params_dir": str(r.params_dir),
-            "catalogue": str(r.catalogue_path),
-        },
-        "git_commit": mf.git_commit(),
-        "code_hash": mf.code_hash(),
-        "inputs": mf.input_files(r.data_dir),
-        "params": mf.params_files(r.params_dir, r.catalogue_path, str(r.month), used),
-        "reference_docx": mf.sha256(r.params_dir / REFERENCE_DOCX)
-        if (r.params_dir / REFERENCE_DOCX).exists()
-        else None,
-        "narrative_unused": [p.name for p in unused],
-        "notebooks": {p.name: mf.sha256(p) for p in sources},
-        "packages": mf.package_versions(),
-        "timings_seconds": timings,
-        "warnings": warnings,
-        # the sections' projections with their intervals and backtests (Looking ahead)
-        "figures": json.loads((r.work / FIGURES).read_text())
-        if (r.work / FIGURES).exists()
-        else {},
-        "outputs": {
-            name: mf.sha256(folder / name)
-            for name in ("paper.html", "paper.pdf", "paper.docx", "scorecard.csv", "scorecard.xlsx")
-            if (folder / name).exists()
-        },
-    }

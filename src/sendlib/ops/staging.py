@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sendlib.config import SUPPRESSION_THRESHOLD
 from sendlib.files import recover_folder, swap_folder
 
 if TYPE_CHECKING:  # every run publishes through ``staged``: the scorecard's code loads
@@ -47,7 +48,7 @@ def write_scorecard_files(
     month: pd.Period,
     months: int,
     out: Path,
-    threshold: int = 4,
+    threshold: int = SUPPRESSION_THRESHOLD,
     year_start: int = 1,
 ) -> Path:
     """scorecard.csv and scorecard.xlsx in ``out/YYYY-MM/`` (other files there are kept),

@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 
 from sendlib.ops import runtime
+from sendlib.ops.processes import alive
 from sendlib.workers import (
     FORK_SAFE_ENV,
     ThreadedFork,
@@ -197,7 +198,7 @@ def serve(path: Path, owner: int, extra: list[str]) -> None:
     sys.stdout.flush()
     while True:
         _reap()
-        if not _running(owner):
+        if not alive(owner):
             _leave(path)
         ready, _, _ = select.select([server], [], [], 1.0)
         if not ready:
@@ -305,7 +306,7 @@ def _exit_with(launcher: int) -> None:
         try:
             handle = os.pidfd_open(launcher)
         except (OSError, AttributeError):
-            while _running(launcher):
+            while alive(launcher):
                 time.sleep(0.5)
         else:
             select.select([handle], [], [])
@@ -335,16 +336,6 @@ def _reap() -> None:
             return
         if pid == 0:
             return
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _leave(path: Path) -> None:

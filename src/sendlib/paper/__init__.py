@@ -1,6 +1,6 @@
 """Stage 4, paper: what the section notebooks show.
 
-``sp.context(...)`` gives a notebook the month's figures (``notebook_context``, read
+``sp.context(...)`` gives a notebook the month's figures (``month_context``, read
 from the ``data`` the runner prepared); one module per section (``caseload``, ``requests`` …)
 turns them into drafted facts, tables and charts; ``sections`` lists the sections in
 order. Tables and charts publish breakdowns under explicit disclosure control
@@ -15,16 +15,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sendlib.paper.notebook_context import Context, Group, Html, context, heading
+    from sendlib.paper.month_context import context
+    from sendlib.paper.notebook_context import Context, Group, Html, heading
 
 __all__ = ["Context", "Group", "Html", "context", "heading"]
 
 
 def __getattr__(name: str):
     if name in __all__:
-        from sendlib.paper import notebook_context
+        if name == "context":
+            from sendlib.paper import month_context as home
+        else:
+            from sendlib.paper import notebook_context as home
 
-        value = getattr(notebook_context, name)
+        value = getattr(home, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.paper.figures import last_year, sentence, share_of, withheld_sentence
-from sendlib.paper.narrative import Paragraphs, change, paragraphs
+from sendlib.paper.narrative import change
 from sendlib.paper.notebook_context import Context
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 

@@ -16,20 +16,15 @@ import pandas as pd
 from sendlib.data.release import release_spec
 from sendlib.measures.cases import Cases
 from sendlib.measures.yearly import JANUARY, yearly
+from sendlib.paper import labels
 from sendlib.paper.charts import Chart, small_multiples
-from sendlib.paper.narrative import Paragraphs, missing, paragraphs
+from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard.catalogue import unlike
 from sendlib.scorecard.formats import format_value
 
-SERIES = {
-    "council": "This council",
-    "england": "England",
-    "region": "Region",
-    "statistical_neighbours": "Statistical neighbours",
-    "published": "This council, as published by the DfE",
-}
 RECONCILE = 0.5  # percentage points
 
 
@@ -103,7 +98,7 @@ def _wide(ctx: Context, kpi_id: str) -> pd.DataFrame:
         first, last = wide.index.min(), wide.index.max()
         years = range(int(first[:4]), int(last[:4]) + 1)
         wide = wide.reindex([f"{y}{first[4:]}" for y in years])
-    return wide.reindex(columns=[s for s in SERIES if s in wide.columns])
+    return wide.reindex(columns=[s for s in labels.COMPARATOR_NAMES if s in wide.columns])
 
 
 def _withheld(ctx: Context, kpi_id: str) -> set[str]:
@@ -180,7 +175,7 @@ def _panels(ctx: Context, kpis: list[str], title: str) -> Chart | None:
         if wide.empty:
             continue
         wide.index = [_label(p) for p in wide.index]
-        panels[spec.measures[kpi_id].title] = wide.rename(columns=SERIES)
+        panels[spec.measures[kpi_id].title] = wide.rename(columns=labels.COMPARATOR_NAMES)
     if not panels:
         return None
     return small_multiples(panels, title, "Year", "Per cent", source=SOURCE)

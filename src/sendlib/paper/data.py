@@ -217,6 +217,37 @@ def load(folder: Path | str) -> PaperData:
     return PaperData(meta, frames, breakdowns)
 
 
+def _started(made: list[tuple[str, object]], executor: Executor | None) -> list:
+    """The sections' offloaded work, handed to ``executor`` now (kept to run here later
+    without one)."""
+    return [
+        executor.submit(value.fn, *value.args) if executor is not None else value
+        for _, value in made
+        if isinstance(value, Offloaded)
+    ]
+
+
+def _section_parts(
+    made: list[tuple[str, object]],
+    offloaded: list,
+    measures: pd.DataFrame,
+    month: pd.Period,
+    disclosure: Disclosure,
+) -> tuple[dict[str, pd.DataFrame], list[pd.DataFrame]]:
+    """The sections' own frames (their offloaded work's, once done), and the cells of
+    their characteristic breakdowns, each decided as the paper's cells are."""
+    parts: dict[str, pd.DataFrame] = {}
+    added = []
+    for name, value in made:
+        if isinstance(value, Characteristic):
+            added.append(_decided(name, value, measures, month, disclosure))
+        elif not isinstance(value, Offloaded):
+            parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
+    for work in offloaded:
+        parts.update(work.result() if isinstance(work, Future) else work.fn(*work.args))
+    return parts, added
+
+
 def build(
     tables: Tables,
     catalogue: Catalogue,
@@ -246,11 +277,7 @@ def build(
     cases = prepare(tables)
     # the sections' own breakdowns first: work they offload runs meanwhile
     made = [(name, value) for make in breakdowns for name, value in make(cases, month).items()]
-    offloaded = [
-        executor.submit(value.fn, *value.args) if executor is not None else value
-        for _, value in made
-        if isinstance(value, Offloaded)
-    ]
+    offloaded = _started(made, executor)
     disclosure = Disclosure(report.suppression_threshold)
     periods = spc_history(tables, catalogue, month, report.scorecard_months, cases)
     measures = all_measures(cases, periods, report.year_start_month)
@@ -280,15 +307,7 @@ def build(
         "warnings": found.astype({"count": "int64"}),
         "comparators": comparator_periods(catalogue, tables.benchmarks, month),
     }
-    parts: dict[str, pd.DataFrame] = {}
-    added = []
-    for name, value in made:
-        if isinstance(value, Characteristic):
-            added.append(_decided(name, value, frames["measures"], month, disclosure))
-        elif not isinstance(value, Offloaded):
-            parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
-    for work in offloaded:
-        parts.update(work.result() if isinstance(work, Future) else work.fn(*work.args))
+    parts, added = _section_parts(made, offloaded, frames["measures"], month, disclosure)
     parts = _as_decided(parts, decided, cases, tables, catalogue, report, disclosure)
     if added:
         frames["cells"] = pd.concat([frames["cells"], *added], ignore_index=True)

@@ -8,8 +8,9 @@ import pandas as pd
 from sendlib.months import Month
 from sendlib.paper.charts import Chart
 from sendlib.paper.figures import last_year, shown, trend
-from sendlib.paper.narrative import Paragraphs, agree, change, missing, number, paragraphs, plural
+from sendlib.paper.narrative import agree, change, missing, number, plural
 from sendlib.paper.notebook_context import Context
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard import formats as fmt
 from sendlib.statutory import year_label, year_name, year_to_date

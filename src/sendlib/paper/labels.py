@@ -126,10 +126,19 @@ def relabel(counts: pd.Series | pd.DataFrame, table: dict[str, str]) -> pd.Serie
     return out
 
 
-COMPARATORS = {
+#: the series beside the council's own, in words (How we compare)
+COMPARATOR_NAMES = {
+    "council": "This council",
     "england": "England",
-    "statistical_neighbours": "Stat. neighbours",
     "region": "Region",
+    "statistical_neighbours": "Statistical neighbours",
+    "published": "This council, as published by the DfE",
+}
+#: the comparators as a table's column header says them (the appendix)
+COMPARATORS = {
+    "england": COMPARATOR_NAMES["england"],
+    "statistical_neighbours": "Stat. neighbours",
+    "region": COMPARATOR_NAMES["region"],
 }
 MONTHS = {
     str(number): name

@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
+# Paragraphs moved to paper.paragraphs (below the section registry); still named here for
+# the section modules that import it from narrative
+from sendlib.paper.paragraphs import Paragraphs, paragraphs  # noqa: F401
 from sendlib.scorecard import formats as fmt
 
 if TYPE_CHECKING:
@@ -203,26 +206,6 @@ def movement(series: list[float], places: int = 0) -> str:
     if last == "down":
         return "continues to fall" if before == "down" else "has fallen"
     return "is unchanged"
-
-
-class Paragraphs:
-    """Drafted sentences, one numbered paragraph each (empty sentences dropped); shown in
-    a notebook as HTML, read as sentences by ``sendlib new-month``."""
-
-    def __init__(self, sentences: list[str]):
-        self.sentences = [s for s in sentences if s]
-
-    def to_html(self) -> str:
-        body = "".join(f'<p class="para">{html.escape(s)}</p>' for s in self.sentences)
-        return f'<div class="narrative drafted">{body}</div>' if body else ""
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
-
-
-def paragraphs(sentences: list[str]) -> Paragraphs:
-    """Drafted sentences as numbered paragraphs (see ``Paragraphs``)."""
-    return Paragraphs(sentences)
 
 
 def narrative_files(

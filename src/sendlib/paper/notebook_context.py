@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from sendlib.config import ReportParams, RunParams
-from sendlib.data.dates import parse_month
-from sendlib.paper.data import HISTORY_MONTHS, Heading, PaperData, load
+from sendlib.config import ReportParams
+from sendlib.months import Month
+from sendlib.paper.data import HISTORY_MONTHS, Heading, PaperData
 from sendlib.scorecard.catalogue import Catalogue, Kpi
 from sendlib.scorecard.disclosure import Disclosure
 
@@ -75,7 +74,7 @@ class Context:
         meta = data.meta
         report = ReportParams.model_validate(meta["report"])
         return cls(
-            month=parse_month(meta["month"]),
+            month=Month.parse(meta["month"]).period,
             team=meta["team"],
             meeting_date=dt.date.fromisoformat(meta["meeting_date"])
             if meta.get("meeting_date")
@@ -186,32 +185,6 @@ class Context:
         return self.month.strftime("%B %Y")
 
 
-def context(
-    month: str,
-    data_dir: str = "data/raw",
-    params_dir: str = "params",
-    catalogue: str = "params/kpis.yaml",
-    output_dir: str = "outputs",
-    team: str = "",
-    paper_data: str = "",
-) -> Context:
-    """The month's context: from the prepared paper data, or prepared here when there is
-    none (a notebook opened on its own)."""
-    if paper_data and Path(paper_data, "meta.json").exists():
-        return Context.from_data(load(paper_data))
-    from sendlib.paper.prepare import prepare_paper_data  # the whole pipeline, only here
-
-    run = RunParams(
-        month=month,
-        data_dir=data_dir,
-        params_dir=params_dir,
-        catalogue=catalogue,
-        output_dir=output_dir,
-        team=team,
-    )
-    return Context.from_data(prepare_paper_data(run))
-
-
 def heading(ctx: Context, slug: str) -> Html:
     """The section's heading (numbered when the paper is stitched); the cover has the h1."""
     found = ctx.headings.get(slug)
@@ -226,4 +199,4 @@ def heading(ctx: Context, slug: str) -> Html:
     )
 
 
-__all__ = ["HISTORY_MONTHS", "Context", "Group", "Html", "context", "heading"]
+__all__ = ["HISTORY_MONTHS", "Context", "Group", "Html", "heading"]

@@ -15,8 +15,9 @@ from sendlib.paper.figures import (
     trend,
     withheld_sentence,
 )
-from sendlib.paper.narrative import Paragraphs, missing, paragraphs
+from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 
 PHASES = (

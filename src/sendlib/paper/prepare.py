@@ -11,9 +11,9 @@ import pandas as pd
 from sendlib.config import RunParams, load_month, load_report
 from sendlib.data import findings as fnd
 from sendlib.data.coverage import extract
-from sendlib.data.dates import parse_month
 from sendlib.data.load import Tables, check_data
-from sendlib.data.quality import catalogue_checks, warnings
+from sendlib.data.quality import catalogue_checks, find_warnings
+from sendlib.months import Month
 from sendlib.paper.data import PaperData, build
 from sendlib.paper.sections import Section, for_paper, headings
 from sendlib.scorecard.catalogue import load_catalogue
@@ -35,7 +35,7 @@ def prepare_paper_data(
     ``executor`` a worker for the sections' offloaded work (``paper.data.Offloaded``). Without
     them (a notebook opened on its own) the data are read and checked here, with the
     month's extract date as the run checks them."""
-    month = parse_month(run.month)
+    month = Month.of(run.month).period
     report = load_report(Path(run.params_dir) / "report.yaml")
     own = load_month(run.params_dir, run.month)
     report = report.for_month(own)
@@ -52,7 +52,7 @@ def prepare_paper_data(
             [
                 read,
                 catalogue_checks(tables, catalogue.units(), catalogue.known_ids()),
-                warnings(tables, month, found),
+                find_warnings(tables, month, found),
             ]
         )
     sections = for_paper(run.team) if sections is None else sections

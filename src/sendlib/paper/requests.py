@@ -10,8 +10,9 @@ from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
 from sendlib.paper.figures import moved, shown
-from sendlib.paper.narrative import Paragraphs, change, missing, number, paragraphs, plural, were
+from sendlib.paper.narrative import change, missing, number, plural, were
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
 
 

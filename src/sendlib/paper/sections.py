@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sendlib.paper.data import Breakdowns, Heading, PaperData
-    from sendlib.paper.narrative import Paragraphs
     from sendlib.paper.notebook_context import Context
+    from sendlib.paper.paragraphs import Paragraphs
 
 Kind = Literal["cover", "numbered", "appendix", "back"]
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import html
 
 from sendlib.paper import caseload, disputes, requests, reviews, timeliness
-from sendlib.paper.narrative import Paragraphs, paragraphs
 from sendlib.paper.notebook_context import Context, Html
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.scorecard.build import headline_tiles
 
 
 def tiles(ctx: Context) -> Html:
-    """Seed 003's headline tiles: five figures with their months."""
+    """Seed 003's headline tiles: the catalogue's headline figures with their months."""
     cells = []
-    for tile in headline_tiles(ctx.scorecard, ctx.month, ctx.values, ctx.catalogue, ctx.status):
+    for tile in headline_tiles(
+        ctx.scorecard, ctx.month, ctx.catalogue.headlines, ctx.values, ctx.catalogue, ctx.status
+    ):
         when = f" ({tile['period']})" if tile["period"] else ""
         cells.append(
             f'<li class="tile"><span class="tile-label">{html.escape(tile["label"])}'

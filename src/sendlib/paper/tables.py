@@ -11,17 +11,20 @@ data were built (``decided``): a table never decides on its own what to withhold
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from sendlib import files
 from sendlib.scorecard import formats as fmt
 
 
-def slug(text: str) -> str:
-    """An HTML id from a caption."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "table"
+def html_id(caption: str) -> str:
+    """An HTML id from a caption (at most 60 characters; ``table`` for one with none)."""
+    return files.slug(caption)[:60] or "table"
+
+
+slug = html_id  # the name charts.py imports it by (issue 28 has charts.py open)
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class Table:
 
     def to_html(self) -> str:
         """The table as HTML: caption, thead with scope=col, row headers with scope=row."""
-        table_id = self.table_id or f"t-{slug(self.caption)}"
+        table_id = self.table_id or f"t-{html_id(self.caption)}"
         # a short table is kept on one page; a long one breaks between rows (header repeats)
         size = " short" if len(self.frame) <= 20 else ""
         out = [

@@ -9,8 +9,9 @@ from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
 from sendlib.paper.figures import shown, trend
-from sendlib.paper.narrative import Paragraphs, agree, change, missing, paragraphs, plural
+from sendlib.paper.narrative import agree, change, missing, plural
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table, counts_table
 
 

@@ -51,6 +51,16 @@ def register(
 ) -> pd.DataFrame:
     """Every figure the paper withholds in the months it shows, with its value and the
     words and tables a reader would find it by (see ``REGISTER``)."""
+    rows = [
+        *_measure_rows(decided, measures, shown),
+        *_kpi_rows(series, measures, catalogue, shown),
+        *_cell_rows(decided, measures),
+    ]
+    return pd.DataFrame(rows, columns=REGISTER)
+
+
+def _measure_rows(decided: Decided, measures: pd.DataFrame, shown: list[str]) -> list[dict]:
+    """The withheld figures of the measures the paper shows (tables, sentences, tiles)."""
     rows = []
     status = decided.status
     for measure in status.columns:
@@ -73,6 +83,14 @@ def register(
                     phrases="|".join(words),
                 )
             )
+    return rows
+
+
+def _kpi_rows(
+    series: Series, measures: pd.DataFrame, catalogue: Catalogue, shown: list[str]
+) -> list[dict]:
+    """The withheld figures of the catalogue's KPIs (the scorecard and its appendix)."""
+    rows = []
     for kpi in catalogue.kpis:
         hidden = series.status[kpi.id].reindex(shown)
         words = labels.FIGURE_WORDS.get(count_behind(kpi.source) or kpi.source, ())
@@ -96,6 +114,12 @@ def register(
                     phrases="|".join(w for w in words if w),
                 )
             )
+    return rows
+
+
+def _cell_rows(decided: Decided, measures: pd.DataFrame) -> list[dict]:
+    """The withheld cells of the breakdown tables, with their table's total."""
+    rows = []
     cells = decided.cells
     cells = cells[cells["status"].isin(WITHHELD_STATUSES)]
     for cell in cells.itertuples(index=False):
@@ -126,7 +150,7 @@ def register(
                 column_label=column,
             )
         )
-    return pd.DataFrame(rows, columns=REGISTER)
+    return rows
 
 
 def _cell_words(code: str, label: str) -> list[str]:

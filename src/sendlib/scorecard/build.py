@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sendlib.data.contract import shown_comparators
 from sendlib.data.load import Tables
 from sendlib.files import atomic_output
 from sendlib.measures.cases import Cases, prepare
 from sendlib.measures.registry import CHARACTERISTIC, compute, wide
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard import spc
-from sendlib.scorecard.catalogue import SCHEDULE, Catalogue, Kpi
+from sendlib.scorecard.catalogue import SCHEDULE, Catalogue, Headline, Kpi
 from sendlib.scorecard.disclosure import Disclosure
 from sendlib.scorecard.figures import (
     NOT_HELD,
@@ -41,14 +42,12 @@ COLUMNS = [
     "rag",
     "target",
     "last_year_value",
-    "england",
-    "statistical_neighbours",
-    "region",
+    *shown_comparators(),
     "spc_variation",
     "spc_assurance",
 ]
-#: the scorecard's comparator columns (the output contract); benchmarks.csv may hold more
-COMPARATORS = ("england", "statistical_neighbours", "region")
+#: the scorecard's comparator columns (contract.yaml); benchmarks.csv may hold more
+COMPARATORS = shown_comparators()
 SPC_WINDOW = 24
 SPC_MINIMUM = 12
 
@@ -379,26 +378,21 @@ def write_csv(scorecard: pd.DataFrame, path: Path) -> None:
 def headline_tiles(
     scorecard: pd.DataFrame,
     month: pd.Period,
+    headlines: list[Headline],
     values: pd.DataFrame | None = None,
     catalogue: Catalogue | None = None,
     status: pd.DataFrame | None = None,
 ) -> list[dict[str, str]]:
-    """Seed 003's headline tiles: the latest available value of five KPIs, with its month.
+    """Seed 003's headline tiles (``headlines`` in kpis.yaml): the latest available value
+    of each KPI, with its month.
 
     With ``values`` (the KPIs' series, period × id, longer than the scorecard's window) and
     the ``catalogue``, a termly or partner figure is carried forward from its month until
     the next one arrives, whatever the window holds — the same value, with its period, in
     every month's paper."""
-    tiles = [
-        ("ehcp_rate_per_10k", "Rate of EHCPs per 10k"),
-        ("ehcp_active", "Number of EHCPs"),
-        ("school_pop_ehcp_pct", "% of school population with an EHCP"),
-        ("sen_support_pct", "% of school population with SEN Support"),
-        ("ehcp_looked_after", "Looked After Children with an EHCP"),
-    ]
     out = []
     upto = scorecard[scorecard["period"] <= str(month)]
-    for kpi_id, label in tiles:
+    for kpi_id, label in ((h.kpi, h.label) for h in headlines):
         if values is not None and catalogue is not None and kpi_id in values.columns:
             out.append(_carried(kpi_id, label, values, catalogue, month, status))
             continue

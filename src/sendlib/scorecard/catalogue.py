@@ -205,11 +205,29 @@ class Kpi(BaseModel):
         return DECIMALS[self.unit] if self.decimals is None else self.decimals
 
 
-class Catalogue(BaseModel):
-    """All KPIs, in scorecard order; sections appear in order of first use."""
+class Headline(BaseModel):
+    """A headline tile of the summary: a KPI of the catalogue and the words on it."""
 
     model_config = ConfigDict(extra="forbid")
+    kpi: str
+    label: str
+
+
+class Catalogue(BaseModel):
+    """All KPIs, in scorecard order; sections appear in order of first use; and the KPIs
+    of the summary's headline tiles, in order."""
+
+    model_config = ConfigDict(extra="forbid")
+    headlines: list[Headline] = []
     kpis: list[Kpi]
+
+    @model_validator(mode="after")
+    def _headlines_are_kpis(self) -> Catalogue:
+        ids = {kpi.id for kpi in self.kpis}
+        unknown = [h.kpi for h in self.headlines if h.kpi not in ids]
+        if unknown:
+            raise ValueError(f"headlines: no KPI {', '.join(map(repr, unknown))} in the catalogue")
+        return self
 
     @model_validator(mode="after")
     def _unique(self) -> Catalogue:

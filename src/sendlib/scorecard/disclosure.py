@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-DEFAULT_THRESHOLD = 4
+from sendlib.config import SUPPRESSION_THRESHOLD
+
 PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2  # a figure's decision
 
 
@@ -38,7 +39,7 @@ PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2  # a figure's decision
 class Disclosure:
     """Disclosure control at one threshold: counts 1..threshold are withheld."""
 
-    threshold: int = DEFAULT_THRESHOLD
+    threshold: int = SUPPRESSION_THRESHOLD
 
     def mask(
         self,

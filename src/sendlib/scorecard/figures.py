@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sendlib.config import SUPPRESSION_THRESHOLD
 from sendlib.measures import breakdowns as bd
 from sendlib.measures.cases import Cases
 from sendlib.measures.placements import NO_PLACEMENT, SHARES, count_of
@@ -86,7 +87,7 @@ class Decided:
     status: pd.DataFrame
     cells: pd.DataFrame
     not_held: dict[str, str] = field(default_factory=dict)
-    threshold: int = 4
+    threshold: int = SUPPRESSION_THRESHOLD
 
     def mask(self, values: pd.DataFrame) -> pd.DataFrame:
         """``values`` (period × measure id) with every figure not shown blanked."""

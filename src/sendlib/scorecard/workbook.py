@@ -11,6 +11,9 @@ of the print) and a third the key to the symbols.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
+from sendlib.data.contract import shown_comparators
 from sendlib.files import atomic_output
 from sendlib.scorecard import formats as fmt
 from sendlib.scorecard.catalogue import Catalogue
@@ -103,7 +107,32 @@ def write_workbook(
     wb.properties.title = f"SEND scorecard {month}"
     wb.properties.creator = "sendlib"
     with atomic_output(path) as temp:
-        wb.save(temp)
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        temp.write_bytes(_dated(buffer.getvalue(), stamp))
+
+
+def _dated(xlsx: bytes, stamp: dt.datetime) -> bytes:
+    """The workbook with every date in it the report month's end: openpyxl stamps the
+    time of saving on each zip member and as the file's last modification, and the same
+    scorecard must make the same bytes (a paper is re-created byte for byte)."""
+    when = stamp.timetuple()[:6]
+    written = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + written.encode() + rb"\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(member.filename, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            target.writestr(info, data)
+    return out.getvalue()
 
 
 def _headers(labels: list[str]) -> list[str]:
@@ -203,9 +232,7 @@ def _kpi_row(
         fill, text = RAG_FILL[status]
         cell.fill = PatternFill("solid", fgColor=fill)
         cell.font = Font(color=text, bold=True)
-    for offset, column in enumerate(
-        ["last_year_value", "england", "statistical_neighbours", "region"], start=2
-    ):
+    for offset, column in enumerate(["last_year_value", *shown_comparators()], start=2):
         if pd.notna(latest[column]):
             cell = ws.cell(r, c + offset, float(latest[column]))
             period = dated.get((kpi.id, column), "")  # a comparator says its period

@@ -23,13 +23,13 @@ import pandas as pd
 
 from sendlib.data.contract import contract, find_source
 from sendlib.data.sen2 import folder as dest
-from sendlib.data.sen2.fields import mask
 from sendlib.data.sen2.ids import IdKey
 from sendlib.data.sen2.merge import upn_hash
+from sendlib.data.sen2.side_files import read_side_file
 from sendlib.data.sen2.xml import Sen2Error
 from sendlib.data.sources import header_key, read_source
 
-__all__ = ["LogImport", "import_log", "mask"]
+__all__ = ["LogImport", "import_log"]
 
 COLUMNS = ("dispute_id", "kind", "registered_date", "outcome", "outcome_date")
 FINDING_COLUMNS = ["file", "row", "column", "value", "reason"]
@@ -48,12 +48,7 @@ class LogImport:
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, list[int]]:
-    if not path.is_file():
-        raise Sen2Error(str(path), None, "", "no such file")
-    table = read_source(path)
-    if table.frame is None:
-        reason = table.findings["reason"].iloc[0] if len(table.findings) else "unreadable"
-        raise Sen2Error(path.name, None, "", f"cannot be read as a table ({reason})")
+    table = read_side_file(path)
     frame = table.frame.rename(columns=header_key)
     return frame.fillna(""), [int(r) for r in table.rows]
 

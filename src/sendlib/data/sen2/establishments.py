@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sendlib.data.sen2.mapping import mapping
+from sendlib.data.sen2.side_files import read_side_file
 from sendlib.data.sen2.xml import Sen2Error
-from sendlib.data.sources import read_source
 
 COLUMNS = {"urn": "URN", "ukprn": "UKPRN", "typeofestablishmentname": "TypeOfEstablishment (name)"}
 
@@ -50,12 +50,7 @@ class Establishments:
 def read_establishments(path: Path) -> Establishments:
     """Read the GIAS list; a file without the three columns is refused by name."""
     path = Path(path)
-    if not path.is_file():
-        raise Sen2Error(str(path), None, "", "no such establishments file")
-    table = read_source(path)
-    if table.frame is None:
-        reason = table.findings["reason"].iloc[0] if len(table.findings) else "unreadable"
-        raise Sen2Error(path.name, None, "", f"cannot be read as a table ({reason})")
+    table = read_side_file(path, "no such establishments file")
     found = {_key(h): h for h in table.frame.columns}
     missing = [label for key, label in COLUMNS.items() if key not in found]
     if missing:

@@ -8,20 +8,17 @@ are never repeated in a message.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sendlib.data.contract import ColumnSpec, contract
 from sendlib.data.sen2.mapping import mapping
-from sendlib.data.sen2.xml import Node, Sen2Error
+from sendlib.data.sen2.xml import DATE, Node, Sen2Error
 
-# xs:date (an optional time zone), or a date-time whose time is ignored
-DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(T[\d:.]+)?(Z|[+-]\d{2}:\d{2})?$")
 TRUE, FALSE = {"true", "1"}, {"false", "0"}
-PRIVATE = {"personbirthdate", "upn", "uniquelearnernumber", "surname", "forename", "postcode"}
 
 
-def mask(value: object) -> str:
-    """A personal value as a screen shows it: its first two and last characters only."""
+def mask_middle(value: object) -> str:
+    """A personal value as a screen shows it: its first two and last characters only
+    (``A8••••••••••9``; ``findings.mask`` keeps only a value's shape)."""
     value = str(value)
     if len(value) < 6:
         return "•" * len(value)
@@ -34,6 +31,7 @@ class Fields:
     def __init__(self, file: str):
         self.file = file
         self._codes = {name: mapping().codes(name) for name in contract().codes}
+        self._private = mapping().private_elements()
         files = contract().files
         self._columns = {
             table: [(c, e.lower(), files[table].columns[c]) for c, e in t.columns.items()]
@@ -44,7 +42,7 @@ class Fields:
         return Sen2Error(self.file, node.line, node.path, reason)
 
     def _shown(self, node: Node) -> str:
-        return "its value" if node.name in PRIVATE else f"'{node.text}'"
+        return "its value" if node.name in self._private else f"'{node.text}'"
 
     def date(self, parent: Node, name: str) -> str:
         """An ISO date (``YYYY-MM-DD``), or ``""`` when the element is absent or empty."""

@@ -28,22 +28,11 @@ from pathlib import Path
 import pandas as pd
 
 from sendlib.data.cache import FOLDER as CACHE_FOLDER
-from sendlib.data.contract import find_sources
+from sendlib.data.contract import case_tables, find_sources
 from sendlib.data.sources import write_table
 from sendlib.files import atomic_output, atomic_write, swap_folder
 
 RECORD = ".sendlib-import.json"
-#: the contract's case-level tables: what a council's own export holds
-CASE_TABLES = (
-    "person",
-    "requests",
-    "assessments",
-    "plans",
-    "reviews",
-    "phase_transfers",
-    "placements",
-    "disputes",
-)
 KEY_CHECK = "sendlib id key check"
 
 
@@ -88,7 +77,7 @@ def foreign_files(folder: Path, record: Record | None) -> list[str]:
     changed after it wrote them)."""
     written = record.files if record is not None else {}
     out = []
-    for name in CASE_TABLES:
+    for name in case_tables():
         for path in find_sources(folder, name):
             if written.get(path.name) != sha256(path):
                 out.append(path.name)

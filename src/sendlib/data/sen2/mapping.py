@@ -27,6 +27,7 @@ class Sen2Mapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     tables: dict[str, TableMap]
+    identifying: list[str]
     not_carried: dict[str, list[str]]
     aliases: dict[str, dict[str, str]]
     request_sources: dict[str, str]
@@ -52,6 +53,18 @@ class Sen2Mapping(BaseModel):
         if bad:
             raise ValueError(f"settings: not contract settings {sorted(bad)}")
         return self
+
+    def private_elements(self) -> frozenset[str]:
+        """The elements whose values are never repeated in a message (lower case): those
+        of the contract's personal columns, and those read only to tell children apart."""
+        files = contract().files
+        personal = {
+            element
+            for name, table in self.tables.items()
+            for column, element in table.columns.items()
+            if files[name].columns[column].personal
+        }
+        return frozenset(e.lower() for e in (*personal, *self.identifying))
 
     def setting_code(self, code: str) -> str | None:
         """The contract setting of a SENSetting code, matched without regard to case."""

@@ -38,14 +38,23 @@ from sendlib.data.sen2.person import TABLES, Read, Who
 
 TOLERANCE_DAYS = 31
 OUTCOMES = ("new", "updated", "unchanged", "replaced")
-#: each table's parent: the table whose id its rows refer to, and the column holding it
+#: each table's parent: the table other than person whose key its rows refer to
+#: (contract.yaml `references`), and the column holding it
 PARENTS = {
-    "assessments": ("requests", "request_id"),
-    "plans": ("requests", "request_id"),
-    "reviews": ("plans", "plan_id"),
-    "phase_transfers": ("plans", "plan_id"),
+    table: (target.partition(".")[0], column)
+    for table in TABLES
+    for column, target in contract().files[table].references.items()
+    if not target.startswith("person.")
 }
-ID_COLUMN = {"person": "person_id", "requests": "request_id", "plans": "plan_id"}
+#: the contract's key of each table that has one (a row of a later return with the same
+#: key is the same row); reviews, phase transfers and placements are matched otherwise
+KEYS = {table: tuple(contract().files[table].key) for table in TABLES}
+#: a return carries one review and one phase transfer a plan a year: matched by plan and
+#: the year of this date, so a corrected date is an update, not a second row
+BY_YEAR = {
+    "reviews": ("plan_id", "review_meeting_date"),
+    "phase_transfers": ("plan_id", "due_date"),
+}
 
 
 @dataclass(frozen=True)
@@ -98,12 +107,11 @@ class History:
     # ------------------------------------------------------------ keys
     @staticmethod
     def row_key(table: str, row: dict) -> tuple:
-        if table in ("person", "requests", "assessments", "plans"):
-            return (row[ID_COLUMN.get(table, "request_id")],)
-        if table == "reviews":
-            return (row["plan_id"], row["review_meeting_date"][:4])
-        if table == "phase_transfers":
-            return (row["plan_id"], row["due_date"][:4])
+        if table in BY_YEAR:
+            plan, date = BY_YEAR[table]
+            return (row[plan], row[date][:4])
+        if table != "placements":
+            return tuple(row[column] for column in KEYS[table])
         key = (row["person_id"], row["entry_date"])
         return key if row["entry_date"] else (*key, row["urn"], row["setting"])
 
@@ -218,7 +226,8 @@ class History:
     def _drop_orphans(self, counts: dict[str, Counter]) -> None:
         """Rows whose request or plan was replaced go with it (counted as replaced)."""
         for table, (parent, column) in PARENTS.items():
-            ids = {row[ID_COLUMN[parent]] for row in self.rows[parent].values()}
+            (key,) = KEYS[parent]
+            ids = {row[key] for row in self.rows[parent].values()}
             gone = [k for k, row in self.rows[table].items() if row[column] not in ids]
             for k in gone:
                 del self.rows[table][k]

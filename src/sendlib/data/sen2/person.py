@@ -17,15 +17,8 @@ from sendlib.data.sen2.fields import Fields
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sen2.xml import Node
 
-TABLES = (
-    "person",
-    "requests",
-    "assessments",
-    "plans",
-    "reviews",
-    "phase_transfers",
-    "placements",
-)
+#: the tables a return fills (mapping.yaml), in the mapping's order
+TABLES = tuple(mapping().tables)
 #: the dates of a request's chain, in the order of events
 CHAIN_DATES = (
     ("requests", "received_date"),

@@ -17,6 +17,8 @@ from weakref import ref
 
 from lxml import etree
 
+#: xs:date (an optional time zone), or a date-time whose time is ignored
+DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(T[\d:.]+)?(Z|[+-]\d{2}:\d{2})?$")
 SNIFF = 1 << 16  # bytes looked at for a DOCTYPE before parsing (the parser checks again)
 DOCTYPE_REFUSED = (
     "has a document type declaration (DOCTYPE/ENTITY): refused, since entities could "

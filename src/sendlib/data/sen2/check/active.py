@@ -13,14 +13,13 @@ from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, rows, rule
 from sendlib.data.sen2.check.tables import ReturnTables
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sen2.upn import any_la
+from sendlib.statutory import REVIEW_DECISION_DAYS, TRANSFER_DEADLINES
 
 REVIEW_OUTCOMES = tuple(contract().codes["review_decision"])
 NEEDS = tuple(contract().codes["primary_need"])
 SETTINGS = tuple(mapping().settings)
-#: reg 18: the amended plan by 15 February, or by 31 March for a move to post-16
-DEADLINES = ((2, 15), (3, 31))
-#: reg 20(10): the decision (with an amend decision, its draft) within 4 weeks
-DRAFT_DAYS = 28
+DEADLINES = tuple(TRANSFER_DEADLINES.values())  # reg 18: (month, day)
+DRAFT_DAYS = REVIEW_DECISION_DAYS  # reg 20(10): a decision to amend, its draft in 4 weeks
 #: the academic ages (on 31 August before the census) of the year groups that move phase
 #: the next September: nursery → Reception, Year 6 → 7, Year 11 → post-16
 MOVING_AGES = (3, 10, 15)

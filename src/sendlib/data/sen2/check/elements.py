@@ -7,7 +7,8 @@ Each rule's wording is sendlib's: COLLECT's own wording of the SEN2 rules is not
 from __future__ import annotations
 
 from sendlib.data.sen2.check.rule import ERROR, Hits, rows, rule
-from sendlib.data.sen2.check.tables import DATE, ReturnTables
+from sendlib.data.sen2.check.tables import ReturnTables
+from sendlib.data.sen2.xml import DATE
 
 DATES = {
     "person": ("personbirthdate",),

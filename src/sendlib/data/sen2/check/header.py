@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, header_hit, rule
-from sendlib.data.sen2.check.tables import DATE, ReturnTables
+from sendlib.data.sen2.check.tables import ReturnTables
 from sendlib.data.sen2.upn import current_la, la_numbers
+from sendlib.data.sen2.xml import DATE
 
 DSCO_CODES = ("Y", "N", "R")
 

@@ -20,7 +20,7 @@ from sendlib.data.sen2.check.packs import Pack, pack_for
 from sendlib.data.sen2.check.requests import request_source_required
 from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, Rule
 from sendlib.data.sen2.check.tables import ReturnTables, read_tables, spelt
-from sendlib.data.sen2.fields import mask
+from sendlib.data.sen2.fields import mask_middle
 
 COLUMNS = ["rule", "severity", "line", "path", "field", "value", "message"]
 #: elements whose values are a child's: masked on screen
@@ -149,7 +149,7 @@ def shown(finding) -> str:
     """A finding as one line for the screen: the value masked when it is a child's."""
     value = str(finding.value)
     if finding.field.lower() in PERSONAL and value:
-        value = mask(value)
+        value = mask_middle(value)
     where = f"line {finding.line}, {finding.path}" if finding.path else f"line {finding.line}"
     said = f" ('{value}')" if value else ""
     return f"{where}: {finding.rule} {finding.severity} — {finding.message}{said}"

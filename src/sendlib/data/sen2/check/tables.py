@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 from lxml import etree
 
-from sendlib.data.sen2.xml import DOCTYPE_REFUSED, Sen2Error, refuse_doctype
+from sendlib.data.sen2.xml import DATE, DOCTYPE_REFUSED, Sen2Error, refuse_doctype
 
 #: modules, in the return's order, and the parent each row belongs to
 MODULES = (
@@ -40,89 +42,6 @@ MODULES = (
 )
 #: what is never kept, whatever the element's case: only whether it was given
 NEVER_KEPT = frozenset({"surname", "forename", "postcode"})
-#: element names as the DfE's specification spells them (for paths and messages)
-SPELLING = {
-    name.lower(): name
-    for name in (
-        "Message",
-        "Header",
-        "CollectionDetails",
-        "Collection",
-        "Year",
-        "ReferenceDate",
-        "Source",
-        "SourceLevel",
-        "LEA",
-        "SoftwareCode",
-        "Release",
-        "SerialNo",
-        "DateTime",
-        "DSCO",
-        "DMO",
-        "DCO",
-        "Persons",
-        "Person",
-        "Surname",
-        "Forename",
-        "PersonBirthDate",
-        "Sex",
-        "Ethnicity",
-        "PostCode",
-        "UPN",
-        "UniqueLearnerNumber",
-        "UPNunknown",
-        "Requests",
-        "Request",
-        "ReceivedDate",
-        "RequestSource",
-        "RYA",
-        "RequestOutcomeDate",
-        "RequestOutcome",
-        "RequestMediation",
-        "RequestTribunal",
-        "Exported",
-        "Assessment",
-        "AssessmentOutcome",
-        "AssessmentOutcomeDate",
-        "AssessmentMediation",
-        "AssessmentTribunal",
-        "OtherMediation",
-        "OtherTribunal",
-        "Week20",
-        "NamedPlan",
-        "StartDate",
-        "PlanRes",
-        "PlanWBP",
-        "PB",
-        "OA",
-        "DP",
-        "CeaseDate",
-        "CeaseReason",
-        "PlanDetail",
-        "URN",
-        "UKPRN",
-        "SENSetting",
-        "SENSettingOther",
-        "PlacementRank",
-        "SENUnitIndicator",
-        "ResourcedProvisionIndicator",
-        "ActivePlans",
-        "TransferLA",
-        "ReviewMeeting",
-        "ReviewOutcome",
-        "ReviewDraft",
-        "LastReview",
-        "PhaseTransferDueDate",
-        "PhaseTransferFinalDate",
-        "SENneed",
-        "SENtype",
-        "SENtypeRank",
-        "PlacementDetail",
-        "EntryDate",
-        "LeavingDate",
-    )
-}
-DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(T[\d:.]+)?(Z|[+-]\d{2}:\d{2})?$")
 
 
 def as_dates(text: pd.Series) -> pd.Series:
@@ -141,8 +60,14 @@ def as_dates(text: pd.Series) -> pd.Series:
 
 
 def spelt(name: str) -> str:
-    """An element's name as the specification spells it."""
-    return SPELLING.get(name, name)
+    """An element's name as the specification spells it (``elements.yaml``)."""
+    return _spelling().get(name, name)
+
+
+@cache
+def _spelling() -> dict[str, str]:
+    text = resources.files("sendlib.data.sen2").joinpath("elements.yaml").read_text("utf-8")
+    return {name.lower(): name for name in yaml.safe_load(text)["elements"]}
 
 
 _LOCAL: dict[object, str] = {}

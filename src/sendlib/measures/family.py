@@ -1,0 +1,67 @@
+"""What a family of measures declares, beside the function that computes it.
+
+A family is one pure function from ``Cases`` and month ordinals to arrays, one per measure
+id; ``@family(...)`` above it names the ids it makes, the input files and columns they
+read and which are characteristic figures, so that a measure is declared where it is
+computed. ``sendlib.measures.registry`` only lists the families in order and wires them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from sendlib.measures.cases import Cases
+
+Compute = Callable[["Cases", "np.ndarray"], dict[str, "np.ndarray"]]
+CHARACTERISTIC, ACTIVITY = "characteristic", "activity"
+F = TypeVar("F", bound=Callable)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of measures computed together, and the input files they read.
+
+    ``characteristic`` names the measures that count children by a personal or care
+    characteristic (social-care status, age group, setting, need) and the shares of them:
+    a small count of those would let a reader identify a child, so the paper withholds it
+    (``sendlib.scorecard.disclosure``); every other measure counts events or is a process
+    share (``activity``) and is published as it is. ``counts`` gives, for a share, the id
+    of the count it is a share of (its numerator), and ``bases`` its denominator where
+    that is a measure too: a share is withheld with either. ``needs`` names the columns
+    (``file.column``) every measure of the family reads and ``also_needs`` those one
+    measure reads besides: a measure whose column the data does not hold is not
+    available (``[x]``), never 0.
+    """
+
+    name: str
+    compute: Compute
+    ids: tuple[str, ...]
+    files: tuple[str, ...]
+    characteristic: tuple[str, ...] = ()
+    counts: dict[str, str] = field(default_factory=dict)
+    bases: dict[str, str] = field(default_factory=dict)
+    needs: tuple[str, ...] = ()
+    also_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: counts over the reporting year to date: ``compute`` takes ``year_start``
+    yearly: bool = False
+
+
+def family(name: str, ids: tuple[str, ...], files: tuple[str, ...], **declared) -> Callable[[F], F]:
+    """Declare the function below as the family ``name`` making ``ids`` from ``files``
+    (and ``declared``: the other fields of ``Family``); ``family_of`` reads it back."""
+
+    def declare(compute: F) -> F:
+        compute.family = Family(name, compute, tuple(ids), tuple(files), **declared)  # type: ignore[attr-defined]
+        return compute
+
+    return declare
+
+
+def family_of(compute: Callable) -> Family:
+    """The ``Family`` a function was declared as (``@family``)."""
+    return compute.family  # type: ignore[attr-defined]
