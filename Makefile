@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 # at install time for `sendlib` run directly.
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: venv report demo validate scorecard test lint bench clean browser lab release-copy
+.PHONY: venv report demo validate scorecard test lint bench clean browser office lab release-copy
 
 venv: $(STAMP)
 
@@ -53,13 +53,22 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium libharfbuzz-subset0 >/dev/null) || \
 	  echo "could not install them (not root?): the axe test will be skipped outside CI"; }
 
+# Debian's LibreOffice Writer (no GUI) and poppler's tools, for the test that prints
+# paper.docx as a clerk's agenda system would (pages, page size, column widths).
+office:
+	@{ command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null; } || { \
+	  echo "installing Debian's libreoffice-writer-nogui and poppler-utils"; \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+	     libreoffice-writer-nogui poppler-utils >/dev/null) || \
+	  echo "could not install them (not root?): the Word print test will be skipped outside CI"; }
+
 # JupyterLab on this month's notebooks (parameters filled in); narrative goes in
 # params/narrative/YYYY-MM/ — `sendlib new-month YYYY-MM` prepares it.
 lab: demo
 	$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
 	$(BIN)/sendlib lab --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
-test: $(STAMP) browser
+test: $(STAMP) browser office
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
