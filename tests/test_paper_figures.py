@@ -58,6 +58,53 @@ def test_the_appendix_shows_each_comparator_with_its_period_and_definition(ctx):
     assert "2.11" in notes and "none here (the denominator here is decisions" in notes
 
 
+def test_the_appendix_scorecard_html_snapshot(ctx):
+    from test_paper_parts import check_golden
+
+    from sendlib.paper import appendix
+
+    check_golden("appendix_scorecard_demo_2025-06.html", appendix.scorecard(ctx).to_html())
+
+
+def test_the_appendix_sets_each_kpi_beside_its_figure_a_year_earlier_with_an_arrow(ctx):
+    from bs4 import BeautifulSoup
+
+    from sendlib.paper import appendix
+
+    soup = BeautifulSoup(appendix.scorecard(ctx).to_html(), "lxml")
+    heads = [th.get_text() for th in soup.table.thead.find_all("th")]
+    assert "A year earlier (Jun 24)" in heads
+    at = heads.index("A year earlier (Jun 24)")
+    rows = {tr.th.get_text(): tr for tr in soup.table.tbody.find_all("tr")}
+    cell = rows["Number of EHCPs"].find_all(["td", "th"])[at]
+    before = ctx.value("ehcp_active", "2024-06")
+    assert cell.get_text().startswith(f"{before:,.0f}\u00a0▲")  # higher now than then
+    assert "(now higher)" in cell.get_text()
+    # a termly KPI is set beside its latest figure's month a year earlier, named
+    termly = next(tr for name, tr in rows.items() if "(termly)" in name)
+    assert "(May 24)" in termly.find_all(["td", "th"])[at].get_text()
+
+
+def test_a_year_earlier_figure_that_was_withheld_is_shown_as_withheld(ctx, monkeypatch):
+    from bs4 import BeautifulSoup
+
+    from sendlib.paper import appendix
+
+    real = ctx.status_of
+    monkeypatch.setattr(
+        ctx,
+        "status_of",
+        lambda k, p=None: "c" if (k, str(p)) == ("ehcp_active", "2024-06") else real(k, p),
+    )
+    soup = BeautifulSoup(appendix.scorecard(ctx).to_html(), "lxml")
+    heads = [th.get_text() for th in soup.table.thead.find_all("th")]
+    row = next(
+        tr for tr in soup.table.tbody.find_all("tr") if tr.th.get_text() == "Number of EHCPs"
+    )
+    cell = row.find_all(["td", "th"])[heads.index("A year earlier (Jun 24)")]
+    assert cell.get_text() == "[c]"  # no figure, and no arrow that would hint at one
+
+
 def test_how_we_compare_says_which_definition_each_scorecard_row_uses(ctx):
     from sendlib.paper import compare
 
