@@ -191,3 +191,24 @@ def test_a_chart_keeps_missing_months_as_gaps_never_joining_across_them():
     chart = line_chart(frame, "New plans", "Per cent", "percent")
     assert len(chart.data) == 22  # every month in the data table, the empty ones as gaps
     assert trimmed(pd.DataFrame({"x": [np.nan, np.nan]}, index=months[:2])).empty
+
+
+def test_review_status_by_team_reads_in_date_due_overdue_with_a_total_row_that_adds_up(ctx):
+    from sendlib.paper import reviews
+
+    group = reviews.status_by_team(ctx)
+    table = group.items[0]
+    frame = table.frame.set_index("Team")
+    assert list(frame.columns) == [
+        "In date (under 12 months)",
+        "Due (12–14 months)",
+        "Overdue (over 14 months)",
+        "Total",
+    ]
+    assert frame.index[-1] == "Total"
+    hidden = table.withheld().set_index(table.frame["Team"])
+    teams = frame.drop(index="Total")
+    for column in frame.columns:
+        if not hidden[column].drop(index="Total").any():  # nothing withheld: it adds up
+            assert teams[column].sum() == frame.loc["Total", column], column
+    assert frame.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")

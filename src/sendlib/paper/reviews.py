@@ -164,8 +164,31 @@ def status_table(ctx: Context, statuses: tuple[str, ...]) -> tuple[pd.DataFrame,
     )
     words = labels.words(statuses, labels.REVIEW_STATUS)
     table.index = withheld.index = pd.Index(labels.words(table.index, {}))
+    totals, unknown = status_totals(ctx, statuses)
+    table.loc[TOTAL] = totals
+    withheld.loc[TOTAL] = unknown
     table.columns = withheld.columns = words
-    return table, withheld
+    return table, withheld.astype(bool)
+
+
+TOTAL = "Total"
+
+
+def status_totals(ctx: Context, statuses: tuple[str, ...]) -> tuple[list[float], list[bool]]:
+    """Each review status's count of current plans as the scorecard publishes it (overdue
+    and due are KPIs; in date is the plans that are neither): a total row that adds
+    nothing a reader cannot already read, so it can never give away a withheld team's
+    count. A total the scorecard withholds is withheld here."""
+    kpis = {measures.OVERDUE: "reviews_overdue", measures.DUE: "reviews_due_12_14m"}
+    values, hidden = [], []
+    for status in statuses:
+        needs = [kpis[status]] if status in kpis else ["ehcp_active", *kpis.values()]
+        known = [ctx.value(k) for k in needs]
+        withheld = any(ctx.withheld(k) for k in needs)
+        value = known[0] - sum(known[1:]) if not missing(*known) else float("nan")
+        values.append(float("nan") if withheld else value)
+        hidden.append(withheld)
+    return values, hidden
 
 
 def status_by_team(ctx: Context) -> Group:
@@ -180,6 +203,10 @@ def status_by_team(ctx: Context) -> Group:
     sizes.index = sizes_hidden.index = pd.Index(teams)
     table["Total"] = sizes.reindex(table.index)
     hidden["Total"] = sizes_hidden.reindex(table.index, fill_value=False).astype(bool)
+    table.loc[TOTAL, "Total"] = (
+        float("nan") if ctx.withheld("ehcp_active") else ctx.value("ehcp_active")
+    )
+    hidden.loc[TOTAL, "Total"] = ctx.withheld("ehcp_active")
     frame = table.rename_axis("Team").reset_index()
     withheld = hidden.rename_axis("Team").reset_index().assign(Team=False)
     held = decided_table(
