@@ -365,3 +365,12 @@ def test_a_page_laid_out_section_by_section_and_from_the_cache_is_the_whole_page
     assert rhtml.page_of("Paper", edited, cache, "code") == expected
     assert laid == [edited[3]]
     assert len(list(cache.glob("*.json"))) == 4
+
+
+def test_a_table_with_no_rows_is_a_sentence_not_headers_over_nothing():
+    frame = pd.DataFrame({"Reason": [], "2025": []})
+    table = Table(frame, "Reasons a plan was not issued").row_header("Reason")
+    html = table.when_empty("none in these years").to_html()
+    assert html.startswith('<p class="table-note empty"')
+    assert "Reasons a plan was not issued: none in these years." in html
+    assert "<table" not in html and "<th" not in html

@@ -108,4 +108,5 @@ def no_plan_reasons(ctx: Context) -> Table:
         Table(frame, "Reasons a plan was not issued after assessment, by year")
         .row_header("Reason")
         .number(*frame.columns[1:])
+        .when_empty("no assessment ended without a plan in these years")
     )
