@@ -420,7 +420,9 @@ def describe_bars(title: str, values: pd.Series, unit: str, places: int) -> str:
 def describe_paired(title: str, frame: pd.DataFrame) -> str:
     """Alt text: totals of each series across the categories."""
     totals = "; ".join(f"{c}: total {frame[c].sum():,.0f}" for c in frame.columns)
-    return f"Bar chart: {title}, by {frame.index.name or 'category'}. {totals}."
+    by = f"by {str(frame.index.name or 'category').lower()}"
+    named = "" if by in title.lower() else f", {by}"  # never 'by month, by Month'
+    return f"Bar chart: {title}{named}. {totals}."
 
 
 def small_multiples(

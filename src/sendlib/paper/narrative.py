@@ -167,6 +167,40 @@ def missing(*values: float | None) -> bool:
     return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
 
 
+#: what a change is on, in the words a sentence ends with
+AGAINST = {
+    "last_month": "last month",
+    "last_year": "a year ago",
+    "this_point_last_year": "at this point last year",
+}
+
+
+def compared(
+    now: float,
+    before: float,
+    against: str = "last_month",
+    unit: str = "count",
+    places: int = 0,
+    relative: bool = False,
+) -> str:
+    """The one phrase for a change, compared at display precision so it never contradicts
+    the printed figures: 'up from 84 last month', 'down from 4.8% a year ago', 'unchanged
+    on last month', 'the same as a year ago'; with ``relative``, '5.9% higher than a year
+    ago' (a change on zero is said as a change from it). '' when either is missing."""
+    if missing(now, before):
+        return ""
+    when = AGAINST[against]
+    direction = fmt.direction(now, before, places)
+    if direction == "same":
+        return f"unchanged on {when}" if against == "last_month" else f"the same as {when}"
+    if relative and before:
+        pct = 100.0 * (now - before) / before
+        if round(abs(pct), 1) == 0:
+            return f"less than 0.1% {'higher' if pct > 0 else 'lower'} than {when}"
+        return f"{abs(pct):.1f}% {'higher' if pct > 0 else 'lower'} than {when}"
+    return f"{direction} from {fmt.format_value(before, unit, places)} {when}"
+
+
 def change(now: float, before: float, unit: str = "count", places: int = 0) -> str:
     """'up from 35', 'down from 4.8%', 'unchanged' — compared at display precision."""
     if missing(now, before):

@@ -9,8 +9,8 @@ from sendlib.measures import sources
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
-from sendlib.paper.figures import moved, shown
-from sendlib.paper.narrative import Paragraphs, change, missing, number, paragraphs, plural, were
+from sendlib.paper.figures import shown
+from sendlib.paper.narrative import Paragraphs, compared, missing, number, paragraphs, plural, were
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
 
@@ -31,12 +31,8 @@ def headline(ctx: Context) -> str:
     issued = ctx.value("plans_issued")
     if missing(now):
         return ""
-    moved_by = change(now, before)
-    tail = (
-        f", {moved_by} in the previous month"
-        if moved_by and moved_by != "unchanged"
-        else (", the same as the previous month" if moved_by == "unchanged" else "")
-    )
+    moved_by = compared(now, before, "last_month")
+    tail = f", {moved_by}" if moved_by else ""
     first = (
         f"{plural(now, 'new request')} for an EHC needs assessment {were(now)} received in "
         f"{ctx.month_name}{tail}."
@@ -50,7 +46,10 @@ def facts(ctx: Context) -> Paragraphs:
     decided = ctx.value("request_decisions")
     sentences = [headline(ctx)]
     if not missing(decided) and decided:
-        on_time = moved(ctx, "request_decisions_6wk_pct")
+        pct = "request_decisions_6wk_pct"
+        on_time = compared(
+            ctx.value(pct), ctx.value(pct, ctx.month - 1), "last_month", "percent", 1
+        )
         sentences.append(
             f"{plural(decided, 'decision')} whether to assess {were(decided)} made; "
             f"{shown(ctx, 'request_decisions_6wk_pct')} within 6 weeks"

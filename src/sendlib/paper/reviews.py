@@ -10,10 +10,11 @@ from sendlib.measures import transfers
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.figures import decided_table, moved, shown, trend
+from sendlib.paper.figures import decided_table, shown, trend
 from sendlib.paper.narrative import (
     Paragraphs,
     agree,
+    compared,
     missing,
     number,
     paragraphs,
@@ -35,12 +36,12 @@ def headline(ctx: Context) -> str:
     pct, overdue = ctx.value("reviews_in_12m_pct"), ctx.value("reviews_overdue")
     if missing(pct, overdue):
         return ""
-    change = moved(ctx, "reviews_overdue")
+    change = compared(overdue, ctx.value("reviews_overdue", ctx.month - 1), "last_month")
     return (
         f"{shown(ctx, 'reviews_in_12m_pct')} of plans held for 12 months or more were "
         f"reviewed in the last 12 months; {plural(overdue, 'review')} "
         f"{agree(overdue, 'is', 'are')} overdue (more than 14 months since the last "
-        f"review or the plan)" + (f", {change} last month." if change else ".")
+        f"review or the plan)" + (f", {change}." if change else ".")
     )
 
 
