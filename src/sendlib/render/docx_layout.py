@@ -84,6 +84,7 @@ def lay_out(path: Path, title: str, month: str) -> None:
         _set_widths(table, geometry, SCORECARD_PT if geometry is LANDSCAPE else BODY_TABLE_PT)
     for inline, geometry in _pictures_with_geometry(body):
         _fit_picture(inline, geometry)
+        _keep_with_next(next(inline.iterancestors(qn("w:p"))))
     document.save(str(path))
 
 
@@ -130,6 +131,18 @@ def _breaks(body) -> None:
                 fppr = OxmlElement("w:pPr")
                 following.insert(0, fppr)
             fppr.append(OxmlElement("w:pageBreakBefore"))
+
+
+def _keep_with_next(paragraph) -> None:
+    """A chart's picture is printed on the page of its caption (the paragraph after it)."""
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        paragraph.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = OxmlElement("w:keepNext")
+        style = ppr.find(qn("w:pStyle"))
+        ppr.insert(1 if style is not None else 0, keep)
 
 
 def _compact(ppr) -> None:
