@@ -374,3 +374,34 @@ def test_a_table_with_no_rows_is_a_sentence_not_headers_over_nothing():
     assert html.startswith('<p class="table-note empty"')
     assert "Reasons a plan was not issued: none in these years." in html
     assert "<table" not in html and "<th" not in html
+
+
+def test_narrative_tables_and_links_are_rendered_in_html_pdf_and_word(tmp_path):
+    import docx
+
+    from sendlib.paper.narrative import markdown_html
+    from sendlib.render.docx import render_docx
+
+    text = (
+        "| Need | Number |\n|---|--:|\n| Autistic spectrum disorder | 12 |\n\n"
+        "See [the DfE's release](https://www.gov.uk/ehcp) or https://www.gov.uk/send."
+    )
+    body = markdown_html(text)
+    assert '<table class="data narrative-table">' in body and "|" not in body
+    assert '<th scope="col">Need</th>' in body
+    assert '<a href="https://www.gov.uk/ehcp">the DfE\'s release</a>' in body
+    assert '<a href="https://www.gov.uk/send" class="bare-link">' in body
+    # the PDF prints a link's address after its text (once for a bare address)
+    css = (ROOT / "src" / "sendlib" / "render" / "paper.css").read_text()
+    assert '.narrative a[href]:not([href^="#"]):not(.bare-link)::after' in css
+    page = (
+        '<html lang="en-GB"><head><title>T</title></head><body><main>'
+        f'<div class="narrative analyst">{body}</div></main></body></html>'
+    )
+    render_docx(page, tmp_path / "paper.docx", pd.Period("2025-06", "M"))
+    word = docx.Document(str(tmp_path / "paper.docx"))
+    (table,) = word.tables
+    assert [c.text for c in table.rows[1].cells] == ["Autistic spectrum disorder", "12"]
+    said = " ".join(p.text for p in word.paragraphs)
+    assert "the DfE's release (https://www.gov.uk/ehcp)" in said
+    assert "https://www.gov.uk/send (https://www.gov.uk/send)" not in said

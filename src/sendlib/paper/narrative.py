@@ -24,7 +24,10 @@ from sendlib.scorecard import formats as fmt
 if TYPE_CHECKING:
     from sendlib.paper.sections import Section
 
-_md = MarkdownIt("commonmark", {"html": False})
+#: GitHub-flavoured markdown as analysts write it: tables, bare addresses as links
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(
+    ["table", "strikethrough", "linkify"]
+)
 _safe_link = _md.validateLink
 _md.validateLink = lambda url: True  # every link and image is checked below, with a message
 #: notes to the analyst in narrative files (<!-- … -->) never reach the paper
@@ -129,6 +132,12 @@ def markdown_html(text: str, source: Path | None = None, root: Path | None = Non
                     f"{where}link '{child.attrGet('href')}' is not allowed in the paper "
                     "(javascript:, vbscript:, file: and data: links are refused)"
                 )
+            elif child.type == "link_open" and child.markup == "linkify":
+                child.attrSet("class", "bare-link")  # its text is its address: printed once
+        if token.type == "table_open":
+            token.attrSet("class", "data narrative-table")
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
     return _md.renderer.render(tokens, _md.options, {}).replace("<p>", '<p class="para">')
 
 

@@ -164,6 +164,10 @@ def _for_word(root: Tag, pictures: Path) -> list[str]:
         glyph = words.find_previous_sibling()  # reader; Word would print them beside it
         if glyph is not None and glyph.get("aria-hidden") == "true":
             words.decompose()
+    for link in root.select(".narrative a[href]"):  # printed Word shows no address
+        href = str(link["href"])
+        if not href.startswith("#") and "bare-link" not in link.get("class", []):
+            link.insert_after(f" ({href})")
     _mark_breaks(root)
     for tiles in root.select("ul.tiles"):
         tiles.replace_with(_tiles_table(tiles))
