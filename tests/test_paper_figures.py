@@ -59,9 +59,8 @@ def test_the_appendix_shows_each_comparator_with_its_period_and_definition(ctx):
 
 
 def test_the_appendix_scorecard_html_snapshot(ctx):
-    from test_paper_parts import check_golden
-
     from sendlib.paper import appendix
+    from test_paper_parts import check_golden
 
     check_golden("appendix_scorecard_demo_2025-06.html", appendix.scorecard(ctx).to_html())
 

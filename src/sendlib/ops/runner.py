@@ -45,6 +45,7 @@ from sendlib.paper.narrative import (
     analyst_html,
     narrative_files,
     pending_review,
+    unused_reason,
 )
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
@@ -276,6 +277,13 @@ class _Run:
                 f"\n  {names}\nupdate the text and delete that line, or publish it as it is "
                 "with --allow-draft"
             )
+        _, unused = narrative_files(r.params_dir, str(r.month), self.sections)
+        if unused and not r.allow_unused_narrative and not r.team:
+            reasons = "\n  ".join(unused_reason(p, self.sections) for p in unused)
+            raise RunError(
+                f"a narrative file would be left out of the paper:\n  {reasons}\nrename it "
+                "to its section's name, or publish without it with --allow-unused-narrative"
+            )
 
     def check_narrative(self) -> None:
         """Every narrative file of the paper can be laid out (its images are pictures
@@ -498,12 +506,7 @@ class _Run:
         r = self.request
         if not r.team:
             _, unused = narrative_files(r.params_dir, str(r.month), self.sections)
-            slugs = ", ".join(s.slug for s in self.sections if s.narrative)
-            self.notes += [
-                f"{p} was not used: no section of this paper is called '{p.stem}' "
-                f"(narrative files are named {slugs})"
-                for p in unused
-            ]
+            self.notes += [f"not used: {unused_reason(p, self.sections)}" for p in unused]
         pending = [p.name for p in pending_review(r.params_dir, str(r.month))]
         executed = 0 if reuse else len(list((r.work / "executed").glob("*.ipynb")))
         return RunResult(

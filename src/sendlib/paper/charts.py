@@ -30,6 +30,8 @@ from sendlib.paper.tables import Table, slug
 from sendlib.scorecard import formats as fmt
 
 SOURCE = "Source: council SEND case records"
+
+
 @dataclass(frozen=True)
 class Chart:
     """A rendered chart: SVG, its title, alt text, source and data."""

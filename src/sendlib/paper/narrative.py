@@ -282,3 +282,18 @@ def narrative_files(
     folder = Path(params_dir) / "narrative" / month
     present = sorted(folder.glob("*.md")) if folder.is_dir() else []
     return used, [p for p in present if p not in used]
+
+
+def unused_reason(path: Path, sections: list[Section]) -> str:
+    """Why a narrative file is not used, with the section it was most likely meant for:
+    'timelines.md names no section of this paper: did you mean timeliness.md?'."""
+    import difflib
+
+    slugs = [s.slug for s in sections if s.narrative]
+    names = {name: s.slug for s in sections if s.narrative for name in (s.slug, *s.legacy_names)}
+    close = difflib.get_close_matches(path.stem, list(names), n=1, cutoff=0.6)
+    hint = f": did you mean {names[close[0]]}.md?" if close else ""
+    return (
+        f"{path} names no section of this paper{hint} (narrative files are named "
+        f"{', '.join(slugs)})"
+    )
