@@ -108,7 +108,7 @@ def test_hand_written_return_gives_the_tables_written_by_hand(tmp_path):
         assert sorted_rows(got[name]) == sorted_rows(expected), name
     # what it could not carry, it says
     assert "placements ranked 2 or lower" in result.output
-    assert "1 persons told apart by name and birth date" in result.output
+    assert "Children told apart by name and birth date: 1." in result.output
     assert "team, case_officer, social_care" in result.output
     assert "Still to add" in result.output and "disputes.csv" in result.output
 
