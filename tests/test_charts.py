@@ -76,3 +76,23 @@ def test_a_chart_has_one_caption_its_source_and_its_title_once():
     assert "Source: council SEND case records" in caption and "Number of EHCPs" not in caption
     svg = line_chart(frame, "Number of EHCPs", "Number").svg
     assert svg.count("Number of EHCPs") == 1 and "Source:" not in svg
+
+
+def test_a_panel_of_one_figure_is_said_beside_the_small_multiples_not_drawn():
+    years = ["January 2023", "January 2024", "January 2025"]
+    panels = {
+        "Mainstream": pd.DataFrame({"Council": [40.0, 41.0, 42.0]}, index=years),
+        "Annual review decisions": pd.DataFrame(
+            {"Council": [float("nan"), float("nan"), 45.0]}, index=years
+        ),
+    }
+    chart = small_multiples(panels, "How we compare", "Year", "Share")
+    assert "Annual review decisions" not in _texts(chart.svg)
+    assert "Not drawn (one figure only): Annual review decisions: Council 45.0% (January 2025)" in (
+        chart.to_html()
+    )
+    assert "Annual review decisions" in chart.data["Measure"].tolist()  # its data stay
+    alone = small_multiples(
+        {"Annual review decisions": panels["Annual review decisions"]}, "T", "Year", "Share"
+    )
+    assert isinstance(alone, NoChart)

@@ -41,6 +41,7 @@ class Chart:
     alt: str
     data: pd.DataFrame
     source: str = SOURCE
+    note: str = ""  # what the picture leaves out, said beside it
 
     def to_html(self) -> str:
         """A <figure>: the image with alt text, a caption, and the data in a table."""
@@ -54,7 +55,9 @@ class Chart:
         return (
             f'<figure class="chart" id="f-{slug(self.title)}">'
             f'<img src="{uri}" alt="{html.escape(self.alt)}">'
-            f'<figcaption><span class="source">{html.escape(self.source)}.</span></figcaption>'
+            f'<figcaption><span class="source">{html.escape(self.source)}.</span>'
+            + (f" {html.escape(self.note)}" if self.note else "")
+            + "</figcaption>"
             f'<details class="chart-data"><summary>Show the data for this chart</summary>'
             f"{table.to_html()}</details></figure>"
         )
@@ -413,11 +416,24 @@ def small_multiples(
     unit: str = "percent",
     source: str = SOURCE,
     places: int = 1,
-) -> Chart:
+) -> Chart | NoChart:
     """One small line chart per measure (``panels``: its title → a frame of labels by
     series), two across, a legend shared by all; the data is one table, measure by label."""
-    plt = pyplot()
+    everything = panels
     series = list(dict.fromkeys(c for frame in panels.values() for c in frame.columns))
+    # a panel of one point is a point on an empty axis: said beside the chart instead
+    single = {n: f for n, f in panels.items() if f.notna().to_numpy().sum() <= 1}
+    panels = {n: f for n, f in panels.items() if n not in single}
+    said = []
+    for name, frame in single.items():
+        found = frame.stack().dropna()
+        if len(found):
+            (label, column), value = found.index[0], found.iloc[0]
+            said.append(f"{name}: {column} {_v(value, unit, places)} ({label}) only")
+    note = f"Not drawn (one figure only): {'; '.join(said)}." if said else ""
+    if not panels:
+        return NoChart(title, f"no measure has more than one figure, so no chart is drawn. {note}")
+    plt = pyplot()
     style = {s: i for i, s in enumerate(series)}
     rows = -(-len(panels) // 2)
     height = 2.3 * rows + 1.4  # the panels, and room for the title, legend and source
@@ -463,12 +479,13 @@ def small_multiples(
     fig.supylabel(ylabel, fontsize=9)
     fig.tight_layout(rect=(0.02, 0.45 / height, 1, top))
     data = pd.concat(
-        [f.rename_axis(xlabel).reset_index().assign(Measure=n) for n, f in panels.items()],
+        [f.rename_axis(xlabel).reset_index().assign(Measure=n) for n, f in everything.items()],
         ignore_index=True,
     )
     data = data[["Measure", xlabel, *series]]
     data[xlabel] = data[xlabel].astype(str)
-    return Chart(_svg(fig), title, describe_panels(title, panels, unit, places), data, source)
+    alt = describe_panels(title, everything, unit, places)
+    return Chart(_svg(fig), title, alt, data, source, note)
 
 
 def _wrap(text: str, width: int) -> str:
