@@ -222,3 +222,133 @@ def test_the_audit_reads_numbers_as_a_reader_does_not_the_digits_of_a_code():
     stated = [("p", "2 requests came from post-16 students.")]
     found = audit._in_text("paper.html", stated, [figure], month, {})
     assert len(found) == 1 and found[0].found == "2"
+
+
+def test_a_group_that_holds_every_child_is_no_reason_to_publish_it():
+    # three plans, all held by girls: "Female: 3" beside the total says each child's sex
+    figures = Figures()
+    figures.add("ehcp_active", 3, characteristic=False)
+    figures.add("sex|F", 3, characteristic=True)
+    figures.relate("ehcp_active", ["sex|F"])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["sex|F"] == disclosure.PRIMARY
+    assert decided["ehcp_active"] == disclosure.PUBLISHED
+
+
+def test_the_only_team_of_a_pack_is_the_pack_itself():
+    figures = Figures()
+    figures.add("ehcp_active", 3, characteristic=False)
+    figures.add("team|West", 3, characteristic=True)
+    figures.relate("ehcp_active", ["team|West"], same=True)
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["team|West"] == disclosure.PUBLISHED
+
+
+def test_a_share_and_its_base_do_not_give_away_the_children_outside_it():
+    # 49 of 50 in mainstream: the one child not in mainstream is a count of 1
+    figures = Figures()
+    figures.add("ehcp_active", 50, characteristic=False)
+    figures.add("placed_mainstream", 49, characteristic=True)
+    figures.add("placed_mainstream|rest", 1, characteristic=True)
+    figures.relate("ehcp_active", ["placed_mainstream", "placed_mainstream|rest"])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["placed_mainstream|rest"] == disclosure.PRIMARY
+    assert decided["placed_mainstream"] == disclosure.SECONDARY
+
+
+def test_when_no_part_is_left_the_published_total_of_a_block_goes():
+    # settings: mainstream 45 + resourced 3 (published together as 48), INMSS 2, of 50;
+    # the table withholds resourced and INMSS, then mainstream (45 = 48 - resourced);
+    # 48 still gives INMSS away (50 - 48), so the mainstream count is withheld too
+    figures = Figures()
+    figures.add("ehcp_active", 50, characteristic=False)
+    for key, n in {"m": 45, "mr": 3, "inmss": 2}.items():
+        figures.add(key, n, characteristic=True)
+    figures.add("placed_mainstream", 48, characteristic=True)
+    figures.relate("ehcp_active", ["m", "mr", "inmss"])
+    figures.relate("placed_mainstream", ["m", "mr"])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert all(decided[k] != disclosure.PUBLISHED for k in ("m", "mr", "inmss"))
+    assert decided["placed_mainstream"] == disclosure.SECONDARY
+    shown = {k: v for k, v in zip(figures.keys, figures.values, strict=True) if not decided[k]}
+    assert set(shown) == {"ehcp_active"}
+
+
+def test_a_zero_is_withheld_only_when_nothing_else_can_be():
+    figures = Figures()
+    figures.add("total", 12, characteristic=True)
+    for key, n in {"a": 0, "b": 2, "c": 10}.items():
+        figures.add(key, n, characteristic=True)
+    figures.relate("total", ["a", "b", "c"])
+    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    assert decided["a"] == disclosure.PUBLISHED  # 10 goes with 2, not the group of none
+    assert decided["c"] == disclosure.SECONDARY
+
+
+class _Said:
+    """What the paper's sentences read of a figure's decision."""
+
+    def __init__(self, status: dict[str, str]) -> None:
+        self.status = status
+
+    def status_of(self, kpi_id: str, period=None) -> str:
+        return self.status.get(kpi_id, "")
+
+    def value(self, kpi_id: str, period=None) -> float:
+        return float("nan") if self.status.get(kpi_id) else 7.0
+
+
+def test_a_sentence_never_tells_a_small_count_from_one_withheld_to_protect_another():
+    from sendlib.paper.figures import how_many, withheld_sentence
+
+    words = {"ehcp_looked_after": "looked after children with an EHCP"}
+    small, protecting = _Said({"ehcp_looked_after": "c"}), _Said({"ehcp_looked_after": "s"})
+    assert withheld_sentence(small, words) == withheld_sentence(protecting, words)
+    assert "withheld to protect the confidentiality" in withheld_sentence(small, words)
+    for ctx in (small, protecting):
+        assert how_many(ctx, "ehcp_looked_after", "child", "children") is None
+    assert withheld_sentence(_Said({}), words) is None
+    assert how_many(_Said({}), "ehcp_looked_after", "child", "children") == "7 children"
+    two = withheld_sentence(_Said({"a": "c", "b": "s"}), {"a": "one", "b": "two"})
+    assert two.startswith("The figures for one and two are withheld")
+
+
+def test_the_councils_share_of_a_few_children_is_withheld_beside_englands(tmp_path):
+    """How we compare sets the council's January placement shares beside England's: a
+    January the scorecard does not show is decided as every month is (one child in
+    EOTAS out of 18 is withheld, England's figure is not)."""
+    import shutil
+    from pathlib import Path
+
+    from helpers import measures, params_dir
+    from sendlib.config import load_report
+    from sendlib.data.load import load_tables
+    from sendlib.measures.cases import prepare
+    from sendlib.paper import compare
+    from sendlib.paper.data import _as_decided
+    from sendlib.scorecard.build import all_measures, kpi_series
+    from sendlib.scorecard.catalogue import load_catalogue
+
+    small = Path(__file__).parent / "data" / "small-council"
+    data = tmp_path / "data"
+    shutil.copytree(small, data)
+    with (data / "benchmarks.csv").open("a") as f:
+        f.write(
+            "placed_eotas_pct,england,2026-01,1.9,DfE\nplaced_eotas_pct,england,2025-01,1.7,DfE\n"
+        )
+    params = params_dir(tmp_path)
+    tables = load_tables(data)
+    cases = prepare(tables)
+    catalogue = load_catalogue(params / "kpis.yaml")
+    report = load_report(params / "report.yaml")
+    month = pd.Period("2026-10", freq="M")
+    periods = pd.period_range("2026-03", "2026-10", freq="M")  # January 2026 not among them
+    series = kpi_series(tables, catalogue, periods, cases, all_measures(cases, periods), FOUR)
+    parts = {"comparison": compare.comparison(cases, month)}
+    decided = _as_decided(parts, series.decided, cases, tables, catalogue, report, FOUR)
+    frame = decided["comparison"].set_index(["kpi_id", "period", "series"])
+    truth = measures(data, "2026-01", "placed_eotas")["placed_eotas"]
+    assert 1 <= truth <= 4  # the fixture has a child in EOTAS in January
+    council = frame.loc[("placed_eotas_pct", "2026-01", "council")]
+    assert np.isnan(council["value"]) and council["status"] in ("c", "s")
+    assert frame.loc[("placed_eotas_pct", "2026-01", "england"), "value"] == 1.9

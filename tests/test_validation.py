@@ -241,9 +241,9 @@ CASES = [
     ),
     (
         "missing file",
-        lambda t: {k: v for k, v in t.items() if k != "reviews"},
+        lambda t: {k: v for k, v in t.items() if k != "assessments"},
         "missing_file",
-        "reviews.csv",
+        "assessments.csv",
         None,
         None,
     ),
@@ -264,6 +264,27 @@ def test_malformed_input_gives_a_located_error(tmp_path, tiny, change, rule, fil
     assert pd.isna(hit["row"]) if row is None else hit["row"] == row
     assert hit["column"] == column
     assert hit["reason"]
+
+
+@pytest.mark.parametrize("name", ["reviews", "placements", "disputes", "population"])
+def test_a_file_the_council_may_not_hold_is_a_warning_and_its_figures_not_available(
+    tmp_path, tiny, name
+):
+    from sendlib.scorecard.figures import not_held
+
+    folder = write_tables(tmp_path / "data", {k: v for k, v in tiny.items() if k != name})
+    tables, found = check_data(folder, needed=[*tiny, name])
+    assert tables is not None, found.to_string()
+    hit = found[found["rule"] == "missing_file"].iloc[0]
+    assert hit["severity"] == "warning" and hit["file"] == f"{name}.csv"
+    assert "never as 0" in hit["reason"]
+    measure = {
+        "reviews": "reviews_overdue",
+        "placements": "placed_mainstream_pct",
+        "disputes": "appeals_registered",
+        "population": "ehcp_rate_per_10k",
+    }[name]
+    assert measure in not_held(tables.held, [measure])  # [x], never 0
 
 
 def test_the_tiny_council_is_valid(tiny_dir):

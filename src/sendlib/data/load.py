@@ -206,6 +206,14 @@ def _read(
     if not paths:
         if name not in needed:
             return None, fnd.empty()
+        if file_spec.optional:  # the figures that read it are not available, never 0
+            reason = (
+                "file is missing: the figures that read it are shown as not available "
+                "([x]), never as 0 (add it, as .csv or .xlsx, if the council holds it)"
+            )
+            return None, fnd.make(
+                "warning", "missing_file", file_spec.filename, None, None, None, reason
+            )
         reason = "file is missing but the KPI catalogue needs it (.csv or .xlsx)"
         return None, fnd.make("error", "missing_file", file_spec.filename, None, None, None, reason)
     table = read_source(paths[0], file_spec)

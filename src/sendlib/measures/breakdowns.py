@@ -4,8 +4,9 @@ Each function counts, for every month at once, the children (or their requests a
 meetings) in each group of one characteristic: age band, sex, primary need, ethnicity,
 team, cease reason, setting, review status by team, age and need at request. The result
 is a long frame (``period``, ``row``, ``column``, ``count``; ``column`` is "" for a
-one-way breakdown) holding every group with a child in any of the months, zeros included,
-so that the same figure is counted the same way in every month and every paper. The
+one-way breakdown) holding every group the data holds, in every month asked for, zeros
+included: the groups do not depend on which months a paper shows, so the same month is
+decided the same way in every paper made from the same data. The
 disclosure decision over them is made once, with the measures they add up to
 (``sendlib.scorecard.figures``).
 """
@@ -45,14 +46,6 @@ def _long(counts: np.ndarray, keys, months: np.ndarray, column: str = "") -> pd.
     )
 
 
-def _seen(frame: pd.DataFrame) -> pd.DataFrame:
-    """Only the groups with a child in some month (a group nobody was ever in is no row)."""
-    if frame.empty:
-        return frame
-    rows = frame.groupby(["row", "column"], sort=False)["count"].transform("sum") > 0
-    return frame[rows].reset_index(drop=True)
-
-
 def active_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     """Plans active at each month end by ``age_band``, ``sex``, ``need``, ``ethnicity``,
     ``team`` or ``social_care`` (codes; ``NOT_RECORDED`` when blank)."""
@@ -66,10 +59,10 @@ def active_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
             a, b = np.maximum(start, first_month_aged(birth, lo)), np.minimum(cease, until)
             keys.append(code)
             counts.append(count_open(a, b, months))
-        return _seen(_long(np.array(counts), keys, months))
+        return _long(np.array(counts), keys, months)
     kinds, names = pd.factorize(p[by].to_numpy())
     counts = count_open_by(start, cease, kinds, len(names), months)
-    return _seen(_long(counts, list(names), months))
+    return _long(counts, list(names), months)
 
 
 def ceased_by_reason(c: Cases, months: np.ndarray) -> pd.DataFrame:
@@ -78,7 +71,7 @@ def ceased_by_reason(c: Cases, months: np.ndarray) -> pd.DataFrame:
     reason = p["cease_reason"].to_numpy()
     kinds, names = pd.factorize(np.where(reason == "", NOT_RECORDED, reason))
     counts = count_in_by(p["cease_m"].to_numpy(), kinds, len(names), months)
-    return _seen(_long(counts, list(names), months))
+    return _long(counts, list(names), months)
 
 
 def by_setting(c: Cases, months: np.ndarray) -> pd.DataFrame:
@@ -91,7 +84,7 @@ def by_setting(c: Cases, months: np.ndarray) -> pd.DataFrame:
     everyone = count_open(p["start_m"].to_numpy(), p["cease_m"].to_numpy(), months)
     none = np.maximum(everyone - counts.sum(axis=0), 0)
     keys = [*names, placement_measures.NO_PLACEMENT]
-    return _seen(_long(np.vstack([counts, none[None, :]]), keys, months))
+    return _long(np.vstack([counts, none[None, :]]), keys, months)
 
 
 def review_status_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
@@ -103,7 +96,7 @@ def review_status_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
         _long(count_open_by(lo, hi, kinds, len(names), months), list(names), months, status)
         for status, (lo, hi) in windows.by_status().items()
     ]
-    return _seen(pd.concat(parts, ignore_index=True))
+    return pd.concat(parts, ignore_index=True)
 
 
 def reviews_held_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
@@ -111,7 +104,7 @@ def reviews_held_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
     rv = c.reviews
     kinds, names = pd.factorize(rv["team"].to_numpy())
     counts = count_in_by(rv["meeting_m"].to_numpy(), kinds, len(names), months)
-    return _seen(_long(counts, list(names), months))
+    return _long(counts, list(names), months)
 
 
 def requests_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
@@ -125,7 +118,7 @@ def requests_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     else:
         kinds, values = pd.factorize(need_of_request(c)[new])
     counts = count_in_by(r["received_m"].to_numpy()[new], kinds, len(values), months)
-    return _seen(_long(counts, list(values), months))
+    return _long(counts, list(values), months)
 
 
 #: every breakdown of children the paper can publish, by name: (function, its columns)

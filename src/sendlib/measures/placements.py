@@ -66,6 +66,16 @@ GROUPS = {
 }
 
 
+#: the plans in each group a share of a group is of (its base, a count of children)
+BASES = {
+    "primary": "ehcp_primary",
+    "secondary": "ehcp_secondary",
+    "post16": "ehcp_post16",
+    "16plus": "ehcp_16plus",
+    "16_18": "ehcp_16_18",
+}
+
+
 def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
     kind, lo, hi = GROUPS[group]
     first = first_month_academic_age if kind == "academic" else first_month_aged
@@ -127,4 +137,6 @@ def placement_measures(c: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     out["neet_16_25_pct"] = pct(neet["16plus"], plans("16plus"))
     out["neet_16_18_pct"] = pct(neet["16_18"], plans("16_18"))
     out["placed_none"] = np.maximum(everyone - by_key.sum(axis=0), 0)
+    for group, kpi in BASES.items():  # the plans a phase or age share is a share of
+        out[kpi] = plans(group)
     return {k: np.asarray(v, dtype=float) for k, v in out.items()}

@@ -21,6 +21,7 @@ from sendlib.measures.cases import Cases
 from sendlib.measures.decisions import PHASES, decisions
 from sendlib.measures.disputes import dispute_measures
 from sendlib.measures.issuance import issuance
+from sendlib.measures.placements import BASES as PLACEMENT_BASES
 from sendlib.measures.placements import SHARES, count_of, placement_measures
 from sendlib.measures.rates import rates
 from sendlib.measures.reviews import reviews
@@ -41,6 +42,7 @@ PLACED = (
     "neet_16_18",
     "neet_16_18_pct",
     "placed_none",
+    *PLACEMENT_BASES.values(),
 )
 
 
@@ -99,6 +101,7 @@ FAMILIES: tuple[Family, ...] = (
             *SOCIAL_CARE.values(),
         ),
         counts={"ehcp_school_age_pct": "ehcp_school_age"},
+        bases={"ehcp_school_age_pct": "ehcp_active"},
         needs=("plans.plan_id",),
         also_needs={kpi: ("person.social_care",) for kpi in SOCIAL_CARE.values()},
     ),
@@ -231,7 +234,13 @@ FAMILIES: tuple[Family, ...] = (
             "neet_16_25_pct": "neet_16_25",
             "neet_16_18_pct": "neet_16_18",
         },
-        bases={"placed_inmss_18plus_pct": "placed_inmss"},
+        bases={
+            **{share: "ehcp_active" for share in SHARES},
+            **{f"placed_mainstream_{p}_pct": PLACEMENT_BASES[p] for p in PHASE_NAMES},
+            "placed_inmss_18plus_pct": "placed_inmss",
+            "neet_16_25_pct": PLACEMENT_BASES["16plus"],
+            "neet_16_18_pct": PLACEMENT_BASES["16_18"],
+        },
         needs=("plans.plan_id", "placements.setting"),
     ),
     Family(

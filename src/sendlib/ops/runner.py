@@ -532,12 +532,14 @@ def write_scorecards(data: PaperData, catalogue: Catalogue, month: pd.Period, fo
 
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(data.frames["scorecard"], folder / "scorecard.csv")
+    extract = data.meta.get("extract", {})
     write_workbook(
         data.frames["scorecard"],
         catalogue,
         month,
         folder / "scorecard.xlsx",
         data.frames["comparators"],
+        provisional=extract.get("data_to", "") if extract.get("provisional") else "",
     )
 
 

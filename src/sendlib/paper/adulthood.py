@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sendlib.paper.figures import last_year, sentence, share_of
+from sendlib.paper.figures import last_year, sentence, share_of, withheld_sentence
 from sendlib.paper.narrative import Paragraphs, change, paragraphs
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import Table
@@ -12,9 +12,9 @@ from sendlib.scorecard import formats as fmt
 
 
 def facts(ctx: Context) -> Paragraphs:
-    """Young people with a plan not in education, employment or training; a share whose
-    count is withheld is stated as 'fewer than 5', one withheld to protect another is left
-    out (and so is a comparison with it)."""
+    """Young people with a plan not in education, employment or training; the shares
+    disclosure control withholds are named in one sentence (and no comparison is made with
+    them)."""
     sentences = []
     neet_18 = share_of(ctx, "neet_16_18_pct", "16 to 18 year olds with an EHCP")
     if neet_18 is not None:
@@ -28,6 +28,15 @@ def facts(ctx: Context) -> Paragraphs:
     neet = share_of(ctx, "neet_16_25_pct", "16 to 25 year olds with an EHCP")
     if neet is not None:
         sentences.append(f"{sentence(neet)} were not in education, employment or training.")
+    withheld = withheld_sentence(
+        ctx,
+        {
+            "neet_16_18_pct": "16 to 18 year olds not in education, employment or training",
+            "neet_16_25_pct": "16 to 25 year olds not in education, employment or training",
+        },
+    )
+    if withheld:
+        sentences.append(withheld)
     return paragraphs(sentences)
 
 

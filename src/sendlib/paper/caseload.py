@@ -7,7 +7,14 @@ import pandas as pd
 from sendlib.measures import caseload as measures
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.figures import decided_table, how_many, last_year, sentence, trend
+from sendlib.paper.figures import (
+    decided_table,
+    how_many,
+    last_year,
+    sentence,
+    trend,
+    withheld_sentence,
+)
 from sendlib.paper.narrative import (
     Paragraphs,
     missing,
@@ -63,6 +70,9 @@ def facts(ctx: Context) -> Paragraphs:
     if looked_after is not None:
         has = "has" if looked_after.startswith("1 ") else "have"
         sentences.append(f"{sentence(looked_after)} {has} an EHCP.")
+    withheld = withheld_sentence(ctx, {"ehcp_looked_after": "looked after children with an EHCP"})
+    if withheld:
+        sentences.append(withheld)
     return paragraphs(sentences)
 
 

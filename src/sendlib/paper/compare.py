@@ -106,6 +106,20 @@ def _wide(ctx: Context, kpi_id: str) -> pd.DataFrame:
     return wide.reindex(columns=[s for s in SERIES if s in wide.columns])
 
 
+def _withheld(ctx: Context, kpi_id: str) -> set[str]:
+    """The periods whose council figure disclosure control withholds (a January share of
+    children counted from a few children)."""
+    frame = ctx.breakdown("comparison")
+    if "status" not in frame.columns:
+        return set()
+    rows = frame[
+        (frame["kpi_id"] == kpi_id)
+        & (frame["series"] == "council")
+        & frame["status"].isin(["c", "s"])
+    ]
+    return set(rows["period"])
+
+
 def facts(ctx: Context) -> Paragraphs:
     """One sentence per measure: the latest year with the council's and England's figures."""
     spec = release_spec()
@@ -117,10 +131,18 @@ def facts(ctx: Context) -> Paragraphs:
         wide = _wide(ctx, kpi_id)
         if "council" not in wide or "england" not in wide:
             continue
-        both = wide.dropna(subset=["council", "england"])
+        hidden = _withheld(ctx, kpi_id)
+        both = wide[wide["england"].notna() & (wide["council"].notna() | wide.index.isin(hidden))]
         if both.empty:
             continue
         period, row = both.index[-1], both.iloc[-1]
+        if period in hidden:
+            sentences.append(
+                f"In {_label(period)}, the council's figure for {measure.title.lower()} is "
+                "withheld to protect the confidentiality of the children concerned "
+                f"({format_value(row['england'], 'percent', 1)} in England)."
+            )
+            continue
         value = format_value(row["council"], "percent", 1)
         others = [f"{format_value(row['england'], 'percent', 1)} in England"]
         if not missing(row.get("region", np.nan)):

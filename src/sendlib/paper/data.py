@@ -28,6 +28,7 @@ from sendlib.data.load import Tables
 from sendlib.data.teams import filter_team
 from sendlib.files import atomic_output, atomic_write
 from sendlib.measures.cases import Cases, prepare
+from sendlib.measures.registry import CHARACTERISTIC
 from sendlib.paper.withheld import public_pack, register
 from sendlib.scorecard.build import (
     all_measures,
@@ -38,7 +39,7 @@ from sendlib.scorecard.build import (
 )
 from sendlib.scorecard.catalogue import Catalogue
 from sendlib.scorecard.disclosure import PRIMARY, PUBLISHED, Disclosure, Figures
-from sendlib.scorecard.figures import SHOWN
+from sendlib.scorecard.figures import SHOWN, WITHHELD_STATUSES, Decided, classes, decide_all
 
 HISTORY_MONTHS = 25  # charts show two years and the month before
 FORMAT_VERSION = 2
@@ -159,6 +160,49 @@ def _decided(
     )
 
 
+def _as_decided(
+    parts: dict[str, pd.DataFrame],
+    decided: Decided,
+    cases: Cases,
+    tables: Tables,
+    catalogue: Catalogue,
+    report: ReportParams,
+    disclosure: Disclosure,
+) -> dict[str, pd.DataFrame]:
+    """A section's own frame of measure values by month (``kpi_id``, ``period``,
+    ``value``; the council's rows only where it has a ``series``) as the disclosure
+    decision leaves them: a characteristic figure the decision withholds is blank, with
+    its ``status``. A month the scorecard does not show (an older January snapshot) is
+    decided as every month is, from that month's data."""
+    kinds = classes(catalogue.disclosure_overrides())
+    out = dict(parts)
+    for name, frame in parts.items():
+        if not {"kpi_id", "period", "value"} <= set(frame.columns):
+            continue
+        ours = frame["series"].eq("council") if "series" in frame else pd.Series(True, frame.index)
+        mine = ours & frame["kpi_id"].map(kinds).eq(CHARACTERISTIC)
+        if not mine.any():
+            continue
+        status = decided.status
+        extra = sorted(set(frame.loc[mine, "period"]) - set(status.index))
+        if extra:
+            months = pd.PeriodIndex(extra, freq="M")
+            measures = all_measures(cases, months, report.year_start_month)
+            more = decide_all(
+                cases, tables.held, measures, months, disclosure, catalogue.disclosure_overrides()
+            )
+            status = pd.concat([status, more.status.reindex(columns=status.columns)])
+        found = [
+            str(status.at[p, k]) if p in status.index and k in status.columns else SHOWN
+            for k, p in zip(frame["kpi_id"], frame["period"], strict=True)
+        ]
+        code = pd.Series(found, index=frame.index).where(mine, SHOWN)
+        out[name] = frame.assign(
+            value=frame["value"].where(~code.isin(WITHHELD_STATUSES)), status=code
+        )
+    return out
+
+
 def load(folder: Path | str) -> PaperData:
     """Read paper data written by ``PaperData.save``."""
     folder = Path(folder)
@@ -239,6 +283,7 @@ def build(
             parts[name] = value.to_frame() if isinstance(value, pd.Series) else value
     for work in offloaded:
         parts.update(work.result() if isinstance(work, Future) else work.fn(*work.args))
+    parts = _as_decided(parts, decided, cases, tables, catalogue, report, disclosure)
     if added:
         frames["cells"] = pd.concat([frames["cells"], *added], ignore_index=True)
     meta = {

@@ -24,28 +24,37 @@ def shown(ctx: Context, kpi_id: str, value: float | None = None) -> str:
 
 
 def how_many(ctx: Context, kpi_id: str, singular: str, plural_form: str) -> str | None:
-    """A count of children in words as the paper may state it: '3 looked after children',
-    'fewer than 5 looked after children' when withheld as a small count; None when it is
-    withheld to protect another figure or not available (the sentence is left out)."""
-    status = ctx.status_of(kpi_id)
-    if status == "c":
-        return f"fewer than {ctx.fewer_than} {plural_form}"
+    """A count of children in words as the paper may state it ('3 looked after
+    children'); None when it is withheld or not available (``withheld_sentence`` says so
+    without telling a small count from one withheld to protect another)."""
     value = ctx.value(kpi_id)
-    if status or value != value:
+    if ctx.status_of(kpi_id) or value != value:
         return None
     return plural(value, singular, plural_form)
 
 
 def share_of(ctx: Context, kpi_id: str, who: str) -> str | None:
-    """A share of children as the paper may state it: '5.6% of {who}', or 'fewer than 5
-    {who}' when its count is withheld as small; None when it cannot be stated (withheld to
-    protect another figure, or not available)."""
-    status = ctx.status_of(kpi_id)
-    if status == "c":
-        return f"fewer than {ctx.fewer_than} {who}"
-    if status or missing(ctx.value(kpi_id)):
+    """A share of children as the paper may state it: '5.6% of {who}'; None when it is
+    withheld or not available."""
+    if ctx.status_of(kpi_id) or missing(ctx.value(kpi_id)):
         return None
     return f"{shown(ctx, kpi_id)} of {who}"
+
+
+def withheld_sentence(ctx: Context, figures: dict[str, str]) -> str | None:
+    """One sentence naming the figures (KPI id → words) the paper withholds this month,
+    the same for a small count and for one withheld to protect another, so a reader
+    cannot tell which is small; None when none is withheld."""
+    names = [words for kpi_id, words in figures.items() if ctx.status_of(kpi_id) in ("c", "s")]
+    if not names:
+        return None
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    noun = "figure" if len(names) == 1 else "figures"
+    verb = "is" if len(names) == 1 else "are"
+    return (
+        f"The {noun} for {listed} {verb} withheld to protect the confidentiality of the "
+        "children concerned."
+    )
 
 
 def sentence(text: str) -> str:
@@ -108,6 +117,13 @@ def decided_table(
     if name in ctx.not_held:
         return NotAvailable(caption, ctx.not_held[name])
     counts, hidden = ctx.breakdown_cells(name)
+    # a group no child is in this month is no row, unless it is one of a fixed list
+    keep = (
+        (counts != 0)
+        | hidden.reindex(counts.index, fill_value=False)
+        | counts.index.isin(list(order))
+    )
+    counts, hidden = counts[keep.to_numpy()], hidden[keep.to_numpy()]
     counts = in_order(counts, order)
     hidden = pd.Series(
         hidden.reindex(counts.index).to_numpy(), index=labels.words(counts.index, words)

@@ -131,11 +131,6 @@ class Context:
         """Whether disclosure control withholds the value (it is blank in the paper data)."""
         return self.status_of(kpi_id, period) in ("c", "s")
 
-    @property
-    def fewer_than(self) -> int:
-        """What a withheld count is less than, in words: 'fewer than 5'."""
-        return self.disclosure.threshold + 1
-
     def breakdown_cells(
         self, name: str, period: pd.Period | str | None = None, column: str = ""
     ) -> tuple[pd.Series, pd.Series]:

@@ -6,7 +6,15 @@ import pandas as pd
 
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, bar_chart
-from sendlib.paper.figures import decided_table, how_many, moved, sentence, share_of, trend
+from sendlib.paper.figures import (
+    decided_table,
+    how_many,
+    moved,
+    sentence,
+    share_of,
+    trend,
+    withheld_sentence,
+)
 from sendlib.paper.narrative import Paragraphs, missing, paragraphs
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.tables import Table
@@ -20,8 +28,8 @@ PHASES = (
 
 
 def facts(ctx: Context) -> Paragraphs:
-    """Where plan holders are placed; a share whose count is withheld is stated as
-    'fewer than 5', and one withheld to protect another is left out."""
+    """Where plan holders are placed; the figures disclosure control withholds are named
+    in one sentence, whether small or withheld to protect another."""
     sentences = []
     who = "children and young people with an EHCP"
     main = share_of(ctx, "placed_mainstream_pct", who)
@@ -29,18 +37,17 @@ def facts(ctx: Context) -> Paragraphs:
         attend = f"{sentence(main)} attend a mainstream setting"
         inmss = share_of(ctx, "placed_inmss_pct", "them")
         if inmss is not None:
-            inmss = inmss.replace(" them", " of them") if inmss.startswith("fewer") else inmss
             attend += f"; {inmss} attend an independent or non-maintained special school"
         sentences.append(attend + ".")
+    elif share_of(ctx, "placed_inmss_pct", who) is not None:
+        sentences.append(
+            f"{sentence(share_of(ctx, 'placed_inmss_pct', who))} attend an independent or "
+            "non-maintained special school."
+        )
     eotas = share_of(ctx, "placed_eotas_pct", who)
     if eotas is not None:
         nat, when = ctx.comparator("placed_eotas_pct", "england")  # always with its period
-        as_share = not ctx.status_of("placed_eotas_pct")
-        versus = (
-            f", compared with {nat:.1f}% in England ({when})"
-            if as_share and not missing(nat)
-            else ""
-        )
+        versus = f", compared with {nat:.1f}% in England ({when})" if not missing(nat) else ""
         change = moved(ctx, "placed_eotas_pct")
         tail = f", {change} the previous month." if change else "."
         sentences.append(
@@ -53,7 +60,19 @@ def facts(ctx: Context) -> Paragraphs:
             f"{sentence(ap)} with an EHCP {'is' if ap.startswith('1 ') else 'are'} "
             "in alternative provision."
         )
+    withheld = withheld_sentence(ctx, WITHHELD_WORDS)
+    if withheld:
+        sentences.append(withheld)
     return paragraphs(sentences)
+
+
+#: the figures the paragraph states, in words for the sentence that says they are withheld
+WITHHELD_WORDS = {
+    "placed_mainstream_pct": "mainstream settings",
+    "placed_inmss_pct": "independent or non-maintained special schools",
+    "placed_eotas_pct": "education otherwise than at school",
+    "placed_ap": "alternative provision",
+}
 
 
 def by_setting(ctx: Context) -> Group:

@@ -118,6 +118,7 @@ class Figures:
         self.characteristic: list[bool] = []
         self.index: dict[str, int] = {}
         self.relations: list[tuple[int, tuple[int, ...]]] = []
+        self.same: set[int] = set()  # figures that are their relation's total itself
 
     def add(self, key: str, value: float, characteristic: bool) -> int:
         """The figure's position; a figure added again must have the same value."""
@@ -135,11 +136,19 @@ class Figures:
         self.characteristic.append(characteristic)
         return self.index[key]
 
-    def relate(self, total: str, parts: Sequence[str]) -> None:
-        """The figures ``parts`` add up to the figure ``total`` (all added already)."""
+    def relate(self, total: str, parts: Sequence[str], same: bool = False) -> None:
+        """The figures ``parts`` add up to the figure ``total`` (all added already).
+
+        ``same``: a single part that is the total itself under another name (the only
+        team of a team's pack: its plans are the pack's plans), so it is published as the
+        total is. A single group that merely holds every child (all of them girls) is not
+        the same figure: stating it says something of each child, and it is decided as a
+        count of children."""
         members = tuple(self.index[p] for p in parts)
         if members:
             self.relations.append((self.index[total], members))
+            if same and len(members) == 1:
+                self.same.add(members[0])
 
     def decide(self, disclosure: Disclosure) -> np.ndarray:
         """Each figure's decision: ``PUBLISHED``, ``PRIMARY`` or ``SECONDARY``."""
@@ -150,11 +159,12 @@ def decide(figures: Figures, limit: int) -> np.ndarray:
     """Primary suppression of characteristic figures in 1..limit, then secondary
     suppression until no relation gives a withheld figure away (module docstring).
 
-    Activity figures are never withheld, nor is the one part of a published total (the
-    only team of a team's pack: it is the total). A relation whose unknown figures (withheld, or not
-    available) are one alone, or only small ones beside a published total, needs one more:
-    the smallest characteristic part above the limit, else any other part, else the
-    total. Parts whose sum another relation publishes count as one known block.
+    Activity figures are never withheld, nor is a part related as the same figure as a
+    published total (``Figures.relate(same=True)``). A relation whose unknown figures
+    (withheld, or not available) are one alone, or only small ones beside a published
+    total, needs one more: the smallest characteristic part above the limit, else any
+    other part, else the total, else the published total of a block of its parts. Parts
+    whose sum another relation publishes count as one known block.
     """
     values = np.asarray(figures.values, dtype=float)
     characteristic = np.asarray(figures.characteristic, dtype=bool)
@@ -163,9 +173,8 @@ def decide(figures: Figures, limit: int) -> np.ndarray:
     if limit <= 0 or not len(values):
         return out
     primary = characteristic & known & (values >= 1) & (values <= limit)
-    for total, parts in figures.relations:
-        if len(parts) == 1 and not characteristic[total]:
-            primary[parts[0]] = False  # the only part of a published total is that total
+    for same in figures.same:
+        primary[same] = False  # the same figure as a published total
     out[primary] = PRIMARY
     # the smallest groups first, and from the start again after each figure withheld: a
     # published sum of a few cells is protected within itself before a total is
@@ -179,18 +188,24 @@ def decide(figures: Figures, limit: int) -> np.ndarray:
                 continue
             total_known = total not in unknown
             effective = unknown - {total} if total_known else set(unknown)
+            blocks = []
             for other, block in relations:
                 inner = set(block)
-                if (other, block) == (total, parts) or other in unknown:
+                if (other, block) == (total, parts) or out[other] != PUBLISHED:
+                    continue
+                if not known[other]:
                     continue
                 if inner <= effective and inner <= set(parts):
                     effective -= inner  # their sum is published: they are one known figure
+                    blocks.append(other)
             if not effective:
                 continue
             small = all(known[i] and values[i] <= limit for i in effective)
             if len(effective) > 1 and not (total_known and small):
                 continue
             pick = _one_more(values, out, known, characteristic, parts, total, limit)
+            if pick is None:  # no part or total left: the block's published total goes
+                pick = next((b for b in blocks if characteristic[b] and known[b]), None)
             if pick is not None:
                 out[pick] = SECONDARY
                 changed = True
@@ -212,8 +227,10 @@ def _one_more(
     above = [i for i in free if values[i] > limit]
     if above:
         return min(above, key=lambda i: (values[i], i))
-    if free:
-        return free[0]
+    some = [i for i in free if values[i] > 0]
+    if some:
+        return some[0]
     if out[total] == PUBLISHED and known[total] and characteristic[total]:
         return total
-    return None
+    # a group no child is in (it may not be a row in another paper): the last resort
+    return free[0] if free else None

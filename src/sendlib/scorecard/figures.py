@@ -17,7 +17,7 @@ every row, a file missing) is not available: ``[x]``, never 0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,6 +61,10 @@ SETTING_FIGURES = {
     "neet": "neet_count",
     NO_PLACEMENT: "placed_none",
 }
+#: breakdowns whose one group is the published total itself (a team's pack)
+SAME_AS_TOTAL = ("active_by_team", "reviews_held_by_team")
+#: a published count that is the sum of some groups of a breakdown (school age: 5 to 15)
+BANDS_OF = (("ehcp_school_age", "active_by_age_band", ("5-10", "11-15")),)
 OTHER_GROUPS = "Other groups"
 TOP_ETHNICITIES = 8  # the paper lists the largest groups and counts the rest together
 
@@ -241,7 +245,9 @@ def _month(
         total = TOTALS.get(name) if name != "review_status_by_team" else STATUS_TOTALS.get(column)
         if name == "review_status_by_team" and total is None:
             total = "reviews_in_date"
-        _relate(figures, values, total, members, missing)
+        # the only team of a pack is the pack itself: its plans are the pack's plans
+        same = name in SAME_AS_TOTAL and len(members) == 1
+        _relate(figures, values, total, members, missing, same=same)
     if "review_status_by_team" in set(cells["breakdown"]):
         status = cells[cells["breakdown"] == "review_status_by_team"]
         for team, group in status.groupby("row", sort=False).groups.items():
@@ -259,7 +265,38 @@ def _month(
             if measure(count_of(share)) is not None:
                 present = [m for m in members if m is not None]
                 _relate(figures, values, count_of(share), present, missing)
+    for total, name, rows in BANDS_OF:
+        members = [own.get(f"{name}|{row}|") for row in rows]
+        if measure(total) is not None and all(m is not None for m in members):
+            _relate(figures, values, total, members, missing)
+    _complements(figures, values, kinds, missing, measure)
     return figures, own
+
+
+def _complements(
+    figures: Figures,
+    values: pd.Series,
+    kinds: Mapping[str, str],
+    missing: Mapping[str, str],
+    measure: Callable[[str], str | None],
+) -> None:
+    """A share of children and its base published give away the children outside it
+    (98% of 50 in mainstream: one is not): each characteristic share's count and its
+    complement add up to its base, and the complement is a count of children too."""
+    for share in values.index:
+        count, base = count_behind(share), base_behind(share)
+        if kinds.get(share) != CHARACTERISTIC or not count or not base:
+            continue
+        if share in missing or measure(count) is None or base in missing:
+            continue
+        if base not in values.index:
+            continue
+        rest = float(values[base]) - float(values[count])
+        if np.isnan(rest) or rest < 0:
+            continue
+        figures.add(base, values[base], kinds.get(base) == CHARACTERISTIC)
+        figures.add(f"{count}|rest", rest, characteristic=True)
+        figures.relate(base, [count, f"{count}|rest"])
 
 
 def _relate(
@@ -269,6 +306,7 @@ def _relate(
     parts: list[str],
     missing: Mapping[str, str],
     cells: pd.DataFrame | None = None,
+    same: bool = False,
 ) -> None:
     """Relate ``parts`` to ``total`` when they add up to it exactly (a measure, a cell
     already added, or a total published only as their sum)."""
@@ -287,4 +325,4 @@ def _relate(
         return
     if np.isnan(known) or known != added:
         return  # they do not add up to it (a person with two plans): no relation to use
-    figures.relate(total, parts)
+    figures.relate(total, parts, same=same)

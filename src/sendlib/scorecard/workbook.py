@@ -75,10 +75,12 @@ def write_workbook(
     month: pd.Period,
     path: Path,
     comparators: pd.DataFrame | None = None,
+    provisional: str = "",
 ) -> None:
     """Write scorecard.xlsx: the Scorecard sheet (printable on A4), Data and Key;
     ``comparators`` (``scorecard.build.comparator_periods``) give each comparator's period,
-    shown beside its value."""
+    shown beside its value; ``provisional``: how far the data reach, for a month the
+    extract covers only in part (stamped in the title, as on the paper's cover)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Scorecard"
@@ -89,7 +91,7 @@ def write_workbook(
             (r.kpi_id, r.comparator): fmt.comparator_period(r.period)
             for r in comparators.itertuples()
         }
-    starts = _scorecard_sheet(ws, scorecard, catalogue, month, periods, dated)
+    starts = _scorecard_sheet(ws, scorecard, catalogue, month, periods, dated, provisional)
     _print_setup(ws, month, len(periods), starts)
     _data_sheet(wb.create_sheet("Data"), scorecard, month)
     _key_sheet(wb.create_sheet("Key"))
@@ -130,11 +132,13 @@ def _scorecard_sheet(
     month: pd.Period,
     periods: list[str],
     dated: dict[tuple[str, str], str],
+    provisional: str = "",
 ) -> list[tuple[int, int]]:
     """The bands and KPI rows; returns each section's (first row, last row)."""
     labels = [pd.Period(p, freq="M").strftime("%b %y") for p in periods]
     headers = _headers(labels)
-    ws.append([f"SEND scorecard – {month.strftime('%B %Y')}"])
+    stamp = f" – Provisional: data to {provisional}" if provisional else ""
+    ws.append([f"SEND scorecard – {month.strftime('%B %Y')}{stamp}"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(headers)
     for cell in ws[2]:
