@@ -104,15 +104,6 @@ def test_plurals_and_separators():
     assert nv.agree(1, "falls", "fall") == "falls" and nv.agree(936, "falls", "fall") == "fall"
 
 
-def test_change_words_follow_the_printed_figures():
-    assert nv.change(44, 35) == "up from 35"
-    assert nv.change(4.8, 10.8, "percent", 1) == "down from 10.8%"
-    assert nv.change(21.44, 21.41, "percent", 1) == "unchanged"
-    assert nv.change(float("nan"), 3) == ""
-    assert nv.percent_change(2695, 2459) == "up 9.6%"
-    assert nv.percent_change(100, 100) == "unchanged"
-
-
 def test_continues_to_rise_needs_two_rises():
     assert nv.movement([1, 2, 3]) == "continues to rise"
     assert nv.movement([3, 2, 3]) == "has risen"

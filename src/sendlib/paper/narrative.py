@@ -4,7 +4,7 @@ Analysts write each section's commentary in ``params/narrative/YYYY-MM/<slug>.md
 (plain markdown; one file per section, any number of paragraphs). A re-render only reads
 these files, so it can never overwrite them. Alongside, each section gets sentences
 drafted from the figures in the register of seed 000 ("The number of EHCPs continues to
-rise, now 2,695, up 9.6% on the same period last year."): thousands separators,
+rise, now 2,695, 9.6% higher than a year ago."): thousands separators,
 up/down/unchanged compared at the precision shown, pluralisation, and no claim the
 numbers do not support (a "continues to rise" needs two rises in a row).
 """
@@ -208,26 +208,6 @@ def compared(
             return f"less than 0.1% {'higher' if pct > 0 else 'lower'} than {when}"
         return f"{abs(pct):.1f}% {'higher' if pct > 0 else 'lower'} than {when}"
     return f"{direction} from {fmt.format_value(before, unit, places)} {when}"
-
-
-def change(now: float, before: float, unit: str = "count", places: int = 0) -> str:
-    """'up from 35', 'down from 4.8%', 'unchanged' — compared at display precision."""
-    if missing(now, before):
-        return ""
-    direction = fmt.direction(now, before, places)
-    if direction == "same":
-        return "unchanged"
-    return f"{'up' if direction == 'up' else 'down'} from {fmt.format_value(before, unit, places)}"
-
-
-def percent_change(now: float, before: float) -> str:
-    """'up 9.6%' / 'down 2.0%' / 'unchanged' on an earlier value."""
-    if missing(now, before) or before == 0:
-        return ""
-    pct = 100.0 * (now - before) / before
-    if round(pct, 1) == 0:
-        return "unchanged"
-    return f"{'up' if pct > 0 else 'down'} {abs(pct):.1f}%"
 
 
 def movement(series: list[float], places: int = 0) -> str:
