@@ -22,10 +22,10 @@ def test_the_dfe_ethnicity_codes_are_words_and_a_code_not_in_the_list_is_kept():
     assert labels.word("XYZ1", labels.ETHNICITY) == "XYZ1"  # a council's own code, as given
 
 
-def test_a_requests_need_is_in_words_and_a_request_with_no_plan_says_so():
-    assert labels.words(["ASD", "no_plan_yet"], labels.NEEDS) == [
+def test_a_requests_need_is_in_words_and_a_blank_one_is_not_recorded():
+    assert labels.words(["ASD", "not_recorded"], labels.NEEDS) == [
         "Autistic spectrum disorder",
-        "No plan (yet)",
+        "Not recorded",
     ]
 
 

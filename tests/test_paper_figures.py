@@ -211,3 +211,17 @@ def test_review_status_by_team_reads_in_date_due_overdue_with_a_total_row_that_a
         if not hidden[column].drop(index="Total").any():  # nothing withheld: it adds up
             assert teams[column].sum() == frame.loc["Total", column], column
     assert frame.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")
+
+
+def test_without_a_need_at_request_the_paper_shows_the_needs_of_plans_issued_and_says_so(ctx):
+    from sendlib.paper import requests
+
+    assert "requests_by_need" in ctx.not_held  # the demo's requests record no need
+    _, by_need = requests.by_age_and_need(ctx).items
+    assert by_need.caption.startswith("New EHCPs issued by primary need: June 2025 and June 2024")
+    assert any("need at request" in note for note in by_need.notes)
+    frame = by_need.frame.set_index("Primary need")
+    assert "No plan (yet)" not in frame.index  # no like-for-unlike 'no plan yet' row
+    assert frame.loc["Total", "Jun 2025"] == ctx.value("plans_issued")
+    assert frame.loc["Total", "Jun 2024"] == ctx.value("plans_issued", "2024-06")
+    assert "Autistic spectrum disorder" in frame.index

@@ -33,7 +33,6 @@ def test_a_change_is_said_one_way(now, before, against, unit, places, relative, 
     assert compared(now, before, against, unit, places, relative) == said
 
 
-
 def test_alt_text_names_what_the_bars_are_by_once():
     import pandas as pd
 

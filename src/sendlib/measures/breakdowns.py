@@ -26,7 +26,6 @@ from sendlib.measures.calendar import (
 )
 from sendlib.measures.caseload import AGE_BANDS, OVER_25
 from sendlib.measures.cases import NOT_RECORDED, Cases
-from sendlib.measures.decisions import need_of_request
 from sendlib.measures.reviews import status_windows
 
 COLUMNS = ["period", "row", "column", "count"]
@@ -109,16 +108,28 @@ def reviews_held_by_team(c: Cases, months: np.ndarray) -> pd.DataFrame:
 
 def requests_by(c: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     """New requests received in each month by ``age`` (years at request) or ``need`` (the
-    primary need of the plan that followed, or ``NO_PLAN_YET``; seed 001 section I)."""
+    primary need recorded at request: a month is compared with the same month a year
+    earlier on what was known then, like for like; seed 001 section I)."""
     r = c.requests
     new = ~r["transfer"].to_numpy()
     if by == "age":
         age = (r["received_ymd"].to_numpy() - r["birth_ymd"].to_numpy()) // 10000
         values, kinds = np.unique(age[new], return_inverse=True)
     else:
-        kinds, values = pd.factorize(need_of_request(c)[new])
+        kinds, values = pd.factorize(r["need"].to_numpy()[new])
     counts = count_in_by(r["received_m"].to_numpy()[new], kinds, len(values), months)
     return _long(counts, list(values), months)
+
+
+def issued_by_need(c: Cases, months: np.ndarray) -> pd.DataFrame:
+    """New plans issued in each month (DESIGN.md ``plans_issued``) by primary need: what a
+    paper shows by need when the requests do not record it (the need of a request's plan
+    is known only once the plan is issued, so requests of this month and of a year ago
+    would not be compared like for like)."""
+    p = c.plans[c.plans["new"].to_numpy()]
+    kinds, names = pd.factorize(p["need"].to_numpy())
+    counts = count_in_by(p["start_m"].to_numpy(), kinds, len(names), months)
+    return _long(counts, list(names), months)
 
 
 #: every breakdown of children the paper can publish, by name: (function, its columns)
@@ -147,6 +158,7 @@ BREAKDOWNS = {
     "requests_by_age": (lambda c, m: requests_by(c, m, "age"), ("requests.request_id",)),
     "requests_by_need": (
         lambda c, m: requests_by(c, m, "need"),
-        ("requests.request_id", "plans.primary_need"),
+        ("requests.request_id", "requests.primary_need"),
     ),
+    "issued_by_need": (issued_by_need, ("plans.plan_id", "plans.primary_need")),
 }

@@ -183,6 +183,7 @@ def _requests(
             "received_ymd": received.ymd,
             "transfer": r["transfer_in"].to_numpy(dtype=bool),
             "source": source,
+            "need": labels(r["primary_need"]),  # recorded at request (blank: not recorded)
             "outcome": outcome,
             "decided_day": decided.day,
             "decided_m": decided.month,

@@ -29,7 +29,6 @@ WAITING_BANDS = [
 ]
 # the bands that add up to the published KPI requests_awaiting_over_6wk
 OVER_6WK_BANDS = tuple(code for lo, _, code in WAITING_BANDS if lo > DECISION_DAYS)
-NO_PLAN_YET = "no_plan_yet"
 PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (16, None, "post16")]
 
 
@@ -101,14 +100,6 @@ def awaiting_by_band(c: Cases, month: pd.Period) -> pd.Series:
     waited = month_end_day(month.ordinal) - c.requests["received_day"].to_numpy()[pending]
     counts = pd.Series(band_of(waited)).value_counts()
     return counts.reindex([b[2] for b in WAITING_BANDS], fill_value=0).rename("count")
-
-
-def need_of_request(c: Cases) -> np.ndarray:
-    """Primary need of the plan that followed a request, or NO_PLAN_YET."""
-    p = c.plans[c.plans["request_row"].to_numpy() >= 0]
-    need = np.full(len(c.requests), NO_PLAN_YET, dtype=object)
-    need[p["request_row"].to_numpy()] = p["need"].to_numpy()
-    return need
 
 
 def decision_table(c: Cases, year: int) -> pd.DataFrame:

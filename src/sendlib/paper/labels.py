@@ -102,8 +102,8 @@ DECISIONS = {
     "N": "Decision not to proceed",
     "transfer_in": "Transfer in of EHCP from another LA",
 }
-#: a request's need: the need of the plan it led to, if any (``no_plan_yet`` otherwise)
-NEEDS = {**PRIMARY_NEED, "no_plan_yet": "No plan (yet)"}
+#: a request's need, as recorded at request
+NEEDS = PRIMARY_NEED
 #: who made a request: the SEN2 return's RequestSource groups (contract.yaml)
 REQUEST_SOURCES = {
     "parent": "Parent or carer",
@@ -184,6 +184,7 @@ TABLE_CAPTIONS = {
     "reviews_held_by_team": ("Annual review meetings held in",),
     "requests_by_age": ("Requests for EHC needs assessment by age at request",),
     "requests_by_need": ("Requests for EHC needs assessment by primary need",),
+    "issued_by_need": ("New EHCPs issued by primary need",),
 }
 #: the words for each breakdown's groups (codes not listed are shown as they are)
 GROUP_WORDS = {
@@ -194,6 +195,7 @@ GROUP_WORDS = {
     "ceased_by_reason": CEASE_REASONS,
     "by_setting": SETTINGS,
     "requests_by_need": NEEDS,
+    "issued_by_need": PRIMARY_NEED,
 }
 #: how the paper names the figures about children in its sentences, charts and tables
 #: (``sendlib audit`` looks for a withheld figure wherever these words are)
