@@ -225,3 +225,23 @@ def test_without_a_need_at_request_the_paper_shows_the_needs_of_plans_issued_and
     assert frame.loc["Total", "Jun 2025"] == ctx.value("plans_issued")
     assert frame.loc["Total", "Jun 2024"] == ctx.value("plans_issued", "2024-06")
     assert "Autistic spectrum disorder" in frame.index
+
+
+def test_a_review_status_total_beside_a_withheld_team_is_withheld(ctx, monkeypatch):
+    from sendlib.paper import reviews
+
+    real = ctx.breakdown_cells
+
+    def one_withheld(name, period=None, column=""):
+        counts, hidden = real(name, period, column)
+        if name == "review_status_by_team" and column == "in_date":
+            hidden = hidden.copy()
+            hidden.iloc[0] = True
+            counts = counts.where(~hidden)
+        return counts, hidden
+
+    monkeypatch.setattr(ctx, "breakdown_cells", one_withheld)
+    table, withheld = reviews.status_table(ctx, ("in_date", "overdue"))
+    assert withheld.loc["Total", "In date (under 12 months)"]  # it would give the team away
+    assert not withheld.loc["Total", "Overdue (over 14 months)"]
+    assert table.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")

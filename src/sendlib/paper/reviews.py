@@ -166,7 +166,9 @@ def status_table(ctx: Context, statuses: tuple[str, ...]) -> tuple[pd.DataFrame,
     words = labels.words(statuses, labels.REVIEW_STATUS)
     table.index = withheld.index = pd.Index(labels.words(table.index, {}))
     totals, unknown = status_totals(ctx, statuses)
-    table.loc[TOTAL] = totals
+    # a total beside a withheld cell would give it away (the total less the others)
+    unknown = [u or bool(withheld[s].any()) for u, s in zip(unknown, statuses, strict=True)]
+    table.loc[TOTAL] = [float("nan") if u else t for t, u in zip(totals, unknown, strict=True)]
     withheld.loc[TOTAL] = unknown
     table.columns = withheld.columns = words
     return table, withheld.astype(bool)
@@ -177,9 +179,9 @@ TOTAL = "Total"
 
 def status_totals(ctx: Context, statuses: tuple[str, ...]) -> tuple[list[float], list[bool]]:
     """Each review status's count of current plans as the scorecard publishes it (overdue
-    and due are KPIs; in date is the plans that are neither): a total row that adds
-    nothing a reader cannot already read, so it can never give away a withheld team's
-    count. A total the scorecard withholds is withheld here."""
+    and due are KPIs; in date is the plans that are neither), and whether it is withheld
+    (the scorecard withholds it; ``status_table`` also withholds a total whose column
+    has a withheld cell, which the total less the other cells would give away)."""
     kpis = {measures.OVERDUE: "reviews_overdue", measures.DUE: "reviews_due_12_14m"}
     values, hidden = [], []
     for status in statuses:
@@ -204,10 +206,9 @@ def status_by_team(ctx: Context) -> Group:
     sizes.index = sizes_hidden.index = pd.Index(teams)
     table["Total"] = sizes.reindex(table.index)
     hidden["Total"] = sizes_hidden.reindex(table.index, fill_value=False).astype(bool)
-    table.loc[TOTAL, "Total"] = (
-        float("nan") if ctx.withheld("ehcp_active") else ctx.value("ehcp_active")
-    )
-    hidden.loc[TOTAL, "Total"] = ctx.withheld("ehcp_active")
+    hide = ctx.withheld("ehcp_active") or bool(hidden["Total"].drop(index=TOTAL).any())
+    table.loc[TOTAL, "Total"] = float("nan") if hide else ctx.value("ehcp_active")
+    hidden.loc[TOTAL, "Total"] = hide
     frame = table.rename_axis("Team").reset_index()
     withheld = hidden.rename_axis("Team").reset_index().assign(Team=False)
     held = decided_table(
