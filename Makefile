@@ -25,7 +25,7 @@ unexport PYTHONDONTWRITEBYTECODE
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: venv venv-dev lock report demo validate scorecard test lint bench clean browser lab release-copy
+.PHONY: venv venv-dev lock report demo validate scorecard test lint bench clean browser office lab release-copy
 
 venv: $(STAMP)
 venv-dev: $(DEV_STAMP)
@@ -83,13 +83,22 @@ browser:
 	  (apt-get update -qq && apt-get install -y -qq chromium libharfbuzz-subset0 >/dev/null) || \
 	  echo "could not install them (not root?): the axe test will be skipped outside CI"; }
 
+# Debian's LibreOffice Writer (no GUI) and poppler's tools, for the test that prints
+# paper.docx as a clerk's agenda system would (pages, page size, column widths).
+office:
+	@{ command -v libreoffice >/dev/null && command -v pdftoppm >/dev/null; } || { \
+	  echo "installing Debian's libreoffice-writer-nogui and poppler-utils"; \
+	  (apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+	     libreoffice-writer-nogui poppler-utils >/dev/null) || \
+	  echo "could not install them (not root?): the Word print test will be skipped outside CI"; }
+
 # JupyterLab on this month's notebooks (parameters filled in); narrative goes in
 # params/narrative/YYYY-MM/ — `sendlib new-month YYYY-MM` prepares it.
 lab: demo $(DEV_STAMP)
 	$(BIN)/sendlib lab --data $(DEMO) $(if $(MONTH),--month $(MONTH))
 
 # on both cores, a test file's tests on one (they share its module fixtures)
-test: $(DEV_STAMP) browser
+test: $(DEV_STAMP) browser office
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: $(DEV_STAMP)

@@ -301,3 +301,40 @@ def axe_violations(page_path: Path, screenshot: Path | None = None) -> list:
         f"{len(violations)} violations, {len(result.response['passes'])} rules passed"
     )
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
+
+
+def need_libreoffice() -> None:
+    """Skip (or in CI fail) when Debian's LibreOffice Writer or poppler's tools are missing."""
+    import os
+    import shutil
+
+    import pytest
+
+    if not (shutil.which("libreoffice") and shutil.which("pdftoppm")):
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing: `make test` installs it with apt-get")
+        pytest.skip("Debian's libreoffice-writer-nogui is not installed (make test installs it)")
+
+
+def print_word(docx_path: Path, folder: Path) -> Path:
+    """paper.docx printed to PDF by LibreOffice headless, as an agenda system would."""
+    import subprocess
+
+    need_libreoffice()
+    profile = folder / "profile"  # its own profile: two runs at once never share one
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(docx_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return folder / f"{docx_path.stem}.pdf"

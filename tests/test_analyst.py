@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -287,28 +288,33 @@ def published(tmp_path_factory, demo_data):
     root = tmp_path_factory.mktemp("published")
     books = notebook_dir(root, **{"00_cover": "00_cover", "01_summary": "01_summary"})
     params = params_dir(root)
-    note = params / "narrative" / "2025-06" / "05_review.md"  # a misspelt name
+    note = params / "narrative" / "2025-06" / "sumary.md"  # a misspelt name
     note.parent.mkdir(parents=True)
     note.write_text("Words nobody will read.\n")
     out = root / "out"
-    result = run_cli(demo_data, out, books, "--month", "2025-06", params=params)
+    stopped = run_cli(demo_data, out, books, "--month", "2025-06", params=params)
+    assert stopped.exit_code == 1 and not (out / "2025-06").exists()
+    result = run_cli(
+        demo_data, out, books, "--month", "2025-06", "--allow-unused-narrative", params=params
+    )
     assert result.exit_code == 0, result.output
-    return root, books, params, out, result
+    return root, books, params, out, result, stopped
 
 
 @pytest.mark.slow
-def test_a_narrative_file_the_paper_did_not_use_is_listed(published):
-    _, _, _, out, result = published
-    assert "05_review.md was not used: no section of this paper is called '05_review'" in (
-        result.output
-    )
+def test_a_narrative_file_naming_no_section_stops_the_run_unless_allowed(published):
+    _, _, _, out, result, stopped = published
+    said = " ".join(stopped.output.split())
+    assert "sumary.md names no section of this paper: did you mean summary.md?" in said
+    assert "--allow-unused-narrative" in said
+    assert "not used: " in result.output and "sumary.md names no section" in result.output
     manifest = json.loads((out / "2025-06" / "manifest.json").read_text())
-    assert manifest["narrative_unused"] == ["05_review.md"]
+    assert manifest["narrative_unused"] == ["sumary.md"]
 
 
 @pytest.mark.slow
 def test_verify_compares_only_what_the_paper_read(published, demo_data):
-    _, _, params, out, _ = published
+    _, _, params, out, _, _ = published
     prepared = invoke("new-month", "2025-07", "--params", str(params), "--no-facts")
     assert prepared.exit_code == 0, prepared.output
     (demo_data / "notes.txt").write_text("a stray file beside the data\n")
@@ -333,7 +339,7 @@ def test_verify_compares_only_what_the_paper_read(published, demo_data):
 
 @pytest.mark.slow
 def test_a_scorecard_run_does_not_overwrite_a_published_papers_files(published, demo_data):
-    _, _, params, out, _ = published
+    _, _, params, out, _, _ = published
     before = (out / "2025-06" / "scorecard.csv").read_bytes()
     where = ["--data", str(demo_data), "--params", str(params), "--out", str(out)]
     refused = invoke("scorecard", "--month", "2025-06", *where)
@@ -346,7 +352,7 @@ def test_a_scorecard_run_does_not_overwrite_a_published_papers_files(published, 
 
 @pytest.mark.slow
 def test_a_preview_is_timed_whole_lists_drafts_and_is_not_held_up_by_a_run(published, demo_data):
-    _, books, params, out, _ = published
+    _, books, params, out, _, _ = published
     draft = params / "narrative" / "2025-06" / "summary.md"
     draft.write_text("<!-- sendlib: review: carried over. -->\n\nDraft words.\n")
     holder = subprocess.Popen(
@@ -387,7 +393,7 @@ def test_a_preview_is_timed_whole_lists_drafts_and_is_not_held_up_by_a_run(publi
 
 @pytest.mark.slow
 def test_draft_narrative_is_published_with_allow_draft(published, demo_data):
-    _, books, params, out, _ = published
+    _, books, params, out, _, _ = published
     draft = params / "narrative" / "2025-06" / "summary.md"
     draft.write_text("<!-- sendlib: review: carried over. -->\n\nAccepted as it is.\n")
     try:
@@ -399,6 +405,7 @@ def test_draft_narrative_is_published_with_allow_draft(published, demo_data):
             "2025-06",
             "--narrative-only",
             "--allow-draft",
+            "--allow-unused-narrative",  # the fixture's misspelt file is still there
             params=params,
         )
     finally:
@@ -437,3 +444,12 @@ def test_a_team_with_no_cases_gets_a_pack_of_empty_tables_not_a_traceback(tmp_pa
     assert result.exit_code == 0, result.output
     html = (out / "teams" / "pod-new" / LAST / "paper.html").read_text()
     assert "SEND Performance Update: May 2025 – Pod: New" in html
+
+
+def test_a_misspelt_narrative_file_is_matched_to_the_section_it_was_meant_for():
+    from sendlib.paper.narrative import unused_reason
+    from sendlib.paper.sections import SECTIONS
+
+    said = unused_reason(Path("timelines.md"), list(SECTIONS))
+    assert "timelines.md names no section of this paper: did you mean timeliness.md?" in said
+    assert "did you mean" not in unused_reason(Path("notes-for-chair.md"), list(SECTIONS))

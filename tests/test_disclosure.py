@@ -108,7 +108,7 @@ def test_charts_never_plot_a_withheld_value():
     hidden = _decided(values, FOUR)
     chart = bar_chart(values.where(~hidden), "Settings", "Number", "Setting", hidden)
     assert "INMSS" not in chart.alt and "Special" not in chart.alt  # 12 protects the 3
-    assert "2 group(s) withheld to protect confidentiality" in chart.alt
+    assert "2 groups withheld to protect confidentiality" in chart.alt
     assert chart.data.set_index("Setting")["Number"].to_dict() == {
         "Mainstream": 40.0,
         "INMSS": "[c]",
@@ -128,9 +128,13 @@ def test_a_chart_of_nothing_that_may_be_shown_is_a_sentence():
     line = line_chart(frame, "EOTAS", "%", "percent", withheld=frame.isna())
     assert isinstance(line, NoChart) and "every value is withheld" in line.to_html()
     frame.iloc[0, 0] = 1.5
-    line = line_chart(frame, "EOTAS", "%", "percent", withheld=frame.isna())
-    assert line.data["EOTAS"].tolist() == [1.5, "[c]", "[c]"]
-    assert "2 value(s) withheld" in line.alt
+    line = line_chart(frame, "EOTAS", "%", "percent", places=1, withheld=frame.isna())
+    assert isinstance(line, NoChart)  # one point on an empty axis: a sentence
+    assert "one month has a figure, so no chart is drawn: 1.5% in August 2026" in line.to_html()
+    frame.iloc[1, 0] = 2.0
+    line = line_chart(frame, "EOTAS", "%", "percent", places=1, withheld=frame.isna())
+    assert line.data["EOTAS"].tolist() == [1.5, 2.0, "[c]"]
+    assert "1 value withheld" in line.alt
 
 
 def test_the_same_figure_in_two_tables_has_one_decision():

@@ -121,3 +121,66 @@ def test_the_word_copy_from_kept_parts_reads_as_the_whole_pages_and_pandoc_reads
     assert len(read) == 1 and "Edited words." in read[0] and "Unchanged text." not in read[0]
     assert "Edited words." in plain(tmp_path / "edited.docx")
     assert "Unchanged text." in plain(tmp_path / "edited.docx")
+
+
+WIDE_PAGE = (
+    '<html lang="en-GB"><head><title>SEND paper: June 2025</title></head><body><main>'
+    '<section class="section section-cover"><h1>SEND paper: June 2025</h1></section>'
+    '<section class="section section-summary continues"><h2>1. Summary</h2>'
+    '<ul class="tiles"><li class="tile"><span class="tile-label">Number of EHCPs (Jun 2025)'
+    '</span><span class="tile-value">5,151</span></li><li class="tile"><span class="tile-label">'
+    'Requests (Jun 2025)</span><span class="tile-value">111</span></li></ul></section>'
+    '<section class="section section-caseload"><h2>2. Caseload</h2><p>Words.</p></section>'
+    '<section class="section section-appendix_scorecard appendix appendix-scorecard">'
+    "<h2>Appendix 1: SEND scorecard</h2><table><thead><tr><th>Ref</th><th>Measure</th>"
+    + "".join(f"<th>M{i}</th>" for i in range(14))
+    + "</tr></thead><tbody><tr><td>1.01</td><td>Number of EHCPs with a long title that wraps</td>"
+    + "".join(
+        '<td>5,151&nbsp;<span aria-hidden="true">▲</span><span class="visually-hidden">'
+        " (up)</span></td>"
+        for _ in range(14)
+    )
+    + "</tr></tbody></table></section>"
+    '<section class="section section-glossary appendix"><h2>Glossary</h2><p>EHCP</p></section>'
+    "</main></body></html>"
+)
+
+
+def test_the_word_copy_is_a4_with_a_landscape_scorecard_and_columns_from_their_content(tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    from sendlib.render.docx_layout import MIN_COLUMN_MM, TWIPS_PER_MM
+
+    render_docx(WIDE_PAGE, tmp_path / "paper.docx", pd.Period("2025-06", "M"))
+    word = docx.Document(str(tmp_path / "paper.docx"))
+    sizes = [(round(s.page_width.mm), round(s.page_height.mm)) for s in word.sections]
+    assert sizes == [(210, 297), (297, 210), (210, 297)]  # before, the appendix, after
+    margins = [(round(s.top_margin.mm), round(s.left_margin.mm)) for s in word.sections]
+    assert margins == [(18, 16), (12, 10), (18, 16)]  # paper.css's @page rules
+    assert word.sections[0].header.paragraphs[0].text == "SEND paper: June 2025"
+    assert "NUMPAGES" in word.sections[0].footer._element.xml
+    tiles, card = word.tables
+    assert [c.text for c in tiles.rows[0].cells] == [
+        "Number of EHCPs (Jun 2025)\n5,151",
+        "Requests (Jun 2025)\n111",
+    ]
+    grid = [int(c.get(qn("w:w"))) / TWIPS_PER_MM for c in card._tbl.tblGrid]
+    assert len(grid) == 16 and min(grid) >= MIN_COLUMN_MM - 0.05
+    assert grid[1] == max(grid)  # the measure's title is the widest column
+    assert round(sum(grid)) == 297 - 20  # the landscape page's text width
+    assert card.rows[1].cells[2].text == "5,151\u00a0▲"  # the screen reader's words: not printed
+    # each section starting a page in the PDF starts one in Word
+    breaks = [p.text for p in word.paragraphs if p._p.xpath("./w:pPr/w:pageBreakBefore")]
+    assert breaks == ["2. Caseload"]
+
+
+def test_columns_are_never_narrower_than_10mm_and_share_the_width_by_content():
+    from sendlib.render.docx_layout import column_widths
+
+    widths = column_widths([["Month", "Number"], ["Nov 2026", "5,151"]], 178, 9)
+    assert round(sum(widths), 6) == 178 and widths[0] > widths[1] >= 10
+    many = column_widths([["a"] * 30], 277, 7.5)  # more columns than fit at 10 mm
+    assert round(sum(many), 6) == 277
+    crowded = column_widths([["x" * 40, *["Sep 26"] * 15]], 277, 7.5)
+    assert min(crowded) >= 10 and round(sum(crowded), 6) == 277

@@ -856,5 +856,37 @@ def test_every_code_of_a_coded_characteristic_is_a_group(tmp_path):
     )
     months = pd.period_range("2025-06", "2025-06", freq="M").asi8
     sex = breakdowns.active_by(prepare(load_tables(d)), months, "sex")
-    assert {"M", "F", "U", "not_recorded"} <= set(sex["row"])
+    assert {"M", "F", "not_recorded"} <= set(sex["row"])  # SEN2's U is not recorded
+    assert "U" not in set(sex["row"])
     assert sex["count"].sum() == 2
+
+
+def test_requests_by_need_count_the_need_recorded_at_request_like_for_like(tmp_path):
+    # a request of a year ago whose plan has since been issued still counts under the
+    # need recorded when it was made, as this month's requests do
+    d = council_dir(
+        tmp_path,
+        person=[person("P1", "2015-01-01"), person("P2", "2015-01-01")],
+        requests=[
+            {
+                "request_id": "R1",
+                "person_id": "P1",
+                "received_date": "2024-06-03",
+                "primary_need": "SEMH",
+            },
+            {
+                "request_id": "R2",
+                "person_id": "P2",
+                "received_date": "2025-06-03",
+                "primary_need": "",
+            },
+        ],
+        plans=[plan("E1", "P1", "2024-10-01", request_id="R1", need="ASD")],
+    )
+    c = prepare(load_tables(d))
+    months = pd.period_range("2024-06", "2025-06", freq="M").asi8
+    frame = breakdowns.requests_by(c, months, "need")
+    assert in_month(frame, "2024-06") == {"SEMH": 1}  # not the plan's ASD, known later
+    assert in_month(frame, "2025-06") == {"not_recorded": 1}
+    issued = breakdowns.issued_by_need(c, months)
+    assert in_month(issued, "2024-10") == {"ASD": 1}

@@ -58,6 +58,52 @@ def test_the_appendix_shows_each_comparator_with_its_period_and_definition(ctx):
     assert "2.11" in notes and "none here (the denominator here is decisions" in notes
 
 
+def test_the_appendix_scorecard_html_snapshot(ctx):
+    from sendlib.paper import appendix
+    from test_paper_parts import check_golden
+
+    check_golden("appendix_scorecard_demo_2025-06.html", appendix.scorecard(ctx).to_html())
+
+
+def test_the_appendix_sets_each_kpi_beside_its_figure_a_year_earlier_with_an_arrow(ctx):
+    from bs4 import BeautifulSoup
+
+    from sendlib.paper import appendix
+
+    soup = BeautifulSoup(appendix.scorecard(ctx).to_html(), "lxml")
+    heads = [th.get_text() for th in soup.table.thead.find_all("th")]
+    assert "A year earlier (Jun 24)" in heads
+    at = heads.index("A year earlier (Jun 24)")
+    rows = {tr.th.get_text(): tr for tr in soup.table.tbody.find_all("tr")}
+    cell = rows["Number of EHCPs"].find_all(["td", "th"])[at]
+    before = ctx.value("ehcp_active", "2024-06")
+    assert cell.get_text().startswith(f"{before:,.0f}\u00a0▲")  # higher now than then
+    assert "(now higher)" in cell.get_text()
+    # a termly KPI is set beside its latest figure's month a year earlier, named
+    termly = next(tr for name, tr in rows.items() if "(termly)" in name)
+    assert "(May 24)" in termly.find_all(["td", "th"])[at].get_text()
+
+
+def test_a_year_earlier_figure_that_was_withheld_is_shown_as_withheld(ctx, monkeypatch):
+    from bs4 import BeautifulSoup
+
+    from sendlib.paper import appendix
+
+    real = ctx.status_of
+    monkeypatch.setattr(
+        ctx,
+        "status_of",
+        lambda k, p=None: "c" if (k, str(p)) == ("ehcp_active", "2024-06") else real(k, p),
+    )
+    soup = BeautifulSoup(appendix.scorecard(ctx).to_html(), "lxml")
+    heads = [th.get_text() for th in soup.table.thead.find_all("th")]
+    row = next(
+        tr for tr in soup.table.tbody.find_all("tr") if tr.th.get_text() == "Number of EHCPs"
+    )
+    cell = row.find_all(["td", "th"])[heads.index("A year earlier (Jun 24)")]
+    assert cell.get_text() == "[c]"  # no figure, and no arrow that would hint at one
+
+
 def test_how_we_compare_says_which_definition_each_scorecard_row_uses(ctx):
     from sendlib.paper import compare
 
@@ -147,3 +193,58 @@ def test_a_chart_keeps_missing_months_as_gaps_never_joining_across_them():
     chart = line_chart(frame, "New plans", "Per cent", "percent")
     assert len(chart.data) == 22  # every month in the data table, the empty ones as gaps
     assert trimmed(pd.DataFrame({"x": [np.nan, np.nan]}, index=months[:2])).empty
+
+
+def test_review_status_by_team_reads_in_date_due_overdue_with_a_total_row_that_adds_up(ctx):
+    from sendlib.paper import reviews
+
+    group = reviews.status_by_team(ctx)
+    table = group.items[0]
+    frame = table.frame.set_index("Team")
+    assert list(frame.columns) == [
+        "In date (under 12 months)",
+        "Due (12–14 months)",
+        "Overdue (over 14 months)",
+        "Total",
+    ]
+    assert frame.index[-1] == "Total"
+    hidden = table.withheld().set_index(table.frame["Team"])
+    teams = frame.drop(index="Total")
+    for column in frame.columns:
+        if not hidden[column].drop(index="Total").any():  # nothing withheld: it adds up
+            assert teams[column].sum() == frame.loc["Total", column], column
+    assert frame.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")
+
+
+def test_without_a_need_at_request_the_paper_shows_the_needs_of_plans_issued_and_says_so(ctx):
+    from sendlib.paper import requests
+
+    assert "requests_by_need" in ctx.not_held  # the demo's requests record no need
+    _, by_need = requests.by_age_and_need(ctx).items
+    assert by_need.caption.startswith("New EHCPs issued by primary need: June 2025 and June 2024")
+    assert any("need at request" in note for note in by_need.notes)
+    frame = by_need.frame.set_index("Primary need")
+    assert "No plan (yet)" not in frame.index  # no like-for-unlike 'no plan yet' row
+    assert frame.loc["Total", "Jun 2025"] == ctx.value("plans_issued")
+    assert frame.loc["Total", "Jun 2024"] == ctx.value("plans_issued", "2024-06")
+    assert "Autistic spectrum disorder" in frame.index
+
+
+def test_a_review_status_total_beside_a_withheld_team_is_withheld(ctx, monkeypatch):
+    from sendlib.paper import reviews
+
+    real = ctx.breakdown_cells
+
+    def one_withheld(name, period=None, column=""):
+        counts, hidden = real(name, period, column)
+        if name == "review_status_by_team" and column == "in_date":
+            hidden = hidden.copy()
+            hidden.iloc[0] = True
+            counts = counts.where(~hidden)
+        return counts, hidden
+
+    monkeypatch.setattr(ctx, "breakdown_cells", one_withheld)
+    table, withheld = reviews.status_table(ctx, ("in_date", "overdue"))
+    assert withheld.loc["Total", "In date (under 12 months)"]  # it would give the team away
+    assert not withheld.loc["Total", "Overdue (over 14 months)"]
+    assert table.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")

@@ -104,15 +104,6 @@ def test_plurals_and_separators():
     assert nv.agree(1, "falls", "fall") == "falls" and nv.agree(936, "falls", "fall") == "fall"
 
 
-def test_change_words_follow_the_printed_figures():
-    assert nv.change(44, 35) == "up from 35"
-    assert nv.change(4.8, 10.8, "percent", 1) == "down from 10.8%"
-    assert nv.change(21.44, 21.41, "percent", 1) == "unchanged"
-    assert nv.change(float("nan"), 3) == ""
-    assert nv.percent_change(2695, 2459) == "up 9.6%"
-    assert nv.percent_change(100, 100) == "unchanged"
-
-
 def test_continues_to_rise_needs_two_rises():
     assert nv.movement([1, 2, 3]) == "continues to rise"
     assert nv.movement([3, 2, 3]) == "has risen"
@@ -365,3 +356,43 @@ def test_a_page_laid_out_section_by_section_and_from_the_cache_is_the_whole_page
     assert rhtml.page_of("Paper", edited, cache, "code") == expected
     assert laid == [edited[3]]
     assert len(list(cache.glob("*.json"))) == 4
+
+
+def test_a_table_with_no_rows_is_a_sentence_not_headers_over_nothing():
+    frame = pd.DataFrame({"Reason": [], "2025": []})
+    table = Table(frame, "Reasons a plan was not issued").row_header("Reason")
+    html = table.when_empty("none in these years").to_html()
+    assert html.startswith('<p class="table-note empty"')
+    assert "Reasons a plan was not issued: none in these years." in html
+    assert "<table" not in html and "<th" not in html
+
+
+def test_narrative_tables_and_links_are_rendered_in_html_pdf_and_word(tmp_path):
+    import docx
+
+    from sendlib.paper.narrative import markdown_html
+    from sendlib.render.docx import render_docx
+
+    text = (
+        "| Need | Number |\n|---|--:|\n| Autistic spectrum disorder | 12 |\n\n"
+        "See [the DfE's release](https://www.gov.uk/ehcp) or https://www.gov.uk/send."
+    )
+    body = markdown_html(text)
+    assert '<table class="data narrative-table">' in body and "|" not in body
+    assert '<th scope="col">Need</th>' in body
+    assert '<a href="https://www.gov.uk/ehcp">the DfE\'s release</a>' in body
+    assert '<a href="https://www.gov.uk/send" class="bare-link">' in body
+    # the PDF prints a link's address after its text (once for a bare address)
+    css = (ROOT / "src" / "sendlib" / "render" / "paper.css").read_text()
+    assert '.narrative a[href]:not([href^="#"]):not(.bare-link)::after' in css
+    page = (
+        '<html lang="en-GB"><head><title>T</title></head><body><main>'
+        f'<div class="narrative analyst">{body}</div></main></body></html>'
+    )
+    render_docx(page, tmp_path / "paper.docx", pd.Period("2025-06", "M"))
+    word = docx.Document(str(tmp_path / "paper.docx"))
+    (table,) = word.tables
+    assert [c.text for c in table.rows[1].cells] == ["Autistic spectrum disorder", "12"]
+    said = " ".join(p.text for p in word.paragraphs)
+    assert "the DfE's release (https://www.gov.uk/ehcp)" in said
+    assert "https://www.gov.uk/send (https://www.gov.uk/send)" not in said

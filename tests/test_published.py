@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from helpers import axe_violations, check_tagged_pdf
+from helpers import axe_violations, check_tagged_pdf, print_word
 from sendlib.cli import app
 from sendlib.paper.sections import SECTIONS
 
@@ -170,22 +170,92 @@ def test_the_word_copy_has_the_papers_headings_tables_and_charts(published):
     assert len(headings) == len(sections)
     assert [p.style.name for p in word.paragraphs].count("Heading 1") == 1
     # every table of the HTML is a Word table with the same cell text, header row repeating
+    # (a glyph's words for a screen reader, hidden on screen, are not printed in Word)
+    for words in soup.select('[aria-hidden="true"] + span.visually-hidden'):
+        words.decompose()
     html_tables = [
         _cells([[c.get_text() for c in tr.find_all(["th", "td"])] for tr in t.find_all("tr")])
         for t in soup.select("main table")
     ]
     word_tables = [_cells([[c.text for c in r.cells] for r in t.rows]) for t in word.tables]
+    # the headline tiles are a small table in Word: label over figure
+    tiles = [
+        " ".join(
+            f"{t.select_one('.tile-label').get_text()}{t.select_one('.tile-value').get_text()}".split()
+        )
+        for t in soup.select("li.tile")
+    ]
+    tiled = [
+        t
+        for t in word_tables
+        if [c.replace(" ", "") for r in t for c in r if c] == [x.replace(" ", "") for x in tiles]
+    ]
+    assert len(tiled) == 1 and tiles
+    word_tables.remove(tiled[0])
     assert len(word_tables) == len(html_tables)
     for html_table, word_table in zip(html_tables, word_tables, strict=True):
         assert [r for r in word_table if any(r)] == [r for r in html_table if any(r)]
     repeated = [t for t in word.tables if t.rows[0]._tr.xpath("./w:trPr/w:tblHeader")]
-    assert len(repeated) >= len(word.tables) - 1  # the cover sheet has no header row
+    assert len(repeated) >= len(word.tables) - 2  # the cover sheet and tiles have none
     # the numbered paragraphs keep their numbers
     assert any(re.match(r"2\.1\sThe number of EHCPs", p.text) for p in word.paragraphs)
     # every chart is an inline picture with the HTML's alt text
     alts = [img["alt"] for img in soup.select("main img")]
     pictures = [shape._inline.docPr.get("descr") for shape in word.inline_shapes]
     assert pictures == alts and all(alts)
+
+
+@pytest.mark.slow
+def test_the_word_copy_prints_on_a4_like_the_pdf_with_no_column_under_10mm(published, tmp_path):
+    # printed through LibreOffice, as a clerk's agenda system does with Word files
+    import subprocess
+
+    import docx
+
+    from sendlib.render.docx_layout import MIN_COLUMN_MM, TWIPS_PER_MM
+
+    _, folder, _ = published
+    printed = PdfReader(print_word(folder / "paper.docx", tmp_path))
+    paper = PdfReader(folder / "paper.pdf")
+    assert len(printed.pages) <= 1.5 * len(paper.pages)
+    sizes = {
+        tuple(sorted(round(float(x) / 72 * 25.4) for x in p.mediabox[2:])) for p in printed.pages
+    }
+    assert sizes == {(210, 297)}  # every page A4 (portrait or landscape)
+    wide = [float(p.mediabox[2]) > float(p.mediabox[3]) for p in printed.pages]
+    assert any(wide) and not wide[0]  # the scorecard appendix is printed landscape
+    word = docx.Document(str(folder / "paper.docx"))
+    narrowest = min(
+        int(col.get(docx.oxml.ns.qn("w:w")))
+        for table in word.tables
+        for col in table._tbl.tblGrid.iterchildren(docx.oxml.ns.qn("w:gridCol"))
+    )
+    assert narrowest / TWIPS_PER_MM >= MIN_COLUMN_MM - 0.05
+    # as many landscape pages as the PDF's, give or take
+    paper_wide = sum(float(p.mediabox[2]) > float(p.mediabox[3]) for p in paper.pages)
+    assert sum(wide) <= 1.5 * paper_wide
+    section = word.sections[0]
+    assert "Page" in section.footer.paragraphs[0].text
+    assert "NUMPAGES" in section.footer._element.xml
+    header = section.header.paragraphs[0].text
+    title = re.search(r"<title>(.*?)</title>", (folder / "paper.html").read_text()).group(1)
+    assert header.startswith(title.split(":")[0]) and "2025" in header
+    # the footer's fields are worked out when printed: the last page says "N of N"
+    last = subprocess.run(
+        [
+            "pdftotext",
+            "-f",
+            str(len(printed.pages)),
+            "-l",
+            str(len(printed.pages)),
+            str(tmp_path / "paper.pdf"),
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"Page {len(printed.pages)} of {len(printed.pages)}" in last
 
 
 @pytest.mark.slow

@@ -107,8 +107,8 @@ def test_hand_written_return_gives_the_tables_written_by_hand(tmp_path):
         assert list(got[name].columns) == list(expected.columns), name
         assert sorted_rows(got[name]) == sorted_rows(expected), name
     # what it could not carry, it says
-    assert "placements ranked 2 or lower" in result.output
-    assert "1 persons told apart by name and birth date" in result.output
+    assert "Placements ranked 2 or lower (the contract keeps the main one): 1." in result.output
+    assert "Children told apart by name and birth date: 1." in result.output
     assert "team, case_officer, social_care" in result.output
     assert "Still to add" in result.output and "disputes.csv" in result.output
 
@@ -119,7 +119,7 @@ def test_without_establishments_a_urn_is_other_and_counted(tmp_path):
     placements = read(tmp_path / "data", "placements")
     with_urn = placements[placements["urn"] != ""]
     assert set(with_urn["setting"]) == {"other"}
-    assert "4 placements written as 'other'" in result.output
+    assert "Placements written as 'other'" in result.output and "classify it: 4." in result.output
     assert "no --establishments list" in result.output
 
 

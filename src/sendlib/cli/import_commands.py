@@ -222,13 +222,12 @@ def _print_summary(summary) -> None:
             + "; ".join(f"{n}.csv ({STILL_NEEDED[n]})" for n in missing)
             + ". See 'Input data' in the README."
         )
-    for what, n in sorted(summary.counts.items()):
-        say(f"Counted: {n:,} {what}.")
+    for what, n in sorted(summary.counts.items()):  # a phrase and its count: never "1 persons"
+        say(f"{what[:1].upper()}{what[1:]}: {n:,}.")
     if summary.shared_upns:
         say(
-            f"Counted: {summary.shared_upns:,} UPN(s) given to two children with different "
-            "birth dates in one return: told apart by birth date (validate reports the "
-            "shared UPN)."
+            "UPNs given to two children with different birth dates in one return (told "
+            f"apart by birth date; validate reports the shared UPN): {summary.shared_upns:,}."
         )
     for warning in summary.warnings[:20]:
         say(warning, "yellow")

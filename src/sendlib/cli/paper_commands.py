@@ -161,6 +161,14 @@ def run(
             help="Publish narrative still marked for review (by default the run refuses).",
         ),
     ] = False,
+    allow_unused_narrative: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unused-narrative",
+            help="Publish although a narrative file names no section (by default the run "
+            "refuses, suggesting the section it was meant for).",
+        ),
+    ] = False,
     wait: Annotated[
         bool,
         typer.Option(
@@ -202,6 +210,7 @@ def run(
         preview=preview,
         wait=wait,
         allow_draft=allow_draft,
+        allow_unused_narrative=allow_unused_narrative,
         provisional=provisional,
     )
     requests = [

@@ -28,8 +28,7 @@ from sendlib.measures.calendar import (
     first_month_aged,
 )
 from sendlib.measures.caseload import AGE_BANDS, OVER_25
-from sendlib.measures.cases import NOT_RECORDED, Cases
-from sendlib.measures.decisions import NO_PLAN_YET, need_of_request
+from sendlib.measures.cases import NOT_RECORDED, UNKNOWN_SEX, Cases
 from sendlib.measures.reviews import status_windows
 
 COLUMNS = ["period", "row", "column", "count"]
@@ -52,7 +51,13 @@ def _long(counts: np.ndarray, keys, months: np.ndarray, column: str = "") -> pd.
 def _codes(column: str) -> list[str]:
     """A code column's groups: every code of its list, and ``NOT_RECORDED``."""
     file = "person" if column in ("sex",) else "plans"
-    return [*contract().codes_for(file, column), NOT_RECORDED]
+    codes = [c for c in contract().codes_for(file, column) if not _unknown(column, c)]
+    return [*codes, NOT_RECORDED]
+
+
+def _unknown(column: str, code: str) -> bool:
+    """A code that says what a blank says (SEN2's sex U, 'not known'): not recorded."""
+    return column == "sex" and code == UNKNOWN_SEX
 
 
 #: each coded characteristic's groups, whether or not a child is in them: a table of one
@@ -138,17 +143,28 @@ def reviews_held_by_team(cases: Cases, months: np.ndarray) -> pd.DataFrame:
 
 def requests_by(cases: Cases, months: np.ndarray, by: str) -> pd.DataFrame:
     """New requests received in each month by ``age`` (years at request) or ``need`` (the
-    primary need of the plan that followed, or ``NO_PLAN_YET``; seed 001 section I)."""
+    primary need recorded at request: a month is compared with the same month a year
+    earlier on what was known then, like for like)."""
     requests = cases.requests
     new = ~requests["transfer"].to_numpy()
     if by == "age":
         age = (requests["received_ymd"].to_numpy() - requests["birth_ymd"].to_numpy()) // 10000
         kinds, values = _factor(age[new], AGES_AT_REQUEST)
     else:
-        groups = [*_codes("primary_need"), NO_PLAN_YET]
-        kinds, values = _factor(need_of_request(cases)[new], groups)
+        kinds, values = _factor(requests["need"].to_numpy()[new], _codes("primary_need"))
     counts = count_in_by(requests["received_m"].to_numpy()[new], kinds, len(values), months)
     return _long(counts, values, months)
+
+
+def issued_by_need(cases: Cases, months: np.ndarray) -> pd.DataFrame:
+    """New plans issued in each month (as ``plans_issued`` counts them) by primary need:
+    what a paper shows by need when the requests do not record it (the need of a
+    request's plan is known only once the plan is issued, so requests of this month and
+    of a year ago would not be compared like for like)."""
+    plans = cases.plans[cases.plans["new"].to_numpy()]
+    kinds, names = _factor(plans["need"].to_numpy(), _codes("primary_need"))
+    counts = count_in_by(plans["start_m"].to_numpy(), kinds, len(names), months)
+    return _long(counts, names, months)
 
 
 #: every breakdown of children the paper can publish, by name: (function, its columns)
@@ -177,6 +193,7 @@ BREAKDOWNS = {
     "requests_by_age": (partial(requests_by, by="age"), ("requests.request_id",)),
     "requests_by_need": (
         partial(requests_by, by="need"),
-        ("requests.request_id", "plans.primary_need"),
+        ("requests.request_id", "requests.primary_need"),
     ),
+    "issued_by_need": (issued_by_need, ("plans.plan_id", "plans.primary_need")),
 }

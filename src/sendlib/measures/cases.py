@@ -22,6 +22,7 @@ from sendlib.measures.calendar import NEVER, Dates, dates, month_ord
 from sendlib.measures.threads import cores
 
 NOT_RECORDED = "not_recorded"
+UNKNOWN_SEX = "U"
 
 
 @dataclass
@@ -185,6 +186,7 @@ def _requests(
             "received_ymd": received.ymd,
             "transfer": recorded["transfer_in"].to_numpy(dtype=bool),
             "source": source,
+            "need": labels(recorded["primary_need"]),  # recorded at request (blank: not recorded)
             "outcome": outcome,
             "decided_day": decided.day,
             "decided_m": decided.month,
@@ -236,6 +238,9 @@ def _plans(
     plans["new"] = (p_request >= 0) & ~plans["transfer"].to_numpy(dtype=bool)
     for column in ("sex", "ethnicity", "team", "social_care", "case_officer"):
         plans[column] = _column(labels_at(person[column], p_person))
+    # SEN2's sex code U ("not known") says what a blank says: one group of children
+    sex = plans["sex"].to_numpy(dtype=object)
+    plans["sex"] = _column(np.where(sex == UNKNOWN_SEX, NOT_RECORDED, sex).astype(object))
 
     # the first plan issued for each request (a request leads to at most one new plan)
     linked = p_request >= 0

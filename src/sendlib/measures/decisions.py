@@ -24,7 +24,6 @@ from sendlib.statutory import DECISION_DAYS, WAITING_BANDS
 
 # the bands that add up to the published KPI requests_awaiting_over_6wk
 OVER_6WK_BANDS = tuple(code for lo, _, code in WAITING_BANDS if lo > DECISION_DAYS)
-NO_PLAN_YET = "no_plan_yet"
 PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (16, None, "post16")]
 #: requests by the child's phase: characteristic counts (children by age group)
 PHASE_COUNTS = tuple(f"requests_{name}" for _, _, name in PHASES)
@@ -139,14 +138,6 @@ def awaiting_by_band(cases: Cases, month: pd.Period) -> pd.Series:
     waited = month_end_day(month.ordinal) - cases.requests["received_day"].to_numpy()[pending]
     counts = pd.Series(band_of(waited)).value_counts()
     return counts.reindex([b[2] for b in WAITING_BANDS], fill_value=0).rename("count")
-
-
-def need_of_request(cases: Cases) -> np.ndarray:
-    """Primary need of the plan that followed a request, or NO_PLAN_YET."""
-    linked = cases.plans[cases.plans["request_row"].to_numpy() >= 0]
-    need = np.full(len(cases.requests), NO_PLAN_YET, dtype=object)
-    need[linked["request_row"].to_numpy()] = linked["need"].to_numpy()
-    return need
 
 
 def decision_table(cases: Cases, year: int) -> pd.DataFrame:

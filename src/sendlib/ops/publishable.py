@@ -7,13 +7,20 @@ from __future__ import annotations
 import datetime as dt
 
 from sendlib.ops.request import RunError, RunRequest
-from sendlib.paper.narrative import REVIEW_MARKER, NarrativeError, analyst_html, pending_review
+from sendlib.paper.narrative import (
+    REVIEW_MARKER,
+    NarrativeError,
+    analyst_html,
+    narrative_files,
+    pending_review,
+    unused_reason,
+)
 from sendlib.paper.sections import Section
 
 
-def publishable(r: RunRequest, meeting: dt.date | None) -> None:
-    """A paper goes to a committee meeting and carries no text still marked for
-    review (a preview may: nothing is published)."""
+def publishable(r: RunRequest, meeting: dt.date | None, sections: list[Section]) -> None:
+    """A paper goes to a committee meeting, carries no text still marked for review and
+    leaves out no narrative file (a preview may: nothing is published)."""
     if r.preview:
         return
     if meeting is None:
@@ -29,6 +36,13 @@ def publishable(r: RunRequest, meeting: dt.date | None) -> None:
             f"narrative still marked for review (the line '<!-- {REVIEW_MARKER}: … -->'):"
             f"\n  {names}\nupdate the text and delete that line, or publish it as it is "
             "with --allow-draft"
+        )
+    _, unused = narrative_files(r.params_dir, str(r.month), sections)
+    if unused and not r.allow_unused_narrative and not r.team:
+        reasons = "\n  ".join(unused_reason(p, sections) for p in unused)
+        raise RunError(
+            f"a narrative file would be left out of the paper:\n  {reasons}\nrename it "
+            "to its section's name, or publish without it with --allow-unused-narrative"
         )
 
 

@@ -48,6 +48,7 @@ class RunRequest:
     preview: bool = False
     wait: bool = True
     allow_draft: bool = False
+    allow_unused_narrative: bool = False  # publish with a narrative file no section reads
     provisional: bool = False  # a month the extract covers only in part, stamped so
     isolated: bool = False  # a preview working apart from the month's run (see runner)
 

@@ -50,6 +50,7 @@ from sendlib.paper.narrative import (
     analyst_html,
     narrative_files,
     pending_review,
+    unused_reason,
 )
 from sendlib.paper.sections import Section, for_paper
 from sendlib.render import quarto
@@ -145,7 +146,7 @@ class _Run:
                 checked = self.check()
                 report, meeting = checked.report, checked.meeting_date
                 self.notes += checked.cautions
-            publishable(r, meeting)
+            publishable(r, meeting, self.sections)
             if r.narrative_only and not reuse:
                 self.say("narrative-only", "inputs changed: running the notebooks")
             if not reuse:
@@ -412,12 +413,7 @@ class _Run:
         r = self.request
         if not r.team:
             _, unused = narrative_files(r.params_dir, str(r.month), self.sections)
-            slugs = ", ".join(s.slug for s in self.sections if s.narrative)
-            self.notes += [
-                f"{p} was not used: no section of this paper is called '{p.stem}' "
-                f"(narrative files are named {slugs})"
-                for p in unused
-            ]
+            self.notes += [f"not used: {unused_reason(p, self.sections)}" for p in unused]
         pending = [p.name for p in pending_review(r.params_dir, str(r.month))]
         executed = 0 if reuse else len(list((r.work / "executed").glob("*.ipynb")))
         return RunResult(

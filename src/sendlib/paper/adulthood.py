@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.paper.figures import last_year, sentence, share_of, withheld_sentence
-from sendlib.paper.narrative import change
+from sendlib.paper.narrative import compared
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
@@ -21,10 +21,10 @@ def facts(ctx: Context) -> Paragraphs:
     if neet_18 is not None:
         now = ctx.value("neet_16_18_pct")
         before = ctx.value("neet_16_18_pct", last_year(ctx.month))
-        moved = change(now, before, "percent", 1)
+        moved = compared(now, before, "last_year", "percent", 1)
         sentences.append(
             f"{sentence(neet_18)} were not in education, employment or training in "
-            f"{ctx.month_name}" + (f", {moved} in the same month last year." if moved else ".")
+            f"{ctx.month_name}" + (f", {moved}." if moved else ".")
         )
     neet = share_of(ctx, "neet_16_25_pct", "16 to 25 year olds with an EHCP")
     if neet is not None:

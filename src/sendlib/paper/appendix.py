@@ -15,6 +15,7 @@ import pandas as pd
 
 from sendlib.data.release import release_spec
 from sendlib.paper import labels
+from sendlib.paper.figures import last_year
 from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.tables import Table
@@ -29,10 +30,13 @@ def scorecard(ctx: Context) -> Group:
     periods = sorted(card["period"].unique())
     # month headings and "5,165 ▲" are kept on one line (no break space)
     months = [pd.Period(p, freq="M").strftime("%b\u00a0%y") for p in periods]
+    year_ago = last_year(pd.Period(periods[-1], freq="M"))
+    year_column = f"A year earlier ({year_ago.strftime('%b %y')})"
     columns = [
         "Ref",
         "Measure",
         *months,
+        year_column,
         "Target",
         "Status",
         *labels.words(COMPARATORS, labels.COMPARATORS),
@@ -61,6 +65,7 @@ def scorecard(ctx: Context) -> Group:
                     html.escape(kpi.ref),
                     html.escape(kpi.title.strip()),
                     *[_score_cell(items.loc[p]) for p in periods],
+                    _year_ago_cell(ctx, kpi, items, year_ago),
                     html.escape(target),
                     status_html,
                     *map(html.escape, comparators),
@@ -75,6 +80,45 @@ def scorecard(ctx: Context) -> Group:
             .classed("data scorecard")
         )
     return Group(*out, comparator_notes(ctx))
+
+
+def _year_ago_cell(ctx: Context, kpi, items: pd.DataFrame, year_ago: pd.Period) -> str:
+    """The KPI's value in the same month a year earlier, as the paper decided it ([c] when
+    withheld), and an arrow saying how the latest month compares with it, compared at
+    display precision (so an arrow never contradicts the printed figures). A termly or
+    quarterly KPI is set beside its latest figure's month a year earlier, named."""
+    shown = items[items["display"].astype(str) != ""]
+    if shown.empty:
+        return ""
+    latest = shown.iloc[-1]
+    when = last_year(pd.Period(latest.name, freq="M"))
+    named = "" if when == year_ago else f" ({when.strftime('%b %y')})"
+    text = _year_ago_value(ctx, kpi, when)
+    if text in ("", fmt.CONFIDENTIAL, fmt.NOT_AVAILABLE):
+        return html.escape(text + (named if text else ""))
+    before = ctx.value(kpi.id, when)
+    now = float("nan") if ctx.withheld(kpi.id, latest.name) else ctx.value(kpi.id, latest.name)
+    direction = fmt.direction(now, before, kpi.places)
+    text = html.escape(text + named)
+    if not direction:
+        return text
+    glyph = fmt.GLYPHS[direction]
+    words = {"up": "now higher", "down": "now lower", "same": "now the same"}[direction]
+    return (
+        f'{text}&nbsp;<span aria-hidden="true">{glyph}</span>'
+        f'<span class="visually-hidden"> ({words})</span>'
+    )
+
+
+def _year_ago_value(ctx: Context, kpi, when: pd.Period) -> str:
+    """A KPI's decided figure in a month as the paper prints it."""
+    status = ctx.status_of(kpi.id, when)
+    if status in ("c", "s"):
+        return fmt.CONFIDENTIAL
+    before = ctx.value(kpi.id, when)
+    if missing(before):
+        return fmt.NOT_AVAILABLE if status == "x" else ""
+    return fmt.format_value(before, kpi.unit, kpi.places)
 
 
 def _dated(ctx: Context, kpi_id: str, comparator: str, shown: str) -> str:

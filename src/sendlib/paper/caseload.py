@@ -17,11 +17,11 @@ from sendlib.paper.figures import (
 )
 from sendlib.paper.narrative import (
     Paragraphs,
+    compared,
     missing,
     movement,
     number,
     paragraphs,
-    percent_change,
     plural,
 )
 from sendlib.paper.notebook_context import Context, Group
@@ -31,20 +31,20 @@ from sendlib.paper.tables import Table
 TABLES = (
     ("active_by_age_band", "Age band", labels.AGE_BANDS),
     ("active_by_sex", "Sex", labels.SEX),
-    ("active_by_need", "Primary need", {}),
-    ("active_by_ethnicity", "Ethnicity", {}),
+    ("active_by_need", "Primary need", labels.PRIMARY_NEED),
+    ("active_by_ethnicity", "Ethnicity", labels.ETHNICITY),
     ("active_by_team", "Team", {}),
 )
 
 
 def headline(ctx: Context) -> str:
-    """'The number of EHCPs continues to rise, now 4,712, up 7.6% on the same month …'."""
+    """'The number of EHCPs continues to rise, now 4,712, 7.6% higher than a year ago.'"""
     now, year_ago = ctx.value("ehcp_active"), ctx.value("ehcp_active", last_year(ctx.month))
     if missing(now):
         return ""
     moved = movement(ctx.history("ehcp_active", 3).tolist())
-    versus = percent_change(now, year_ago)
-    tail = f", {versus} on the same month last year" if versus else ""
+    versus = compared(now, year_ago, "last_year", relative=True)
+    tail = f", {versus}" if versus else ""
     verb = {"is": "is now", "is unchanged": "is unchanged at"}.get(moved, f"{moved}, now")
     return f"The number of EHCPs {verb} {number(now)}{tail}."
 

@@ -1,9 +1,11 @@
-"""Charts in one house style (matplotlib), published as accessible figures.
+"""Charts in one house style (seaborn's theme, ``sendlib.paper.chart_theme``), published
+as accessible figures.
 
-Every chart has a title, axis labels, a source line, alt text generated from its data
-(what it shows and its key figure) and its data as a table beside it. Colours are the
-Analysis Function palette (REFERENCE.md); lines also differ by marker and style so that
-colour never carries meaning alone. SVG output is byte-stable (fixed hash salt, no date).
+Every chart has a title and axis labels in the picture, one caption beside it (its
+source), alt text generated from its data (what it shows and its key figure) and its
+data as a table beside it. A chart that would show one point, or nothing a reader may
+see, is a sentence instead (``NoChart``). Tick labels never repeat and month labels
+never run together (``chart_theme``).
 """
 
 from __future__ import annotations
@@ -12,59 +14,22 @@ import base64
 import html
 import io
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
+from sendlib.paper.chart_theme import (
+    MARKERS,
+    PALETTE,
+    STYLES,
+    pyplot,
+    set_date_ticks,
+    set_value_ticks,
+)
 from sendlib.paper.tables import Table, slug
 from sendlib.scorecard import formats as fmt
 
-PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
-MARKERS = ["o", "s", "^", "D", "v", "P"]
-STYLES = ["-", "--", "-.", ":", "-", "--"]
 SOURCE = "Source: council SEND case records"
-
-
-@cache
-def _pyplot():
-    """matplotlib's pyplot in the house style, imported on first use: a section without
-    charts never pays for it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
-        {
-            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-            "axes.grid": True,
-            "axes.axisbelow": True,
-            "axes.facecolor": "white",
-            "figure.facecolor": "white",
-            "font.family": "DejaVu Sans",
-            "grid.linewidth": 0.8,
-            "svg.hashsalt": "sendlib",
-            # labels stay text, not glyph outlines: the page is half the size and
-            # WeasyPrint draws the charts in a third of the time
-            "svg.fonttype": "none",
-            "figure.dpi": 100,
-            "axes.titlesize": 12,
-            "axes.titleweight": "bold",
-            "axes.titlelocation": "left",
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-            "legend.fontsize": 9,
-            "axes.edgecolor": "#3D3D3D",
-            "text.color": "#0B0C0C",
-            "axes.labelcolor": "#0B0C0C",
-            "xtick.color": "#0B0C0C",
-            "ytick.color": "#0B0C0C",
-            "grid.color": "#DDDDDD",
-        }
-    )
-    return plt
 
 
 @dataclass(frozen=True)
@@ -76,6 +41,7 @@ class Chart:
     alt: str
     data: pd.DataFrame
     source: str = SOURCE
+    note: str = ""  # what the picture leaves out, said beside it
 
     def to_html(self) -> str:
         """A <figure>: the image with alt text, a caption, and the data in a table."""
@@ -89,8 +55,9 @@ class Chart:
         return (
             f'<figure class="chart" id="f-{slug(self.title)}">'
             f'<img src="{uri}" alt="{html.escape(self.alt)}">'
-            f"<figcaption>{html.escape(self.title)}. "
-            f'<span class="source">{html.escape(self.source)}.</span></figcaption>'
+            f'<figcaption><span class="source">{html.escape(self.source)}.</span>'
+            + (f" {html.escape(self.note)}" if self.note else "")
+            + "</figcaption>"
             f'<details class="chart-data"><summary>Show the data for this chart</summary>'
             f"{table.to_html()}</details></figure>"
         )
@@ -131,7 +98,7 @@ def _has_fraction(frame: pd.DataFrame) -> bool:
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return buffer.getvalue()
 
 
@@ -140,7 +107,6 @@ def _finish(fig, ax, title: str, xlabel: str, ylabel: str, source: str) -> None:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.text(0.01, -0.02, source, fontsize=8, color="#3D3D3D", ha="left", va="top")
 
 
 def line_chart(
@@ -170,8 +136,17 @@ def line_chart(
             else "no figures are available for these months, so no chart is drawn."
         )
         return NoChart(title, reason)
+    if frame.notna().to_numpy().sum() == 1:  # one point on an empty axis: a sentence
+        column = frame.columns[frame.notna().any().to_numpy()][0]
+        when = frame[column].first_valid_index()
+        said = _v(frame.at[when, column], unit, places)
+        month = pd.Period(when, freq="M").strftime("%B %Y")
+        named = f"{column}: " if len(frame.columns) > 1 else ""
+        return NoChart(
+            title, f"one month has a figure, so no chart is drawn: {named}{said} in {month}."
+        )
     labels = [pd.Period(p, freq="M").strftime("%b %y") for p in frame.index]
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     x = np.arange(len(frame))
     for i, column in enumerate(frame.columns):
@@ -193,16 +168,10 @@ def line_chart(
             linewidth=1.5,
             label=f"Target ({_v(target, unit, places)})",
         )
-    step = max(1, -(-len(x) // 9))
-    ax.set_xticks(x[::step], labels[::step], rotation=0)
-    ax.yaxis.set_major_locator(
-        plt.matplotlib.ticker.MaxNLocator(nbins=6, integer=unit != "percent")
-    )
-    if unit == "percent":
-        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(decimals=None))
-    else:
-        ax.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    if len(frame.columns) > 1 or target is not None:
+    legend = len(frame.columns) > 1 or target is not None
+    set_date_ticks(ax, labels, 5.2 if legend else 6.6)
+    set_value_ticks(ax, unit, integer=unit != "percent" and places == 0)
+    if legend:
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _finish(fig, ax, title, "Month", ylabel, source)
     data = frame.astype(object).mask(hidden, fmt.CONFIDENTIAL)
@@ -210,7 +179,8 @@ def line_chart(
     data = data.rename_axis("Month").reset_index()
     alt = describe_lines(title, frame, unit, places, target)
     if hidden.to_numpy().any():
-        alt += f" {int(hidden.to_numpy().sum())} value(s) {withheld_words(threshold)}."
+        count = int(hidden.to_numpy().sum())
+        alt += f" {count} {'value' if count == 1 else 'values'} {withheld_words(threshold)}."
     return Chart(_svg(fig), title, alt, data, source)
 
 
@@ -237,12 +207,18 @@ def bar_chart(
             if hidden.any()
             else "there is nothing to show this month.",
         )
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(plotted), 3) + 1.0))
+    import seaborn as sns
+
     y = np.arange(len(plotted))
-    ax.barh(y, plotted.to_numpy(dtype=float), color=PALETTE[0])
-    ax.set_yticks(y, [str(i) for i in plotted.index])
-    ax.invert_yaxis()
+    sns.barplot(
+        x=plotted.to_numpy(dtype=float),
+        y=[str(i) for i in plotted.index],
+        orient="h",
+        color=PALETTE[0],
+        ax=ax,
+    )
     for yi, v in zip(y, plotted.to_numpy(dtype=float), strict=True):
         ax.text(v, yi, " " + _v(v, unit, places), va="center", fontsize=9)
     ax.grid(axis="y", visible=False)
@@ -251,13 +227,20 @@ def bar_chart(
     data = data.rename_axis(ylabel).reset_index(name=xlabel)
     alt = describe_bars(title, plotted, unit, places)
     if hidden.any():
-        alt += f" {int(hidden.sum())} group(s) {withheld_words(threshold)}."
+        count = int(hidden.sum())
+        alt += f" {count} {'group' if count == 1 else 'groups'} {withheld_words(threshold)}."
     return Chart(_svg(fig), title, alt, data, source)
 
 
-def paired_bars(frame: pd.DataFrame, title: str, ylabel: str, source: str = SOURCE) -> Chart:
-    """Vertical bars per category for two or three series (e.g. this year vs last year)."""
-    plt = _pyplot()
+def paired_bars(
+    frame: pd.DataFrame, title: str, ylabel: str, source: str = SOURCE
+) -> Chart | NoChart:
+    """Vertical bars per category for two or three series (e.g. this year vs last year);
+    a sentence when no bar would show."""
+    values = frame.to_numpy(dtype=float)
+    if not (np.nan_to_num(values) > 0).any():
+        return NoChart(title, "there is nothing to show for these months.")
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     x = np.arange(len(frame))
     width = 0.8 / len(frame.columns)
@@ -272,7 +255,8 @@ def paired_bars(frame: pd.DataFrame, title: str, ylabel: str, source: str = SOUR
             hatch=hatches[i % 3],
             edgecolor="white",
         )
-    ax.set_xticks(x, [str(i) for i in frame.index])
+    set_date_ticks(ax, [str(i) for i in frame.index], 5.2)
+    set_value_ticks(ax, "count", integer=True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _finish(fig, ax, title, frame.index.name or "", ylabel, source)
     data = frame.rename_axis(frame.index.name or "Category").reset_index()
@@ -299,7 +283,7 @@ def projection_chart(
     solid line with markers, the projection dashed, the 80% interval shaded and the 95%
     interval shaded lighter between dotted lines, so that no part depends on colour."""
     frame = frame.reindex(columns=list(PROJECTION_COLUMNS))
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.4))
     x = np.arange(len(frame))
     column = {name: frame[name].to_numpy(dtype=float) for name in PROJECTION_COLUMNS}
@@ -342,9 +326,8 @@ def projection_chart(
         line[first - 1] = column["recorded"][first - 1]
     ax.plot(x, line, color=PALETTE[0], linestyle="--", linewidth=2, label="Projected")
     labels = [pd.Period(p, freq="M").strftime("%b %y") for p in frame.index]
-    step = max(1, -(-len(x) // 9))
-    ax.set_xticks(x[::step], labels[::step])
-    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    set_date_ticks(ax, labels, 5.2)
+    set_value_ticks(ax, unit, integer=unit != "percent")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     _finish(fig, ax, title, "Month", ylabel, source)
     data = frame.rename(columns=PROJECTION_COLUMNS)
@@ -420,7 +403,9 @@ def describe_bars(title: str, values: pd.Series, unit: str, places: int) -> str:
 def describe_paired(title: str, frame: pd.DataFrame) -> str:
     """Alt text: totals of each series across the categories."""
     totals = "; ".join(f"{c}: total {frame[c].sum():,.0f}" for c in frame.columns)
-    return f"Bar chart: {title}, by {frame.index.name or 'category'}. {totals}."
+    by = f"by {str(frame.index.name or 'category').lower()}"
+    named = "" if by in title.lower() else f", {by}"  # never 'by month, by Month'
+    return f"Bar chart: {title}{named}. {totals}."
 
 
 def small_multiples(
@@ -431,11 +416,24 @@ def small_multiples(
     unit: str = "percent",
     source: str = SOURCE,
     places: int = 1,
-) -> Chart:
+) -> Chart | NoChart:
     """One small line chart per measure (``panels``: its title → a frame of labels by
     series), two across, a legend shared by all; the data is one table, measure by label."""
-    plt = _pyplot()
+    everything = panels
     series = list(dict.fromkeys(c for frame in panels.values() for c in frame.columns))
+    # a panel of one point is a point on an empty axis: said beside the chart instead
+    single = {n: f for n, f in panels.items() if f.notna().to_numpy().sum() <= 1}
+    panels = {n: f for n, f in panels.items() if n not in single}
+    said = []
+    for name, frame in single.items():
+        found = frame.stack().dropna()
+        if len(found):
+            (label, column), value = found.index[0], found.iloc[0]
+            said.append(f"{name}: {column} {_v(value, unit, places)} ({label}) only")
+    note = f"Not drawn (one figure only): {'; '.join(said)}." if said else ""
+    if not panels:
+        return NoChart(title, f"no measure has more than one figure, so no chart is drawn. {note}")
+    plt = pyplot()
     style = {s: i for i, s in enumerate(series)}
     rows = -(-len(panels) // 2)
     height = 2.3 * rows + 1.4  # the panels, and room for the title, legend and source
@@ -454,11 +452,10 @@ def small_multiples(
                 markersize=4,
                 label=column,
             )
-        ax.set_xticks(x, [str(label).replace("January ", "Jan ") for label in frame.index])
-        ax.tick_params(axis="x", labelsize=7, rotation=0)
+        names = [str(label).replace("January ", "Jan ") for label in frame.index]
+        set_date_ticks(ax, names, 3.0, fontsize=7)
         ax.set_title(_wrap(name, 42), fontsize=9, loc="left")
-        if unit == "percent":
-            ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(decimals=0))
+        set_value_ticks(ax, unit, integer=unit != "percent" and places == 0)
         ax.spines[["top", "right"]].set_visible(False)
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)
@@ -481,14 +478,14 @@ def small_multiples(
     fig.supxlabel(xlabel, fontsize=9, y=0.3 / height)
     fig.supylabel(ylabel, fontsize=9)
     fig.tight_layout(rect=(0.02, 0.45 / height, 1, top))
-    fig.text(0.01, 0.05 / height, source, fontsize=8, color="#3D3D3D", ha="left", va="bottom")
     data = pd.concat(
-        [f.rename_axis(xlabel).reset_index().assign(Measure=n) for n, f in panels.items()],
+        [f.rename_axis(xlabel).reset_index().assign(Measure=n) for n, f in everything.items()],
         ignore_index=True,
     )
     data = data[["Measure", xlabel, *series]]
     data[xlabel] = data[xlabel].astype(str)
-    return Chart(_svg(fig), title, describe_panels(title, panels, unit, places), data, source)
+    alt = describe_panels(title, everything, unit, places)
+    return Chart(_svg(fig), title, alt, data, source, note)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 from sendlib.months import Month
 from sendlib.paper.charts import Chart
 from sendlib.paper.figures import last_year, shown, trend
-from sendlib.paper.narrative import agree, change, missing, number, plural
+from sendlib.paper.narrative import agree, compared, missing, number, plural
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
@@ -52,7 +52,9 @@ def headline(ctx: Context) -> str:
     if missing(med, app):
         return ""
     year_ago = ctx.value("mediations_ytd", last_year(ctx.month))
-    versus = f" ({change(med, year_ago)} at this point last year)" if not missing(year_ago) else ""
+    versus = (
+        f" ({compared(med, year_ago, 'this_point_last_year')})" if not missing(year_ago) else ""
+    )
     return (
         f"{so_far(ctx)} {plural(med, 'mediation case')} "
         f"{agree(med, 'has', 'have')} been registered{versus} and "

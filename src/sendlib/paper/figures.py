@@ -7,7 +7,7 @@ import pandas as pd
 
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, NoChart, line_chart
-from sendlib.paper.narrative import change, missing, plural
+from sendlib.paper.narrative import compared, missing, plural
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
 from sendlib.scorecard import formats as fmt
@@ -63,10 +63,13 @@ def sentence(text: str) -> str:
 
 
 def moved(ctx: Context, kpi_id: str, months_ago: int = 1) -> str:
-    """'up from 35', 'down from 4.8%' or 'unchanged' on an earlier month; '' if unknown."""
+    """'up from 35 last month', 'down from 4.8% a year ago', 'unchanged on last month'
+    (``narrative.compared``); '' if either figure is unknown or withheld."""
     kpi = ctx.catalogue.get(kpi_id) if kpi_id in ctx.values.columns else None
     unit, places = (kpi.unit, kpi.places) if kpi else ("count", 0)
-    return change(ctx.value(kpi_id), ctx.value(kpi_id, ctx.month - months_ago), unit, places)
+    against = {1: "last_month", 12: "last_year"}[months_ago]
+    now, before = ctx.value(kpi_id), ctx.value(kpi_id, ctx.month - months_ago)
+    return compared(now, before, against, unit, places)
 
 
 def trend(

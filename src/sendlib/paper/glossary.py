@@ -10,8 +10,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
+import pandas as pd
+
+from sendlib.paper import labels
 from sendlib.paper.narrative import missing, number
 from sendlib.paper.notebook_context import Context, Html
+from sendlib.paper.tables import Table
 from sendlib.statutory import year_name
 
 TERMS = [
@@ -148,6 +152,29 @@ def glossary(ctx: Context) -> Html:
     )
     appendices = "".join(f"<li>{html.escape(a)}</li>" for a in ctx.report.appendices)
     return Html(
-        f'<dl class="glossary">{items}</dl><h3>Background papers</h3><ul>{papers}</ul>'
+        f'<dl class="glossary">{items}</dl>{code_lists()}'
+        f"<h3>Background papers</h3><ul>{papers}</ul>"
         f"<h3>Appendices</h3><ul>{appendices}</ul>"
     )
+
+
+def code_lists() -> str:
+    """The DfE's codes the case data hold and the words the paper prints for them: a
+    reader of the SEN2 return or the case-management system meets the codes."""
+    lists = code_lists_of()
+    return "".join(
+        f"<h3>{html.escape(title)}</h3>"
+        + Table(pd.DataFrame(list(codes.items()), columns=["Code", "Meaning"]), title)
+        .row_header("Code")
+        .to_html()
+        for title, codes in lists
+    )
+
+
+def code_lists_of() -> list[tuple[str, dict[str, str]]]:
+    """The code lists the glossary prints, each with its title."""
+    found = labels.code_lists()
+    return [
+        ("Primary need (SEN type) codes", found.primary_need),
+        ("Ethnicity codes", found.ethnicity),
+    ]

@@ -8,10 +8,36 @@ calculation and a view never filters on words.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
 import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict
 
-NOT_RECORDED = "not recorded"
+#: one row for every child whose characteristic was not recorded (blank, or SEN2's U)
+NOT_RECORDED = "Not recorded"
+
+
+class CodeLists(BaseModel):
+    """The DfE's code lists the case data use, each code with the words the paper prints."""
+
+    model_config = ConfigDict(extra="forbid")
+    ethnicity: dict[str, str]
+    primary_need: dict[str, str]
+
+
+@cache
+def code_lists() -> CodeLists:
+    """``dfe_codes.yaml``: the DfE's ethnicity codes and the SEN2 return's SEN type codes."""
+    text = resources.files("sendlib.paper").joinpath("dfe_codes.yaml").read_text("utf-8")
+    return CodeLists.model_validate(yaml.safe_load(text))
+
+
+#: the DfE's main ethnicity codes (school census and SEN2), in words
+ETHNICITY = {**code_lists().ethnicity, "not_recorded": NOT_RECORDED}
+#: the SEN2 return's primary need (SEN type) codes, in words
+PRIMARY_NEED = {**code_lists().primary_need, "not_recorded": NOT_RECORDED}
 
 AGE_BANDS = {
     "0-4": "0–4",
@@ -22,7 +48,7 @@ AGE_BANDS = {
     "26+": "26+",
     "not_recorded": NOT_RECORDED,
 }
-SEX = {"M": "Male", "F": "Female", "U": "Unknown", "not_recorded": NOT_RECORDED}
+SEX = {"M": "Male", "F": "Female", "U": NOT_RECORDED, "not_recorded": NOT_RECORDED}
 CEASE_REASONS = {
     "1": "Reached maximum age",
     "2": "Needs met without a plan",
@@ -59,10 +85,11 @@ WAITING_BANDS = {
     "20-26wk": "20–26 weeks",
     "26wk+": "over 26 weeks",
 }
+#: in reading order: a plan is in date, then due, then overdue
 REVIEW_STATUS = {
-    "in_date": "in date (under 12 months)",
-    "due": "due (12–14 months)",
-    "overdue": "overdue (over 14 months)",
+    "in_date": "In date (under 12 months)",
+    "due": "Due (12–14 months)",
+    "overdue": "Overdue (over 14 months)",
 }
 #: the stages of an open request (sendlib.measures.pipeline)
 STAGES = {
@@ -75,7 +102,8 @@ DECISIONS = {
     "N": "Decision not to proceed",
     "transfer_in": "Transfer in of EHCP from another LA",
 }
-NEEDS = {"no_plan_yet": "no plan (yet)"}
+#: a request's need, as recorded at request
+NEEDS = PRIMARY_NEED
 #: who made a request: the SEN2 return's RequestSource groups (contract.yaml)
 REQUEST_SOURCES = {
     "parent": "Parent or carer",
@@ -165,14 +193,18 @@ TABLE_CAPTIONS = {
     "reviews_held_by_team": ("Annual review meetings held in",),
     "requests_by_age": ("Requests for EHC needs assessment by age at request",),
     "requests_by_need": ("Requests for EHC needs assessment by primary need",),
+    "issued_by_need": ("New EHCPs issued by primary need",),
 }
 #: the words for each breakdown's groups (codes not listed are shown as they are)
 GROUP_WORDS = {
     "active_by_age_band": AGE_BANDS,
     "active_by_sex": SEX,
+    "active_by_need": PRIMARY_NEED,
+    "active_by_ethnicity": ETHNICITY,
     "ceased_by_reason": CEASE_REASONS,
     "by_setting": SETTINGS,
     "requests_by_need": NEEDS,
+    "issued_by_need": PRIMARY_NEED,
 }
 #: how the paper names the figures about children in its sentences, charts and tables
 #: (``sendlib audit`` looks for a withheld figure wherever these words are)

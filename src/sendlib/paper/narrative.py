@@ -4,7 +4,7 @@ Analysts write each section's commentary in ``params/narrative/YYYY-MM/<slug>.md
 (plain markdown; one file per section, any number of paragraphs). A re-render only reads
 these files, so it can never overwrite them. Alongside, each section gets sentences
 drafted from the figures in the register of seed 000 ("The number of EHCPs continues to
-rise, now 2,695, up 9.6% on the same period last year."): thousands separators,
+rise, now 2,695, 9.6% higher than a year ago."): thousands separators,
 up/down/unchanged compared at the precision shown, pluralisation, and no claim the
 numbers do not support (a "continues to rise" needs two rises in a row).
 """
@@ -27,7 +27,10 @@ from sendlib.scorecard import formats as fmt
 if TYPE_CHECKING:
     from sendlib.paper.sections import Section
 
-_md = MarkdownIt("commonmark", {"html": False})
+#: GitHub-flavoured markdown as analysts write it: tables, bare addresses as links
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(
+    ["table", "strikethrough", "linkify"]
+)
 _safe_link = _md.validateLink
 _md.validateLink = lambda url: True  # every link and image is checked below, with a message
 #: notes to the analyst in narrative files (<!-- … -->) never reach the paper
@@ -132,6 +135,12 @@ def markdown_html(text: str, source: Path | None = None, root: Path | None = Non
                     f"{where}link '{child.attrGet('href')}' is not allowed in the paper "
                     "(javascript:, vbscript:, file: and data: links are refused)"
                 )
+            elif child.type == "link_open" and child.markup == "linkify":
+                child.attrSet("class", "bare-link")  # its text is its address: printed once
+        if token.type == "table_open":
+            token.attrSet("class", "data narrative-table")
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
     return _md.renderer.render(tokens, _md.options, {}).replace("<p>", '<p class="para">')
 
 
@@ -170,24 +179,38 @@ def missing(*values: float | None) -> bool:
     return any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values)
 
 
-def change(now: float, before: float, unit: str = "count", places: int = 0) -> str:
-    """'up from 35', 'down from 4.8%', 'unchanged' — compared at display precision."""
+#: what a change is on, in the words a sentence ends with
+AGAINST = {
+    "last_month": "last month",
+    "last_year": "a year ago",
+    "this_point_last_year": "at this point last year",
+}
+
+
+def compared(
+    now: float,
+    before: float,
+    against: str = "last_month",
+    unit: str = "count",
+    places: int = 0,
+    relative: bool = False,
+) -> str:
+    """The one phrase for a change, compared at display precision so it never contradicts
+    the printed figures: 'up from 84 last month', 'down from 4.8% a year ago', 'unchanged
+    on last month', 'the same as a year ago'; with ``relative``, '5.9% higher than a year
+    ago' (a change on zero is said as a change from it). '' when either is missing."""
     if missing(now, before):
         return ""
+    when = AGAINST[against]
     direction = fmt.direction(now, before, places)
     if direction == "same":
-        return "unchanged"
-    return f"{'up' if direction == 'up' else 'down'} from {fmt.format_value(before, unit, places)}"
-
-
-def percent_change(now: float, before: float) -> str:
-    """'up 9.6%' / 'down 2.0%' / 'unchanged' on an earlier value."""
-    if missing(now, before) or before == 0:
-        return ""
-    pct = 100.0 * (now - before) / before
-    if round(pct, 1) == 0:
-        return "unchanged"
-    return f"{'up' if pct > 0 else 'down'} {abs(pct):.1f}%"
+        return f"unchanged on {when}" if against == "last_month" else f"the same as {when}"
+    if relative and before:
+        pct = 100.0 * (now - before) / before
+        if round(abs(pct), 1) == 0:
+            return f"less than 0.1% {'higher' if pct > 0 else 'lower'} than {when}"
+        return f"{abs(pct):.1f}% {'higher' if pct > 0 else 'lower'} than {when}"
+    return f"{direction} from {fmt.format_value(before, unit, places)} {when}"
 
 
 def movement(series: list[float], places: int = 0) -> str:
@@ -222,3 +245,18 @@ def narrative_files(
     folder = Path(params_dir) / "narrative" / month
     present = sorted(folder.glob("*.md")) if folder.is_dir() else []
     return used, [p for p in present if p not in used]
+
+
+def unused_reason(path: Path, sections: list[Section]) -> str:
+    """Why a narrative file is not used, with the section it was most likely meant for:
+    'timelines.md names no section of this paper: did you mean timeliness.md?'."""
+    import difflib
+
+    slugs = [s.slug for s in sections if s.narrative]
+    names = {name: s.slug for s in sections if s.narrative for name in (s.slug, *s.legacy_names)}
+    close = difflib.get_close_matches(path.stem, list(names), n=1, cutoff=0.6)
+    hint = f": did you mean {names[close[0]]}.md?" if close else ""
+    return (
+        f"{path} names no section of this paper{hint} (narrative files are named "
+        f"{', '.join(slugs)})"
+    )

@@ -50,7 +50,7 @@ def facts(ctx: Context) -> Paragraphs:
         nat, when = ctx.comparator("placed_eotas_pct", "england")  # always with its period
         versus = f", compared with {nat:.1f}% in England ({when})" if not missing(nat) else ""
         change = moved(ctx, "placed_eotas_pct")
-        tail = f", {change} the previous month." if change else "."
+        tail = f", {change}." if change else "."
         sentences.append(
             f"{sentence(eotas)} have education otherwise than at school "
             f"(section 61 and section 19){versus}{tail}"

@@ -9,8 +9,8 @@ from sendlib.measures import sources
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart, paired_bars
-from sendlib.paper.figures import moved, shown
-from sendlib.paper.narrative import change, missing, number, plural, were
+from sendlib.paper.figures import shown
+from sendlib.paper.narrative import compared, missing, number, plural, were
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order
@@ -32,12 +32,8 @@ def headline(ctx: Context) -> str:
     issued = ctx.value("plans_issued")
     if missing(now):
         return ""
-    moved_by = change(now, before)
-    tail = (
-        f", {moved_by} in the previous month"
-        if moved_by and moved_by != "unchanged"
-        else (", the same as the previous month" if moved_by == "unchanged" else "")
-    )
+    moved_by = compared(now, before, "last_month")
+    tail = f", {moved_by}" if moved_by else ""
     first = (
         f"{plural(now, 'new request')} for an EHC needs assessment {were(now)} received in "
         f"{ctx.month_name}{tail}."
@@ -51,7 +47,10 @@ def facts(ctx: Context) -> Paragraphs:
     decided = ctx.value("request_decisions")
     sentences = [headline(ctx)]
     if not missing(decided) and decided:
-        on_time = moved(ctx, "request_decisions_6wk_pct")
+        pct = "request_decisions_6wk_pct"
+        on_time = compared(
+            ctx.value(pct), ctx.value(pct, ctx.month - 1), "last_month", "percent", 1
+        )
         sentences.append(
             f"{plural(decided, 'decision')} whether to assess {were(decided)} made; "
             f"{shown(ctx, 'request_decisions_6wk_pct')} within 6 weeks"
@@ -85,43 +84,65 @@ def chart(ctx: Context) -> Chart:
 
 def by_age_and_need(ctx: Context) -> Group:
     """Requests by age and by need, this month vs the same month last
-    year; each month's counts as that month's disclosure decision left them."""
+    year; each month's counts as that month's disclosure decision left them. By need, like
+    for like: the need recorded at request when the data hold it; otherwise the need of
+    the plans issued in each month, and the table says so (the need of a request is known
+    only once its plan is issued, so a year-old month would show needs this one cannot)."""
     m = ctx.month
-    out = []
-    for by, label in (("age", "Age at request"), ("need", "Primary need")):
-        name = f"requests_by_{by}"
-        caption = (
-            f"{labels.TABLE_CAPTIONS[name][0]}: "
-            f"{m.strftime('%B %Y')} and {(m - 12).strftime('%B %Y')}"
-        )
-        if name in ctx.not_held:
-            out.append(NotAvailable(caption, ctx.not_held[name]))
-            continue
-        months = {m.strftime("%b %Y"): m, (m - 12).strftime("%b %Y"): m - 12}
-        counts, hidden = {}, {}
-        for heading, when in months.items():
-            counts[heading], hidden[heading] = ctx.breakdown_cells(name, when)
-        frame = pd.DataFrame(counts)
-        withheld = pd.DataFrame(hidden).reindex(frame.index, fill_value=False).astype(bool)
-        frame = frame.where(withheld | frame.notna(), 0.0)  # a group seen in one month only
-        some = ((frame != 0) & frame.notna() | withheld).any(axis=1)  # no row of no requests
-        frame, withheld = frame[some], withheld[some]
-        if by == "age":
-            order = sorted(frame.index, key=int)
-        else:
-            order = in_order(frame.iloc[:, 0], ()).index.tolist()
-        frame, withheld = frame.reindex(order), withheld.reindex(order)
-        index = labels.words(frame.index, labels.NEEDS) if by == "need" else frame.index
-        frame.index = withheld.index = pd.Index([str(i) for i in index])
-        frame.loc["Total"] = [ctx.value("requests_received", when) for when in months.values()]
-        withheld.loc["Total"] = False
-        frame = frame.rename_axis(label).reset_index()
-        withheld = withheld.rename_axis(label).reset_index()
-        withheld[label] = False
+    months = {m.strftime("%b %Y"): m, (m - 12).strftime("%b %Y"): m - 12}
+    when = f"{m.strftime('%B %Y')} and {(m - 12).strftime('%B %Y')}"
+    out = [_month_by_month(ctx, "requests_by_age", "Age at request", months, when)]
+    if "requests_by_need" not in ctx.not_held or "issued_by_need" in ctx.not_held:
+        out.append(_month_by_month(ctx, "requests_by_need", "Primary need", months, when))
+    else:
+        table = _month_by_month(ctx, "issued_by_need", "Primary need", months, when, "plans_issued")
         out.append(
-            Table(frame, caption).row_header(label).number(*frame.columns[1:]).decided(withheld)
+            table.note(
+                "The requests do not record the need at request, so requests cannot be set "
+                "beside last year's by need like for like: these are the primary needs of "
+                "the new EHCPs issued in each month."
+            )
+            if isinstance(table, Table)
+            else table
         )
     return Group(*out)
+
+
+def _month_by_month(
+    ctx: Context,
+    name: str,
+    label: str,
+    months: dict[str, pd.Period],
+    when: str,
+    total: str = "requests_received",
+) -> Table | NotAvailable:
+    """A breakdown in two months side by side, as each month's decision left it, with the
+    published ``total`` of each month."""
+    caption = f"{labels.TABLE_CAPTIONS[name][0]}: {when}"
+    if name in ctx.not_held:
+        return NotAvailable(caption, ctx.not_held[name])
+    counts, hidden = {}, {}
+    for heading, month in months.items():
+        counts[heading], hidden[heading] = ctx.breakdown_cells(name, month)
+    frame = pd.DataFrame(counts)
+    withheld = pd.DataFrame(hidden).reindex(frame.index, fill_value=False).astype(bool)
+    frame = frame.where(withheld | frame.notna(), 0.0)  # a group seen in one month only
+    some = ((frame != 0) & frame.notna() | withheld).any(axis=1)  # no row of no requests
+    frame, withheld = frame[some], withheld[some]
+    if name == "requests_by_age":
+        order = sorted(frame.index, key=int)
+        index = [str(i) for i in order]
+    else:
+        order = in_order(frame.iloc[:, 0], ()).index.tolist()
+        index = labels.words(order, labels.GROUP_WORDS[name])
+    frame, withheld = frame.reindex(order), withheld.reindex(order)
+    frame.index = withheld.index = pd.Index(index)
+    frame.loc["Total"] = [ctx.value(total, month) for month in months.values()]
+    withheld.loc["Total"] = [ctx.withheld(total, month) for month in months.values()]
+    frame = frame.rename_axis(label).reset_index()
+    withheld = withheld.rename_axis(label).reset_index()
+    withheld[label] = False
+    return Table(frame, caption).row_header(label).number(*frame.columns[1:]).decided(withheld)
 
 
 def decisions_table(ctx: Context) -> Table:

@@ -11,10 +11,11 @@ from sendlib.measures import transfers
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
-from sendlib.paper.figures import decided_table, moved, shown, trend
+from sendlib.paper.figures import decided_table, shown, trend
 from sendlib.paper.narrative import (
     Paragraphs,
     agree,
+    compared,
     missing,
     number,
     paragraphs,
@@ -36,12 +37,12 @@ def headline(ctx: Context) -> str:
     pct, overdue = ctx.value("reviews_in_12m_pct"), ctx.value("reviews_overdue")
     if missing(pct, overdue):
         return ""
-    change = moved(ctx, "reviews_overdue")
+    change = compared(overdue, ctx.value("reviews_overdue", ctx.month - 1), "last_month")
     return (
         f"{shown(ctx, 'reviews_in_12m_pct')} of plans held for 12 months or more were "
         f"reviewed in the last 12 months; {plural(overdue, 'review')} "
         f"{agree(overdue, 'is', 'are')} overdue (more than 14 months since the last "
-        f"review or the plan)" + (f", {change} last month." if change else ".")
+        f"review or the plan)" + (f", {change}." if change else ".")
     )
 
 
@@ -165,8 +166,33 @@ def status_table(ctx: Context, statuses: tuple[str, ...]) -> tuple[pd.DataFrame,
     )
     words = labels.words(statuses, labels.REVIEW_STATUS)
     table.index = withheld.index = pd.Index(labels.words(table.index, {}))
+    totals, unknown = status_totals(ctx, statuses)
+    # a total beside a withheld cell would give it away (the total less the others)
+    unknown = [u or bool(withheld[s].any()) for u, s in zip(unknown, statuses, strict=True)]
+    table.loc[TOTAL] = [float("nan") if u else t for t, u in zip(totals, unknown, strict=True)]
+    withheld.loc[TOTAL] = unknown
     table.columns = withheld.columns = words
-    return table, withheld
+    return table, withheld.astype(bool)
+
+
+TOTAL = "Total"
+
+
+def status_totals(ctx: Context, statuses: tuple[str, ...]) -> tuple[list[float], list[bool]]:
+    """Each review status's count of current plans as the scorecard publishes it (overdue
+    and due are KPIs; in date is the plans that are neither), and whether it is withheld
+    (the scorecard withholds it; ``status_table`` also withholds a total whose column
+    has a withheld cell, which the total less the other cells would give away)."""
+    kpis = {measures.OVERDUE: "reviews_overdue", measures.DUE: "reviews_due_12_14m"}
+    values, hidden = [], []
+    for status in statuses:
+        needs = [kpis[status]] if status in kpis else ["ehcp_active", *kpis.values()]
+        known = [ctx.value(k) for k in needs]
+        withheld = any(ctx.withheld(k) for k in needs)
+        value = known[0] - sum(known[1:]) if not missing(*known) else float("nan")
+        values.append(float("nan") if withheld else value)
+        hidden.append(withheld)
+    return values, hidden
 
 
 def status_by_team(ctx: Context) -> Group:
@@ -181,6 +207,9 @@ def status_by_team(ctx: Context) -> Group:
     sizes.index = sizes_hidden.index = pd.Index(teams)
     table["Total"] = sizes.reindex(table.index)
     hidden["Total"] = sizes_hidden.reindex(table.index, fill_value=False).astype(bool)
+    hide = ctx.withheld("ehcp_active") or bool(hidden["Total"].drop(index=TOTAL).any())
+    table.loc[TOTAL, "Total"] = float("nan") if hide else ctx.value("ehcp_active")
+    hidden.loc[TOTAL, "Total"] = hide
     frame = table.rename_axis("Team").reset_index()
     withheld = hidden.rename_axis("Team").reset_index().assign(Team=False)
     held = decided_table(

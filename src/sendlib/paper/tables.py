@@ -40,6 +40,7 @@ class Table:
     raw_html_columns: tuple[str, ...] = ()
     table_id: str | None = None
     hidden: pd.DataFrame | None = None  # cells the disclosure decision withholds
+    empty: str = "none recorded in the period it covers"
 
     def decided(self, hidden: pd.DataFrame) -> Table:
         """The cells withheld by the paper's disclosure decision (a frame of booleans of the
@@ -78,6 +79,10 @@ class Table:
     def with_id(self, table_id: str) -> Table:
         return replace(self, table_id=table_id)
 
+    def when_empty(self, words: str) -> Table:
+        """What the paper says instead of a table with no rows ('no plan was refused')."""
+        return replace(self, empty=words)
+
     def cell(self, column: str, value) -> str:
         """One cell's text."""
         if column in self.raw_html_columns:
@@ -94,6 +99,12 @@ class Table:
     def to_html(self) -> str:
         """The table as HTML: caption, thead with scope=col, row headers with scope=row."""
         table_id = self.table_id or f"t-{html_id(self.caption)}"
+        if self.frame.empty:  # headers over nothing: a sentence says it
+            notes = "".join(f'<p class="table-note">{html.escape(t)}</p>' for t in self.notes)
+            return (
+                f'<p class="table-note empty" id="{table_id}">'
+                f"{html.escape(self.caption)}: {html.escape(self.empty)}.</p>{notes}"
+            )
         # a short table is kept on one page; a long one breaks between rows (header repeats)
         size = " short" if len(self.frame) <= 20 else ""
         out = [

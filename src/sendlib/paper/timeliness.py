@@ -9,7 +9,7 @@ from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts import Chart
 from sendlib.paper.figures import shown, trend
-from sendlib.paper.narrative import agree, change, missing, plural
+from sendlib.paper.narrative import agree, compared, missing, plural
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table, counts_table
@@ -33,7 +33,7 @@ def headline(ctx: Context) -> str:
     if missing(now):
         return f"No new EHCPs were issued in {ctx.month_name}."
     before = ctx.value("plans_issued_20wk_pct", ctx.month - 1)
-    moved = change(now, before, "percent", 1)
+    moved = compared(now, before, "last_month", "percent", 1)
     verb = (
         "increased to"
         if moved.startswith("up")
@@ -109,4 +109,5 @@ def no_plan_reasons(ctx: Context) -> Table:
         Table(frame, "Reasons a plan was not issued after assessment, by year")
         .row_header("Reason")
         .number(*frame.columns[1:])
+        .when_empty("no assessment ended without a plan in these years")
     )

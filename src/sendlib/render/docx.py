@@ -31,6 +31,13 @@ from bs4 import BeautifulSoup, Tag
 
 from sendlib.files import atomic_output, atomic_write
 from sendlib.months import Month
+from sendlib.render.docx_layout import (
+    LANDSCAPE_END,
+    LANDSCAPE_START,
+    PAGE_BREAK,
+    lay_out,
+    marker,
+)
 from sendlib.render.errors import RenderError
 from sendlib.render.html import LANG, Page
 from sendlib.workers import in_background
@@ -40,7 +47,9 @@ if TYPE_CHECKING:
 
 _PART = "sendlib-word-part-"
 #: identifies this module's Word edits: a part kept by other code is made again
-_CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+_CODE = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(__file__).with_name("docx_layout.py").read_bytes()
+).hexdigest()[:12]
 
 SVG_URI = "data:image/svg+xml;base64,"
 CHART_DPI = 192.0  # twice the screen's 96: sharp when printed (the charts' sizes are in pt)
@@ -151,6 +160,17 @@ def _for_word(root: Tag, pictures: Path) -> list[str]:
     ``pictures`` (unless there). Returns the pictures' file names."""
     for node in root.select("a.skip-link, nav.toc, details > summary"):
         node.decompose()
+    for words in root.select("span.visually-hidden"):  # a glyph's words for a screen
+        glyph = words.find_previous_sibling()  # reader; Word would print them beside it
+        if glyph is not None and glyph.get("aria-hidden") == "true":
+            words.decompose()
+    for link in root.select(".narrative a[href]"):  # printed Word shows no address
+        href = str(link["href"])
+        if not href.startswith("#") and "bare-link" not in link.get("class", []):
+            link.insert_after(f" ({href})")
+    _mark_breaks(root)
+    for tiles in root.select("ul.tiles"):
+        tiles.replace_with(_tiles_table(tiles))
     for details in root.find_all("details"):  # a chart's data: a plain table in Word
         details.unwrap()
     for number in root.select("span.para-no"):  # the screen's margin: a space in Word
@@ -168,6 +188,43 @@ def _for_word(root: Tag, pictures: Path) -> list[str]:
             img["src"] = name  # relative: the same bytes whichever folder pandoc ran in
             names.append(name)
     return names
+
+
+def _mark_breaks(root: Tag) -> None:
+    """Where the PDF starts a page, a marker for ``docx_layout``: each section that starts
+    a page (the cover excepted), and the landscape appendix as a section of its own."""
+    for section in root.select("section.section"):
+        classes = section.get("class", [])
+        if "appendix-scorecard" in classes:
+            section.insert(0, _fragment(marker(LANDSCAPE_START)))
+            section.append(_fragment(marker(LANDSCAPE_END)))
+        elif "continues" not in classes and "section-cover" not in classes:
+            section.insert(0, _fragment(marker(PAGE_BREAK)))
+
+
+def _fragment(markup: str) -> Tag:
+    return BeautifulSoup(markup, "html.parser").contents[0]
+
+
+def _tiles_table(tiles: Tag, across: int = 3) -> Tag:
+    """The headline tiles as a small table, three to a row: label over figure (Word
+    sets a list's items one under another, and the tiles' label and figure would run
+    together)."""
+    items = tiles.select("li.tile")
+    rows = []
+    for start in range(0, len(items), across):
+        cells = []
+        for item in items[start : start + across]:
+            label = item.select_one(".tile-label")
+            value = item.select_one(".tile-value")
+            cells.append(
+                f"<td><p>{html.escape(label.get_text()) if label else ''}</p>"
+                f"<p><strong>{html.escape(value.get_text()) if value else ''}</strong></p></td>"
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return BeautifulSoup(
+        f'<table class="tiles"><tbody>{"".join(rows)}</tbody></table>', "html.parser"
+    ).table
 
 
 def _place(name: str, pictures: Path, images: Path) -> None:
@@ -269,8 +326,15 @@ def _convert(
         done = _pandoc(command, env=env, cwd=tmp)
         if done.returncode:
             raise RenderError(f"paper.docx: pandoc failed: {done.stderr.strip()[-2000:]}")
+        title = page.title if isinstance(page, Page) else _title_of(page)
+        lay_out(written, title, Month.of(month).strftime("%B %Y"))
         with atomic_output(target) as temp:
-            _name_pictures(written, temp)
+            _name_pictures(written, temp, Month.of(month))
+
+
+def _title_of(page_html: str) -> str:
+    found = BeautifulSoup(page_html, "lxml").title
+    return found.get_text().strip() if found else ""
 
 
 #: seconds pandoc may take (the whole national paper takes a few): a hang would hold the
@@ -292,11 +356,15 @@ def _pandoc(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 _DATA_NAME = re.compile(rb'descr="data:image/[a-z+.-]+;base64,([A-Za-z0-9+/=]+)"')
 
 
-def _name_pictures(source: Path, target: Path) -> None:
+def _name_pictures(source: Path, target: Path, month: Month) -> None:
     """Copy the Word file pandoc wrote, each picture's file-name field holding a short
     name instead of the picture itself (pandoc puts an image's address there, and the
-    pictures went in as data): the same bytes each time, half the size."""
+    pictures went in as data), every file in it dated the month's end: the same bytes
+    each time, half the size."""
     import zipfile
+
+    end = month.end
+    stamp = (end.year, end.month, end.day, 0, 0, 0)
 
     def short(match: re.Match) -> bytes:
         digest = hashlib.sha256(match.group(1)).hexdigest()[:32]
@@ -307,6 +375,7 @@ def _name_pictures(source: Path, target: Path) -> None:
             data = read.read(info)
             if info.filename == "word/document.xml":
                 data = _DATA_NAME.sub(short, data)
+            info.date_time = stamp
             out.writestr(info, data, compress_type=info.compress_type)
 
 

@@ -53,6 +53,7 @@ TOTALS = {
     "reviews_held_by_team": "reviews_completed",
     "requests_by_age": "requests_received",
     "requests_by_need": "requests_received",
+    "issued_by_need": "plans_issued",
 }
 STATUS_TOTALS = {"due": "reviews_due_12_14m", "overdue": "reviews_overdue"}
 #: a setting whose count is a measure's own figure (one decision for both)

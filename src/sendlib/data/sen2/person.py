@@ -104,7 +104,7 @@ class PersonReader:
             raise self.f.fail(
                 person, "has no UPN, UniqueLearnerNumber or name to tell the child apart"
             )
-        self.read.counts["persons told apart by name and birth date"] += 1
+        self.read.counts["children told apart by name and birth date"] += 1
         return Who("name", "|".join(" ".join(n.split()) for n in names), birth)
 
     def _request(self, request: Node, who: Who, seen: Counter) -> None:

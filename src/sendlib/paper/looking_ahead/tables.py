@@ -12,6 +12,7 @@ from sendlib.paper import labels
 from sendlib.paper.looking_ahead.read import SERIES, Read, _day, _name, _short
 from sendlib.paper.looking_ahead.sentences import year_ago
 from sendlib.paper.tables import Table
+from sendlib.scorecard.formats import NOT_AVAILABLE
 
 
 def backtest_table(read: Read) -> Table | None:
@@ -88,17 +89,22 @@ def timeliness_table(read: Read) -> Table | None:
     frame = read.parts["ahead_timeliness"]
     if not len(frame):
         return None
+    none = frame["plans"].fillna(0).to_numpy() <= 0  # no plan expected: no share of them
+
+    def interval(lo_name: str, hi_name: str) -> list[str]:
+        pairs = zip(frame[lo_name], frame[hi_name], none, strict=True)
+        return [
+            NOT_AVAILABLE if empty or pd.isna(lo) or pd.isna(hi) else f"{lo:.1f}–{hi:.1f}%"
+            for lo, hi, empty in pairs
+        ]
+
     out = pd.DataFrame(
         {
             "Month": [_name(p) for p in frame["period"]],
             "New plans expected": frame["plans"],
-            "Within 20 weeks (projected)": frame["pct"],
-            "80% interval": [
-                f"{lo:.1f}–{hi:.1f}%" for lo, hi in zip(frame["lo80"], frame["hi80"], strict=True)
-            ],
-            "95% interval": [
-                f"{lo:.1f}–{hi:.1f}%" for lo, hi in zip(frame["lo95"], frame["hi95"], strict=True)
-            ],
+            "Within 20 weeks (projected)": frame["pct"].where(~none),
+            "80% interval": interval("lo80", "hi80"),
+            "95% interval": interval("lo95", "hi95"),
         }
     )
     return (
