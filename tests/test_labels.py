@@ -49,7 +49,7 @@ def test_sex_unknown_and_blank_are_one_not_recorded_row(tmp_path):
     months = pd.period_range("2025-06", "2025-06", freq="M").asi8
     frame = active_by(c, months, "sex")
     counts = frame.groupby("row")["count"].sum().to_dict()
-    assert counts == {"not_recorded": 2, "F": 1}  # U and blank: one group
+    assert counts == {"not_recorded": 2, "F": 1, "M": 0}  # U and blank: one group
     assert sorted(labels.words(counts, labels.SEX)) == ["Female", labels.NOT_RECORDED]
 
 
