@@ -50,7 +50,7 @@ def test_sex_unknown_and_blank_are_one_not_recorded_row(tmp_path):
     frame = active_by(c, months, "sex")
     counts = frame.groupby("row")["count"].sum().to_dict()
     assert counts == {"not_recorded": 2, "F": 1, "M": 0}  # U and blank: one group
-    assert sorted(labels.words(counts, labels.SEX)) == ["Female", labels.NOT_RECORDED]
+    assert sorted(labels.words(counts, labels.SEX)) == ["Female", "Male", labels.NOT_RECORDED]
 
 
 def test_the_breakdowns_of_need_and_ethnicity_have_their_code_lists():
