@@ -29,42 +29,37 @@ PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (
 PHASE_COUNTS = tuple(f"requests_{name}" for _, _, name in PHASES)
 
 
+#: the measures that read a request's outcome (not available without it)
+OUTCOME_IDS = (
+    "request_decisions",
+    "request_decisions_6wk_pct",
+    "requests_assess",
+    "requests_not_assess",
+    "requests_refused_pct",
+    "request_assess_pct",
+    "requests_awaiting_decision",
+    "requests_awaiting_over_6wk",
+)
+
+
 @family(
     "decisions",
     (
         "requests_received",
         "transfers_in",
-        "request_decisions",
-        "request_decisions_6wk_pct",
-        "requests_assess",
-        "requests_not_assess",
-        "requests_refused_pct",
-        "request_assess_pct",
+        *OUTCOME_IDS[:6],
         "requests_from_parents_pct",
         "requests_early_years",
         "requests_primary",
         "requests_secondary",
         "requests_post16",
-        "requests_awaiting_decision",
-        "requests_awaiting_over_6wk",
+        *OUTCOME_IDS[6:],
     ),
     ("person", "requests"),
     characteristic=PHASE_COUNTS,
     needs=("requests.request_id",),
     also_needs={
-        **{
-            kpi: ("requests.request_outcome",)
-            for kpi in (
-                "request_decisions",
-                "request_decisions_6wk_pct",
-                "requests_assess",
-                "requests_not_assess",
-                "requests_refused_pct",
-                "request_assess_pct",
-                "requests_awaiting_decision",
-                "requests_awaiting_over_6wk",
-            )
-        },
+        **{kpi: ("requests.request_outcome",) for kpi in OUTCOME_IDS},
         "requests_from_parents_pct": ("requests.request_source",),
     },
 )
