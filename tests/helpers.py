@@ -153,6 +153,17 @@ TINY: dict[str, list[dict[str, str]]] = {
 }
 
 
+def fresh_python(code: str) -> str:
+    """What a new Python process running ``code`` prints (it must succeed): for what an
+    import does to a process, seen from a process nothing else has touched."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def write_tables(folder: Path, tables: dict[str, list[dict[str, str]]]) -> Path:
     """Write tables of text cells as contract CSVs."""
     folder.mkdir(parents=True, exist_ok=True)

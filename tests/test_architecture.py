@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, params_dir, run_cli
+from helpers import ROOT, fresh_python, params_dir, run_cli
 from sendlib.paper import sections as registry
 from sendlib.paper.sections import SECTIONS, Section, numbers
 
@@ -169,6 +169,4 @@ def test_importing_sendlib_changes_nothing_in_the_importing_process():
         "assert gc.isenabled() and ctypes.util.find_library is real\n"
         "print(sorted(t.name for t in threading.enumerate()))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['MainThread']"
+    assert fresh_python(code) == "['MainThread']"

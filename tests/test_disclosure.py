@@ -145,7 +145,7 @@ def test_the_same_figure_in_two_tables_has_one_decision():
     for team, n in {"North": 10, "South": 6, "West": 3}.items():
         figures.add(f"team|{team}", n, characteristic=True)
     figures.relate("ehcp_active", ["team|North", "team|South", "team|West"])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decide(figures)
     assert decided["team|West"] == disclosure.PRIMARY
     assert decided["team|South"] == disclosure.SECONDARY  # smallest above 4
     assert decided["team|North"] == disclosure.PUBLISHED
@@ -163,7 +163,7 @@ def test_a_sum_published_elsewhere_is_one_known_block():
     figures.add("mainstream_kpi", 10, characteristic=True)
     figures.relate("total", list(cells))
     figures.relate("mainstream_kpi", ["m", "mr"])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decide(figures)
     assert decided["special"] == disclosure.SECONDARY
     assert decided["m"] == decided["mainstream_kpi"] == disclosure.PUBLISHED
     assert decided["inmss"] == decided["eotas"] == disclosure.PRIMARY
@@ -224,34 +224,45 @@ def test_the_audit_reads_numbers_as_a_reader_does_not_the_digits_of_a_code():
     assert len(found) == 1 and found[0].found == "2"
 
 
+def _decide(figures: Figures) -> dict[str, int]:
+    """Each figure's decision at the threshold of 4, by its key."""
+    return dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+
+
+def _decided_month(published: dict, children: dict, *relations: tuple) -> dict[str, int]:
+    """The decisions over ``published`` totals (activity) and counts of ``children``
+    (characteristic), related by ``(total, parts)`` or ``(total, parts, same)``."""
+    figures = Figures()
+    for key, n in published.items():
+        figures.add(key, n, characteristic=False)
+    for key, n in children.items():
+        figures.add(key, n, characteristic=True)
+    for total, parts, *same in relations:
+        figures.relate(total, parts, same=bool(same and same[0]))
+    return _decide(figures)
+
+
 def test_a_group_that_holds_every_child_is_no_reason_to_publish_it():
     # three plans, all held by girls: "Female: 3" beside the total says each child's sex
-    figures = Figures()
-    figures.add("ehcp_active", 3, characteristic=False)
-    figures.add("sex|F", 3, characteristic=True)
-    figures.relate("ehcp_active", ["sex|F"])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decided_month({"ehcp_active": 3}, {"sex|F": 3}, ("ehcp_active", ["sex|F"]))
     assert decided["sex|F"] == disclosure.PRIMARY
     assert decided["ehcp_active"] == disclosure.PUBLISHED
 
 
 def test_the_only_team_of_a_pack_is_the_pack_itself():
-    figures = Figures()
-    figures.add("ehcp_active", 3, characteristic=False)
-    figures.add("team|West", 3, characteristic=True)
-    figures.relate("ehcp_active", ["team|West"], same=True)
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decided_month(
+        {"ehcp_active": 3}, {"team|West": 3}, ("ehcp_active", ["team|West"], True)
+    )
     assert decided["team|West"] == disclosure.PUBLISHED
 
 
 def test_a_share_and_its_base_do_not_give_away_the_children_outside_it():
     # 49 of 50 in mainstream: the one child not in mainstream is a count of 1
-    figures = Figures()
-    figures.add("ehcp_active", 50, characteristic=False)
-    figures.add("placed_mainstream", 49, characteristic=True)
-    figures.add("placed_mainstream|rest", 1, characteristic=True)
-    figures.relate("ehcp_active", ["placed_mainstream", "placed_mainstream|rest"])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decided_month(
+        {"ehcp_active": 50},
+        {"placed_mainstream": 49, "placed_mainstream|rest": 1},
+        ("ehcp_active", ["placed_mainstream", "placed_mainstream|rest"]),
+    )
     assert decided["placed_mainstream|rest"] == disclosure.PRIMARY
     assert decided["placed_mainstream"] == disclosure.SECONDARY
 
@@ -260,27 +271,19 @@ def test_when_no_part_is_left_the_published_total_of_a_block_goes():
     # settings: mainstream 45 + resourced 3 (published together as 48), INMSS 2, of 50;
     # the table withholds resourced and INMSS, then mainstream (45 = 48 - resourced);
     # 48 still gives INMSS away (50 - 48), so the mainstream count is withheld too
-    figures = Figures()
-    figures.add("ehcp_active", 50, characteristic=False)
-    for key, n in {"m": 45, "mr": 3, "inmss": 2}.items():
-        figures.add(key, n, characteristic=True)
-    figures.add("placed_mainstream", 48, characteristic=True)
-    figures.relate("ehcp_active", ["m", "mr", "inmss"])
-    figures.relate("placed_mainstream", ["m", "mr"])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decided_month(
+        {"ehcp_active": 50},
+        {"m": 45, "mr": 3, "inmss": 2, "placed_mainstream": 48},
+        ("ehcp_active", ["m", "mr", "inmss"]),
+        ("placed_mainstream", ["m", "mr"]),
+    )
     assert all(decided[k] != disclosure.PUBLISHED for k in ("m", "mr", "inmss"))
     assert decided["placed_mainstream"] == disclosure.SECONDARY
-    shown = {k: v for k, v in zip(figures.keys, figures.values, strict=True) if not decided[k]}
-    assert set(shown) == {"ehcp_active"}
+    assert {k for k, d in decided.items() if d == disclosure.PUBLISHED} == {"ehcp_active"}
 
 
 def test_a_zero_is_withheld_only_when_nothing_else_can_be():
-    figures = Figures()
-    figures.add("total", 12, characteristic=True)
-    for key, n in {"a": 0, "b": 2, "c": 10}.items():
-        figures.add(key, n, characteristic=True)
-    figures.relate("total", ["a", "b", "c"])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decided_month({}, {"total": 12, "a": 0, "b": 2, "c": 10}, ("total", ["a", "b", "c"]))
     assert decided["a"] == disclosure.PUBLISHED  # 10 goes with 2, not the group of none
     assert decided["c"] == disclosure.SECONDARY
 
@@ -357,13 +360,9 @@ def test_the_councils_share_of_a_few_children_is_withheld_beside_englands(tmp_pa
 def test_a_table_of_one_group_is_protected_by_the_groups_no_child_is_in():
     # every request from a child aged 8: the other ages (zeros) are figures too, so one
     # is withheld with it and the total no longer says which age
-    figures = Figures()
-    figures.add("requests_received", 1, characteristic=False)
     ages = {"7": 0, "8": 1, "9": 0}
-    for age, n in ages.items():
-        figures.add(f"age|{age}", n, characteristic=True)
-    figures.relate("requests_received", [f"age|{a}" for a in ages])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    cells = {f"age|{age}": n for age, n in ages.items()}
+    decided = _decided_month({"requests_received": 1}, cells, ("requests_received", list(cells)))
     assert decided["age|8"] == disclosure.PRIMARY
     assert sum(decided[f"age|{a}"] != disclosure.PUBLISHED for a in ages) >= 2
 
@@ -371,14 +370,13 @@ def test_a_table_of_one_group_is_protected_by_the_groups_no_child_is_in():
 def test_a_team_packs_review_status_does_not_give_its_one_status_away():
     # West's 3 plans, all in date: the pack's total is published (its one team), so a
     # status no plan is in is withheld beside it
-    figures = Figures()
-    figures.add("ehcp_active", 3, characteristic=False)
-    figures.add("team|West", 3, characteristic=True)
-    figures.relate("ehcp_active", ["team|West"], same=True)
-    for status, n in {"in_date": 3, "due": 0, "overdue": 0}.items():
-        figures.add(f"status|{status}", n, characteristic=True)
-    figures.relate("team|West", [f"status|{s}" for s in ("in_date", "due", "overdue")])
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    statuses = {"status|in_date": 3, "status|due": 0, "status|overdue": 0}
+    decided = _decided_month(
+        {"ehcp_active": 3},
+        {"team|West": 3, **statuses},
+        ("ehcp_active", ["team|West"], True),
+        ("team|West", list(statuses)),
+    )
     assert decided["team|West"] == disclosure.PUBLISHED
     assert decided["status|in_date"] == disclosure.PRIMARY
     assert decided["status|due"] == disclosure.SECONDARY
@@ -400,7 +398,7 @@ def test_a_group_within_another_is_decided_with_what_is_left():
     )
     kinds = {"ehcp_early_years": "characteristic", "ehcp_rising5": "characteristic"}
     figures, _ = _month(values, cells, kinds, {})
-    decided = dict(zip(figures.keys, figures.decide(FOUR), strict=True))
+    decided = _decide(figures)
     shown = [k for k in ("active_by_age_band|0-4|", "ehcp_early_years", "ehcp_rising5")]
     assert not all(decided[k] == disclosure.PUBLISHED for k in shown[:2])
     assert not all(decided[k] == disclosure.PUBLISHED for k in shown[1:])

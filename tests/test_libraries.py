@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ctypes.util
-import subprocess
 import sys
 
 import pytest
 
+from helpers import fresh_python
 from sendlib.render import libraries
 
 # the names WeasyPrint tries for its libraries, right and wrong (sendlib.render.libraries)
@@ -38,9 +38,7 @@ def test_weasyprint_loads_and_its_library_search_starts_no_compiler(tmp_path):
         "assert HTML(string='<p>x</p>').render().pages\n"
         "print(seen)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    ran = done.stdout.strip()
+    ran = fresh_python(code)
     assert "gcc" not in ran and "'ld'" not in ran and "/ld'" not in ran
 
 
@@ -71,5 +69,4 @@ def test_find_library_is_ctypes_own_once_weasyprint_is_imported():
         "libraries.weasyprint()\n"
         "assert ctypes.util.find_library is real\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    fresh_python(code)
