@@ -196,7 +196,7 @@ def _timeliness_facts(read: Read) -> list[str]:
     if beyond >= 0.5:
         n = round(beyond)
         sentences.append(
-            f"{plural(n, 'open case')} {agree(n, 'has', 'have')} waited longer than any "
+            f"Of the open cases, {number(n)} {agree(n, 'has', 'have')} waited longer than any "
             "case that finished the same stage in the last 12 months; the projection takes "
             f"{agree(n, 'it', 'them')} to finish within {pipeline.BEYOND_DAYS} days."
         )
@@ -242,6 +242,18 @@ def _review_facts(read: Read) -> list[str]:
     ]
 
 
+def _finalised(finalised: int, outstanding: int) -> str:
+    """'none has been finalised yet' / '3 have been finalised and 2 are outstanding'."""
+    if not finalised:
+        return "none has been finalised yet"
+    if not outstanding:
+        return "all have been finalised" if finalised > 1 else "it has been finalised"
+    return (
+        f"{number(finalised)} {agree(finalised, 'has', 'have')} been finalised and "
+        f"{number(outstanding)} {agree(outstanding, 'is', 'are')} outstanding"
+    )
+
+
 #: how the paper names the deadlines' moves — in words that are no group of children the
 #: paper withholds (the audit reads "post-16" beside a small number as a requests figure)
 MOVES = {"school": "moves between schools", "post16": "moves on from school"}
@@ -257,9 +269,8 @@ def _phase_sentence(read: Read) -> str:
         )
     frame = read.parts["ahead_phase_transfers"]
     parts = [
-        f"{plural(row['count'], 'phase transfer')} due by {_day(row['due'])} "
-        f"({MOVES[row['kind']]}), {number(row['finalised'])} finalised and "
-        f"{number(row['outstanding'])} outstanding"
+        f"of the {plural(row['count'], 'phase transfer')} due by {_day(row['due'])} "
+        f"({MOVES[row['kind']]}), {_finalised(int(row['finalised']), int(row['outstanding']))}."
         for _, row in frame.iterrows()
         if row["count"]
     ]
@@ -270,9 +281,8 @@ def _phase_sentence(read: Read) -> str:
         for _, row in frame.iterrows()
         if not row["count"]
     ]
-    said = []
-    if parts:
-        said.append(f"At the end of {_name(read.month)} there are {_listed(parts)}.")
+    said = [f"At the end of {_name(read.month)}, {parts[0]}"] if parts else []
+    said += [part[0].upper() + part[1:] for part in parts[1:]]
     if empty:
         said.append(f"No phase transfers are recorded yet for {_listed(empty, 'or')}.")
     return " ".join(said)
