@@ -10,14 +10,11 @@ output is byte-stable (fixed hash salt, no date).
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from sendlib.scorecard import formats as fmt
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
@@ -68,13 +65,11 @@ def series_style(names) -> dict[str, dict]:
     }
 
 
-def segments(frame) -> pd.DataFrame:
+def segments(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame of series (one column each, rows in order) as seaborn's long data: ``x`` the
     row's position, ``series``, ``value`` and ``run`` — each unbroken stretch of values its
     own unit, so that a line never joins two points across a month without a value
     (seaborn drops missing values before it draws)."""
-    import pandas as pd
-
     parts = []
     for name in frame.columns:
         values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
