@@ -24,6 +24,7 @@ from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard.catalogue import unlike
+from sendlib.scorecard.figures import WITHHELD_STATUSES
 from sendlib.scorecard.formats import format_value
 
 RECONCILE = 0.5  # percentage points
@@ -111,7 +112,7 @@ def _withheld(ctx: Context, kpi_id: str) -> set[str]:
     rows = frame[
         (frame["kpi_id"] == kpi_id)
         & (frame["series"] == "council")
-        & frame["status"].isin(["c", "s"])
+        & frame["status"].isin(WITHHELD_STATUSES)
     ]
     return set(rows["period"])
 
