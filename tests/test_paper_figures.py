@@ -252,3 +252,21 @@ def test_a_review_status_total_is_the_published_figure_beside_withheld_teams(ctx
     assert not withheld.loc["Total"].any()
     assert table.loc["Total", "In date (under 12 months)"] == in_date
     assert table.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")
+
+
+def test_a_month_with_no_plan_issued_says_so_once_in_the_summary(ctx, monkeypatch):
+    from sendlib.paper import summary
+
+    real = ctx.value
+
+    def none_issued(kpi_id, period=None):
+        if period is None and kpi_id == "plans_issued":
+            return 0.0
+        if period is None and kpi_id.startswith("plans_issued_20wk"):
+            return float("nan")
+        return real(kpi_id, period) if period is not None else real(kpi_id)
+
+    monkeypatch.setattr(ctx, "value", none_issued)
+    said = " ".join(summary.key_messages(ctx).sentences)
+    assert said.count("issued") == 1, said
+    assert f"No new EHCPs were issued in {ctx.month_name}, so there is no 20-week" in said
