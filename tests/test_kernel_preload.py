@@ -20,7 +20,11 @@ def notebook(folder: Path, name: str, *cells: str, markdown: str = "") -> Path:
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     if markdown:
         nb.cells.append(nbformat.v4.new_markdown_cell(markdown))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = folder / name
     nbformat.write(nb, path)
     return path
