@@ -270,3 +270,25 @@ def test_a_month_with_no_plan_issued_says_so_once_in_the_summary(ctx, monkeypatc
     said = " ".join(summary.key_messages(ctx).sentences)
     assert said.count("issued") == 1, said
     assert f"No new EHCPs were issued in {ctx.month_name}, so there is no 20-week" in said
+
+
+def test_withheld_figures_that_end_alike_are_named_once():
+    from sendlib.paper.figures import withheld_sentence
+
+    class Withheld:
+        def status_of(self, kpi_id):
+            return "c" if kpi_id != "shown" else ""
+
+    neet = "year olds not in education, employment or training"
+    said = withheld_sentence(
+        Withheld(), {"a": f"16 to 18 {neet}", "b": f"16 to 25 {neet}", "shown": "other"}
+    )
+    assert said == (
+        f"The figures for 16 to 18 and 16 to 25 {neet} are withheld to protect the "
+        "confidentiality of the children concerned."
+    )
+    one = withheld_sentence(Withheld(), {"a": "looked after children", "b": "children in need"})
+    assert one == (
+        "The figures for looked after children and children in need are withheld to protect "
+        "the confidentiality of the children concerned."
+    )
