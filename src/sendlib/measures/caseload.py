@@ -1,7 +1,7 @@
 """Caseload: who holds an EHC plan at month end, who joined and who left.
 
 A plan is active at the end of month M when ``start_date ≤ month end`` and it has no
-``cease_date ≤ month end`` (DESIGN.md ``ehcp_active``): in month ordinals, active over
+``cease_date ≤ month end`` (``ehcp_active``): in month ordinals, active over
 ``[P(start), P(cease))``. Plans end at 25 at the latest (Children and Families Act 2014
 s46), hence the age bands 0–4, 5–10, 11–15, 16–19 and 20–25.
 """

@@ -2,7 +2,8 @@
 
 The LA must decide within 6 weeks of the request (SEND Regulations 2014 reg 5(1)),
 i.e. ``decision date − received date ≤ 42 days``. Transfers-in of a plan from another LA
-are not requests for assessment and are counted separately (DESIGN.md).
+are not requests for assessment (the plan is kept, Children and Families Act 2014 s47 and
+SEND Regulations 2014 reg 15) and are counted separately.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def band_of(days: np.ndarray, bands=WAITING_BANDS) -> np.ndarray:
 
 
 def awaiting_by_band(cases: Cases, month: pd.Period) -> pd.Series:
-    """Requests awaiting a decision at month end by time since the request (seed 004)."""
+    """Requests awaiting a decision at month end by time since the request, in the bands the
+    time limits make (``statutory.WAITING_BANDS``)."""
     pending = awaiting_mask(cases, month.ordinal)
     waited = month_end_day(month.ordinal) - cases.requests["received_day"].to_numpy()[pending]
     counts = pd.Series(band_of(waited)).value_counts()

@@ -1,10 +1,10 @@
 """Mediation and SEND Tribunal appeals, counted over the reporting year to date.
 
-Counters reset when the reporting year starts (``year_start`` in report.yaml: 1 January by
-default as in seed 001, 1 April, or 1 September for the academic year as in seed 000):
-``mediations_ytd`` counts mediations registered from the year's first day to month end
-(DESIGN.md). Outcomes are free text in disputes.csv; the words that place an outcome in a
-group are data in ``contract.yaml`` (``dispute_outcomes``).
+Counters reset when the reporting year starts (``year_start`` in report.yaml: 1 January,
+the calendar year, by default; 1 April, the financial year; or 1 September, the academic
+year): ``mediations_ytd`` counts mediations, ``appeals_ytd`` appeals, registered from the
+year's first day to month end. Outcomes are free text in disputes.csv; the words that
+place an outcome in a group are data in ``contract.yaml`` (``dispute_outcomes``).
 """
 
 from __future__ import annotations

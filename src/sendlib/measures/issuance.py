@@ -4,7 +4,7 @@ The final EHC plan must be issued within 20 weeks of the request (SEND Regulatio
 reg 13(2)); "within 20 weeks" includes day 140. DfE publishes timeliness both including
 and excluding the exception cases (reg 13(3), 10(4)(a)–(d)): the exclusion drops the
 case from numerator and denominator. Only new plans count: the plan's request exists and
-is not a transfer-in (DESIGN.md ``plans_issued``). A plan dated before its request (a
+is not a transfer-in (``plans_issued``). A plan dated before its request (a
 data-quality warning, ``plan_before_request``) is a recording error, not a plan issued on
 time: it is left out of the timeliness figures (numerator and denominator) and the median,
 and still counted as a plan issued.
@@ -125,7 +125,8 @@ def issuance(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def under_assessment_mask(cases: Cases, month: int) -> np.ndarray:
-    """Decided to assess by month end, assessment outcome not yet made (seed 001 'EHCNA')."""
+    """Under EHC needs assessment at month end: decided to assess by then, the assessment
+    outcome not yet made."""
     requests = cases.requests
     return (
         ~requests["transfer"].to_numpy()
@@ -167,7 +168,8 @@ def not_yet_issued_by_band(cases: Cases, month: pd.Period, since: str = "request
 
 
 def no_plan_reasons(cases: Cases, years: list[int]) -> pd.DataFrame:
-    """Reasons a plan was not issued after assessment, by year of decision (seed 004)."""
+    """Reasons a plan was not issued after assessment (reg 10(1)'s notice; ``no_plan_reason``
+    in assessments.csv), by year of decision."""
     requests = cases.requests
     hit = requests["a_outcome"].to_numpy() == "N"
     year = pd.PeriodIndex.from_ordinals(requests["a_m"].to_numpy()[hit], freq="M").year
@@ -180,7 +182,8 @@ def no_plan_reasons(cases: Cases, years: list[int]) -> pd.DataFrame:
 
 
 def issued_by_month(cases: Cases, years: list[int]) -> pd.DataFrame:
-    """New plans issued per calendar month (1–12), one column per year (seed 004)."""
+    """New plans issued per calendar month (1–12), one column per year, so that a month is
+    read beside the same month of other years."""
     plans = cases.plans[cases.plans["new"].to_numpy()]
     out = {}
     for year in years:

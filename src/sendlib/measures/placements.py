@@ -1,6 +1,7 @@
 """Where children and young people with a plan are placed at month end.
 
-A person with a plan has one main placement at a time (REFERENCE.md); the current one is
+A person with a plan has one main placement at a time (the SEN2 return's ``PlacementRank``
+1; overlapping open placements are a data-quality finding); the current one is
 the latest placement entered on or before month end and not left by month end. Shares
 are of all plans active at month end, so a child with no placement recorded lowers every
 share rather than disappearing. Phases use the academic age (age on 31 August): primary

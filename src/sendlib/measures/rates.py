@@ -1,4 +1,5 @@
-"""Rates per 10,000 residents aged 0–25 (DESIGN.md ``ehcp_rate_per_10k``).
+"""Rates per 10,000 residents aged 0–25 (``ehcp_rate_per_10k``: plans active at month end
+per 10,000 of ``population.csv``'s population aged 0–25).
 
 The population is that of the latest year on or before the report month's year.
 """

@@ -2,7 +2,7 @@
 
 A plan must be reviewed within 12 months of the plan or the previous review (Children and
 Families Act 2014 s44(1)), and the council must tell the family its decision within 4
-weeks of the review meeting (SEND Regulations 2014 reg 20(10)). Seed 004's rule: a plan
+weeks of the review meeting (SEND Regulations 2014 reg 20(10)). The council's rule: a plan
 whose last review (or start, if never reviewed) was 12–14 months before month end is
 *due*, not overdue, because the amended plan may take 8 weeks after the meeting (reg
 22(3)); beyond 14 months it is *overdue*.
@@ -42,7 +42,7 @@ from sendlib.statutory import (
     first_month_more_than,
 )
 
-#: review status of a current plan at month end (seed 004)
+#: review status of a current plan at month end (in date; due at 12–14 months; overdue beyond)
 IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
 
 

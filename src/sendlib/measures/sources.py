@@ -6,7 +6,8 @@ health and social care professionals among them, may bring a child to the local
 authority's notice (s24). The SEN2 return records the source from its 2025 collection
 (``RequestSource``, codes 1–5; mandatory from 2026). ``contract.yaml``'s
 ``request_sources`` says which words of a council's export count as each group.
-Transfers-in are not requests (DESIGN.md).
+Transfers-in (a plan maintained by another LA, Children and Families Act 2014 s47 and SEND
+Regulations 2014 reg 15) are not requests for assessment and are not counted here.
 """
 
 from __future__ import annotations
