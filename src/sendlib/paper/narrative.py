@@ -19,9 +19,6 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
-# Paragraphs moved to paper.paragraphs (below the section registry); still named here for
-# the section modules that import it from narrative
-from sendlib.paper.paragraphs import Paragraphs, paragraphs  # noqa: F401
 from sendlib.scorecard import formats as fmt
 
 if TYPE_CHECKING:
