@@ -28,7 +28,15 @@ FINAL_IDS = ("review_amended_issued", "review_amended_8wk_pct")
 
 @family(
     "amendments",
-    (*DRAFT_IDS, *FINAL_IDS),
+    {
+        DRAFT_IDS[0]: "Draft amended plans sent in the month after a review decided to amend "
+        "the plan (SEND Regulations 2014 reg 22(2)).",
+        DRAFT_IDS[1]: "Of draft amended plans sent in the month, % within 4 weeks (28 days) "
+        "of the review meeting (SEND Regulations 2014 reg 20(10) with reg 22(2)).",
+        FINAL_IDS[0]: "Final amended plans issued in the month after a review.",
+        FINAL_IDS[1]: "Of final amended plans issued in the month, % within 8 weeks (56 "
+        "days) of the review meeting (SEND Regulations 2014 reg 22(3)).",
+    },
     ("person", "plans", "reviews"),
 )
 def amendments(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:

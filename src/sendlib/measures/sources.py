@@ -21,9 +21,34 @@ from sendlib.measures.cases import NOT_RECORDED, Cases
 from sendlib.measures.family import family
 
 GROUPS = (*contract().request_sources, NOT_RECORDED)
-IDS = tuple(
-    kpi for g in GROUPS for kpi in (f"requests_by_source_{g}", f"requests_by_source_{g}_pct")
-)
+#: who made the request, as a definition says it (a group the contract adds: its name)
+SOURCE_WORDS = {
+    "parent": "made by a parent (Children and Families Act 2014 s36(1); SEN2 RequestSource 1)",
+    "young_person": "made by the young person (s36(1); SEN2 RequestSource 2)",
+    "education": "made by a person acting for a school, college or early years setting "
+    "(s36(1); SEN2 RequestSource 3)",
+    "health_social_care": "brought to the local authority by health or social care "
+    "professionals (s24; SEN2 RequestSource 4)",
+    "other": "from any other source (SEN2 RequestSource 5)",
+    NOT_RECORDED: "whose source is not recorded",
+}
+
+
+def _source_words(group: str) -> str:
+    return SOURCE_WORDS.get(group, f"from the source group '{group}'")
+
+
+DEFINITIONS = {
+    kpi: definition
+    for g in GROUPS
+    for kpi, definition in (
+        (f"requests_by_source_{g}", f"Requests received in the month {_source_words(g)}."),
+        (
+            f"requests_by_source_{g}_pct",
+            f"Of requests received in the month, % {_source_words(g)}.",
+        ),
+    )
+}
 
 
 def groups(cases: Cases) -> np.ndarray:
@@ -40,7 +65,7 @@ def groups(cases: Cases) -> np.ndarray:
 
 @family(
     "sources",
-    IDS,
+    DEFINITIONS,
     ("person", "requests"),
 )
 def request_sources(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
