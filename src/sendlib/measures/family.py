@@ -80,6 +80,16 @@ def family(
     return declare
 
 
+def count_and_share(count: str, whole: str, words: str) -> dict[str, str]:
+    """A count and its share (``<count>_pct``), defined alike: "Requests received in the
+    month made by a parent." and "Of requests received in the month, % made by a parent."
+    (``whole`` the things counted, lower case; ``words`` what picks the count out)."""
+    return {
+        count: f"{whole[0].upper()}{whole[1:]} {words}.",
+        f"{count}_pct": f"Of {whole}, % {words}.",
+    }
+
+
 def family_of(compute: Callable) -> Family:
     """The ``Family`` a function was declared as (``@family``)."""
     return compute.family  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
-from sendlib.measures.family import family
+from sendlib.measures.family import count_and_share, family
 
 MAINSTREAM = ("mainstream", "mainstream_resourced")
 SHARES = {  # kpi id: settings counted
@@ -109,25 +109,18 @@ DEFINITIONS = {
     **{
         kpi: definition
         for share in SHARES
-        for kpi, definition in (
-            (count_of(share), f"{HOLDERS} whose current placement is {SETTING_WORDS[share]}."),
-            (
-                share,
-                f"Of EHC plans in force at month end, % whose holder is placed in "
-                f"{SETTING_WORDS[share]}.",
-            ),
-        )
+        for kpi, definition in count_and_share(
+            count_of(share), "plan holders at month end", f"placed in {SETTING_WORDS[share]}"
+        ).items()
     },
     **{
         kpi: definition
         for p in PHASE_NAMES
-        for kpi, definition in (
-            (f"placed_mainstream_{p}", f"{HOLDERS} {GROUP_WORDS[p]} placed in mainstream."),
-            (
-                f"placed_mainstream_{p}_pct",
-                f"Of plan holders {GROUP_WORDS[p]} at month end, % placed in mainstream.",
-            ),
-        )
+        for kpi, definition in count_and_share(
+            f"placed_mainstream_{p}",
+            f"plan holders {GROUP_WORDS[p]} at month end",
+            "placed in mainstream",
+        ).items()
     },
     "placed_inmss_18plus": f"{HOLDERS} aged 18 or over placed in an independent or "
     "non-maintained special school.",

@@ -18,7 +18,7 @@ import pandas as pd
 from sendlib.data.contract import contract, request_source_group
 from sendlib.measures.calendar import count_in, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
-from sendlib.measures.family import family
+from sendlib.measures.family import count_and_share, family
 
 GROUPS = (*contract().request_sources, NOT_RECORDED)
 #: who made the request, as a definition says it (a group the contract adds: its name)
@@ -41,13 +41,9 @@ def _source_words(group: str) -> str:
 DEFINITIONS = {
     kpi: definition
     for g in GROUPS
-    for kpi, definition in (
-        (f"requests_by_source_{g}", f"Requests received in the month {_source_words(g)}."),
-        (
-            f"requests_by_source_{g}_pct",
-            f"Of requests received in the month, % {_source_words(g)}.",
-        ),
-    )
+    for kpi, definition in count_and_share(
+        f"requests_by_source_{g}", "requests received in the month", _source_words(g)
+    ).items()
 }
 
 

@@ -50,9 +50,13 @@ def in_html(
         (el.name, el.get_text(" ", strip=True))
         for el in soup.find_all(["p", "li", "figcaption", "h1", "h2", "h3", "summary"])
     ]
-    breaches = in_grids(path.name, grids, figures, month)
-    breaches += in_text(path.name, units, figures, month, published)
-    return unique(breaches)
+    return _in_page(path.name, grids, units, figures, month, published)
+
+
+def _in_page(file: str, grids, units, figures, month, published) -> list[Breach]:
+    """Breaches in a document's tables and its running text, each once."""
+    found = in_grids(file, grids, figures, month)
+    return unique(found + in_text(file, units, figures, month, published))
 
 
 def in_pdf(
@@ -107,9 +111,7 @@ def in_docx(
         "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
     ):
         units.append(("picture description", pic.get("descr", "") + " " + pic.get("title", "")))
-    breaches = in_grids(path.name, grids, figures, month)
-    breaches += in_text(path.name, units, figures, month, published)
-    return unique(breaches)
+    return _in_page(path.name, grids, units, figures, month, published)
 
 
 def in_csv(
