@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sendlib.paper.charts import NoChart, bar_chart, line_chart
+from sendlib.paper.charts.bars import bar_chart
+from sendlib.paper.charts.figure import NoChart
+from sendlib.paper.charts.lines import line_chart
 from sendlib.paper.tables import counts_table, in_order
 from sendlib.scorecard import disclosure
 from sendlib.scorecard.disclosure import Disclosure, Figures

@@ -184,3 +184,14 @@ def test_columns_are_never_narrower_than_10mm_and_share_the_width_by_content():
     assert round(sum(many), 6) == 277
     crowded = column_widths([["x" * 40, *["Sep 26"] * 15]], 277, 7.5)
     assert min(crowded) >= 10 and round(sum(crowded), 6) == 277
+
+
+def test_a_pictures_own_description_in_word_is_its_alt_text_not_a_file_name(tmp_path):
+    import zipfile
+
+    target = tmp_path / "paper.docx"
+    render_docx(PAGE, target, pd.Period("2025-06", "M"))
+    xml = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
+    assert '<wp:docPr descr="A chart"' in xml  # what Word shows as Alt Text
+    assert '<pic:cNvPr descr="A chart"' in xml  # and the picture's own description
+    assert ".png" not in xml and "base64" not in xml

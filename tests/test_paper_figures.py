@@ -181,7 +181,7 @@ def test_the_partner_table_carries_a_termly_figure_forward_with_its_month(ctx):
 
 
 def test_a_chart_keeps_missing_months_as_gaps_never_joining_across_them():
-    from sendlib.paper.charts import line_chart
+    from sendlib.paper.charts.lines import line_chart
     from sendlib.paper.figures import trimmed
 
     months = [str(p) for p in pd.period_range("2024-01", "2025-12", freq="M")]

@@ -13,7 +13,8 @@ from bs4 import BeautifulSoup
 
 from sendlib.config import ParamsError, load_report
 from sendlib.paper import narrative as nv
-from sendlib.paper.charts import bar_chart, line_chart
+from sendlib.paper.charts.bars import bar_chart
+from sendlib.paper.charts.lines import line_chart
 from sendlib.paper.paragraphs import paragraphs
 from sendlib.paper.sections import by_slug
 from sendlib.paper.tables import Table, counts_table

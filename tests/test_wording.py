@@ -36,7 +36,7 @@ def test_a_change_is_said_one_way(now, before, against, unit, places, relative, 
 def test_alt_text_names_what_the_bars_are_by_once():
     import pandas as pd
 
-    from sendlib.paper.charts import describe_paired
+    from sendlib.paper.charts.describe import describe_paired
 
     frame = pd.DataFrame({"This year": [3, 4]}, index=pd.Index(["Jan", "Feb"], name="Month"))
     said = describe_paired("Requests for EHC needs assessment by month", frame)

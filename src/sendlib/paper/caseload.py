@@ -6,7 +6,7 @@ import pandas as pd
 
 from sendlib.measures import caseload as measures
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart
+from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import (
     decided_table,
     how_many,

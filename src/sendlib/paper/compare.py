@@ -17,12 +17,14 @@ from sendlib.data.release import release_spec
 from sendlib.measures.cases import Cases
 from sendlib.measures.yearly import JANUARY, yearly
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart, small_multiples
+from sendlib.paper.charts.figure import Chart
+from sendlib.paper.charts.panels import small_multiples
 from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard.catalogue import unlike
+from sendlib.scorecard.figures import WITHHELD_STATUSES
 from sendlib.scorecard.formats import format_value
 
 RECONCILE = 0.5  # percentage points
@@ -110,7 +112,7 @@ def _withheld(ctx: Context, kpi_id: str) -> set[str]:
     rows = frame[
         (frame["kpi_id"] == kpi_id)
         & (frame["series"] == "council")
-        & frame["status"].isin(["c", "s"])
+        & frame["status"].isin(WITHHELD_STATUSES)
     ]
     return set(rows["period"])
 
@@ -169,16 +171,26 @@ def charts(ctx: Context) -> Group:
 
 def _panels(ctx: Context, kpis: list[str], title: str) -> Chart | None:
     spec = release_spec()
-    panels = {}
+    panels, hidden, scales = {}, {}, {}
     for kpi_id in kpis:
-        wide = _wide(ctx, kpi_id)
+        wide, withheld = _wide(ctx, kpi_id), _withheld(ctx, kpi_id)
+        if withheld and "council" not in wide:  # every year's council figure withheld
+            wide.insert(0, "council", np.nan)
         if wide.empty:
             continue
-        wide.index = [_label(p) for p in wide.index]
-        panels[spec.measures[kpi_id].title] = wide.rename(columns=labels.COMPARATOR_NAMES)
+        name = spec.measures[kpi_id].title
+        cells = pd.DataFrame(False, index=wide.index, columns=wide.columns)
+        if "council" in cells:
+            cells["council"] = wide.index.isin(sorted(withheld))
+        wide.index = cells.index = [_label(p) for p in wide.index]
+        panels[name] = wide.rename(columns=labels.COMPARATOR_NAMES)
+        hidden[name] = cells.rename(columns=labels.COMPARATOR_NAMES)
+        scales[name] = spec.measures[kpi_id].scale or kpi_id
     if not panels:
         return None
-    return small_multiples(panels, title, "Year", "Per cent", source=SOURCE)
+    return small_multiples(
+        panels, title, "Year", "Per cent", source=SOURCE, hidden=hidden, scales=scales
+    )
 
 
 SOURCE = "Source: council SEND case records; DfE, Education, health and care plans (OGL v3)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.months import Month
-from sendlib.paper.charts import Chart
+from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import last_year, shown, trend
 from sendlib.paper.narrative import agree, compared, missing, number, plural
 from sendlib.paper.notebook_context import Context

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart, NoChart, line_chart
+from sendlib.paper.charts.figure import Chart, NoChart
+from sendlib.paper.charts.lines import line_chart
 from sendlib.paper.narrative import compared, missing, plural
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.tables import NotAvailable, Table, counts_table, in_order

@@ -62,7 +62,11 @@ TERMS = [
         "The legal time limits from a request to the decision whether "
         "to assess (42 days) and to the final plan (140 days).",
     ),
-    ("[x]", "Not available. [c]: withheld to protect confidentiality."),
+    (
+        "[x]",
+        "Not available. [c]: withheld to protect confidentiality. [z]: not applicable "
+        "(a projection for a month already recorded).",
+    ),
 ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart, bar_chart
+from sendlib.paper.charts.bars import bar_chart
+from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import (
     decided_table,
     how_many,

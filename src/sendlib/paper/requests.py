@@ -8,7 +8,8 @@ from sendlib.measures import decisions as measures
 from sendlib.measures import sources
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart, paired_bars
+from sendlib.paper.charts.bars import paired_bars
+from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import shown
 from sendlib.paper.narrative import compared, missing, number, plural, were
 from sendlib.paper.notebook_context import Context, Group

@@ -10,7 +10,7 @@ from sendlib.measures import reviews as measures
 from sendlib.measures import transfers
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart
+from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import decided_table, shown, trend
 from sendlib.paper.narrative import agree, compared, missing, number, plural, were
 from sendlib.paper.notebook_context import Context, Group

@@ -24,9 +24,6 @@ def html_id(caption: str) -> str:
     return files.slug(caption)[:60] or "table"
 
 
-slug = html_id  # the name charts.py imports it by (issue 28 has charts.py open)
-
-
 @dataclass(frozen=True)
 class Table:
     """An accessible HTML table of a frame."""
@@ -65,6 +62,10 @@ class Table:
 
     def percent(self, *columns: str, places: int = 1) -> Table:
         return replace(self, formats={**self.formats, **{c: ("percent", places) for c in columns}})
+
+    def in_unit(self, unit: str, *columns: str, places: int = 0) -> Table:
+        """Cells of these columns print in the unit (``format_value``: 4,712 · 45.9%)."""
+        return replace(self, formats={**self.formats, **{c: (unit, places) for c in columns}})
 
     def note(self, text: str) -> Table:
         return replace(self, notes=(*self.notes, text))

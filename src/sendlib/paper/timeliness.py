@@ -7,7 +7,7 @@ import pandas as pd
 from sendlib.measures import issuance as measures
 from sendlib.measures.cases import Cases
 from sendlib.paper import labels
-from sendlib.paper.charts import Chart
+from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import shown, trend
 from sendlib.paper.narrative import agree, compared, missing, plural
 from sendlib.paper.notebook_context import Context, Group

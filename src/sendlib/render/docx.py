@@ -354,27 +354,36 @@ def _pandoc(command: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 _DATA_NAME = re.compile(rb'descr="data:image/[a-z+.-]+;base64,([A-Za-z0-9+/=]+)"')
+_DRAWING = re.compile(rb"<w:drawing>.*?</w:drawing>", re.S)
+_ALT = re.compile(rb'<wp:docPr [^>]*?descr="([^"]*)"')
 
 
 def _name_pictures(source: Path, target: Path, month: Month) -> None:
-    """Copy the Word file pandoc wrote, each picture's file-name field holding a short
-    name instead of the picture itself (pandoc puts an image's address there, and the
-    pictures went in as data), every file in it dated the month's end: the same bytes
-    each time, half the size."""
+    """Copy the Word file pandoc wrote, each picture's own description holding its alt
+    text — as the drawing's does, which Word shows as Alt Text — instead of the picture
+    itself (pandoc puts an image's address there, and the pictures went in as data; one
+    without alt text gets a short name), every file in it dated the month's end: the
+    same bytes each time, half the size."""
     import zipfile
 
     end = month.end
     stamp = (end.year, end.month, end.day, 0, 0, 0)
 
-    def short(match: re.Match) -> bytes:
-        digest = hashlib.sha256(match.group(1)).hexdigest()[:32]
-        return f'descr="{digest}.png"'.encode()
+    def described(drawing: re.Match) -> bytes:
+        alt = _ALT.search(drawing.group(0))
+
+        def text(match: re.Match) -> bytes:
+            if alt and alt.group(1):
+                return b'descr="' + alt.group(1) + b'"'
+            return f'descr="{hashlib.sha256(match.group(1)).hexdigest()[:32]}.png"'.encode()
+
+        return _DATA_NAME.sub(text, drawing.group(0))
 
     with zipfile.ZipFile(source) as read, zipfile.ZipFile(target, "w") as out:
         for info in read.infolist():
             data = read.read(info)
             if info.filename == "word/document.xml":
-                data = _DATA_NAME.sub(short, data)
+                data = _DRAWING.sub(described, data)
             info.date_time = stamp
             out.writestr(info, data, compress_type=info.compress_type)
 

@@ -27,6 +27,7 @@ ASSURANCE_WORDS = {
 }
 NOT_AVAILABLE = "[x]"  # GSS symbol: not available
 CONFIDENTIAL = "[c]"  # GSS symbol: suppressed to protect a child
+NOT_APPLICABLE = "[z]"  # GSS symbol: not applicable (no projection for a recorded month)
 
 
 def is_missing(value: float | None) -> bool:

@@ -52,6 +52,9 @@ class MeasureRule(BaseModel):
     #: what the DfE counts, in words a KPI's measure is matched against (like for like)
     numerator: str
     denominator: str
+    #: measures of one scale are one measure counted two ways (20-week timeliness with
+    #: and without exceptions): the paper draws them on one y axis, like with like
+    scale: str | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> MeasureRule:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sendlib.measures import capacity as cap
 from sendlib.measures import projections
-from sendlib.paper.charts import projection_chart
+from sendlib.paper.charts.projection import projection_chart
 from sendlib.paper.looking_ahead.read import SERIES, SHOWN_HISTORY, SOURCE, Read, counts, histories
 from sendlib.paper.looking_ahead.sentences import (
     pipeline_facts,

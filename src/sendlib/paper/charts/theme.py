@@ -3,8 +3,9 @@ categorical palette (#12436D, #28A197, #801650, #F46A25, #3D3D3D, #A285D1, in it
 accessible order), and the rules every axis follows so that a reader never meets
 two tick labels that read the same or month labels run together.
 
-Lines also differ by marker and style (``MARKERS``, ``STYLES``) so that colour never
-carries meaning alone. SVG output is byte-stable (fixed hash salt, no date).
+Lines also differ by marker and style (``MARKERS``, ``DASHES``) so that colour
+never carries meaning alone; ``series_style`` gives each series of a chart its own. SVG
+output is byte-stable (fixed hash salt, no date).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from sendlib.scorecard import formats as fmt
 
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
-STYLES = ["-", "--", "-.", ":", "-", "--"]
+#: each line's style as seaborn's ``dashes`` take it: solid, dashed, dash-dot, dotted …
+#: ("" solid; otherwise on, off, … in points)
+DASHES = ["", (4, 2), (4, 1.5, 1, 1.5), (1, 1.5), "", (4, 2)]
 TEXT = "#0B0C0C"
 GREY = "#3D3D3D"
 
@@ -49,6 +53,41 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
+
+
+def series_style(names) -> dict[str, dict]:
+    """Each series' colour, marker and dashes, in the order given, as seaborn's
+    ``palette``, ``markers`` and ``dashes`` take them."""
+    names = list(dict.fromkeys(str(n) for n in names))
+    return {
+        "palette": {n: PALETTE[i % 6] for i, n in enumerate(names)},
+        "markers": {n: MARKERS[i % 6] for i, n in enumerate(names)},
+        "dashes": {n: DASHES[i % 6] for i, n in enumerate(names)},
+    }
+
+
+def segments(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame of series (one column each, rows in order) as seaborn's long data: ``x`` the
+    row's position, ``series``, ``value`` and ``run`` — each unbroken stretch of values its
+    own unit, so that a line never joins two points across a month without a value
+    (seaborn drops missing values before it draws)."""
+    parts = []
+    for name in frame.columns:
+        values = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+        held = ~np.isnan(values)
+        starts = held & ~np.concatenate([[False], held[:-1]])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "x": np.arange(len(values))[held],
+                    "series": str(name),
+                    "value": values[held],
+                    "run": np.cumsum(starts)[held],
+                }
+            )
+        )
+    columns = ["x", "series", "value", "run"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
 @cache
@@ -86,11 +125,19 @@ def _label(value: float, unit: str, places: int) -> str:
     return fmt.format_value(value, "count", places) if places == 0 else f"{value:,.{places}f}"
 
 
-def set_value_ticks(ax, unit: str, integer: bool = False) -> None:
-    """Up to six ticks on the value axis at round numbers, labelled by ``tick_labels``."""
+#: units whose axis starts at zero: a count's line or bar read from a cut axis overstates
+#: its change (the Government Analysis Function's guidance on charts)
+FROM_ZERO = ("count",)
+
+
+def set_value_ticks(ax, unit: str, integer: bool = False, from_zero: bool | None = None) -> None:
+    """Up to six ticks on the value axis at round numbers, labelled by ``tick_labels``; the
+    axis starts at zero for a count (``FROM_ZERO``) unless ``from_zero`` says otherwise."""
     plt = pyplot()
     locator = plt.matplotlib.ticker.MaxNLocator(nbins=6, integer=integer)
     lo, hi = ax.get_ylim()
+    if (unit in FROM_ZERO if from_zero is None else from_zero) and lo > 0:
+        lo = 0.0
     ticks = [t for t in locator.tick_values(lo, hi) if lo - 1e-9 <= t <= hi + 1e-9]
     ax.set_yticks(ticks, tick_labels(ticks, unit))
     ax.set_ylim(lo, hi)
