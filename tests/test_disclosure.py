@@ -438,6 +438,14 @@ def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
     other = [("p", "4 requests were from parents in Gasdale.")]  # 'asd' inside a word
     assert in_text("paper.html", other, [figure], month, {}) == []
     assert _cell_words("M", "Male") == ["Male"] and _cell_words("5-10", "5-10") == []
+    # the PDF's lines: a row of another table that holds the group's words is no breach
+    # ('School, college or early years setting 1 3' of requests by source); a line of
+    # running text still is
+    row = [("page 6", "Referred by the autistic spectrum disorder service 4 11")]
+    assert in_text("paper.pdf", row, [figure], month, {}, lines=True) == []
+    assert len(in_text("paper.html", row, [figure], month, {})) == 1  # as a sentence
+    line = [("page 6", "There are 4 children with autism (ASD) as their primary need.")]
+    assert len(in_text("paper.pdf", line, [figure], month, {}, lines=True)) == 1
 
 
 def test_plans_in_date_are_published_with_the_plans_due_and_overdue_and_protect_a_team():

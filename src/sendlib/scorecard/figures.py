@@ -64,7 +64,7 @@ SETTING_FIGURES = {
     NO_PLACEMENT: "placed_none",
 }
 #: breakdowns whose one group is the published total itself (a team's pack)
-SAME_AS_TOTAL = ("active_by_team", "reviews_held_by_team")
+SAME_AS_TOTAL = ("active_by_team", "reviews_held_by_team", "review_status_by_team")
 #: a published count that is the sum of some groups of a breakdown (school age: 5 to 15)
 BANDS_OF = (("ehcp_school_age", "active_by_age_band", ("5-10", "11-15")),)
 #: a count of children within another (early years are under 5; rising 5s are early years)
