@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import platform
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -33,6 +34,7 @@ GOALS = {  # case: (seconds, GB) from the issues (issue 16's are the later, tigh
     "sen2_check_20k": (5, None),
     "benchmarks_full_release": (5, None),
     "looking_ahead_national": (5, None),  # issue 30: the section's projections, national
+    "looking_ahead_paper_cost": (2, None),  # issue 30: what the section adds to a cold paper
 }
 #: other goals: a ratio to a baseline in the same run, or a count that must be 0
 RATIO_GOALS = {"paper_cold": ("speedup_vs_naive", 3.0)}
@@ -62,7 +64,7 @@ def run_case(name: str, code: str) -> dict:
 
 def national_data() -> Path:
     """The national-scale demo, regenerated when the generator's source changes."""
-    demo = sorted((ROOT / "src" / "sendlib" / "data" / "demo").glob("*.py"))
+    demo = sorted((ROOT / "src" / "sendlib" / "demo").glob("*.py"))
     stamp = hashlib.sha256(b"".join(p.read_bytes() for p in demo)).hexdigest()[:16]
     return WORK / f"national-{stamp}"
 
@@ -151,7 +153,7 @@ CASES = {
 def sen2_return() -> Path:
     """A SEN2 return of about 20,000 children (the demo council, 3.4 times the size),
     written once per version of the demo's source."""
-    demo = sorted((ROOT / "src" / "sendlib" / "data" / "demo").glob("*.py"))
+    demo = sorted((ROOT / "src" / "sendlib" / "demo").glob("*.py"))
     stamp = hashlib.sha256(b"".join(p.read_bytes() for p in demo)).hexdigest()[:16]
     folder = WORK / f"sen2-{stamp}"
     path = folder / "sen2-2026.xml"
@@ -337,6 +339,41 @@ def paper_cases() -> list[dict]:
     return results
 
 
+SECTION_PAIRS = 3  # cold papers with and without the section, alternated (the host varies)
+
+
+def section_cost(data: Path, section: str = "09b_looking_ahead.ipynb") -> dict:
+    """What one section adds to a cold paper: the median of SECTION_PAIRS differences
+    between a cold paper and the same paper with the section's notebook left out (the run
+    leaves out a section whose notebook is not there), alternated so both see the same
+    host."""
+    import shutil
+
+    bin_ = Path(sys.executable).parent
+    without = WORK / "notebooks-without"
+    shutil.rmtree(without, ignore_errors=True)
+    shutil.copytree(ROOT / "notebooks", without)
+    (without / section).unlink()
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(SECTION_PAIRS):
+        for kind, notebooks in (("with", ROOT / "notebooks"), ("without", without)):
+            out = WORK / f"section-{kind}"
+            shutil.rmtree(out, ignore_errors=True)
+            run = [str(bin_ / "sendlib"), "run", "--month", MONTH, "--data", str(data)]
+            run += ["--out", str(out), "--notebooks", str(notebooks)]
+            times[kind].append(timed(run))
+    added = sorted(a - b for a, b in zip(times["with"], times["without"], strict=True))
+    median = statistics.median
+    return {
+        "case": "looking_ahead_paper_cost",
+        "seconds": round(median(added), 2),
+        "peak_rss_gb": None,
+        "range_seconds": [round(added[0], 2), round(added[-1], 2)],
+        "note": f"cold paper {median(times['with']):.1f} s with the section, "
+        f"{median(times['without']):.1f} s without (medians of {SECTION_PAIRS} pairs)",
+    }
+
+
 def batch_cases(councils: int = 20, months: str = "2026-08:2026-10") -> list[dict]:
     """The same (council, month) scorecards on a local Dask cluster and in sequence."""
     bin_ = Path(sys.executable).parent
@@ -495,6 +532,9 @@ def main() -> None:
         print("· paper (cold, naive baseline, narrative-only)", flush=True)
         results += paper_cases()
         print(f"  {results[-4:]}", flush=True)
+        print("· what the Looking ahead section adds to a cold paper", flush=True)
+        results.append(section_cost(WORK / "demo-la"))
+        print(f"  {results[-1]}", flush=True)
     if not args.only or "sen2" in args.only:
         print("· SEN2 import and check of a 20,000-child return", flush=True)
         results += sen2_cases()

@@ -438,3 +438,36 @@ def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
     other = [("p", "4 requests were from parents in Gasdale.")]  # 'asd' inside a word
     assert in_text("paper.html", other, [figure], month, {}) == []
     assert _cell_words("M", "Male") == ["Male"] and _cell_words("5-10", "5-10") == []
+    # the PDF's lines: a row of another table that holds the group's words is no breach
+    # ('School, college or early years setting 1 3' of requests by source); a line of
+    # running text still is
+    row = [("page 6", "Referred by the autistic spectrum disorder service 4 11")]
+    assert in_text("paper.pdf", row, [figure], month, {}, lines=True) == []
+    assert len(in_text("paper.html", row, [figure], month, {})) == 1  # as a sentence
+    line = [("page 6", "There are 4 children with autism (ASD) as their primary need.")]
+    assert len(in_text("paper.pdf", line, [figure], month, {}, lines=True)) == 1
+
+
+def test_plans_in_date_are_published_with_the_plans_due_and_overdue_and_protect_a_team():
+    """6 plans, 1 due and 2 overdue: plans in date (3) are the plans less the due and the
+    overdue, all three published, so the 3 is published too (withholding it would hide
+    nothing, and the paper's total row prints it); the teams' small counts stay withheld,
+    each with a partner in its row and its column."""
+    from sendlib.scorecard.figures import _month, classes
+
+    values = pd.Series({"ehcp_active": 6.0, "reviews_due_12_14m": 1.0, "reviews_overdue": 2.0})
+    teams = (("North", (2, 1, 1)), ("South", (1, 0, 1)))
+    rows = [("active_by_team", team, "", sum(n)) for team, n in teams] + [
+        ("review_status_by_team", team, status, n)
+        for team, counts in teams
+        for status, n in zip(("in_date", "due", "overdue"), counts, strict=True)
+    ]
+    cells = pd.DataFrame(rows, columns=["breakdown", "row", "column", "count"])
+    figures, _ = _month(values, cells, classes(), {})
+    decided = _decide(figures)
+    assert decided["reviews_in_date"] == disclosure.PUBLISHED
+    assert figures.values[figures.index["reviews_in_date"]] == 3
+    # every team cell: South's 0 due too, else the 1 due would be North's
+    for team, _ in teams:
+        for status in ("in_date", "due", "overdue"):
+            assert decided[f"review_status_by_team|{team}|{status}"] != disclosure.PUBLISHED

@@ -16,7 +16,12 @@ from helpers import ROOT
 from sendlib.config import RunParams
 from sendlib.measures.reviews import reviews_due
 from sendlib.paper import looking_ahead as la
-from sendlib.paper.looking_ahead.sentences import _too_narrow
+from sendlib.paper.looking_ahead.sentences import (
+    _phase_sentence,
+    _timeliness_facts,
+    _too_narrow,
+)
+from sendlib.paper.looking_ahead.tables import timeliness_table
 from sendlib.paper.notebook_context import Context
 from sendlib.paper.prepare import prepare_paper_data
 from sendlib.paper.sections import by_slug
@@ -178,6 +183,71 @@ def test_a_scenario_within_the_year_changes_what_is_achievable(demo, tmp_path):
     (tmp_path / "capacity.yaml").write_text(text_.replace("2027-04", "2026-01"))
     said = text(la.capacity(ctx, tmp_path))
     assert "In the scenario 'Two more educational psychologists from April 2027'" in said
+
+
+def test_phase_transfers_due_are_said_deadline_by_deadline_in_words():
+    frame = pd.DataFrame(
+        {
+            "due": [pd.Timestamp("2027-02-15"), pd.Timestamp("2027-03-31")],
+            "kind": ["school", "post16"],
+            "count": [386, 3],
+            "finalised": [0, 1],
+            "outstanding": [386, 2],
+        }
+    )
+    parts = {
+        "ahead_phase_transfers": frame,
+        "ahead_pipeline": pd.DataFrame([{"phase_recorded": True}]),
+    }
+    said = _phase_sentence(la.Read(pd.Period("2026-11", "M"), parts))
+    assert said == (
+        "At the end of November 2026, of the 386 phase transfers due by 15 February 2027 "
+        "(moves between schools), none has been finalised yet. Of the 3 phase transfers due "
+        "by 31 March 2027 (moves on from school), 1 has been finalised and 2 are outstanding."
+    )
+    frame.loc[1, ["finalised", "outstanding"]] = [3, 0]
+    frame.loc[0, "count"] = 0
+    said = _phase_sentence(la.Read(pd.Period("2026-11", "M"), parts))
+    assert said == (
+        "At the end of November 2026, of the 3 phase transfers due by 31 March 2027 (moves on "
+        "from school), all have been finalised. No phase transfers are recorded yet for 15 "
+        "February 2027 (moves between schools)."
+    )
+
+
+def _ahead(plans: list[float], pct: list[float]) -> la.Read:
+    frame = pd.DataFrame(
+        {
+            "period": ["2026-12", "2027-01", "2027-02"],
+            "plans": plans,
+            "pct": pct,
+            "lo80": [p - 10 for p in pct],
+            "hi80": [p + 10 for p in pct],
+            "lo95": [p - 20 for p in pct],
+            "hi95": [p + 20 for p in pct],
+        }
+    )
+    parts = {
+        "ahead_timeliness": frame,
+        "ahead_timeliness_backtest": pd.DataFrame(),
+        "ahead_pipeline": pd.DataFrame([{"missing_stages": "", "beyond": 0.0}]),
+    }
+    return la.Read(pd.Period("2026-11", "M"), parts)
+
+
+def test_no_share_within_20_weeks_is_projected_of_fewer_than_one_plan():
+    said = _timeliness_facts(_ahead([0.3, 2.0, 0.4], [50.0, 60.0, 40.0]))[0]
+    assert said == (
+        "If cases move through each stage as they did in the last 12 months, fewer than one "
+        "new plan is expected in December 2026; the share within 20 weeks would be 60.0% in "
+        "January (80% interval 50.0% to 70.0%), with fewer than one plan expected in "
+        "December and February."
+    )
+    said = _timeliness_facts(_ahead([0.2, 0.1, 0.4], [0.0, 0.0, 100.0]))[0]
+    assert "0.0%" not in said and said.endswith("no share within 20 weeks is projected.")
+    table = timeliness_table(_ahead([0.3, 2.0, 0.4], [50.0, 60.0, 40.0])).frame
+    assert table["Within 20 weeks (projected)"].tolist() == ["[z]", "60.0%", "[z]"]
+    assert table["80% interval"].tolist() == ["[z]", "50.0–70.0%", "[z]"]
 
 
 def test_intervals_that_held_too_seldom_are_called_too_narrow():

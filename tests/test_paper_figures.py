@@ -230,7 +230,7 @@ def test_without_a_need_at_request_the_paper_shows_the_needs_of_plans_issued_and
     assert "Autistic spectrum disorder" in frame.index
 
 
-def test_a_review_status_total_beside_a_withheld_team_is_withheld(ctx, monkeypatch):
+def test_a_review_status_total_is_the_published_figure_beside_withheld_teams(ctx, monkeypatch):
     from sendlib.paper import reviews
 
     real = ctx.breakdown_cells
@@ -245,6 +245,50 @@ def test_a_review_status_total_beside_a_withheld_team_is_withheld(ctx, monkeypat
 
     monkeypatch.setattr(ctx, "breakdown_cells", one_withheld)
     table, withheld = reviews.status_table(ctx, ("in_date", "overdue"))
-    assert withheld.loc["Total", "In date (under 12 months)"]  # it would give the team away
-    assert not withheld.loc["Total", "Overdue (over 14 months)"]
+    # the decision withholds a partner for a withheld team (sendlib.scorecard.figures):
+    # the table's total is the figure the scorecard and the sentences publish
+    in_date = ctx.value("ehcp_active") - ctx.value("reviews_due_12_14m")
+    in_date -= ctx.value("reviews_overdue")
+    assert not withheld.loc["Total"].any()
+    assert table.loc["Total", "In date (under 12 months)"] == in_date
     assert table.loc["Total", "Overdue (over 14 months)"] == ctx.value("reviews_overdue")
+
+
+def test_a_month_with_no_plan_issued_says_so_once_in_the_summary(ctx, monkeypatch):
+    from sendlib.paper import summary
+
+    real = ctx.value
+
+    def none_issued(kpi_id, period=None):
+        if period is None and kpi_id == "plans_issued":
+            return 0.0
+        if period is None and kpi_id.startswith("plans_issued_20wk"):
+            return float("nan")
+        return real(kpi_id, period) if period is not None else real(kpi_id)
+
+    monkeypatch.setattr(ctx, "value", none_issued)
+    said = " ".join(summary.key_messages(ctx).sentences)
+    assert said.count("issued") == 1, said
+    assert f"No new EHCPs were issued in {ctx.month_name}, so there is no 20-week" in said
+
+
+def test_withheld_figures_that_end_alike_are_named_once():
+    from sendlib.paper.figures import withheld_sentence
+
+    class Withheld:
+        def status_of(self, kpi_id):
+            return "c" if kpi_id != "shown" else ""
+
+    neet = "year olds not in education, employment or training"
+    said = withheld_sentence(
+        Withheld(), {"a": f"16 to 18 {neet}", "b": f"16 to 25 {neet}", "shown": "other"}
+    )
+    assert said == (
+        f"The figures for 16 to 18 and 16 to 25 {neet} are withheld to protect the "
+        "confidentiality of the children concerned."
+    )
+    one = withheld_sentence(Withheld(), {"a": "looked after children", "b": "children in need"})
+    assert one == (
+        "The figures for looked after children and children in need are withheld to protect "
+        "the confidentiality of the children concerned."
+    )

@@ -75,7 +75,7 @@ def in_pdf(
     finally:
         document.close()
     lines = [(place, line) for place, text in units for line in text.splitlines()]
-    breaches = in_text(path.name, lines, figures, month, published)
+    breaches = in_text(path.name, lines, figures, month, published, lines=True)
     breaches += in_lines(path.name, lines, figures, month)
     return unique(breaches)
 

@@ -20,10 +20,35 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.;])\s+|\n+", text) if s.strip()]
 
 
+#: a number as a table's cell prints it: 12, 1,234, 40.0%, [c]
+CELL = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?%?|\[[a-z]\])$")
+#: a word that ends a sentence or a clause: a line holding (part of) running text
+SENTENCE_END = re.compile(r"[A-Za-z)][.;:!?](?:\s|$)")
+
+
+def _running_text(line: str) -> bool:
+    """A line of a page that holds running text, not a table's row: it has a sentence's
+    punctuation and does not end in a row's cells ('School, college or early years setting
+    1 3' is a row of the requests-by-source table, not a sentence about early years)."""
+    tokens = line.split()
+    trailing = 0
+    while trailing < len(tokens) and CELL.match(tokens[-1 - trailing]):
+        trailing += 1
+    return trailing < 2 and bool(SENTENCE_END.search(line))
+
+
 def in_text(
-    file: str, units: Iterable[tuple[str, str]], figures: list[Figure], month, published
+    file: str,
+    units: Iterable[tuple[str, str]],
+    figures: list[Figure],
+    month,
+    published,
+    lines: bool = False,
 ) -> list[Breach]:
-    """Breaches in sentences, alt text and lines (``units``: place, text)."""
+    """Breaches in sentences, alt text and lines (``units``: place, text). ``lines``: the
+    units are a page's lines (the PDF's text), where a table's row is a line too: a table
+    group is looked for only in the lines of running text (``in_lines`` reads the rows,
+    and the HTML and Word copies hold the same sentences whole)."""
     out = []
     wanted = [
         f
@@ -41,7 +66,7 @@ def in_text(
             for figure in wanted:
                 hit = figure.forms & numbers
                 if figure.kind == "cell":  # a group named in a sentence, not a table's line
-                    if len(sentence.split()) < 5:
+                    if len(sentence.split()) < 5 or (lines and not _running_text(sentence)):
                         continue
                     hit &= set(count_forms(figure.value))
                 if not hit or not figure.named_in(sentence):

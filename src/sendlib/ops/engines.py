@@ -35,7 +35,14 @@ class Engines:
     once the notebooks are to run, ``pdf`` for the render. ``notebooks`` is false for a
     run that re-uses executed notebooks; ``pdf`` false for a preview or Quarto."""
 
-    def __init__(self, workers: int, notebooks: bool, pdf: bool, preload: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        workers: int,
+        notebooks: bool,
+        pdf: bool,
+        preload: tuple[str, ...] = (),
+        kernel_preload: tuple[str, ...] = (),
+    ):
         self.workers = workers
         self.preload = preload
         self.notebooks = notebooks
@@ -45,7 +52,9 @@ class Engines:
             threading.Thread(target=_import_html, name="sendlib-html", daemon=True).start()
         # the run's private folder for its sockets (none on the portable path: TCP)
         self.runtime = runtime.make_private() if notebooks and not portable() else None
-        self._zygote = zygote.spawn(self.runtime) if self.runtime is not None else None
+        self._zygote = (  # importing, besides its own, what the notebooks import
+            zygote.spawn(self.runtime, kernel_preload) if self.runtime is not None else None
+        )
         self._pool: ProcessPoolExecutor | None = None
         self._pdf: PdfProcess | None = None
         self._failed: BaseException | None = None  # why the workers could not start

@@ -45,6 +45,7 @@ from sendlib.ops.request import (
     RunResult,
 )
 from sendlib.ops.staging import staged
+from sendlib.ops.zygote import notebook_imports
 from sendlib.paper.narrative import (
     NarrativeError,
     analyst_html,
@@ -137,7 +138,10 @@ class _Run:
         # is checked and the paper data prepared
         pdf = not r.preview and r.renderer == "nbconvert"
         preload = tuple(m for s in self.sections for m in s.preload)
-        with Engines(r.workers, notebooks=not reuse, pdf=pdf, preload=preload) as self.engines:
+        kernels = notebook_imports(sources)
+        with Engines(
+            r.workers, notebooks=not reuse, pdf=pdf, preload=preload, kernel_preload=kernels
+        ) as self.engines:
             if reuse:
                 # the data, parameters, catalogue and code are those the last run checked
                 # (``state``): only the cover's meeting and the narrative are read again

@@ -32,6 +32,7 @@ import hmac
 import json
 import os
 import random
+import re
 import secrets
 import select
 import signal
@@ -41,6 +42,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from sendlib.ops import runtime
@@ -71,6 +73,9 @@ PRELOAD = (
     "pyarrow",
     "matplotlib",
     "matplotlib.pyplot",
+    # the charts' theme: seaborn brings scipy and statsmodels with it, a second or more
+    # of CPU that every section with a chart would otherwise pay in its own kernel
+    "seaborn",
     "sendlib.paper",
 )
 READY = b"ready\n"
@@ -142,6 +147,53 @@ class Starting:
             self.process.stdout.close()
 
 
+#: ``from sendlib.x import y`` / ``import sendlib.x`` at the start of a line of a cell
+NOTEBOOK_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(sendlib(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)"
+    r"|import[ \t]+(sendlib(?:\.\w+)*))",
+    re.MULTILINE,
+)
+
+
+def notebook_imports(notebooks: Iterable[Path]) -> tuple[str, ...]:
+    """The sendlib modules the notebooks' code cells import, for the zygote to import once
+    for every kernel (``from sendlib.paper import caseload`` may name the module
+    ``sendlib.paper.caseload``: the zygote tries it and goes on if it is not one). Only
+    sendlib's own modules, which start no thread when imported; a notebook that cannot be
+    read adds nothing (its run says why)."""
+    found: dict[str, None] = {}
+    for path in notebooks:
+        try:
+            cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        for cell in cells:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            for package, names, module in NOTEBOOK_IMPORT.findall(source):
+                if module:
+                    found[module] = None
+                    continue
+                found[package] = None
+                for name in names.strip("()").split(","):
+                    if name.split():
+                        found[f"{package}.{name.split()[0]}"] = None
+    return tuple(name for name in found if name not in PRELOAD)
+
+
+def _import_if_there(name: str) -> None:
+    """Import a module a notebook names; one that is not a module (a function imported
+    from a package) or that fails is left to the kernel, whose cell then says why."""
+    import importlib
+
+    try:
+        importlib.import_module(name)
+    except Exception:  # the notebook's own cell reports it, in its place
+        sys.modules.pop(name, None)
+
+
 def spawn(folder: Path | None = None, extra: tuple[str, ...] = ()) -> Starting:
     """Start a zygote importing PRELOAD (and ``extra``) in the background, listening in the
     private ``folder`` (default: this process's own, ``runtime.current()``)."""
@@ -183,8 +235,10 @@ def serve(path: Path, owner: int, extra: list[str]) -> None:
     runtime.check_private(path.parent)
     if len(token) < 32:
         raise SystemExit("sendlib zygote: no token on standard input")
-    for name in (*PRELOAD, *extra):
+    for name in PRELOAD:
         importlib.import_module(name)
+    for name in extra:
+        _import_if_there(name)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     umask = os.umask(0o077)  # the socket is made closed: no moment when others may connect
     try:

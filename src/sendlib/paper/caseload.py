@@ -48,10 +48,9 @@ def facts(ctx: Context) -> Paragraphs:
     england, when = ctx.comparator("ehcp_rate_per_10k", "england")  # with its period
     sentences = [headline(ctx)]
     if not missing(new, ceased):
-        sentences.append(
-            f"{plural(new, 'plan')} started in {ctx.month_name} (including "
-            f"transfers in) and {plural(ceased, 'plan')} ceased."
-        )
+        started = f"{plural(new, 'plan')} started" if new else "No plan started"
+        ended = f"{plural(ceased, 'plan')} ceased" if ceased else "none ceased"
+        sentences.append(f"{started} in {ctx.month_name} (including transfers in) and {ended}.")
     if not missing(rate):
         comparison = (
             "" if missing(england) else f", compared with {england:,.1f} in England ({when})"

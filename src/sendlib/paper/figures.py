@@ -49,6 +49,9 @@ def withheld_sentence(ctx: Context, figures: dict[str, str]) -> str | None:
     names = [words for kpi_id, words in figures.items() if ctx.status_of(kpi_id) in ("c", "s")]
     if not names:
         return None
+    tail = _shared_tail(names)  # "16 to 18 and 16 to 25 year olds not in education …"
+    if tail:
+        names = [name.removesuffix(tail).rstrip() for name in names[:-1]] + [names[-1]]
     listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     noun = "figure" if len(names) == 1 else "figures"
     verb = "is" if len(names) == 1 else "are"
@@ -56,6 +59,21 @@ def withheld_sentence(ctx: Context, figures: dict[str, str]) -> str | None:
         f"The {noun} for {listed} {verb} withheld to protect the confidentiality of the "
         "children concerned."
     )
+
+
+def _shared_tail(names: list[str], least: int = 3) -> str:
+    """The words (at least ``least``) the names all end with, said once after the last:
+    '' when they share fewer or there is only one name."""
+    if len(names) < 2:
+        return ""
+    words = [name.split() for name in names]
+    shared = 0
+    while (
+        shared < min(len(w) for w in words) - 1
+        and len({tuple(w[-shared - 1 :]) for w in words}) == 1
+    ):
+        shared += 1
+    return " ".join(words[0][-shared:]) if shared >= least else ""
 
 
 def sentence(text: str) -> str:

@@ -39,7 +39,7 @@ def headline(ctx: Context) -> str:
         f"{plural(now, 'new request')} for an EHC needs assessment {were(now)} received in "
         f"{ctx.month_name}{tail}."
     )
-    if missing(issued):
+    if missing(issued) or not issued:  # none issued: the timeliness headline says so
         return first
     return first + f" {plural(issued, 'new EHCP')} {were(issued)} issued in the month."
 

@@ -158,9 +158,9 @@ def status_table(ctx: Context, statuses: tuple[str, ...]) -> tuple[pd.DataFrame,
     )
     words = labels.words(statuses, labels.REVIEW_STATUS)
     table.index = withheld.index = pd.Index(labels.words(table.index, {}))
+    # the totals are the published figures: the decision withheld a partner for any
+    # withheld team, so that the total less the other teams gives none of them away
     totals, unknown = status_totals(ctx, statuses)
-    # a total beside a withheld cell would give it away (the total less the others)
-    unknown = [u or bool(withheld[s].any()) for u, s in zip(unknown, statuses, strict=True)]
     table.loc[TOTAL] = [float("nan") if u else t for t, u in zip(totals, unknown, strict=True)]
     withheld.loc[TOTAL] = unknown
     table.columns = withheld.columns = words
@@ -173,8 +173,7 @@ TOTAL = "Total"
 def status_totals(ctx: Context, statuses: tuple[str, ...]) -> tuple[list[float], list[bool]]:
     """Each review status's count of current plans as the scorecard publishes it (overdue
     and due are KPIs; in date is the plans that are neither), and whether it is withheld
-    (the scorecard withholds it; ``status_table`` also withholds a total whose column
-    has a withheld cell, which the total less the other cells would give away)."""
+    (the scorecard withholds it)."""
     kpis = {measures.OVERDUE: "reviews_overdue", measures.DUE: "reviews_due_12_14m"}
     values, hidden = [], []
     for status in statuses:
@@ -199,7 +198,7 @@ def status_by_team(ctx: Context) -> Group:
     sizes.index = sizes_hidden.index = pd.Index(teams)
     table["Total"] = sizes.reindex(table.index)
     hidden["Total"] = sizes_hidden.reindex(table.index, fill_value=False).astype(bool)
-    hide = ctx.withheld("ehcp_active") or bool(hidden["Total"].drop(index=TOTAL).any())
+    hide = ctx.withheld("ehcp_active")  # the published figure, as the tiles print it
     table.loc[TOTAL, "Total"] = float("nan") if hide else ctx.value("ehcp_active")
     hidden.loc[TOTAL, "Total"] = hide
     frame = table.rename_axis("Team").reset_index()

@@ -31,7 +31,12 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.Series | pd.DataFrame]:
 def headline(ctx: Context) -> str:
     now = ctx.value("plans_issued_20wk_pct")
     if missing(now):
-        return f"No new EHCPs were issued in {ctx.month_name}."
+        if ctx.value("plans_issued") == 0:
+            return (
+                f"No new EHCPs were issued in {ctx.month_name}, so there is no 20-week "
+                "timeliness figure for the month."
+            )
+        return f"The 20-week timeliness of new EHCPs in {ctx.month_name} is not available."
     before = ctx.value("plans_issued_20wk_pct", ctx.month - 1)
     moved = compared(now, before, "last_month", "percent", 1)
     verb = (

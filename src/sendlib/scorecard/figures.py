@@ -64,7 +64,7 @@ SETTING_FIGURES = {
     NO_PLACEMENT: "placed_none",
 }
 #: breakdowns whose one group is the published total itself (a team's pack)
-SAME_AS_TOTAL = ("active_by_team", "reviews_held_by_team")
+SAME_AS_TOTAL = ("active_by_team", "reviews_held_by_team", "review_status_by_team")
 #: a published count that is the sum of some groups of a breakdown (school age: 5 to 15)
 BANDS_OF = (("ehcp_school_age", "active_by_age_band", ("5-10", "11-15")),)
 #: a count of children within another (early years are under 5; rising 5s are early years)
@@ -258,6 +258,7 @@ def _month(
         total = TOTALS.get(name) if name != "review_status_by_team" else STATUS_TOTALS.get(column)
         if name == "review_status_by_team" and total is None:
             total = "reviews_in_date"
+            _in_date(figures, values, missing)
         # the only team of a pack is the pack itself: its plans are the pack's plans
         same = pack and name in SAME_AS_TOTAL and len(members) == 1
         _relate(figures, values, total, members, missing, same=same)
@@ -320,6 +321,19 @@ def _complements(
         figures.add(base, values[base], kinds.get(base) == CHARACTERISTIC)
         figures.add(f"{count}|rest", rest, characteristic=True)
         figures.relate(base, [count, f"{count}|rest"])
+
+
+def _in_date(figures: Figures, values: pd.Series, missing: Mapping[str, str]) -> None:
+    """Plans in date: the plans neither due nor overdue for review. With the plans, the due
+    and the overdue published, it is published too (their difference): a figure the
+    decision reads as known, never one it could withhold."""
+    names = ("ehcp_active", *STATUS_TOTALS.values())
+    if "reviews_in_date" in figures.index or any(
+        n in missing or n not in values.index or np.isnan(values[n]) for n in names
+    ):
+        return
+    plans, *not_in_date = (float(values[n]) for n in names)
+    figures.add("reviews_in_date", plans - sum(not_in_date), characteristic=False)
 
 
 def _relate(

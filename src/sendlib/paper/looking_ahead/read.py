@@ -29,7 +29,8 @@ class SeriesSpec:
     measure: str
     title: str
     chart: str  # the chart's (short) title
-    noun: str
+    noun: str  # plural: "plans"
+    singular: str  # "plan"
     candidates: tuple[projections.Model, ...]
 
 
@@ -39,6 +40,7 @@ SERIES = {
         "EHC plans at month end",
         "EHC plans at month end",
         "plans",
+        "plan",
         (projections.DAMPED, projections.SEASONAL),
     ),
     "requests": SeriesSpec(
@@ -46,10 +48,17 @@ SERIES = {
         "Requests for an EHC needs assessment received in the month",
         "Requests for assessment each month",
         "requests",
+        "request",
         (projections.SEASONAL, projections.DAMPED),
     ),
 }
 SOURCE = "Source: council SEND case records; sendlib's projection from them"
+
+
+def too_few(plans: float) -> bool:
+    """Fewer than one new plan expected in a month (as the paper rounds it): no share of
+    them within 20 weeks is projected (a percentage of a fraction of a plan)."""
+    return bool(pd.isna(plans) or round(float(plans)) < 1)
 
 
 # ----------------------------------------------------------------- paper data

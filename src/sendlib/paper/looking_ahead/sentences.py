@@ -18,6 +18,7 @@ from sendlib.paper.looking_ahead.read import (
     _name,
     _pct,
     _span,
+    too_few,
 )
 from sendlib.paper.narrative import agree, missing, number, plural
 
@@ -60,15 +61,17 @@ def _backtest_sentence(read: Read, key: str) -> str:
             f"The projection of {spec.noun} cannot be backtested yet: that needs a month "
             f"with {projections.MIN_HISTORY} months of history before it."
         )
-    out = (
-        100 * abs(found["projected"] - found["actual"]) / found["actual"] if found["actual"] else 0
-    )
     what = "there are" if key == "caseload" else "there were"
+    if found["actual"]:
+        out = 100 * abs(found["projected"] - found["actual"]) / found["actual"]
+        actual = f"{what} {number(found['actual'])}: {out:.1f}% out"
+    else:  # a share of nothing is no measure of the miss
+        actual = f"{what} none"
     n = found["origins"]
+    projected = plural(round(found["projected"]), spec.singular, spec.noun)
     return (
         f"{_ago(found['horizon']).capitalize()} this method projected "
-        f"{number(found['projected'])} {spec.noun} for {_name(read.month)}; {what} "
-        f"{number(found['actual'])}: {out:.1f}% out. Of the {plural(n, 'projection')} it "
+        f"{projected} for {_name(read.month)}; {actual}. Of the {plural(n, 'projection')} it "
         f"made for this month, one at the end of each of the last {plural(n, 'month')}, "
         f"{found['held80']} had the actual figure inside their 80% interval and "
         f"{found['held95']} inside their 95% interval"
@@ -178,25 +181,38 @@ def _timeliness_facts(read: Read) -> list[str]:
             f"some stages in the last 12 months ({missing_stages}), so there is nothing to "
             "draw their pace from."
         ]
-    parts = []
+    parts, none = [], []
     for _, row in frame.iterrows():
         when = pd.Period(row["period"], "M").strftime("%B")
-        if missing(row["pct"]):
-            parts.append(f"no plans in {when}")
+        if missing(row["pct"]) or too_few(row["plans"]):
+            none.append(when)
             continue
         interval = _interval(row["lo80"], row["hi80"], "percent")
         parts.append(f"{_pct(row['pct'])} in {when} (80% interval {interval})")
     first = frame.iloc[0]
-    sentences = [
-        f"If cases move through each stage as they did in the last 12 months, about "
-        f"{plural(round(first['plans']), 'new plan')} will be issued in "
-        f"{_name(first['period'])}; the share within 20 weeks would be {_listed(parts)}."
-    ]
+    expected = round(first["plans"])
+    lead = (
+        f"about {plural(expected, 'new plan')} will be issued in {_name(first['period'])}"
+        if expected
+        else f"fewer than one new plan is expected in {_name(first['period'])}"
+    )
+    said = f"If cases move through each stage as they did in the last 12 months, {lead}"
+    if parts:
+        said += f"; the share within 20 weeks would be {_listed(parts)}"
+        if none:
+            said += f", with fewer than one plan expected in {_listed(none)}"
+        said += "."
+    else:
+        said += (
+            ", and fewer than one in each of the next three months: no share within "
+            "20 weeks is projected."
+        )
+    sentences = [said]
     beyond = read.info["beyond"]
     if beyond >= 0.5:
         n = round(beyond)
         sentences.append(
-            f"{plural(n, 'open case')} {agree(n, 'has', 'have')} waited longer than any "
+            f"Of the open cases, {number(n)} {agree(n, 'has', 'have')} waited longer than any "
             "case that finished the same stage in the last 12 months; the projection takes "
             f"{agree(n, 'it', 'them')} to finish within {pipeline.BEYOND_DAYS} days."
         )
@@ -242,6 +258,18 @@ def _review_facts(read: Read) -> list[str]:
     ]
 
 
+def _finalised(finalised: int, outstanding: int) -> str:
+    """'none has been finalised yet' / '3 have been finalised and 2 are outstanding'."""
+    if not finalised:
+        return "none has been finalised yet"
+    if not outstanding:
+        return "all have been finalised" if finalised > 1 else "it has been finalised"
+    return (
+        f"{number(finalised)} {agree(finalised, 'has', 'have')} been finalised and "
+        f"{number(outstanding)} {agree(outstanding, 'is', 'are')} outstanding"
+    )
+
+
 #: how the paper names the deadlines' moves — in words that are no group of children the
 #: paper withholds (the audit reads "post-16" beside a small number as a requests figure)
 MOVES = {"school": "moves between schools", "post16": "moves on from school"}
@@ -257,9 +285,8 @@ def _phase_sentence(read: Read) -> str:
         )
     frame = read.parts["ahead_phase_transfers"]
     parts = [
-        f"{plural(row['count'], 'phase transfer')} due by {_day(row['due'])} "
-        f"({MOVES[row['kind']]}), {number(row['finalised'])} finalised and "
-        f"{number(row['outstanding'])} outstanding"
+        f"of the {plural(row['count'], 'phase transfer')} due by {_day(row['due'])} "
+        f"({MOVES[row['kind']]}), {_finalised(int(row['finalised']), int(row['outstanding']))}."
         for _, row in frame.iterrows()
         if row["count"]
     ]
@@ -270,9 +297,8 @@ def _phase_sentence(read: Read) -> str:
         for _, row in frame.iterrows()
         if not row["count"]
     ]
-    said = []
-    if parts:
-        said.append(f"At the end of {_name(read.month)} there are {_listed(parts)}.")
+    said = [f"At the end of {_name(read.month)}, {parts[0]}"] if parts else []
+    said += [part[0].upper() + part[1:] for part in parts[1:]]
     if empty:
         said.append(f"No phase transfers are recorded yet for {_listed(empty, 'or')}.")
     return " ".join(said)

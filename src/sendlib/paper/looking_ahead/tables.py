@@ -9,10 +9,10 @@ import pandas as pd
 
 from sendlib.measures import pipeline, projections
 from sendlib.paper import labels
-from sendlib.paper.looking_ahead.read import SERIES, Read, _day, _name, _short
+from sendlib.paper.looking_ahead.read import SERIES, Read, _day, _name, _short, too_few
 from sendlib.paper.looking_ahead.sentences import year_ago
 from sendlib.paper.tables import Table
-from sendlib.scorecard.formats import NOT_AVAILABLE
+from sendlib.scorecard.formats import NOT_APPLICABLE, NOT_AVAILABLE
 
 
 def backtest_table(read: Read) -> Table | None:
@@ -89,20 +89,29 @@ def timeliness_table(read: Read) -> Table | None:
     frame = read.parts["ahead_timeliness"]
     if not len(frame):
         return None
-    none = frame["plans"].fillna(0).to_numpy() <= 0  # no plan expected: no share of them
+    none = [too_few(plans) for plans in frame["plans"]]  # no share of under one plan
 
     def interval(lo_name: str, hi_name: str) -> list[str]:
         pairs = zip(frame[lo_name], frame[hi_name], none, strict=True)
         return [
-            NOT_AVAILABLE if empty or pd.isna(lo) or pd.isna(hi) else f"{lo:.1f}–{hi:.1f}%"
+            NOT_APPLICABLE
+            if empty
+            else NOT_AVAILABLE
+            if pd.isna(lo) or pd.isna(hi)
+            else f"{lo:.1f}–{hi:.1f}%"
             for lo, hi, empty in pairs
         ]
+
+    shares = [
+        NOT_APPLICABLE if empty else NOT_AVAILABLE if pd.isna(pct) else f"{pct:.1f}%"
+        for pct, empty in zip(frame["pct"], none, strict=True)
+    ]
 
     out = pd.DataFrame(
         {
             "Month": [_name(p) for p in frame["period"]],
             "New plans expected": frame["plans"],
-            "Within 20 weeks (projected)": frame["pct"].where(~none),
+            "Within 20 weeks (projected)": shares,
             "80% interval": interval("lo80", "hi80"),
             "95% interval": interval("lo95", "hi95"),
         }
@@ -111,7 +120,6 @@ def timeliness_table(read: Read) -> Table | None:
         Table(out, "Projected 20-week timeliness of the new plans of the next three months")
         .row_header("Month")
         .number("New plans expected")
-        .percent("Within 20 weeks (projected)")
         .note(
             "Every open case, and the requests still to come, moving through the stages "
             "as the cases that finished them in the last 12 months did (their durations and "
