@@ -470,3 +470,18 @@ def test_a_parameters_value_that_is_no_date_is_a_finding_with_file_and_line(tmp_
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"report.yaml, line {line}: '2026-11-31' is not a date" in result.output
+
+
+def test_every_optional_file_the_shipped_catalogue_reads_is_a_warning_when_absent(tmp_path, tiny):
+    from sendlib.data.contract import contract
+    from sendlib.scorecard.catalogue import load_catalogue
+
+    optional = {name for name, spec in contract().files.items() if spec.optional}
+    kept = {k: v for k, v in tiny.items() if k not in optional}
+    folder = write_tables(tmp_path / "data", kept)
+    needed = load_catalogue("params/kpis.yaml").files_needed()
+    tables, found = check_data(folder, needed=needed)
+    assert tables is not None, found.to_string()
+    warned = set(found.loc[found["rule"] == "file_not_held", "file"])
+    # phase_transfers (4.10–4.12) and benchmarks (How we compare) among them
+    assert warned == {f"{name}.csv" for name in optional}
