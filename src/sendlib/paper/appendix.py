@@ -87,7 +87,7 @@ def _year_ago_cell(ctx: Context, kpi, items: pd.DataFrame, year_ago: pd.Period) 
     withheld), and an arrow saying how the latest month compares with it, compared at
     display precision (so an arrow never contradicts the printed figures). A termly or
     quarterly KPI is set beside its latest figure's month a year earlier, named."""
-    shown = items[items["display"].astype(str) != ""]
+    shown = items[~items["display"].astype(str).isin(fmt.NO_FIGURE)]
     if shown.empty:
         return ""
     latest = shown.iloc[-1]
@@ -168,6 +168,8 @@ def symbol_key(ctx: Context | None = None) -> Html:
     return Html(
         '<p class="key">▲ up, ▼ down, ► unchanged on the previous period (as shown). '
         "Status: on target, near target (within tolerance), off target. "
-        f"{fmt.NOT_AVAILABLE} not available; a partner's note is shown where one was given. "
+        f"{fmt.NOT_AVAILABLE} not available; {fmt.NOT_APPLICABLE} not applicable (a month a "
+        "termly or quarterly measure does not report in); a partner's note is shown where one "
+        "was given. "
         "Variation and assurance follow NHS England's Making Data Count (last 24 points).</p>"
     )

@@ -259,17 +259,13 @@ def _kpi_rows(
     notes = series.notes[kpi.id].loc[frame.index].to_numpy(dtype=object)
     status = series.status[kpi.id].loc[frame.index].to_numpy(dtype=object)
     position = {label: i for i, label in enumerate(frame.index)}
-    scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
     comparators = benchmark_lookup(index, kpi.comparator, labels)
     phase = spc.phase_starts(list(frame.index), rule.rebase if rule else ())
     out: dict[str, list] = {column: [] for column in ROW_COLUMNS}
     for period in labels:
         i = position[period]
         value = values[i]
-        in_schedule = scheduled is None or int(period[5:]) in scheduled
         note = notes[i] if isinstance(notes[i], str) else None
-        if kpi.source == "return":
-            in_schedule = not (np.isnan(value) and note is None and kpi.frequency != "monthly")
         previous = _previous(values, i, kpi)
         variation, assurance = spc.reading(
             values[phase[i] : i + 1],
@@ -282,13 +278,7 @@ def _kpi_rows(
         row = (
             period,
             value,
-            (
-                fmt.CONFIDENTIAL
-                if status[i] in WITHHELD_STATUSES
-                else fmt.format_value(value, kpi.unit, kpi.places, note)
-            )
-            if in_schedule
-            else "",
+            display(kpi, period, value, note, status[i]),
             fmt.direction(value, previous, kpi.places),
             fmt.rag(value, kpi.target, kpi.tolerance, kpi.polarity, kpi.places),
             values[i - 12] if i >= 12 else np.nan,
@@ -312,6 +302,19 @@ def _kpi_rows(
             "spc_assurance": out["spc_assurance"],
         }
     )
+
+
+def display(kpi: Kpi, period: str, value: float, note: str | None, status: str) -> str:
+    """A KPI's figure in a month as published, never blank (GSS symbols): ``[z]`` in a
+    month a termly, quarterly or annual KPI does not report in (unless a partner sent a
+    figure or a note for it), ``[c]`` withheld, the partner's note, or ``[x]`` when a
+    month it reports in has no figure (its file or column not held, the value not
+    received)."""
+    if np.isnan(value) and note is None and int(period[5:]) not in SCHEDULE[kpi.frequency]:
+        return fmt.NOT_APPLICABLE
+    if status in WITHHELD_STATUSES:
+        return fmt.CONFIDENTIAL
+    return fmt.format_value(value, kpi.unit, kpi.places, note)
 
 
 #: what ``_kpi_rows`` works out for each period
