@@ -376,3 +376,28 @@ def test_fixed_limits_do_not_depend_on_the_scorecard_window(demo):
 
 def window_labels(month: pd.Period, months: int) -> list[str]:
     return [str(p) for p in pd.period_range(end=month, periods=months, freq="M")]
+
+
+def test_what_the_manifest_lists_as_not_available_holds_every_kpi_whose_file_is_not_held(
+    tmp_path,
+):
+    from sendlib.paper.data import PaperData
+    from sendlib.scorecard.build import kpi_series
+
+    d = council_dir(
+        tmp_path,
+        person=[{"person_id": "P1", "birth_date": "2012-01-01"}],
+        plans=[{"plan_id": "E1", "person_id": "P1", "start_date": "2025-01-10"}],
+    )
+    for name in ("returns", "phase_transfers"):
+        (d / f"{name}.csv").unlink()
+    catalogue = load_catalogue(ROOT / "params" / "kpis.yaml")
+    series = kpi_series(load_tables(d), catalogue, pd.period_range("2025-01", MONTH, freq="M"))
+    meta = {"report": {"suppression_threshold": 4}, "not_held": series.decided.not_held}
+    listed = PaperData(meta, {}).disclosure_facts()["not_available"]
+    partners = {k.id for k in catalogue.kpis if k.source == "return"}
+    assert partners and partners <= set(listed)
+    assert listed["sen_support_pct"] == "returns.csv is missing or has no rows"
+    transfers = {"phase_transfers_due", "phase_transfers_on_time_pct"}  # 4.10, 4.11
+    assert transfers <= set(listed)
+    assert listed["phase_transfers_due"].startswith("phase_transfers.csv is missing")

@@ -131,6 +131,9 @@ def kpi_series(
         measures = all_measures(c, periods, year_start)
     overrides = catalogue.disclosure_overrides()
     decided = decide_all(c, t.held, measures, periods, disclosure, overrides, pack)
+    if not t.held.get("returns"):  # every partner figure is then not available
+        for kpi in (k for k in catalogue.kpis if k.source == "return"):
+            decided.not_held[kpi.id] = "returns.csv is missing or has no rows"
     wide_values = decided.mask(measures.reindex(labels))
     before = periods.asi8 < first_data_month(c)
     # columns gathered, then one frame each (over a hundred KPIs inserted one by one
