@@ -57,6 +57,9 @@ class ReportParams(BaseModel):
     """The cover sheet and furniture of the committee paper (seed 001's table)."""
 
     model_config = ConfigDict(extra="forbid")
+    #: the example settings shipped with sendlib (the synthetic demo council's): a run on
+    #: any other council's data says they are not the council's own
+    example: bool = False
     council: str
     committee: str
     meeting_dates: list[dt.date] = []

@@ -220,6 +220,9 @@ class Catalogue(BaseModel):
     of the summary's headline tiles, in order."""
 
     model_config = ConfigDict(extra="forbid")
+    #: the example settings shipped with sendlib (the synthetic demo council's): a run on
+    #: any other council's data says they are not the council's own
+    example: bool = False
     headlines: list[Headline] = []
     kpis: list[Kpi]
 
