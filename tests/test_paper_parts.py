@@ -405,7 +405,8 @@ def test_how_we_compare_says_no_comparators_are_shown_when_benchmarks_are_not_he
     from helpers import council_dir
     from sendlib.data.load import load_tables
     from sendlib.measures.cases import prepare
-    from sendlib.paper import compare
+    from sendlib.paper import appendix, compare
+    from sendlib.scorecard.catalogue import load_catalogue
 
     d = council_dir(
         tmp_path,
@@ -420,3 +421,8 @@ def test_how_we_compare_says_no_comparators_are_shown_when_benchmarks_are_not_he
     assert "sendlib benchmarks" in text
     assert "Each measure is shown beside England" not in text
     assert not compare.charts(ctx).items  # and no chart follows
+    ctx.catalogue = load_catalogue(ROOT / "params" / "kpis.yaml")
+    table = compare.definitions(ctx).to_html()
+    assert "with these comparators when benchmarks.csv is held" in table
+    notes = appendix.comparator_notes(ctx)  # the scorecard appendix says it too
+    assert "No comparators are shown: the benchmarks file (benchmarks.csv) is not held" in notes

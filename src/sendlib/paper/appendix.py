@@ -15,6 +15,7 @@ import pandas as pd
 
 from sendlib.data.release import release_spec
 from sendlib.paper import labels
+from sendlib.paper.compare import comparators_not_held
 from sendlib.paper.figures import last_year
 from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group, Html
@@ -143,10 +144,15 @@ def comparator_notes(ctx: Context) -> Html:
     if not same and not other:
         return Html("")
     items = "".join(f"<li>{html.escape(t)}.</li>" for t in [*same, *other])
+    shown = (
+        "No comparators are shown: the benchmarks file (benchmarks.csv) is not held (see How "
+        "we compare). When it is, England, region and statistical neighbours are shown"
+        if comparators_not_held(ctx)
+        else "England, region and statistical neighbours are shown"
+    )
     return Html(
-        '<h3>Comparators</h3><p class="key">England, region and statistical neighbours are '
-        "shown with the period they are for, and only beside a KPI that counts what they "
-        f'count:</p><ul class="key">{items}</ul>'
+        f'<h3>Comparators</h3><p class="key">{shown} with the period they are for, and only '
+        f'beside a KPI that counts what they count:</p><ul class="key">{items}</ul>'
     )
 
 

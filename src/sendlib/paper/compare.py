@@ -121,13 +121,18 @@ def _withheld(ctx: Context, kpi_id: str) -> set[str]:
     return set(rows["period"])
 
 
+def comparators_not_held(ctx: Context) -> bool:
+    """Whether the data hold no benchmarks.csv, so no comparator is shown anywhere."""
+    held = ctx.breakdowns.get("comparators_held")
+    return held is not None and len(held) > 0 and not bool(held["held"].iloc[0])
+
+
 def introduction(ctx: Context) -> Html:
     """What the section sets the council beside — or, when no comparator is held, that none
     is shown and how to provide them (a figure the council never gave is not available:
     never the promise of a chart that does not follow)."""
     release = "the Department for Education's <em>Education, health and care plans</em> release"
-    held = ctx.breakdowns.get("comparators_held")
-    if held is not None and len(held) and not bool(held["held"].iloc[0]):
+    if comparators_not_held(ctx):
         return Html(
             "<p>No comparators are shown: the benchmarks file (benchmarks.csv) is not held, "
             "so the council's figures are not set beside England, the region or its "
@@ -242,10 +247,15 @@ def definitions(ctx: Context) -> Table:
 def _in_scorecard(ctx: Context, kpi_id: str) -> str:
     """Which scorecard KPIs use the DfE's definition of a measure, and which do not."""
     said = []
+    shown = (
+        "(with these comparators when benchmarks.csv is held)"
+        if comparators_not_held(ctx)
+        else "with these comparators"
+    )
     for kpi in ctx.catalogue.kpis:
         name = f"{kpi.ref} {kpi.title.strip()}"
         if kpi.comparator == kpi_id:
-            said.append(f"{name}: the same definition, month by month, with these comparators")
+            said.append(f"{name}: the same definition, month by month, {shown}")
         elif kpi.id == kpi_id:
             found = unlike(kpi.source, kpi_id)
             how = f" ({found[0]})" if found else ""
