@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import TINY, write_tables
-from sendlib.startup import skip_rfc3987_syntax
+from sendlib.startup import as_sendlib_process
 
-skip_rfc3987_syntax()  # as sendlib's own processes do: seconds in each test process
+as_sendlib_process()  # as sendlib's own processes do: seconds in each test process
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ import pandas as pd
 
 from sendlib.paper.data import Characteristic
 from sendlib.paper.figures import decided_table
-from sendlib.paper.narrative import paragraphs
+from sendlib.paper.paragraphs import paragraphs
 from sendlib.paper.notebook_context import Context
 
 

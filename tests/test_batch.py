@@ -104,3 +104,37 @@ def test_batch_without_dask_says_which_extra_installs_it(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, command, terminal_width=250)
     assert result.exit_code == 1
     assert "pip install 'sendlib[batch]'" in result.output  # the brackets survive
+
+
+@pytest.mark.slow  # a local cluster of real worker processes: ten seconds
+def test_a_batchs_dask_workers_start_as_sendlibs_own_processes():
+    # a Dask worker is not started by sendlib's command: the client registers a plugin
+    # that makes the command's start-up changes (sendlib.startup) in every worker, and in
+    # each that joins later; without it a worker imports rfc3987_syntax's grammars
+    pytest.importorskip("distributed")
+    from distributed import Client, LocalCluster
+
+    from sendlib.ops import cluster
+
+    def hidden():
+        import sys
+
+        return sys.modules.get("rfc3987_syntax", "not hidden")
+
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=40,
+        ) as local,
+        Client(local) as client,
+    ):
+        assert list(client.run(hidden).values()) == ["not hidden"]  # a worker as Dask starts it
+        cluster._started(client)
+        assert list(client.run(hidden).values()) == [None]
+        local.scale(2)
+        client.wait_for_workers(2, timeout=60)
+        assert list(client.run(hidden).values()) == [None, None]  # one that joined later too

@@ -284,3 +284,20 @@ def test_one_pass_over_all_months_gives_each_months_scorecard(batch_on_the_clust
         assert (out / "LA001" / month / "scorecard.csv").read_text() == alone.to_csv(
             index=False, float_format="%.10g", lineterminator="\n"
         )
+
+
+@pytest.mark.slow
+def test_an_existing_clusters_workers_are_started_as_sendlibs_own_by_the_batch(
+    tls_cluster, batch_on_the_cluster
+):
+    from distributed import Client
+
+    address, certs = tls_cluster
+
+    def hidden():
+        import sys
+
+        return sys.modules.get("rfc3987_syntax", "not hidden")
+
+    with Client(address, security=cluster.security(address, *certs.values())) as client:
+        assert list(client.run(hidden).values()) == [None, None]  # as sendlib's command starts

@@ -198,7 +198,8 @@ def test_suppression_protects_any_group_with_a_published_sum():
 
 def test_the_audit_reads_numbers_as_a_reader_does_not_the_digits_of_a_code():
     from sendlib.months import Month
-    from sendlib.ops import audit
+    from sendlib.ops.audit_figures import Figure
+    from sendlib.ops.audit_text import in_text
 
     row = {
         "kind": "kpi",
@@ -218,11 +219,11 @@ def test_the_audit_reads_numbers_as_a_reader_does_not_the_digits_of_a_code():
         "column_label": "",
     }
     month = Month(2026, 10)
-    figure = audit.Figure.of(row, month)
+    figure = Figure.of(row, month)
     code = [("p", "Requests from post-16 students, as the SEN2 return counts them, rose.")]
-    assert audit._in_text("paper.html", code, [figure], month, {}) == []
+    assert in_text("paper.html", code, [figure], month, {}) == []
     stated = [("p", "2 requests came from post-16 students.")]
-    found = audit._in_text("paper.html", stated, [figure], month, {})
+    found = in_text("paper.html", stated, [figure], month, {})
     assert len(found) == 1 and found[0].found == "2"
 
 
@@ -408,7 +409,8 @@ def test_a_group_within_another_is_decided_with_what_is_left():
 
 def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
     from sendlib.months import Month
-    from sendlib.ops import audit
+    from sendlib.ops.audit_figures import Figure
+    from sendlib.ops.audit_text import in_text
     from sendlib.paper.withheld import _cell_words
 
     month = Month(2026, 10)
@@ -429,10 +431,10 @@ def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
         "captions": "EHCPs by primary need",
         "column_label": "",
     }
-    figure = audit.Figure.of(row, month)
+    figure = Figure.of(row, month)
     said = [("narrative", "There are 4 children with autism (ASD) as their primary need.")]
-    found = audit._in_text("paper.html", said, [figure], month, {})
+    found = in_text("paper.html", said, [figure], month, {})
     assert len(found) == 1 and found[0].found == "4"
     other = [("p", "4 requests were from parents in Gasdale.")]  # 'asd' inside a word
-    assert audit._in_text("paper.html", other, [figure], month, {}) == []
+    assert in_text("paper.html", other, [figure], month, {}) == []
     assert _cell_words("M", "Male") == ["Male"] and _cell_words("5-10", "5-10") == []

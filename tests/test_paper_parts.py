@@ -15,6 +15,7 @@ from sendlib.config import ParamsError, load_report
 from sendlib.paper import narrative as nv
 from sendlib.paper.charts.bars import bar_chart
 from sendlib.paper.charts.lines import line_chart
+from sendlib.paper.paragraphs import paragraphs
 from sendlib.paper.sections import by_slug
 from sendlib.paper.tables import Table, counts_table
 from sendlib.render.html import number_paper, page
@@ -114,7 +115,7 @@ def test_continues_to_rise_needs_two_rises():
 
 
 def test_drafted_paragraphs_are_escaped_and_numbered_later():
-    drafted = nv.paragraphs(["Team A & B grew.", ""])
+    drafted = paragraphs(["Team A & B grew.", ""])
     assert drafted.sentences == ["Team A & B grew."]
     assert (
         drafted.to_html()

@@ -54,7 +54,8 @@ SUPPRESSION_THRESHOLD = 4
 
 
 class ReportParams(BaseModel):
-    """The cover sheet and furniture of the committee paper (seed 001's table)."""
+    """The cover sheet and furniture of the committee paper: the table a committee report
+    opens with (meeting, date, status, summary, recommendations, authors, wards…)."""
 
     model_config = ConfigDict(extra="forbid")
     #: the example settings shipped with sendlib (the synthetic demo council's): a run on
@@ -88,7 +89,8 @@ class ReportParams(BaseModel):
 
     @property
     def neighbours(self) -> list[str]:
-        """The statistical neighbours, never the council itself (DESIGN.md)."""
+        """The statistical neighbours, never the council itself: a council is not its own
+        neighbour, so its code in ``statistical_neighbours`` is dropped."""
         return [code for code in self.statistical_neighbours if code != self.la_code]
 
     @property

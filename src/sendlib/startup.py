@@ -1,7 +1,9 @@
 """What a process of sendlib's own changes about itself, called only where such a process
-starts (the command line's ``main``, the fork server, a command, the tests' conftest):
-process-wide changes are never made on import, where a notebook server, a Dask worker or
-anyone's program importing sendlib would be changed too.
+starts (the command line's ``main``, the fork server and its workers, a Dask worker that
+runs a batch's tasks, a command, the tests' conftest): process-wide changes are never made
+on import, where a notebook server, someone else's Dask worker or anyone's program
+importing sendlib would be changed too. ``as_sendlib_process`` makes them all, so every
+such process starts alike.
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ import contextlib
 import gc
 import sys
 from collections.abc import Iterator
+
+
+def as_sendlib_process() -> None:
+    """Every process-wide change a process of sendlib's own makes where it starts (today
+    one: ``skip_rfc3987_syntax``); the context managers below are for one block only."""
+    skip_rfc3987_syntax()
 
 
 def skip_rfc3987_syntax() -> None:

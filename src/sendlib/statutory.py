@@ -4,8 +4,9 @@ Limits in days (SEND Regulations 2014): the decision whether to assess within 6 
 the request (reg 5(1): 42 days), the final plan within 20 weeks (reg 13(2): 140 days, day
 140 included), the decision after an annual review meeting within 4 weeks (reg 20(10): 28
 days). Limits in months: a plan is reviewed within 12 months of the plan or the previous
-review (Children and Families Act 2014 s44(1)); seed 004 counts it *overdue* only after 14
-months, as the amended plan may follow 8 weeks after the meeting (reg 22(3)).
+review (Children and Families Act 2014 s44(1)); the council counts it *overdue* only after 14
+months, as the amended plan may follow 8 weeks after the meeting (reg 22(3)): 12 to 14
+months since the last review (or the plan) is *due*, beyond 14 *overdue*.
 
 Calendar months are counted as a person counts them: "12 months before 31 March 2026" is
 31 March 2025, and the day is kept and clamped to the target month, so "14 months before
@@ -34,7 +35,7 @@ PLAN_DAYS = 140  # reg 13(2): the final plan within 20 weeks ("within" includes 
 REVIEW_DECISION_DAYS = 28  # reg 20(10): the decision (and an amend's draft) within 4 weeks
 AMENDED_PLAN_DAYS = 56  # reg 22(3): the final amended plan within 8 weeks of the meeting
 REVIEW_MONTHS = 12  # CFA 2014 s44(1): reviewed within 12 months of the plan or last review
-OVERDUE_MONTHS = 14  # seed 004: 12 months and the 8 weeks of reg 22(3), as whole months
+OVERDUE_MONTHS = 14  # the council's rule: 12 months and reg 22(3)'s 8 weeks, as whole months
 LONG_WAIT_DAYS = 26 * 7  # the council's line past 20 weeks: a plan six months in coming
 #: reg 18(1): a phase transfer's amended plan by 15 February of the year of a move between
 #: schools, (1)(b) by 31 March for a move from school to a post-16 institution: (month, day)
@@ -77,7 +78,8 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 def overdue_before(month: Month) -> dt.date:
     """A plan whose last review (or start) is before this date is overdue at the end of
-    ``month``: month end minus 14 calendar months (seed 004)."""
+    ``month``: month end minus 14 calendar months (12 months of CFA 2014 s44(1) and the
+    8 weeks of reg 22(3) for the amended plan, as whole months)."""
     return months_before(month.end, OVERDUE_MONTHS)
 
 

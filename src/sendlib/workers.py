@@ -116,9 +116,9 @@ def _guard_forkserver() -> None:
         frame = frame.f_back
     else:
         return
-    from sendlib.startup import skip_rfc3987_syntax
+    from sendlib.startup import as_sendlib_process
 
-    skip_rfc3987_syntax()  # before papermill's import: seconds in each worker
+    as_sendlib_process()  # before papermill's import (rfc3987_syntax skipped): seconds each
     fork = os.fork
 
     def checked_fork() -> int:

@@ -23,9 +23,9 @@ __all__ = ["app", "main"]
 def main() -> None:
     """The ``sendlib`` command: a bug shows as one line, exit code 5, and its traceback
     (never mistaken for bad input)."""
-    from sendlib.startup import skip_rfc3987_syntax
+    from sendlib.startup import as_sendlib_process
 
-    skip_rfc3987_syntax()  # seconds saved in every command that reads a notebook
+    as_sendlib_process()  # rfc3987_syntax skipped: seconds in each command reading a notebook
     ending = _Ending()
     atexit.register(ending.leave)  # skips the interpreter's tear-down: see _Ending
     _start_workers_early(sys.argv[1:])

@@ -10,6 +10,7 @@ from sendlib.cli import (  # noqa: F401
     data_commands,
     import_commands,
     check_commands,
+    measure_commands,
     paper_commands,
     batch_commands,
 )

@@ -23,7 +23,7 @@ def last_complete_month(today: dt.date | None = None) -> pd.Period:
 
 
 def month_end(month: pd.Period) -> pd.Timestamp:
-    """The last day of the month (DESIGN.md: "at month end")."""
+    """The last day of the month: "at month end" in every measure."""
     return month.end_time.normalize()
 
 

@@ -175,7 +175,8 @@ def note(file: str, text: str) -> pd.DataFrame:
 
 
 def summary(findings: pd.DataFrame) -> pd.DataFrame:
-    """Counts by severity and rule, with the rule's description (seed 004's DQ summary)."""
+    """Counts by severity and rule, with the rule's description: the paper's data-quality
+    summary."""
     findings = findings[findings["severity"] != "note"]
     if findings.empty:
         return pd.DataFrame(columns=["severity", "rule", "description", "count"])

@@ -1,7 +1,8 @@
 """Data-quality warnings: doubtful rows that do not stop a run but are listed in the paper.
 
 Each rule is one vectorised function from the tables and the report month to findings,
-mirroring seed 004's Data Quality Summary. Rules only read; they never change a row.
+summarised by rule in the paper's data-quality section. Rules only read; they never change
+a row.
 """
 
 from __future__ import annotations
@@ -170,7 +171,8 @@ def overlapping_placements(t: Tables, month: pd.Period) -> pd.DataFrame:
 
 
 def unnecessary_exception(t: Tables, month: pd.Period) -> pd.DataFrame:
-    """Exception recorded although the plan was issued within 20 weeks (seed 004)."""
+    """Exception recorded although the plan was issued within 20 weeks (reg 13(3) excuses only
+    a plan that is late)."""
     req = t.requests.set_index("request_id")["received_date"]
     issued = t.plans.dropna(subset=["request_id"]).drop_duplicates("request_id")
     issued = issued.set_index("request_id")["start_date"]

@@ -169,14 +169,7 @@ def phase_transfers(rng, plan_start, ceased, birth, last) -> dict[str, np.ndarra
         plans.append(idx)
         due.append(deadline[idx])
         final.append(np.where((issued <= last) & before_cease, issued, MISSING))
-    order_plan = np.concatenate(plans)
-    order_due = np.concatenate(due)
-    order = np.lexsort((order_due, order_plan))
-    return {
-        "plan": order_plan[order],
-        "due": order_due[order],
-        "final": np.concatenate(final)[order],
-    }
+    return _by_plan(plans, "due", due=due, final=final)
 
 
 def reviews(rng, plan_start, plan_stop, ceased, last) -> dict[str, np.ndarray]:
@@ -210,15 +203,7 @@ def reviews(rng, plan_start, plan_stop, ceased, last) -> dict[str, np.ndarray]:
         decisions.append(np.where(d > last, "", decision))
         decided.append(np.where(d > last, MISSING, d))
         previous = np.where(alive, meeting, previous)
-    order_plan = np.concatenate(plans)
-    order_meet = np.concatenate(meetings)
-    order = np.lexsort((order_meet, order_plan))
-    return {
-        "plan": order_plan[order],
-        "meeting": order_meet[order],
-        "decision": np.concatenate(decisions)[order],
-        "decided": np.concatenate(decided)[order],
-    }
+    return _by_plan(plans, "meeting", meeting=meetings, decision=decisions, decided=decided)
 
 
 # the first URN of the demo's establishments of each setting that has one (made up: the
@@ -341,3 +326,12 @@ def inject_quality_problems(
     if len(same_next):
         chosen = rng.choice(same_next, min(k, len(same_next)), replace=False)
         leaving[chosen] = placements["entry"][chosen + 1] + rng.integers(10, 60, len(chosen))
+
+
+def _by_plan(plans: list, key: str, **columns: list) -> dict[str, np.ndarray]:
+    """Rows drawn a pass at a time (``plans`` and each column, one array per pass) as one
+    table sorted by plan, then by the column ``key``."""
+    plan = np.concatenate(plans)
+    joined = {name: np.concatenate(parts) for name, parts in columns.items()}
+    order = np.lexsort((joined[key], plan))
+    return {"plan": plan[order], **{name: values[order] for name, values in joined.items()}}

@@ -3,10 +3,10 @@
 After a review meeting the local authority must tell the family within 4 weeks whether it
 will keep, amend or cease the plan (SEND Regulations 2014 reg 20(10)); an amend decision
 goes with the draft amended plan (reg 22(2); SEND Code of Practice 9.176), and the final
-amended plan follows within 8 weeks — counted here, as REFERENCE.md reads reg 22(3) and
-seed 004's 12–14-month grace assumes, from the review meeting. ``reviews.csv``'s
-``draft_date`` (the SEN2 return's ``ReviewDraft``) and ``amended_date`` (the final
-amended plan; not in the SEN2 return) hold them.
+amended plan follows within 8 weeks — counted here from the review meeting, as reg 22(3)
+is read and as the council's 12–14-month rule for a review *due*, not overdue, assumes.
+``reviews.csv``'s ``draft_date`` (the SEN2 return's ``ReviewDraft``) and ``amended_date``
+(the final amended plan; not in the SEN2 return) hold them.
 
 Each month counts the drafts (or final amended plans) issued in it and the share issued
 within the limit, as the 6-week and 4-week measures count decisions made in the month.
@@ -28,7 +28,15 @@ FINAL_IDS = ("review_amended_issued", "review_amended_8wk_pct")
 
 @family(
     "amendments",
-    (*DRAFT_IDS, *FINAL_IDS),
+    {
+        DRAFT_IDS[0]: "Draft amended plans sent in the month after a review decided to amend "
+        "the plan (SEND Regulations 2014 reg 22(2)).",
+        DRAFT_IDS[1]: "Of draft amended plans sent in the month, % within 4 weeks (28 days) "
+        "of the review meeting (SEND Regulations 2014 reg 20(10) with reg 22(2)).",
+        FINAL_IDS[0]: "Final amended plans issued in the month after a review.",
+        FINAL_IDS[1]: "Of final amended plans issued in the month, % within 8 weeks (56 "
+        "days) of the review meeting (SEND Regulations 2014 reg 22(3)).",
+    },
     ("person", "plans", "reviews"),
 )
 def amendments(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:

@@ -1,6 +1,6 @@
 """What each share counts — its numerator, its denominator and the kind of period — so a
-comparator is set beside a KPI only when it counts the same thing (DESIGN.md: "only when
-numerator, denominator and period type match").
+comparator is set beside a KPI only when it counts the same thing: only when numerator,
+denominator and period type match.
 
 The DfE's release says the same for its measures (``numerator`` and ``denominator`` in
 ``sendlib/data/dfe_release.yaml``), in the same words where the count is the same. A

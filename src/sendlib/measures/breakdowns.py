@@ -123,7 +123,7 @@ def by_setting(cases: Cases, months: np.ndarray) -> pd.DataFrame:
 
 def review_status_by_team(cases: Cases, months: np.ndarray) -> pd.DataFrame:
     """Current plans at each month end by team (``row``) and review status (``column``:
-    in date, due, overdue; seed 004's dashboard)."""
+    in date, due, overdue): the operational view, a team's caseload by review status."""
     windows = status_windows(cases)
     kinds, names = pd.factorize(cases.plans["team"].to_numpy()[windows.plan_row])
     parts = [

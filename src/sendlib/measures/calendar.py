@@ -267,7 +267,8 @@ def shift(values: np.ndarray, fill) -> np.ndarray:
 
 
 def pct(numerator, denominator) -> np.ndarray:
-    """Percentage 0–100; an empty denominator gives NaN (missing), never 0 (DESIGN.md)."""
+    """Percentage 0–100; an empty denominator gives NaN (missing, shown ``[x]``), never 0:
+    a share of nothing is undefined, not none."""
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

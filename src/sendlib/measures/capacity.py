@@ -1,8 +1,8 @@
 """Capacity: whether the staff can do the statutory work projected for the year ahead —
-the "time and motion" calculation a council does by hand (seed 001: "based on the current
-number of EHCPs … having 1 annual review per year and … 1262 EHCNA requests in a calendar
-year, it is estimated that the SEND and EP service are able to achieve between 55-70% of
-statutory timescales").
+the "time and motion" calculation a council does by hand for its committee (the plans
+held, one annual review each a year and the requests expected in a calendar year, set
+against the hours the SEND and educational psychology staff have, give the share of the
+statutory timescales they can meet).
 
 ``params/capacity.yaml`` (optional) lists the staff by role (FTE, and the hours a month
 one full-time post gives to statutory SEND work), the hours each task takes and what

@@ -1,7 +1,7 @@
 """Caseload: who holds an EHC plan at month end, who joined and who left.
 
 A plan is active at the end of month M when ``start_date ≤ month end`` and it has no
-``cease_date ≤ month end`` (DESIGN.md ``ehcp_active``): in month ordinals, active over
+``cease_date ≤ month end`` (``ehcp_active``): in month ordinals, active over
 ``[P(start), P(cease))``. Plans end at 25 at the latest (Children and Families Act 2014
 s46), hence the age bands 0–4, 5–10, 11–15, 16–19 and 20–25.
 """
@@ -34,20 +34,35 @@ SOCIAL_CARE = {
     "CARE_LEAVER": "ehcp_care_leaver",
     "CIN": "ehcp_child_in_need",
 }
+#: the social-care status of each code (person.csv's ``social_care``), as a definition says it
+SOCIAL_CARE_WORDS = {
+    "CP": "on a child protection plan (Children Act 1989 s47)",
+    "LAC": "looked after by a local authority (Children Act 1989 s22)",
+    "CARE_LEAVER": "a care leaver (Children Act 1989 s23C)",
+    "CIN": "a child in need (Children Act 1989 s17)",
+}
 
 
 @family(
     "caseload",
-    (
-        "ehcp_active",
-        "ehcp_new",
-        "ehcp_ceased",
-        "ehcp_early_years",
-        "ehcp_rising5",
-        "ehcp_school_age",
-        "ehcp_school_age_pct",
-        *SOCIAL_CARE.values(),
-    ),
+    {
+        "ehcp_active": "EHC plans in force at month end: started on or before it and not "
+        "ceased by it.",
+        "ehcp_new": "EHC plans that started in the month, transfers-in from another local "
+        "authority included.",
+        "ehcp_ceased": "EHC plans that ceased in the month (Children and Families Act 2014 s45).",
+        "ehcp_early_years": "Plan holders at month end not yet of Reception age (academic age "
+        "3 or under).",
+        "ehcp_rising5": "Plan holders at month end of academic age 3: starting Reception in "
+        "the next academic year.",
+        "ehcp_school_age": "Plan holders at month end aged 5 to 15 (school age).",
+        "ehcp_school_age_pct": "Of EHC plans in force at month end, % held by a child aged 5 "
+        "to 15.",
+        **{
+            kpi: f"Plan holders at month end recorded as {SOCIAL_CARE_WORDS[code]}."
+            for code, kpi in SOCIAL_CARE.items()
+        },
+    },
     ("person", "plans"),
     characteristic=(
         "ehcp_early_years",

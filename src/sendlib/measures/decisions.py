@@ -2,7 +2,8 @@
 
 The LA must decide within 6 weeks of the request (SEND Regulations 2014 reg 5(1)),
 i.e. ``decision date − received date ≤ 42 days``. Transfers-in of a plan from another LA
-are not requests for assessment and are counted separately (DESIGN.md).
+are not requests for assessment (the plan is kept, Children and Families Act 2014 s47 and
+SEND Regulations 2014 reg 15) and are counted separately.
 """
 
 from __future__ import annotations
@@ -29,32 +30,52 @@ PHASES = [(None, 3, "early_years"), (4, 10, "primary"), (11, 15, "secondary"), (
 PHASE_COUNTS = tuple(f"requests_{name}" for _, _, name in PHASES)
 
 
-#: the measures that read a request's outcome (not available without it)
-OUTCOME_IDS = (
-    "request_decisions",
-    "request_decisions_6wk_pct",
-    "requests_assess",
-    "requests_not_assess",
-    "requests_refused_pct",
-    "request_assess_pct",
-    "requests_awaiting_decision",
-    "requests_awaiting_over_6wk",
-)
+#: the measures that read a request's outcome (not available without it): decisions made
+DECIDED = {
+    "request_decisions": "Decisions whether to carry out an EHC needs assessment (to assess "
+    "or not) made in the month, transfers-in excluded.",
+    "request_decisions_6wk_pct": "Of decisions whether to assess made in the month, % made "
+    "within 6 weeks (42 days) of the request (SEND Regulations 2014 reg 5(1)).",
+    "requests_assess": "Decisions in the month to carry out an EHC needs assessment.",
+    "requests_not_assess": "Decisions in the month not to carry out an EHC needs assessment.",
+    "requests_refused_pct": "Of decisions whether to assess made in the month, % not to assess.",
+    "request_assess_pct": "Of decisions whether to assess made in the month, % to assess.",
+}
+#: … and requests still waiting for one
+WAITING = {
+    "requests_awaiting_decision": "Requests received by month end with no decision "
+    "(assess, not assess or withdrawn) by then.",
+    "requests_awaiting_over_6wk": "Requests with no decision at month end received more "
+    "than 6 weeks (42 days) before: past the limit of SEND Regulations 2014 reg 5(1).",
+}
+OUTCOME_IDS = (*DECIDED, *WAITING)
+
+
+def _phase_words(lo: int | None, hi: int | None) -> str:
+    """A band of ``PHASES`` as a definition says it."""
+    if lo is None:
+        return f"of academic age {hi} or under (not yet in Reception)"
+    return f"of academic age {lo} or over" if hi is None else f"of academic age {lo} to {hi}"
 
 
 @family(
     "decisions",
-    (
-        "requests_received",
-        "transfers_in",
-        *OUTCOME_IDS[:6],
-        "requests_from_parents_pct",
-        "requests_early_years",
-        "requests_primary",
-        "requests_secondary",
-        "requests_post16",
-        *OUTCOME_IDS[6:],
-    ),
+    {
+        "requests_received": "Requests for an EHC needs assessment received in the month "
+        "(Children and Families Act 2014 s36), transfers-in excluded.",
+        "transfers_in": "EHC plans transferred in the month from another local authority "
+        "(Children and Families Act 2014 s47; SEND Regulations 2014 reg 15).",
+        **DECIDED,
+        "requests_from_parents_pct": "Of requests received in the month, % made by a parent "
+        "(Children and Families Act 2014 s36(1)).",
+        **{
+            f"requests_{name}": f"Requests received in the month for a child "
+            f"{_phase_words(lo, hi)}, transfers-in excluded (academic age: the age on the "
+            "31 August before the school year)."
+            for lo, hi, name in PHASES
+        },
+        **WAITING,
+    },
     ("person", "requests"),
     characteristic=PHASE_COUNTS,
     needs=("requests.request_id",),
@@ -128,7 +149,8 @@ def band_of(days: np.ndarray, bands=WAITING_BANDS) -> np.ndarray:
 
 
 def awaiting_by_band(cases: Cases, month: pd.Period) -> pd.Series:
-    """Requests awaiting a decision at month end by time since the request (seed 004)."""
+    """Requests awaiting a decision at month end by time since the request, in the bands the
+    time limits make (``statutory.WAITING_BANDS``)."""
     pending = awaiting_mask(cases, month.ordinal)
     waited = month_end_day(month.ordinal) - cases.requests["received_day"].to_numpy()[pending]
     counts = pd.Series(band_of(waited)).value_counts()

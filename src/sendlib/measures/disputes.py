@@ -1,10 +1,10 @@
 """Mediation and SEND Tribunal appeals, counted over the reporting year to date.
 
-Counters reset when the reporting year starts (``year_start`` in report.yaml: 1 January by
-default as in seed 001, 1 April, or 1 September for the academic year as in seed 000):
-``mediations_ytd`` counts mediations registered from the year's first day to month end
-(DESIGN.md). Outcomes are free text in disputes.csv; the words that place an outcome in a
-group are data in ``contract.yaml`` (``dispute_outcomes``).
+Counters reset when the reporting year starts (``year_start`` in report.yaml: 1 January,
+the calendar year, by default; 1 April, the financial year; or 1 September, the academic
+year): ``mediations_ytd`` counts mediations, ``appeals_ytd`` appeals, registered from the
+year's first day to month end. Outcomes are free text in disputes.csv; the words that
+place an outcome in a group are data in ``contract.yaml`` (``dispute_outcomes``).
 """
 
 from __future__ import annotations
@@ -36,31 +36,41 @@ def year_first_month(months: np.ndarray, year_start: int = 1) -> np.ndarray:
     return months - (months % 12 + 1 - year_start) % 12
 
 
+KINDS = {
+    "mediations": "Mediations (Children and Families Act 2014 s52-53)",
+    "appeals": "Appeals to the First-tier Tribunal (SEND) (Children and Families Act 2014 s51)",
+}
+COUNTED = {
+    "registered": "registered in the month.",
+    "ytd": "registered from the start of the reporting year (year_start in report.yaml) to "
+    "month end.",
+    "rolling_12m": "registered in the 12 months to month end.",
+}
+#: the measures that read a dispute's outcome
+OUTCOMES = {
+    "mediations_to_appeal_pct": "Of mediations registered in the reporting year to date, % "
+    "whose outcome is known to have gone on to an appeal.",
+    "appeals_parent_favour_pct": "Of appeals registered in the reporting year to date, % "
+    "decided in the family's favour.",
+    "appeals_la_favour_pct": "Of appeals registered in the reporting year to date, % decided "
+    "in the local authority's favour.",
+    "appeals_open": "Appeals registered by month end with no outcome by then.",
+}
+
+
 @family(
     "disputes",
-    (
-        "mediations_registered",
-        "mediations_ytd",
-        "mediations_rolling_12m",
-        "appeals_registered",
-        "appeals_ytd",
-        "appeals_rolling_12m",
-        "mediations_to_appeal_pct",
-        "appeals_parent_favour_pct",
-        "appeals_la_favour_pct",
-        "appeals_open",
-    ),
+    {
+        **{
+            f"{kind}_{counted}": f"{words} {when}"
+            for kind, words in KINDS.items()
+            for counted, when in COUNTED.items()
+        },
+        **OUTCOMES,
+    },
     ("person", "disputes"),
     needs=("disputes.dispute_id",),
-    also_needs={
-        kpi: ("disputes.outcome",)
-        for kpi in (
-            "mediations_to_appeal_pct",
-            "appeals_parent_favour_pct",
-            "appeals_la_favour_pct",
-            "appeals_open",
-        )
-    },
+    also_needs={kpi: ("disputes.outcome",) for kpi in OUTCOMES},
     yearly=True,
 )
 def dispute_measures(

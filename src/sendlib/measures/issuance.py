@@ -4,7 +4,7 @@ The final EHC plan must be issued within 20 weeks of the request (SEND Regulatio
 reg 13(2)); "within 20 weeks" includes day 140. DfE publishes timeliness both including
 and excluding the exception cases (reg 13(3), 10(4)(a)–(d)): the exclusion drops the
 case from numerator and denominator. Only new plans count: the plan's request exists and
-is not a transfer-in (DESIGN.md ``plans_issued``). A plan dated before its request (a
+is not a transfer-in (``plans_issued``). A plan dated before its request (a
 data-quality warning, ``plan_before_request``) is a recording error, not a plan issued on
 time: it is left out of the timeliness figures (numerator and denominator) and the median,
 and still counted as a plan issued.
@@ -25,49 +25,56 @@ from sendlib.statutory import NOT_ISSUED_BANDS, PLAN_DAYS
 OVER_20WK_BANDS = tuple(code for lo, _, code in NOT_ISSUED_BANDS if lo > PLAN_DAYS)
 
 
+#: the measures of plans issued (they read a plan's request: not available without it)
+ISSUED = {
+    "plans_issued": "New EHC plans issued in the month: the final plan after a request "
+    "here, transfers-in excluded.",
+    "plans_issued_20wk_pct": "Of new plans issued in the month, % issued within 20 weeks "
+    "(140 days, day 140 included) of the request (SEND Regulations 2014 reg 13(2)).",
+    "plans_issued_excl_exceptions": "New plans issued in the month whose assessment "
+    "recorded no 20-week exception (SEND Regulations 2014 reg 13(3)).",
+    "plans_issued_20wk_excl_pct": "Of new plans issued in the month with no 20-week "
+    "exception recorded (reg 13(3)), % issued within 20 weeks of the request (reg 13(2)).",
+    "plans_issued_median_days": "The median number of days from request to final plan of "
+    "the new plans issued in the month.",
+}
+#: … those that also read whether a 20-week exception applied
+EXCEPTIONS = ("plans_issued_excl_exceptions", "plans_issued_20wk_excl_pct")
+#: the measures of assessments completed (they read the outcomes)
+ASSESSED = {
+    "assessments_plan": "EHC needs assessments completed in the month with a decision to "
+    "issue a plan.",
+    "assessments_no_plan": "EHC needs assessments completed in the month with a decision "
+    "not to issue a plan (SEND Regulations 2014 reg 10(1)).",
+    "plan_after_assessment_pct": "Of EHC needs assessments completed in the month (plan or "
+    "no plan), % leading to a plan.",
+}
+
+
 @family(
     "issuance",
-    (
-        "plans_issued",
-        "plans_issued_20wk_pct",
-        "plans_issued_excl_exceptions",
-        "plans_issued_20wk_excl_pct",
-        "plans_issued_median_days",
-        "plans_not_yet_issued",
-        "plans_pending_over_20wk",
-        "under_assessment",
-        "plans_agreed_not_issued",
-        "assessments_plan",
-        "assessments_no_plan",
-        "plan_after_assessment_pct",
-    ),
+    {
+        **ISSUED,
+        "plans_not_yet_issued": "Requests the council agreed to assess with no final plan and "
+        "no decision against one at month end: under assessment, or a plan agreed but not "
+        "yet issued.",
+        "plans_pending_over_20wk": "Of the plans not yet issued at month end, those whose "
+        "request is more than 20 weeks (140 days) old: past SEND Regulations 2014 reg 13(2).",
+        "under_assessment": "Requests the council agreed to assess whose EHC needs assessment "
+        "has no outcome yet at month end.",
+        "plans_agreed_not_issued": "Assessments that decided on a plan by month end whose "
+        "final plan was not issued by then.",
+        **ASSESSED,
+    },
     ("person", "requests", "assessments", "plans"),
     needs=("requests.request_id",),
     also_needs={
         **{
             kpi: ("plans.plan_id", "plans.request_id")
-            for kpi in (
-                "plans_issued",
-                "plans_issued_20wk_pct",
-                "plans_issued_excl_exceptions",
-                "plans_issued_20wk_excl_pct",
-                "plans_issued_median_days",
-            )
+            + (("assessments.week20_exception",) if kpi in EXCEPTIONS else ())
+            for kpi in ISSUED
         },
-        "plans_issued_excl_exceptions": (
-            "plans.plan_id",
-            "plans.request_id",
-            "assessments.week20_exception",
-        ),
-        "plans_issued_20wk_excl_pct": (
-            "plans.plan_id",
-            "plans.request_id",
-            "assessments.week20_exception",
-        ),
-        **{
-            kpi: ("requests.request_outcome", "assessments.assessment_outcome")
-            for kpi in ("assessments_plan", "assessments_no_plan", "plan_after_assessment_pct")
-        },
+        **{kpi: ("requests.request_outcome", "assessments.assessment_outcome") for kpi in ASSESSED},
     },
 )
 def issuance(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
@@ -125,7 +132,8 @@ def issuance(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def under_assessment_mask(cases: Cases, month: int) -> np.ndarray:
-    """Decided to assess by month end, assessment outcome not yet made (seed 001 'EHCNA')."""
+    """Under EHC needs assessment at month end: decided to assess by then, the assessment
+    outcome not yet made."""
     requests = cases.requests
     return (
         ~requests["transfer"].to_numpy()
@@ -167,7 +175,8 @@ def not_yet_issued_by_band(cases: Cases, month: pd.Period, since: str = "request
 
 
 def no_plan_reasons(cases: Cases, years: list[int]) -> pd.DataFrame:
-    """Reasons a plan was not issued after assessment, by year of decision (seed 004)."""
+    """Reasons a plan was not issued after assessment (reg 10(1)'s notice; ``no_plan_reason``
+    in assessments.csv), by year of decision."""
     requests = cases.requests
     hit = requests["a_outcome"].to_numpy() == "N"
     year = pd.PeriodIndex.from_ordinals(requests["a_m"].to_numpy()[hit], freq="M").year
@@ -180,7 +189,8 @@ def no_plan_reasons(cases: Cases, years: list[int]) -> pd.DataFrame:
 
 
 def issued_by_month(cases: Cases, years: list[int]) -> pd.DataFrame:
-    """New plans issued per calendar month (1–12), one column per year (seed 004)."""
+    """New plans issued per calendar month (1–12), one column per year, so that a month is
+    read beside the same month of other years."""
     plans = cases.plans[cases.plans["new"].to_numpy()]
     out = {}
     for year in years:

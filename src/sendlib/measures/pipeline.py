@@ -58,7 +58,7 @@ LONGEST_DAYS = 3 * 365
 
 @dataclass(frozen=True)
 class Flow:
-    """The new requests (transfers-in are not requests, DESIGN.md) as the pipeline reads
+    """The new requests (a transfer-in is not a request for assessment) as the pipeline reads
     them: the day of each step (NEVER: not yet) and its month, and the outcomes as flags —
     made once from the cases and read for every month end."""
 

@@ -1,6 +1,7 @@
 """Where children and young people with a plan are placed at month end.
 
-A person with a plan has one main placement at a time (REFERENCE.md); the current one is
+A person with a plan has one main placement at a time (the SEN2 return's ``PlacementRank``
+1; overlapping open placements are a data-quality finding); the current one is
 the latest placement entered on or before month end and not left by month end. Shares
 are of all plans active at month end, so a child with no placement recorded lowers every
 share rather than disappearing. Phases use the academic age (age on 31 August): primary
@@ -22,7 +23,7 @@ from sendlib.measures.calendar import (
     pct,
 )
 from sendlib.measures.cases import Cases
-from sendlib.measures.family import family
+from sendlib.measures.family import count_and_share, family
 
 MAINSTREAM = ("mainstream", "mainstream_resourced")
 SHARES = {  # kpi id: settings counted
@@ -80,21 +81,61 @@ BASES = {
     "16_18": "ehcp_16_18",
 }
 PHASE_NAMES = ("primary", "secondary", "post16")
+#: the settings of each share of SHARES, as a definition says them
+SETTING_WORDS = {
+    "placed_mainstream_pct": "a mainstream school, its resourced provision or SEN unit",
+    "placed_inmss_pct": "an independent or non-maintained special school",
+    "placed_special_state_pct": "a maintained or academy special school",
+    "placed_eotas_s61_pct": "education otherwise than at school (Children and Families Act "
+    "2014 s61)",
+    "placed_eotas_s19_pct": "education arranged by the local authority under the Education "
+    "Act 1996 s19",
+    "placed_eotas_pct": "education otherwise than at school (CFA 2014 s61 or Education Act "
+    "1996 s19)",
+    "placed_ehe_pct": "elective home education",
+    "placed_post16_specialist_pct": "a specialist post-16 institution",
+}
+#: the age group of each phase or age share, as a definition says it
+GROUP_WORDS = {
+    "primary": "of primary age (academic age 4 to 10)",
+    "secondary": "of secondary age (academic age 11 to 15)",
+    "post16": "of post-16 age (academic age 16 to 25)",
+    "16plus": "aged 16 or over",
+    "16_18": "aged 16 to 18",
+}
+HOLDERS = "Plan holders at month end"
 #: every measure of the family (each a characteristic figure: children by setting)
-PLACED = (
-    *(x for share in SHARES for x in (count_of(share), share)),
-    *(x for p in PHASE_NAMES for x in (f"placed_mainstream_{p}", f"placed_mainstream_{p}_pct")),
-    "placed_inmss_18plus",
-    "placed_inmss_18plus_pct",
-    "placed_ap",
-    "neet_count",
-    "neet_16_25",
-    "neet_16_25_pct",
-    "neet_16_18",
-    "neet_16_18_pct",
-    "placed_none",
-    *BASES.values(),
-)
+DEFINITIONS = {
+    **{
+        kpi: definition
+        for share in SHARES
+        for kpi, definition in count_and_share(
+            count_of(share), "plan holders at month end", f"placed in {SETTING_WORDS[share]}"
+        ).items()
+    },
+    **{
+        kpi: definition
+        for p in PHASE_NAMES
+        for kpi, definition in count_and_share(
+            f"placed_mainstream_{p}",
+            f"plan holders {GROUP_WORDS[p]} at month end",
+            "placed in mainstream",
+        ).items()
+    },
+    "placed_inmss_18plus": f"{HOLDERS} aged 18 or over placed in an independent or "
+    "non-maintained special school.",
+    "placed_inmss_18plus_pct": "Of plan holders placed in an independent or non-maintained "
+    "special school at month end, % aged 18 or over.",
+    "placed_ap": f"{HOLDERS} placed in alternative provision or a pupil referral unit.",
+    "neet_count": f"{HOLDERS} recorded as not in education, employment or training (NEET).",
+    "neet_16_25": f"{HOLDERS} aged 16 or over (to 25) recorded as NEET.",
+    "neet_16_25_pct": "Of plan holders aged 16 or over at month end, % recorded as NEET.",
+    "neet_16_18": f"{HOLDERS} aged 16 to 18 recorded as NEET.",
+    "neet_16_18_pct": "Of plan holders aged 16 to 18 at month end, % recorded as NEET.",
+    "placed_none": f"{HOLDERS} with no current placement recorded.",
+    **{kpi: f"{HOLDERS} {GROUP_WORDS[group]}." for group, kpi in BASES.items()},
+}
+PLACED = tuple(DEFINITIONS)
 
 
 def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +147,7 @@ def _group(birth: np.ndarray, group: str) -> tuple[np.ndarray, np.ndarray]:
 
 @family(
     "placements",
-    PLACED,
+    DEFINITIONS,
     ("person", "plans", "placements"),
     characteristic=PLACED,
     counts={

@@ -1,4 +1,5 @@
-"""Rates per 10,000 residents aged 0–25 (DESIGN.md ``ehcp_rate_per_10k``).
+"""Rates per 10,000 residents aged 0–25 (``ehcp_rate_per_10k``: plans active at month end
+per 10,000 of ``population.csv``'s population aged 0–25).
 
 The population is that of the latest year on or before the report month's year.
 """
@@ -31,7 +32,12 @@ def per_10k(count: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 @family(
     "rates",
-    ("ehcp_rate_per_10k", "requests_per_10k"),
+    {
+        "ehcp_rate_per_10k": "EHC plans in force at month end per 10,000 residents aged 0 to "
+        "25 (population.csv, its latest year on or before the month's).",
+        "requests_per_10k": "Requests for an EHC needs assessment received in the month, "
+        "transfers-in excluded, per 10,000 residents aged 0 to 25.",
+    },
     ("person", "plans", "requests", "population"),
     needs=("population.population",),
     also_needs={

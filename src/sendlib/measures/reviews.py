@@ -2,7 +2,7 @@
 
 A plan must be reviewed within 12 months of the plan or the previous review (Children and
 Families Act 2014 s44(1)), and the council must tell the family its decision within 4
-weeks of the review meeting (SEND Regulations 2014 reg 20(10)). Seed 004's rule: a plan
+weeks of the review meeting (SEND Regulations 2014 reg 20(10)). The council's rule: a plan
 whose last review (or start, if never reviewed) was 12–14 months before month end is
 *due*, not overdue, because the amended plan may take 8 weeks after the meeting (reg
 22(3)); beyond 14 months it is *overdue*.
@@ -42,7 +42,7 @@ from sendlib.statutory import (
     first_month_more_than,
 )
 
-#: review status of a current plan at month end (seed 004)
+#: review status of a current plan at month end (in date; due at 12–14 months; overdue beyond)
 IN_DATE, DUE, OVERDUE = "in_date", "due", "overdue"
 
 
@@ -107,25 +107,38 @@ def status_windows(cases: Cases) -> StatusWindows:
     )
 
 
+#: the measures that read the decision after a review meeting
+DECIDED = {
+    "reviews_not_finalised": "Review meetings held by month end with no decision "
+    "(maintain, amend or cease) notified by then.",
+    "review_decisions": "Decisions after an annual review (maintain, amend or cease the "
+    "plan) notified in the month.",
+    "review_decisions_4wk_pct": "Of decisions after a review notified in the month, % "
+    "within 4 weeks (28 days) of the review meeting (SEND Regulations 2014 reg 20(10)).",
+}
+
+
 @family(
     "reviews",
-    (
-        "reviews_overdue",
-        "reviews_due_12_14m",
-        "reviews_due_3m",
-        "reviews_in_12m_pct",
-        "reviews_held_12m",
-        "reviews_completed",
-        "reviews_not_finalised",
-        "review_decisions",
-        "review_decisions_4wk_pct",
-    ),
+    {
+        "reviews_overdue": "EHC plans in force at month end whose last review meeting (or "
+        "start, if never reviewed) was more than 14 months before: the 12 months of Children "
+        "and Families Act 2014 s44(1) and the 8 weeks of SEND Regulations 2014 reg 22(3).",
+        "reviews_due_12_14m": "EHC plans in force at month end whose last review meeting (or "
+        "start) was 12 to 14 months before: due, not yet overdue.",
+        "reviews_due_3m": "EHC plans in force at month end whose next annual review falls due "
+        "(12 months after the last review or the start) within the next 3 months.",
+        "reviews_in_12m_pct": "Of EHC plans in force at month end that started at least 12 "
+        "months before, % with a review meeting in the 12 months to month end (Children "
+        "and Families Act 2014 s44(1)).",
+        "reviews_held_12m": "EHC plans in force at month end that started at least 12 months "
+        "before: the plans due at least one annual review.",
+        "reviews_completed": "Annual review meetings held in the month.",
+        **DECIDED,
+    },
     ("person", "plans", "reviews"),
     needs=("plans.plan_id", "reviews.review_meeting_date"),
-    also_needs={
-        kpi: ("reviews.decision_date",)
-        for kpi in ("reviews_not_finalised", "review_decisions", "review_decisions_4wk_pct")
-    },
+    also_needs={kpi: ("reviews.decision_date",) for kpi in DECIDED},
 )
 def reviews(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Overdue, due (12–14 months), due in the next 3 months, % reviewed in 12 months."""

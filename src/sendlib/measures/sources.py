@@ -6,7 +6,8 @@ health and social care professionals among them, may bring a child to the local
 authority's notice (s24). The SEN2 return records the source from its 2025 collection
 (``RequestSource``, codes 1–5; mandatory from 2026). ``contract.yaml``'s
 ``request_sources`` says which words of a council's export count as each group.
-Transfers-in are not requests (DESIGN.md).
+Transfers-in (a plan maintained by another LA, Children and Families Act 2014 s47 and SEND
+Regulations 2014 reg 15) are not requests for assessment and are not counted here.
 """
 
 from __future__ import annotations
@@ -17,12 +18,33 @@ import pandas as pd
 from sendlib.data.contract import contract, request_source_group
 from sendlib.measures.calendar import count_in, pct
 from sendlib.measures.cases import NOT_RECORDED, Cases
-from sendlib.measures.family import family
+from sendlib.measures.family import count_and_share, family
 
 GROUPS = (*contract().request_sources, NOT_RECORDED)
-IDS = tuple(
-    kpi for g in GROUPS for kpi in (f"requests_by_source_{g}", f"requests_by_source_{g}_pct")
-)
+#: who made the request, as a definition says it (a group the contract adds: its name)
+SOURCE_WORDS = {
+    "parent": "made by a parent (Children and Families Act 2014 s36(1); SEN2 RequestSource 1)",
+    "young_person": "made by the young person (s36(1); SEN2 RequestSource 2)",
+    "education": "made by a person acting for a school, college or early years setting "
+    "(s36(1); SEN2 RequestSource 3)",
+    "health_social_care": "brought to the local authority by health or social care "
+    "professionals (s24; SEN2 RequestSource 4)",
+    "other": "from any other source (SEN2 RequestSource 5)",
+    NOT_RECORDED: "whose source is not recorded",
+}
+
+
+def _source_words(group: str) -> str:
+    return SOURCE_WORDS.get(group, f"from the source group '{group}'")
+
+
+DEFINITIONS = {
+    kpi: definition
+    for g in GROUPS
+    for kpi, definition in count_and_share(
+        f"requests_by_source_{g}", "requests received in the month", _source_words(g)
+    ).items()
+}
 
 
 def groups(cases: Cases) -> np.ndarray:
@@ -39,7 +61,7 @@ def groups(cases: Cases) -> np.ndarray:
 
 @family(
     "sources",
-    IDS,
+    DEFINITIONS,
     ("person", "requests"),
 )
 def request_sources(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:

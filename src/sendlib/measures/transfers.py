@@ -35,13 +35,21 @@ PHASE_TRANSFER = ("phase_transfers", "due_date", "final_date")
 DEADLINES = {month_day: kind for kind, month_day in TRANSFER_DEADLINES.items()}
 OTHER_DEADLINE = "other"
 
-IDS = (
-    "phase_transfers_due",
-    "phase_transfers_deadline_passed",
-    "phase_transfers_on_time",
-    "phase_transfers_on_time_pct",
-    "phase_transfers_outstanding",
-)
+DEFINITIONS = {
+    "phase_transfers_due": "Phase transfers of plans in force whose deadline falls in the "
+    "month's calendar year: 15 February for a move between schools, 31 March for a move to "
+    "post-16 (SEND Regulations 2014 reg 18).",
+    "phase_transfers_deadline_passed": "Of this year's phase transfers, those whose deadline "
+    "had passed by month end.",
+    "phase_transfers_on_time": "Of this year's phase transfers whose deadline had passed by "
+    "month end, those whose final amended plan was issued on or before it (reg 18).",
+    "phase_transfers_on_time_pct": "Of this year's phase transfers whose deadline had passed "
+    "by month end, % whose final amended plan was issued on or before it (SEND Regulations "
+    "2014 reg 18).",
+    "phase_transfers_outstanding": "Phase transfers due in the month's calendar year whose "
+    "final amended plan had not been issued by month end (reg 18).",
+}
+IDS = tuple(DEFINITIONS)
 
 
 def _held(cases: Cases) -> bool:
@@ -79,7 +87,7 @@ def year_of_month(months: np.ndarray) -> np.ndarray:
 
 @family(
     "transfers",
-    IDS,
+    DEFINITIONS,
     ("person", "plans", "phase_transfers"),
     needs=("phase_transfers.due_date",),
 )

@@ -84,7 +84,7 @@ def cluster_client(scheduler: str | None, workers: int | None, papers: bool, sec
     from distributed.security import Security
 
     if scheduler:
-        return Client(scheduler, security=secured), None
+        return _started(Client(scheduler, security=secured)), None
     local = Security.temporary()
     with dask.config.set({"distributed.worker.daemon": not papers}):
         cluster = LocalCluster(
@@ -97,4 +97,15 @@ def cluster_client(scheduler: str | None, workers: int | None, papers: bool, sec
             dashboard_address=None,
             silence_logs=40,
         )
-    return Client(cluster, security=local), cluster
+    return _started(Client(cluster, security=local)), cluster
+
+
+def _started(client):
+    """The client, its workers (and any that join later) started as sendlib's own
+    processes are (``sendlib.startup``): a Dask worker is not started by sendlib's
+    command, so it would otherwise spend seconds in each paper on what the command
+    skips."""
+    from sendlib.ops.dask_startup import SendlibStartup
+
+    client.register_plugin(SendlibStartup())
+    return client

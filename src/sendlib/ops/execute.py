@@ -14,7 +14,7 @@ from sendlib.config import RunParams
 from sendlib.files import atomic_write
 from sendlib.ops.request import RunError
 from sendlib.paper.sections import Section, for_paper
-from sendlib.startup import skip_rfc3987_syntax
+from sendlib.startup import as_sendlib_process
 from sendlib.workers import fork_server, without_secrets
 
 
@@ -46,7 +46,7 @@ def adopt_environment(environ: dict[str, str]) -> None:
     inherit it)."""
     os.environ.clear()
     os.environ.update(without_secrets(environ))
-    skip_rfc3987_syntax()  # a spawned worker (the portable path) has not: seconds each
+    as_sendlib_process()  # a spawned worker (the portable path) has not: seconds each
 
 
 def check_parameters(paths: list[Path]) -> None:

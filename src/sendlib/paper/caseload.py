@@ -15,16 +15,9 @@ from sendlib.paper.figures import (
     trend,
     withheld_sentence,
 )
-from sendlib.paper.narrative import (
-    Paragraphs,
-    compared,
-    missing,
-    movement,
-    number,
-    paragraphs,
-    plural,
-)
+from sendlib.paper.narrative import compared, missing, movement, number, plural
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 
 #: the breakdowns of plan holders the section publishes: (breakdown, label, words)

@@ -3,8 +3,8 @@
 Analysts write each section's commentary in ``params/narrative/YYYY-MM/<slug>.md``
 (plain markdown; one file per section, any number of paragraphs). A re-render only reads
 these files, so it can never overwrite them. Alongside, each section gets sentences
-drafted from the figures in the register of seed 000 ("The number of EHCPs continues to
-rise, now 2,695, 9.6% higher than a year ago."): thousands separators,
+drafted from the figures in the register of a council's monthly report ("The number of
+EHCPs continues to rise, now 2,695, 9.6% higher than a year ago."): thousands separators,
 up/down/unchanged compared at the precision shown, pluralisation, and no claim the
 numbers do not support (a "continues to rise" needs two rises in a row).
 """
@@ -19,9 +19,6 @@ from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
-# Paragraphs moved to paper.paragraphs (below the section registry); still named here for
-# the section modules that import it from narrative
-from sendlib.paper.paragraphs import Paragraphs, paragraphs  # noqa: F401
 from sendlib.scorecard import formats as fmt
 
 if TYPE_CHECKING:

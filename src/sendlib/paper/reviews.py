@@ -12,17 +12,9 @@ from sendlib.measures.cases import Cases
 from sendlib.paper import labels
 from sendlib.paper.charts.figure import Chart
 from sendlib.paper.figures import decided_table, shown, trend
-from sendlib.paper.narrative import (
-    Paragraphs,
-    agree,
-    compared,
-    missing,
-    number,
-    paragraphs,
-    plural,
-    were,
-)
+from sendlib.paper.narrative import agree, compared, missing, number, plural, were
 from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import NotAvailable, Table, in_order
 
 

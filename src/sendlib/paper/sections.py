@@ -178,7 +178,8 @@ def headings(sections: list[Section] | None = None) -> list[Heading]:
 
 
 def for_paper(team: str = "") -> list[Section]:
-    """The sections of a paper, or of a team's pack (seed 004's operational sections)."""
+    """The sections of a paper, or of a team's pack (the operational sections only: those
+    marked ``team_pack``)."""
     return [s for s in SECTIONS if s.team_pack or not team]
 
 

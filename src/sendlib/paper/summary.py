@@ -1,4 +1,5 @@
-"""Section 1: the summary — headline tiles (seed 003) and the month's key messages."""
+"""Section 1: the summary — headline tiles (``headlines`` in kpis.yaml) and the month's key
+messages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sendlib.scorecard.build import headline_tiles
 
 
 def tiles(ctx: Context) -> Html:
-    """Seed 003's headline tiles: the catalogue's headline figures with their months."""
+    """The headline tiles: the catalogue's headline figures with their months."""
     cells = []
     for tile in headline_tiles(
         ctx.scorecard, ctx.month, ctx.catalogue.headlines, ctx.values, ctx.catalogue, ctx.status

@@ -1,4 +1,5 @@
-"""The scorecard: one tidy row per KPI × period of the window (DESIGN.md output contract).
+"""The scorecard: one tidy row per KPI × period of the window (README "The KPI catalogue
+and scorecard").
 
 Columns: kpi_id, ref, title, section, period, value, display, direction, rag, target,
 last_year_value, england, statistical_neighbours, region, spc_variation, spc_assurance.
@@ -389,7 +390,7 @@ def headline_tiles(
     catalogue: Catalogue | None = None,
     status: pd.DataFrame | None = None,
 ) -> list[dict[str, str]]:
-    """Seed 003's headline tiles (``headlines`` in kpis.yaml): the latest available value
+    """The headline tiles (``headlines`` in kpis.yaml): the latest available value
     of each KPI, with its month.
 
     With ``values`` (the KPIs' series, period × id, longer than the scorecard's window) and

@@ -1,7 +1,7 @@
 """Statistical process control: XmR charts as NHS England's "Making Data Count" uses them.
 
 Centre line = mean of the points; process limits = mean ± 2.66 × mean moving range.
-Special-cause signals (REFERENCE.md, run length configurable, default 7), exactly as
+Special-cause signals (run length configurable, default 7), exactly as
 sendlib applies them:
 
 * a point outside the limits (strictly beyond);
@@ -186,7 +186,8 @@ def reading(
     run: int = RUN,
     fix_after: int | None = None,
 ) -> tuple[str, str]:
-    """(variation, assurance) of a series ending at the period read (DESIGN.md).
+    """(variation, assurance) of a series ending at the period read (``spc_variation``,
+    ``spc_assurance`` of scorecard.csv).
 
     Uses at most the last ``window`` non-blank points and only when there are ≥ ``minimum``;
     blank when the period's own value is blank. ``values`` start at the phase's first

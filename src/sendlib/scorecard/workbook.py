@@ -1,4 +1,4 @@
-"""scorecard.xlsx: the scorecard laid out for a committee clerk (seed 001 appendix, seed 003).
+"""scorecard.xlsx: the scorecard laid out for a committee clerk, as a paper's appendix.
 
 One sheet with a band per section, KPIs down and months across; each monthly figure is a
 real number whose format adds the ▲▼► arrow; the status column says "on target / near

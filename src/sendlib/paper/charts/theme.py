@@ -1,5 +1,6 @@
 """The charts' house style, in one place: seaborn's theme set to the Analysis Function
-palette (REFERENCE.md), and the rules every axis follows so that a reader never meets
+categorical palette (#12436D, #28A197, #801650, #F46A25, #3D3D3D, #A285D1, in its
+accessible order), and the rules every axis follows so that a reader never meets
 two tick labels that read the same or month labels run together.
 
 Lines also differ by marker and style (``MARKERS``, ``DASHES``) so that colour

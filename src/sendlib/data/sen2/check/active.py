@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sendlib.data.contract import contract
-from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, rows, rule
+from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, not_a_code, paired, rows, rule
 from sendlib.data.sen2.check.tables import ReturnTables
 from sendlib.data.sen2.mapping import mapping
 from sendlib.data.sen2.upn import any_la
@@ -49,8 +49,7 @@ def review_meeting_given(t: ReturnTables) -> pd.Series:
 def review_outcome_code(t: ReturnTables) -> pd.Series:
     """ReviewOutcome, when given, is ``M`` (maintain), ``A`` (amend) or ``C`` (cease).
     COLLECT's wording is not public; the wording is sendlib's."""
-    value = t.col("activeplans", "reviewoutcome").str.upper()
-    return (value != "") & ~value.isin(REVIEW_OUTCOMES)
+    return not_a_code(t, "activeplans", "reviewoutcome", REVIEW_OUTCOMES)
 
 
 @rule(
@@ -63,11 +62,7 @@ def review_outcome_code(t: ReturnTables) -> pd.Series:
 def review_outcome_paired(t: ReturnTables) -> list[Hits]:
     """ReviewOutcome (mandatory from 2025) and LastReview come together. COLLECT's wording
     is not public; the wording is sendlib's."""
-    outcome, decided = t.given("activeplans", "reviewoutcome"), t.given("activeplans", "lastreview")
-    return [
-        Hits("activeplans", rows(outcome & ~decided), "lastreview"),
-        Hits("activeplans", rows(decided & ~outcome), "reviewoutcome"),
-    ]
+    return paired(t, "activeplans", "reviewoutcome", "lastreview")
 
 
 @rule(
@@ -301,8 +296,7 @@ def placement_numbers(t: ReturnTables) -> list[Hits]:
 def setting_code(t: ReturnTables) -> pd.Series:
     """SENSetting, when given, is OLA, OPA, EHE, EYP, OTH, NEET, NIEC or NIEO. COLLECT's
     wording is not public; the wording is sendlib's."""
-    value = t.col("placementdetail", "sensetting").str.upper()
-    return (value != "") & ~value.isin(SETTINGS)
+    return not_a_code(t, "placementdetail", "sensetting", SETTINGS)
 
 
 @rule(

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.contract import contract
-from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, rows, rule
+from sendlib.data.sen2.check.rule import ERROR, QUERY, Hits, not_a_code, paired, rule
 from sendlib.data.sen2.check.tables import ReturnTables
 from sendlib.data.sen2.mapping import mapping
 
@@ -19,15 +19,6 @@ REQUEST_OUTCOMES = tuple(contract().codes["request_outcome"])
 ASSESSMENT_OUTCOMES = tuple(contract().codes["assessment_outcome"])
 CEASE_REASONS = tuple(contract().codes["cease_reason"])
 SOURCES = tuple(mapping().request_sources)  # 1–5
-
-
-def _paired(t: ReturnTables, module: str, code: str, date: str) -> list[Hits]:
-    """An outcome without its date, or a date without its outcome."""
-    has_code, has_date = t.given(module, code), t.given(module, date)
-    return [
-        Hits(module, rows(has_code & ~has_date), date),
-        Hits(module, rows(has_date & ~has_code), code),
-    ]
 
 
 @rule("SL3001", ERROR, "request", "ReceivedDate", "the date the request was received is missing")
@@ -40,8 +31,7 @@ def received_given(t: ReturnTables) -> pd.Series:
 def request_outcome_code(t: ReturnTables) -> pd.Series:
     """RequestOutcome, when given, is ``A`` (assess), ``N`` (not) or ``W`` (withdrawn).
     COLLECT's wording is not public; the wording is sendlib's."""
-    value = t.col("request", "requestoutcome").str.upper()
-    return (value != "") & ~value.isin(REQUEST_OUTCOMES)
+    return not_a_code(t, "request", "requestoutcome", REQUEST_OUTCOMES)
 
 
 @rule(
@@ -54,7 +44,7 @@ def request_outcome_code(t: ReturnTables) -> pd.Series:
 def request_outcome_paired(t: ReturnTables) -> list[Hits]:
     """RequestOutcome and RequestOutcomeDate come together. COLLECT's wording is not
     public; the wording is sendlib's."""
-    return _paired(t, "request", "requestoutcome", "requestoutcomedate")
+    return paired(t, "request", "requestoutcome", "requestoutcomedate")
 
 
 @rule("SL3004", ERROR, "request", "RequestSource", "RequestSource is not a code 1 to 5")
@@ -62,8 +52,7 @@ def request_source_code(t: ReturnTables) -> pd.Series:
     """2025 (voluntary): a RequestSource given is one of the codes 1–5 (``mapping.yaml``:
     sendlib's reading of the codes). COLLECT's wording is not public; the wording is
     sendlib's."""
-    value = t.col("request", "requestsource")
-    return (value != "") & ~value.isin(SOURCES)
+    return not_a_code(t, "request", "requestsource", SOURCES)
 
 
 @rule("SL3004", ERROR, "request", "RequestSource", "RequestSource is missing, or not a code 1 to 5")
@@ -113,8 +102,7 @@ def assessed_has_assessment(t: ReturnTables) -> pd.Series:
 def assessment_outcome_code(t: ReturnTables) -> pd.Series:
     """AssessmentOutcome, when given, is ``Y`` (plan), ``N`` or ``W``. COLLECT's wording is
     not public; the wording is sendlib's."""
-    value = t.col("assessment", "assessmentoutcome").str.upper()
-    return (value != "") & ~value.isin(ASSESSMENT_OUTCOMES)
+    return not_a_code(t, "assessment", "assessmentoutcome", ASSESSMENT_OUTCOMES)
 
 
 @rule(
@@ -127,7 +115,7 @@ def assessment_outcome_code(t: ReturnTables) -> pd.Series:
 def assessment_outcome_paired(t: ReturnTables) -> list[Hits]:
     """AssessmentOutcome and AssessmentOutcomeDate come together. COLLECT's wording is not
     public; the wording is sendlib's."""
-    return _paired(t, "assessment", "assessmentoutcome", "assessmentoutcomedate")
+    return paired(t, "assessment", "assessmentoutcome", "assessmentoutcomedate")
 
 
 @rule(
@@ -217,15 +205,14 @@ def ceased_after_start(t: ReturnTables) -> pd.Series:
 def cease_paired(t: ReturnTables) -> list[Hits]:
     """CeaseDate and CeaseReason come together. COLLECT's wording is not public; the
     wording is sendlib's."""
-    return _paired(t, "namedplan", "ceasereason", "ceasedate")
+    return paired(t, "namedplan", "ceasereason", "ceasedate")
 
 
 @rule("SL5006", ERROR, "namedplan", "CeaseReason", "the cease reason is not 1 to 9")
 def cease_reason_code(t: ReturnTables) -> pd.Series:
     """CeaseReason, when given, is 1–9. COLLECT's wording is not public; the wording is
     sendlib's."""
-    value = t.col("namedplan", "ceasereason")
-    return (value != "") & ~value.isin(CEASE_REASONS)
+    return not_a_code(t, "namedplan", "ceasereason", CEASE_REASONS)
 
 
 @rule("SL5007", ERROR, "namedplan", "StartDate", "more than one plan for one request")

@@ -86,3 +86,19 @@ def rows(mask: pd.Series | np.ndarray) -> np.ndarray:
 def header_hit(t: ReturnTables, name: str, detail: str | None = None) -> Hits:
     """A finding on one header element (``rows`` [0] of the header)."""
     return Hits("header", np.array([0]), name, [detail] if detail else None)
+
+
+def not_a_code(t: ReturnTables, module: str, element: str, codes) -> pd.Series:
+    """Where ``element`` is given and is none of ``codes`` (compared in upper case)."""
+    value = t.col(module, element).str.upper()
+    return (value != "") & ~value.isin(codes)
+
+
+def paired(t: ReturnTables, module: str, first: str, second: str) -> list[Hits]:
+    """Two elements that come together: ``first`` without ``second`` (found at ``second``),
+    or ``second`` without ``first`` (found at ``first``)."""
+    has_first, has_second = t.given(module, first), t.given(module, second)
+    return [
+        Hits(module, rows(has_first & ~has_second), second),
+        Hits(module, rows(has_second & ~has_first), first),
+    ]
