@@ -70,6 +70,15 @@ def test_without_capacity_yaml_the_section_says_what_it_would_need(demo, tmp_pat
     assert "Capacity is not assessed" in said and "the hours each task takes" in said
 
 
+def test_the_example_staffing_is_said_to_be_the_examples_with_a_councils_own_data(
+    demo, demo_data, tmp_path
+):
+    _, ctx = demo
+    own = text(la.capacity(ctx, ROOT / "params", tmp_path))  # not the demo's folder
+    assert "are the example settings shipped with sendlib (params/capacity.yaml" in own
+    assert "example settings" not in text(la.capacity(ctx, ROOT / "params", demo_data))
+
+
 def test_the_projection_sentences_are_the_computed_figures(demo):
     _, ctx = demo
     said = text(la.facts(ctx))

@@ -398,3 +398,32 @@ def test_narrative_tables_and_links_are_rendered_in_html_pdf_and_word(tmp_path):
     said = " ".join(p.text for p in word.paragraphs)
     assert "the DfE's release (https://www.gov.uk/ehcp)" in said
     assert "https://www.gov.uk/send (https://www.gov.uk/send)" not in said
+
+
+def test_how_we_compare_says_no_comparators_are_shown_when_benchmarks_are_not_held(tmp_path):
+    from types import SimpleNamespace
+
+    from helpers import council_dir
+    from sendlib.data.load import load_tables
+    from sendlib.measures.cases import prepare
+    from sendlib.paper import appendix, compare
+    from sendlib.scorecard.catalogue import load_catalogue
+
+    d = council_dir(
+        tmp_path,
+        person=[{"person_id": "P1", "birth_date": "2012-01-01"}],
+        plans=[{"plan_id": "E1", "person_id": "P1", "start_date": "2025-01-10"}],
+    )
+    (d / "benchmarks.csv").unlink()  # the council has not written its comparators
+    parts = compare.counts(prepare(load_tables(d)), pd.Period("2025-06", freq="M"))
+    ctx = SimpleNamespace(breakdowns=parts, breakdown=parts.__getitem__)
+    text = BeautifulSoup(compare.introduction(ctx), "html.parser").get_text()
+    assert "No comparators are shown" in text and "benchmarks.csv) is not held" in text
+    assert "sendlib benchmarks" in text
+    assert "Each measure is shown beside England" not in text
+    assert not compare.charts(ctx).items  # and no chart follows
+    ctx.catalogue = load_catalogue(ROOT / "params" / "kpis.yaml")
+    table = compare.definitions(ctx).to_html()
+    assert "with these comparators when benchmarks.csv is held" in table
+    notes = appendix.comparator_notes(ctx)  # the scorecard appendix says it too
+    assert "No comparators are shown: the benchmarks file (benchmarks.csv) is not held" in notes

@@ -173,12 +173,34 @@ def test_partner_blank_keeps_its_note_and_is_not_zero(tmp_path):
     sen = card[card["kpi_id"] == "sen_support_pct"].set_index("period")
     assert sen.loc["2025-01", "display"] == "13.7%"
     assert sen.loc["2025-05", "display"] == "Available in July"
-    assert sen.loc["2025-03", "display"] == ""  # not a termly period
+    assert sen.loc["2025-03", "display"] == "[z]"  # not a termly period: not applicable
     ehcp = card[card["kpi_id"] == "ehcp_active"].set_index("period")
     assert ehcp.loc["2025-06", "rag"] == "amber"  # 1 plan, target 2, tolerance 1
     assert ehcp.loc["2025-01", "direction"] == ""  # December is before the data begins
     assert ehcp.loc["2025-02", "direction"] == "same"
     assert ehcp.loc["2025-06", "spc_variation"] == ""  # fewer than 12 points of data
+
+
+def test_without_the_returns_file_a_termly_kpi_is_not_available_or_not_applicable(tmp_path):
+    d = council_dir(
+        tmp_path,
+        person=[{"person_id": "P1", "birth_date": "2012-01-01"}],
+        plans=[{"plan_id": "E1", "person_id": "P1", "start_date": "2025-01-10"}],
+    )
+    (d / "returns.csv").unlink()  # a council that holds no partner returns
+    card = build(load_tables(d), Catalogue.model_validate(CATALOGUE), MONTH, 6)
+    sen = card[card["kpi_id"] == "sen_support_pct"].set_index("period")["display"]
+    # May is a termly month (its figure not held); the others are not applicable; never blank
+    assert sen.to_dict() == {
+        "2025-01": "[x]",
+        "2025-02": "[z]",
+        "2025-03": "[z]",
+        "2025-04": "[z]",
+        "2025-05": "[x]",
+        "2025-06": "[z]",
+    }
+    l3 = card[card["kpi_id"] == "sendiass_open_l3"]
+    assert set(l3["display"]) == {"[x]"}
 
 
 def test_the_same_scorecard_makes_the_same_workbook_bytes_whenever_it_is_written(card, tmp_path):
@@ -354,3 +376,28 @@ def test_fixed_limits_do_not_depend_on_the_scorecard_window(demo):
 
 def window_labels(month: pd.Period, months: int) -> list[str]:
     return [str(p) for p in pd.period_range(end=month, periods=months, freq="M")]
+
+
+def test_what_the_manifest_lists_as_not_available_holds_every_kpi_whose_file_is_not_held(
+    tmp_path,
+):
+    from sendlib.paper.data import PaperData
+    from sendlib.scorecard.build import kpi_series
+
+    d = council_dir(
+        tmp_path,
+        person=[{"person_id": "P1", "birth_date": "2012-01-01"}],
+        plans=[{"plan_id": "E1", "person_id": "P1", "start_date": "2025-01-10"}],
+    )
+    for name in ("returns", "phase_transfers"):
+        (d / f"{name}.csv").unlink()
+    catalogue = load_catalogue(ROOT / "params" / "kpis.yaml")
+    series = kpi_series(load_tables(d), catalogue, pd.period_range("2025-01", MONTH, freq="M"))
+    meta = {"report": {"suppression_threshold": 4}, "not_held": series.decided.not_held}
+    listed = PaperData(meta, {}).disclosure_facts()["not_available"]
+    partners = {k.id for k in catalogue.kpis if k.source == "return"}
+    assert partners and partners <= set(listed)
+    assert listed["sen_support_pct"] == "returns.csv is missing or has no rows"
+    transfers = {"phase_transfers_due", "phase_transfers_on_time_pct"}  # 4.10, 4.11
+    assert transfers <= set(listed)
+    assert listed["phase_transfers_due"].startswith("phase_transfers.csv is missing")

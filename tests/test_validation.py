@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import write_tables
+from helpers import ROOT, write_tables
 from sendlib.data import findings as fnd
 from sendlib.data.load import check_data, load_tables
 
@@ -470,3 +470,48 @@ def test_a_parameters_value_that_is_no_date_is_a_finding_with_file_and_line(tmp_
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"report.yaml, line {line}: '2026-11-31' is not a date" in result.output
+
+
+def test_every_optional_file_the_shipped_catalogue_reads_is_a_warning_when_absent(tmp_path, tiny):
+    from sendlib.data.contract import contract
+    from sendlib.scorecard.catalogue import load_catalogue
+
+    optional = {name for name, spec in contract().files.items() if spec.optional}
+    kept = {k: v for k, v in tiny.items() if k not in optional}
+    folder = write_tables(tmp_path / "data", kept)
+    needed = load_catalogue(ROOT / "params" / "kpis.yaml").files_needed()
+    tables, found = check_data(folder, needed=needed)
+    assert tables is not None, found.to_string()
+    warned = set(found.loc[found["rule"] == "file_not_held", "file"])
+    # phase_transfers (4.10–4.12) and benchmarks (How we compare) among them
+    assert warned == {f"{name}.csv" for name in optional}
+
+
+def test_the_shipped_example_settings_are_said_with_a_councils_own_data_not_the_demos(
+    tiny_dir,
+):
+    from sendlib.data.origin import mark_demo
+    from sendlib.ops.preflight import check
+
+    params = ROOT / "params"
+    month = pd.Period("2025-06", freq="M")
+    found = check(month, tiny_dir, params, params / "kpis.yaml", with_warnings=False)
+    named = [c.split(": ")[0] for c in found.cautions if "example: true" in c]
+    assert named == [str(params / f) for f in ("report.yaml", "kpis.yaml", "capacity.yaml")]
+    assert all("not the demo's data" in c for c in found.cautions if "example: true" in c)
+    mark_demo(tiny_dir)  # the demo council's own data: the example settings are theirs
+    found = check(month, tiny_dir, params, params / "kpis.yaml", with_warnings=False)
+    assert not [c for c in found.cautions if "example: true" in c]
+
+
+def test_the_example_marker_is_validated(tmp_path):
+    from sendlib.config import ParamsError
+    from sendlib.measures.capacity import load_capacity
+
+    text = (
+        (ROOT / "params" / "capacity.yaml").read_text().replace("example: true", "example: perhaps")
+    )
+    (tmp_path / "capacity.yaml").write_text(text)
+    with pytest.raises(ParamsError, match="example"):
+        load_capacity(tmp_path)
+    assert load_capacity(ROOT / "params").example is True

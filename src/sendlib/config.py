@@ -58,6 +58,9 @@ class ReportParams(BaseModel):
     opens with (meeting, date, status, summary, recommendations, authors, wards…)."""
 
     model_config = ConfigDict(extra="forbid")
+    #: the example settings shipped with sendlib (the synthetic demo council's): a run on
+    #: any other council's data says they are not the council's own
+    example: bool = False
     council: str
     committee: str
     meeting_dates: list[dt.date] = []

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sendlib.data.dates import last_complete_month, month_end
+from sendlib.data.origin import mark_demo
 from sendlib.data.sources import write_table
 from sendlib.demo import lives
 from sendlib.demo.calibration import (
@@ -69,6 +70,7 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in frames.items():
         write_table(frame, out / f"{name}.csv")
+    mark_demo(out)
     if sen2 is not None:
         from sendlib.demo.sen2 import write_returns
 

@@ -197,3 +197,8 @@ BREAKDOWNS = {
     ),
     "issued_by_need": (issued_by_need, ("plans.plan_id", "plans.primary_need")),
 }
+
+
+def files_read() -> set[str]:
+    """The input files the breakdowns read (whatever the KPI catalogue holds)."""
+    return {need.split(".")[0] for _, needs in BREAKDOWNS.values() for need in needs}

@@ -72,6 +72,9 @@ class CapacityPlan(BaseModel):
     """``params/capacity.yaml``: roles, tasks and scenarios."""
 
     model_config = ConfigDict(extra="forbid")
+    #: the example settings shipped with sendlib (the synthetic demo council's): a run on
+    #: any other council's data says they are not the council's own
+    example: bool = False
     roles: dict[str, Role] = Field(min_length=1)
     tasks: list[Task] = Field(min_length=1)
     scenarios: list[Scenario] = Field(default=[], max_length=3)

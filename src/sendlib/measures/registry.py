@@ -40,7 +40,7 @@ FAMILIES: tuple[Family, ...] = tuple(
         issuance,
         reviews,
         amendments,
-        phase_transfers,  # phase_transfers.csv is not needed: without it, not available
+        phase_transfers,
         request_sources,
         placement_measures,
         dispute_measures,

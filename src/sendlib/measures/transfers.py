@@ -88,7 +88,8 @@ def year_of_month(months: np.ndarray) -> np.ndarray:
 @family(
     "transfers",
     DEFINITIONS,
-    ("person", "plans"),
+    ("person", "plans", "phase_transfers"),
+    needs=("phase_transfers.due_date",),
 )
 def phase_transfers(cases: Cases, months: np.ndarray) -> dict[str, np.ndarray]:
     """Transfers due in each month's year; of those whose deadline has passed by month end,

@@ -9,7 +9,8 @@ values that cannot be right, and the data-quality warnings the paper will list â
 once, with the month's extract date, so the data-quality section, the manifest and
 ``validate`` count the same warnings. Cautions about the parameters that do not stop a run
 (the council among its own statistical neighbours, a KPI whose namesake DfE figure counts
-something else) are said with their file and line.
+something else, the shipped example settings used with a council's own data) are said
+with their file and line.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sendlib.data import findings as fnd
 from sendlib.data.cache import TableCache, combined_key
 from sendlib.data.coverage import Extract, extract, month_problem
 from sendlib.data.load import Tables, check_data
+from sendlib.data.origin import is_demo
 from sendlib.data.quality import catalogue_checks, find_warnings
 from sendlib.measures.capacity import load_capacity
 from sendlib.scorecard.catalogue import Catalogue, CatalogueError, kpi_lines, load_catalogue
@@ -138,6 +140,27 @@ def not_compared(catalogue: Catalogue, path: Path) -> list[str]:
     return out
 
 
+EXAMPLE_REPORT = "the council's name, committee, meeting dates and authors on the cover"
+EXAMPLE_CATALOGUE = "the KPIs' targets and tolerances, which set every RAG status"
+EXAMPLE_CAPACITY = "the staffing and scenarios of Looking ahead's capacity part"
+
+
+def example_settings(marked: list[tuple[Path, object, str]], data_dir: Path) -> list[str]:
+    """The parameters files still holding the example settings shipped with sendlib (the
+    synthetic demo council's, ``example: true``), when the data are not the demo's: the
+    paper would publish them as the council's own."""
+    out = []
+    for path, model, what in marked:
+        if model is not None and getattr(model, "example", False):
+            out.append(
+                f"{path}: the example settings shipped with sendlib (example: true; {what}) "
+                f"are used with {data_dir}, which is not the demo's data: the paper would "
+                "publish them as the council's own. Write the council's own settings there "
+                "and delete the line 'example: true'"
+            )
+    return out
+
+
 def check(
     month: pd.Period,
     data_dir: Path,
@@ -164,12 +187,20 @@ def check(
         found.cautions += not_compared(found.catalogue, catalogue_path)
     except CatalogueError as exc:
         found.problems.append(str(exc))
+    plan = None
     try:
-        load_capacity(params_dir)
+        plan = load_capacity(params_dir)
     except ParamsError as exc:
         found.problems.append(str(exc))
     if not with_data:
         return found
+    if not is_demo(data_dir):
+        marked = [
+            (params_dir / "report.yaml", found.report, EXAMPLE_REPORT),
+            (catalogue_path, found.catalogue, EXAMPLE_CATALOGUE),
+            (params_dir / "capacity.yaml", plan, EXAMPLE_CAPACITY),
+        ]
+        found.cautions += example_settings(marked, data_dir)
     needed = found.catalogue.files_needed() if found.catalogue else None
     tables, data = check_data(data_dir, needed=needed, cache=True)
     parts = [data]

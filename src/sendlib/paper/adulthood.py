@@ -68,7 +68,9 @@ def partner_returns(ctx: Context) -> Table:
             (
                 kpi.section,
                 kpi.title.strip(),
-                r["display"] or carried_forward(ctx, kpi.id, kpi.unit, kpi.places),
+                r["display"]
+                if r["display"] not in fmt.NO_FIGURE
+                else carried_forward(ctx, kpi.id, kpi.unit, kpi.places),
                 prev.iloc[0]["display"] if len(prev) else "",
                 fmt.DIRECTION_WORDS[r["direction"]],
                 fmt.RAG_WORDS[r["rag"]],

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sendlib.data.release import release_spec
 from sendlib.paper import labels
+from sendlib.paper.compare import comparators_not_held
 from sendlib.paper.figures import last_year
 from sendlib.paper.narrative import missing
 from sendlib.paper.notebook_context import Context, Group, Html
@@ -87,7 +88,7 @@ def _year_ago_cell(ctx: Context, kpi, items: pd.DataFrame, year_ago: pd.Period) 
     withheld), and an arrow saying how the latest month compares with it, compared at
     display precision (so an arrow never contradicts the printed figures). A termly or
     quarterly KPI is set beside its latest figure's month a year earlier, named."""
-    shown = items[items["display"].astype(str) != ""]
+    shown = items[~items["display"].astype(str).isin(fmt.NO_FIGURE)]
     if shown.empty:
         return ""
     latest = shown.iloc[-1]
@@ -143,10 +144,15 @@ def comparator_notes(ctx: Context) -> Html:
     if not same and not other:
         return Html("")
     items = "".join(f"<li>{html.escape(t)}.</li>" for t in [*same, *other])
+    shown = (
+        "No comparators are shown: the benchmarks file (benchmarks.csv) is not held (see How "
+        "we compare). When it is, England, region and statistical neighbours are shown"
+        if comparators_not_held(ctx)
+        else "England, region and statistical neighbours are shown"
+    )
     return Html(
-        '<h3>Comparators</h3><p class="key">England, region and statistical neighbours are '
-        "shown with the period they are for, and only beside a KPI that counts what they "
-        f'count:</p><ul class="key">{items}</ul>'
+        f'<h3>Comparators</h3><p class="key">{shown} with the period they are for, and only '
+        f'beside a KPI that counts what they count:</p><ul class="key">{items}</ul>'
     )
 
 
@@ -168,6 +174,8 @@ def symbol_key(ctx: Context | None = None) -> Html:
     return Html(
         '<p class="key">▲ up, ▼ down, ► unchanged on the previous period (as shown). '
         "Status: on target, near target (within tolerance), off target. "
-        f"{fmt.NOT_AVAILABLE} not available; a partner's note is shown where one was given. "
+        f"{fmt.NOT_AVAILABLE} not available; {fmt.NOT_APPLICABLE} not applicable (a month a "
+        "termly or quarterly measure does not report in); a partner's note is shown where one "
+        "was given. "
         "Variation and assurance follow NHS England's Making Data Count (last 24 points).</p>"
     )

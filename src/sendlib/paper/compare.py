@@ -20,7 +20,7 @@ from sendlib.paper import labels
 from sendlib.paper.charts.figure import Chart
 from sendlib.paper.charts.panels import small_multiples
 from sendlib.paper.narrative import missing
-from sendlib.paper.notebook_context import Context, Group
+from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.paragraphs import Paragraphs, paragraphs
 from sendlib.paper.tables import Table
 from sendlib.scorecard.catalogue import unlike
@@ -76,7 +76,11 @@ def reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
-    return {"comparison": comparison(c, month), "comparison_region": region_of(c)}
+    return {
+        "comparison": comparison(c, month),
+        "comparison_region": region_of(c),
+        "comparators_held": pd.DataFrame({"held": [bool(c.tables.held.get("benchmarks"))]}),
+    }
 
 
 def region_of(c: Cases) -> pd.DataFrame:
@@ -115,6 +119,38 @@ def _withheld(ctx: Context, kpi_id: str) -> set[str]:
         & frame["status"].isin(WITHHELD_STATUSES)
     ]
     return set(rows["period"])
+
+
+def comparators_not_held(ctx: Context) -> bool:
+    """Whether the data hold no benchmarks.csv, so no comparator is shown anywhere."""
+    held = ctx.breakdowns.get("comparators_held")
+    return held is not None and len(held) > 0 and not bool(held["held"].iloc[0])
+
+
+def introduction(ctx: Context) -> Html:
+    """What the section sets the council beside — or, when no comparator is held, that none
+    is shown and how to provide them (a figure the council never gave is not available:
+    never the promise of a chart that does not follow)."""
+    release = "the Department for Education's <em>Education, health and care plans</em> release"
+    if comparators_not_held(ctx):
+        return Html(
+            "<p>No comparators are shown: the benchmarks file (benchmarks.csv) is not held, "
+            "so the council's figures are not set beside England, the region or its "
+            "statistical neighbours. To show them, write benchmarks.csv from "
+            f"{release} with <code>sendlib benchmarks --release PATH --la CODE</code> "
+            "(see the README) and render the paper again.</p>"
+        )
+    if ctx.breakdown("comparison").empty:
+        return Html(
+            f"<p>No comparators are shown: benchmarks.csv holds none of the measures of "
+            f"{release} up to this month.</p>"
+        )
+    return Html(
+        "<p>Each measure is shown beside England, the region and the council's statistical "
+        f"neighbours, for every year {release} covers. The council's own figures are "
+        "counted from its case records the way the Department counts them, so the "
+        "comparison is like for like.</p>"
+    )
 
 
 def facts(ctx: Context) -> Paragraphs:
@@ -211,10 +247,15 @@ def definitions(ctx: Context) -> Table:
 def _in_scorecard(ctx: Context, kpi_id: str) -> str:
     """Which scorecard KPIs use the DfE's definition of a measure, and which do not."""
     said = []
+    shown = (
+        "(with these comparators when benchmarks.csv is held)"
+        if comparators_not_held(ctx)
+        else "with these comparators"
+    )
     for kpi in ctx.catalogue.kpis:
         name = f"{kpi.ref} {kpi.title.strip()}"
         if kpi.comparator == kpi_id:
-            said.append(f"{name}: the same definition, month by month, with these comparators")
+            said.append(f"{name}: the same definition, month by month, {shown}")
         elif kpi.id == kpi_id:
             found = unlike(kpi.source, kpi_id)
             how = f" ({found[0]})" if found else ""

@@ -65,7 +65,8 @@ TERMS = [
     (
         "[x]",
         "Not available. [c]: withheld to protect confidentiality. [z]: not applicable "
-        "(a projection for a month already recorded).",
+        "(a month a termly or quarterly measure does not report in; a projection for a "
+        "month already recorded).",
     ),
 ]
 

@@ -132,6 +132,9 @@ def kpi_series(
         measures = all_measures(c, periods, year_start)
     overrides = catalogue.disclosure_overrides()
     decided = decide_all(c, t.held, measures, periods, disclosure, overrides, pack)
+    if not t.held.get("returns"):  # every partner figure is then not available
+        for kpi in (k for k in catalogue.kpis if k.source == "return"):
+            decided.not_held[kpi.id] = "returns.csv is missing or has no rows"
     wide_values = decided.mask(measures.reindex(labels))
     before = periods.asi8 < first_data_month(c)
     # columns gathered, then one frame each (over a hundred KPIs inserted one by one
@@ -260,17 +263,13 @@ def _kpi_rows(
     notes = series.notes[kpi.id].loc[frame.index].to_numpy(dtype=object)
     status = series.status[kpi.id].loc[frame.index].to_numpy(dtype=object)
     position = {label: i for i, label in enumerate(frame.index)}
-    scheduled = set(SCHEDULE[kpi.frequency]) if kpi.source != "return" else None
     comparators = benchmark_lookup(index, kpi.comparator, labels)
     phase = spc.phase_starts(list(frame.index), rule.rebase if rule else ())
     out: dict[str, list] = {column: [] for column in ROW_COLUMNS}
     for period in labels:
         i = position[period]
         value = values[i]
-        in_schedule = scheduled is None or int(period[5:]) in scheduled
         note = notes[i] if isinstance(notes[i], str) else None
-        if kpi.source == "return":
-            in_schedule = not (np.isnan(value) and note is None and kpi.frequency != "monthly")
         previous = _previous(values, i, kpi)
         variation, assurance = spc.reading(
             values[phase[i] : i + 1],
@@ -283,13 +282,7 @@ def _kpi_rows(
         row = (
             period,
             value,
-            (
-                fmt.CONFIDENTIAL
-                if status[i] in WITHHELD_STATUSES
-                else fmt.format_value(value, kpi.unit, kpi.places, note)
-            )
-            if in_schedule
-            else "",
+            display(kpi, period, value, note, status[i]),
             fmt.direction(value, previous, kpi.places),
             fmt.rag(value, kpi.target, kpi.tolerance, kpi.polarity, kpi.places),
             values[i - 12] if i >= 12 else np.nan,
@@ -313,6 +306,19 @@ def _kpi_rows(
             "spc_assurance": out["spc_assurance"],
         }
     )
+
+
+def display(kpi: Kpi, period: str, value: float, note: str | None, status: str) -> str:
+    """A KPI's figure in a month as published, never blank (GSS symbols): ``[z]`` in a
+    month a termly, quarterly or annual KPI does not report in (unless a partner sent a
+    figure or a note for it), ``[c]`` withheld, the partner's note, or ``[x]`` when a
+    month it reports in has no figure (its file or column not held, the value not
+    received)."""
+    if np.isnan(value) and note is None and int(period[5:]) not in SCHEDULE[kpi.frequency]:
+        return fmt.NOT_APPLICABLE
+    if status in WITHHELD_STATUSES:
+        return fmt.CONFIDENTIAL
+    return fmt.format_value(value, kpi.unit, kpi.places, note)
 
 
 #: what ``_kpi_rows`` works out for each period

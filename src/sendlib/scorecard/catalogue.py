@@ -23,8 +23,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sendlib.config import read_model, read_yaml
+from sendlib.data.contract import contract
 from sendlib.data.dates import SCHEDULE
 from sendlib.data.release import release_spec
+from sendlib.measures import breakdowns
 from sendlib.measures.bases import BASES, Basis, differences
 from sendlib.measures.registry import (
     ACTIVITY,
@@ -218,6 +220,9 @@ class Catalogue(BaseModel):
     of the summary's headline tiles, in order."""
 
     model_config = ConfigDict(extra="forbid")
+    #: the example settings shipped with sendlib (the synthetic demo council's): a run on
+    #: any other council's data says they are not the council's own
+    example: bool = False
     headlines: list[Headline] = []
     kpis: list[Kpi]
 
@@ -283,12 +288,18 @@ class Catalogue(BaseModel):
         return out
 
     def files_needed(self) -> set[str]:
-        """Input files the catalogue's KPIs need: those its computed measures read, and
-        returns.csv if any KPI is a partner's figure. No other file is required."""
+        """Input files the catalogue's KPIs need: those its computed measures read,
+        returns.csv if any KPI is a partner's figure, benchmarks.csv if any KPI is shown
+        beside a comparator, and the files the council may not hold that the paper's
+        breakdowns read. An absent file the contract marks optional is a warning (its
+        figures are not available, never 0); no other file is required."""
         files = files_needed(k.source for k in self.kpis)
         if any(k.source == "return" for k in self.kpis):
             files.add("returns")
-        return files
+        if any(k.comparator for k in self.kpis):
+            files.add("benchmarks")
+        spec = contract()
+        return files | {f for f in breakdowns.files_read() if spec.files[f].optional}
 
 
 class CatalogueError(Exception):

@@ -27,7 +27,13 @@ ASSURANCE_WORDS = {
 }
 NOT_AVAILABLE = "[x]"  # GSS symbol: not available
 CONFIDENTIAL = "[c]"  # GSS symbol: suppressed to protect a child
-NOT_APPLICABLE = "[z]"  # GSS symbol: not applicable (no projection for a recorded month)
+#: GSS symbol: not applicable (a month a termly KPI does not report in; no projection for a
+#: recorded month)
+NOT_APPLICABLE = "[z]"
+
+
+#: what a cell shows when it holds no figure of its own
+NO_FIGURE = ("", NOT_APPLICABLE)
 
 
 def is_missing(value: float | None) -> bool:

@@ -220,7 +220,7 @@ def _kpi_row(
             cell.number_format = number_format(kpi.unit, kpi.places, item["direction"])
         elif item["display"]:
             cell.value = item["display"]
-            if item["display"] != fmt.NOT_AVAILABLE:
+            if item["display"] not in (fmt.NOT_AVAILABLE, fmt.NOT_APPLICABLE):
                 notes.append(f"{labels[j]}: {item['display']}")
         cell.alignment = Alignment(horizontal="right", vertical="top")
     c = FIRST_VALUE_COL + len(periods)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sendlib.data.origin import is_demo
 from sendlib.measures import capacity as cap
 from sendlib.measures import projections
 from sendlib.paper.charts.projection import projection_chart
@@ -104,10 +105,13 @@ def pipeline_tables(ctx: Context) -> Group:
     )
 
 
-def capacity(ctx: Context, params_dir: str | Path = "params") -> Group | Html:
+def capacity(
+    ctx: Context, params_dir: str | Path = "params", data_dir: str | Path = "data/demo"
+) -> Group | Html:
     """Utilisation of each role and the achievable timeliness of assessments and reviews
     over the next 12 months, as planned and in each scenario of ``capacity.yaml``; without
-    the file, what it would need."""
+    the file, what it would need. The example staffing shipped with sendlib (``example:
+    true``), with data that are not the demo's (``data_dir``), is said to be the example's."""
     plan = cap.load_capacity(params_dir)
     read = Read.of(ctx)
     if plan is None:
@@ -127,8 +131,17 @@ def capacity(ctx: Context, params_dir: str | Path = "params") -> Group | Html:
             ]
         )
     usage, reach = capacity_figures(read, plan)
+    facts = capacity_facts(read, plan, usage, reach)
+    if plan.example and not is_demo(data_dir):
+        facts.insert(
+            0,
+            "The staffing figures, task times and scenarios below are the example settings "
+            "shipped with sendlib (params/capacity.yaml, marked example: true), not the "
+            "service's own: until the file holds the council's staff and the hours its "
+            "tasks take, the utilisation and achievable timeliness are illustrations only.",
+        )
     return Group(
-        paragraphs(capacity_facts(read, plan, usage, reach)),
+        paragraphs(facts),
         usage_table(usage, plan),
         achievable_table(reach),
     )
