@@ -446,6 +446,8 @@ def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
     assert len(in_text("paper.html", row, [figure], month, {})) == 1  # as a sentence
     line = [("page 6", "There are 4 children with autism (ASD) as their primary need.")]
     assert len(in_text("paper.pdf", line, [figure], month, {}, lines=True)) == 1
+    ends = [("page 6", "Children whose primary need is autism (ASD) numbered 4.")]
+    assert len(in_text("paper.pdf", ends, [figure], month, {}, lines=True)) == 1
 
 
 def test_plans_in_date_are_published_with_the_plans_due_and_overdue_and_protect_a_team():
