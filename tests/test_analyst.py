@@ -453,3 +453,21 @@ def test_a_misspelt_narrative_file_is_matched_to_the_section_it_was_meant_for():
     said = unused_reason(Path("timelines.md"), list(SECTIONS))
     assert "timelines.md names no section of this paper: did you mean timeliness.md?" in said
     assert "did you mean" not in unused_reason(Path("notes-for-chair.md"), list(SECTIONS))
+
+
+def test_a_run_that_stops_still_says_what_it_noted_before(tmp_path, tiny):
+    """The example settings' warning is said although the run then stops (here on a
+    narrative file that names no section)."""
+    data = write_tables(tmp_path / "d", tiny)
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params", params, ignore=shutil.ignore_patterns("narrative"))
+    (params / "narrative" / LAST).mkdir(parents=True)
+    (params / "narrative" / LAST / "timelines.md").write_text("Words.\n")
+    result = invoke(
+        "run", "--data", str(data), "--params", str(params), "--month", LAST,
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "Run stopped" in said and "did you mean timeliness.md" in said
+    assert "Note:" in said and "the example settings shipped with sendlib" in said

@@ -446,6 +446,8 @@ def test_the_audit_finds_a_withheld_group_of_a_table_named_in_a_sentence():
     assert len(in_text("paper.html", row, [figure], month, {})) == 1  # as a sentence
     line = [("page 6", "There are 4 children with autism (ASD) as their primary need.")]
     assert len(in_text("paper.pdf", line, [figure], month, {}, lines=True)) == 1
+    ends = [("page 6", "Children whose primary need is autism (ASD) numbered 4.")]
+    assert len(in_text("paper.pdf", ends, [figure], month, {}, lines=True)) == 1
 
 
 def test_plans_in_date_are_published_with_the_plans_due_and_overdue_and_protect_a_team():
@@ -471,3 +473,40 @@ def test_plans_in_date_are_published_with_the_plans_due_and_overdue_and_protect_
     for team, _ in teams:
         for status in ("in_date", "due", "overdue"):
             assert decided[f"review_status_by_team|{team}|{status}"] != disclosure.PUBLISHED
+
+
+def test_the_audit_reads_a_comparators_column_and_a_january_table_as_theirs_not_the_councils():
+    from sendlib.months import Month
+    from sendlib.ops.audit_figures import Figure
+    from sendlib.ops.audit_tables import Grid, in_grids
+
+    month = Month(2026, 10)
+    row = {
+        "kind": "kpi",
+        "id": "placed_ehe_pct",
+        "period": "2026-10",
+        "row": "placed_ehe_pct",
+        "column": "",
+        "status": "c",
+        "value": 0.8,
+        "count": 1.0,
+        "total": 120.0,
+        "unit": "percent",
+        "places": 1,
+        "label": "Plans with elective home education",
+        "phrases": "elective home education",
+        "captions": "",
+        "column_label": "",
+    }
+    figure = Figure.of(row, month)
+    header = ["Setting", "England", "This council", "Statistical neighbours", "Region"]
+    january = Grid(
+        "table 32",
+        "Data for the chart: Where children and young people with a plan are placed, January",
+        header,
+        [["Plans with elective home education", "0.8%", "0.8%", "0.8%", "0.8%"]],
+    )
+    assert in_grids("paper.html", [january], [figure], month) == []  # January's, not October's
+    october = Grid("table 9", "Placements, October 2026", header, january.rows)
+    found = in_grids("paper.html", [october], [figure], month)
+    assert [b.place.rsplit("column ", 1)[1] for b in found] == ["“This council”"]

@@ -292,3 +292,24 @@ def test_withheld_figures_that_end_alike_are_named_once():
         "The figures for looked after children and children in need are withheld to protect "
         "the confidentiality of the children concerned."
     )
+
+
+def test_data_quality_tells_missing_files_from_records_to_review(ctx):
+    import dataclasses
+
+    from sendlib.paper import data_quality
+
+    warnings = pd.DataFrame(
+        {
+            "severity": ["warning", "warning"],
+            "rule": ["file_not_held", "missing_upn"],
+            "description": ["A file the council may not hold is missing", "No UPN"],
+            "count": [3, 2],
+        }
+    )
+    html = data_quality.summary(dataclasses.replace(ctx, warnings=warnings)).to_html()
+    assert "found 2 records to review in the case-management system" in html
+    assert "3 files or columns of the data were missing or not read" in html
+    only_files = data_quality.summary(dataclasses.replace(ctx, warnings=warnings.iloc[:1]))
+    said = only_files.to_html()
+    assert "no records to review" in said and "3 files or columns" in said

@@ -436,7 +436,20 @@ def test_an_unrelated_extra_column_is_named_with_the_contracts_columns(tiny_dir)
     path.write_text("\n".join([lines[0], *(f"{line}," for line in lines[1:])]) + "\n")
     _, found = check_data(tiny_dir)
     hit = found[found["rule"] == "unknown_column"].iloc[0]
-    assert hit["column"] == "notes" and "the contract's columns: year, population" in hit["reason"]
+    assert hit["column"] == "notes"
+    assert "the file already has every column of the contract" in hit["reason"]
+
+
+def test_a_misspelt_header_is_never_said_to_be_a_column_the_file_already_has(tiny_dir):
+    # 'requst_date' is close to request_id, which the file has: no "did you mean" for it
+    _rename_header(tiny_dir, "requests", "request_id", "request_id,requst_date")
+    path = tiny_dir / "requests.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], *(f"{line}," for line in lines[1:])]) + "\n")
+    _, found = check_data(tiny_dir)
+    hit = found[found["rule"] == "unknown_column"].iloc[0]
+    assert hit["column"] == "requst_date" and "did you mean" not in hit["reason"]
+    assert "the contract's columns this file lacks:" in hit["reason"]
 
 
 def test_a_missing_required_column_names_the_nearest_header(tiny_dir):

@@ -232,23 +232,25 @@ def unknown_columns(table: RawTable, spec: FileSpec) -> pd.DataFrame:
     so a misspelt header (``Ethnicty``) would leave its column blank in every figure — said,
     with the contract's column it may be meant for."""
     out = []
-    known = list(spec.columns)
+    # only a column the file lacks can be the one a header was meant for ('requst_date'
+    # is not 'request_id' when the file has request_id)
+    absent = [c for c in spec.columns if c not in table.frame.columns]
     header_row = int(table.rows[0]) - 1 if len(table.rows) else 1
     for column in table.frame.columns:
         if column in spec.columns:
             continue
-        close = difflib.get_close_matches(header_key(column), known, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(header_key(column), absent, n=1, cutoff=0.75)
         if close:
-            absent = close[0] not in table.frame.columns
-            if absent and spec.columns[close[0]].required:
+            if spec.columns[close[0]].required:
                 continue  # the missing required column's error names this header
-            hint = f" — did you mean '{close[0]}'?" + (
-                f" (the file has no {close[0]} column, so it is read as not recorded)"
-                if absent
-                else ""
+            hint = (
+                f" — did you mean '{close[0]}'? (the file has no {close[0]} column, so it "
+                "is read as not recorded)"
             )
+        elif absent:
+            hint = f" (the contract's columns this file lacks: {', '.join(absent)})"
         else:
-            hint = f" (the contract's columns: {', '.join(known)})"
+            hint = " (the file already has every column of the contract)"
         out.append(
             fnd.make(
                 "warning",

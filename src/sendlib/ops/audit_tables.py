@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sendlib.months import Month
 from sendlib.ops.audit_figures import WITHHELD, Breach, Figure, numbers_in
+from sendlib.paper.labels import COMPARATOR_NAMES, COMPARATORS
 
 MONTH_FORMS = ("%b %y", "%b %Y", "%B %Y")
 MONTHISH = re.compile(r"^[A-Z][a-z]{2,8} \d{2}(\d{2})?$")
@@ -107,8 +108,32 @@ def in_grids(file: str, grids: Iterable[Grid], figures: list[Figure], month: Mon
     return out
 
 
+#: columns of figures published by others beside the council's own (How we compare, the
+#: appendix): England's, the region's, the neighbours' and the DfE's own publication
+OTHERS = frozenset(
+    name.lower()
+    for name in (*COMPARATOR_NAMES.values(), *COMPARATORS.values())
+    if name != COMPARATOR_NAMES["council"]
+)
+MONTH_NAMES = [dt.date(2000, m, 1).strftime("%B").lower() for m in range(1, 13)]
+
+
+def _caption_month(caption: str, month: Month) -> Month:
+    """The month a table is of: one its caption ends with by name ('…, January': the last
+    January up to the report month), else the report month."""
+    last = caption.rstrip(" .").rsplit(" ", 1)[-1]
+    if last in MONTH_NAMES:
+        number = MONTH_NAMES.index(last) + 1
+        year = month.year if number <= month.number else month.year - 1
+        return Month(year, number)
+    return month
+
+
 def _belongs(figure: Figure, where: Where, month: Month) -> bool:
-    """Whether a table cell is where this figure is shown."""
+    """Whether a table cell is where this figure is shown (never a comparator's column:
+    England's figure is not the council's, even when it reads the same)."""
+    if figure.kind != "cell" and where.column.strip().lower() in OTHERS:
+        return False
     if figure.kind == "cell":
         if not any(where.caption.startswith(c) for c in figure.captions):
             return False
@@ -128,7 +153,7 @@ def _belongs(figure: Figure, where: Where, month: Month) -> bool:
         return where.row_month == figure.period and (
             _same(where.column, figure.label) or figure.named_in(where.column)
         )
-    return named and figure.period == month
+    return named and figure.period == _caption_month(where.caption, month)
 
 
 def _totals(file: str, grid: Grid, figures: list[Figure]) -> list[Breach]:

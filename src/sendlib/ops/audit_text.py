@@ -23,7 +23,7 @@ def _sentences(text: str) -> list[str]:
 #: a number as a table's cell prints it: 12, 1,234, 40.0%, [c]
 CELL = re.compile(r"^(?:\d[\d,]*(?:\.\d+)?%?|\[[a-z]\])$")
 #: a word that ends a sentence or a clause: a line holding (part of) running text
-SENTENCE_END = re.compile(r"[A-Za-z)][.;:!?](?:\s|$)")
+SENTENCE_END = re.compile(r"[A-Za-z0-9%)\]][.;:!?](?:\s|$)")
 
 
 def _running_text(line: str) -> bool:

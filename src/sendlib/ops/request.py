@@ -123,5 +123,7 @@ class RunError(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.findings = findings
+        #: what the run had noted before it stopped (example settings, sections left out)
+        self.notes: list[str] = []
         #: the notebooks that failed, as (notebook, cell, reason); cell '' when not a cell
         self.notebooks: list[tuple[str, str, str]] = []

@@ -122,6 +122,13 @@ class _Run:
     engines: Engines | None = None
 
     def go(self) -> RunResult:
+        try:
+            return self._go()
+        except RunError as exc:  # what the run noted before it stopped is said too
+            exc.notes = [*exc.notes, *self.notes]
+            raise
+
+    def _go(self) -> RunResult:
         started = time.perf_counter()
         r = self.request
         sections, self.notes = sections_with_notebooks(r.notebooks_dir, for_paper(r.team))

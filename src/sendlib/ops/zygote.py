@@ -190,8 +190,11 @@ def _import_if_there(name: str) -> None:
 
     try:
         importlib.import_module(name)
-    except Exception:  # the notebook's own cell reports it, in its place
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit too: the notebook's own cell reports it
         sys.modules.pop(name, None)
+        print(f"sendlib zygote: {name} not preloaded: {type(exc).__name__}", file=sys.stderr)
 
 
 def spawn(folder: Path | None = None, extra: tuple[str, ...] = ()) -> Starting:

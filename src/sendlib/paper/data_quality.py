@@ -4,11 +4,16 @@ counted from its case records, differ from those the DfE published for it (recon
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
+from sendlib.data.findings import STRUCTURAL
 from sendlib.data.release import release_spec
 from sendlib.measures.cases import Cases
 from sendlib.paper.compare import RECONCILE, comparison, reconciliation
+from sendlib.paper.figures import sentence
+from sendlib.paper.narrative import agree, plural
 from sendlib.paper.notebook_context import Context, Group, Html
 from sendlib.paper.tables import Table
 
@@ -21,23 +26,31 @@ def counts(c: Cases, month: pd.Period) -> dict[str, pd.DataFrame]:
 def summary(ctx: Context) -> Group:
     """Counts of data-quality warnings by rule, then the reconciliation items."""
     found = ctx.warnings
-    n = int(found["count"].sum()) if len(found) else 0
+    whole = found["rule"].isin(STRUCTURAL) if len(found) else pd.Series(dtype=bool)
+    n = int(found.loc[~whole, "count"].sum()) if len(found) else 0
+    files = int(found.loc[whole, "count"].sum()) if len(found) else 0
     intro = (
-        f'<p class="para">The checks found {n:,} record{"s" if n != 1 else ""} to review '
-        f"in the case-management system this month. None stops the figures being "
-        f"produced; each is listed for the service to correct at source.</p>"
+        f"The checks found {plural(n, 'record')} to review in the case-management system "
+        "this month. None stops the figures being produced; each is listed for the service "
+        "to correct at source."
         if n
-        else '<p class="para">The checks found no records to review this month.</p>'
+        else "The checks found no records to review this month."
     )
-    parts: list = [Html(intro)]
-    if n:
+    if files:  # a file or a column, not a record: its figures are not available
+        intro += (
+            f" {sentence(plural(files, 'file or column', 'files or columns'))} of the data "
+            f"{agree(files, 'was', 'were')} missing or not read: the figures that need "
+            f"{agree(files, 'it', 'them')} are shown as [x], not available."
+        )
+    parts: list = [Html(f'<p class="para">{html.escape(intro)}</p>')]
+    if n or files:
         frame = found[["description", "count"]].rename(
-            columns={"description": "Check", "count": "Records"}
+            columns={"description": "Check", "count": "Found"}
         )
         parts.append(
-            Table(frame, "Data-quality checks: records to review")
+            Table(frame, "Data-quality checks: records, files and columns to review")
             .row_header("Check")
-            .number("Records")
+            .number("Found")
         )
     parts.extend(_reconciliation(ctx))
     return Group(*parts)
