@@ -243,11 +243,11 @@ def _report_failure(outcome) -> None:
             f"{len(error.findings):,} error(s) in {request.data_dir} — the run stops",
             f"the output of sendlib validate --data {request.data_dir}",
         )
-    for note in getattr(error, "notes", []):
-        say(f"Note: {note}", "yellow")
     kind = "Run stopped" if isinstance(error, RunError) else "Rendering failed"
     say(f"{kind} ({which}):", "bold red")
     say(str(error))
+    for note in getattr(error, "notes", []):
+        say(f"Note: {note}", "yellow")
 
 
 def _report_success(request, result, params: Path) -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sendlib.months import Month
 from sendlib.ops.audit_figures import WITHHELD, Breach, Figure, numbers_in
-from sendlib.paper.labels import COMPARATOR_NAMES, COMPARATORS
 
 MONTH_FORMS = ("%b %y", "%b %Y", "%B %Y")
 MONTHISH = re.compile(r"^[A-Z][a-z]{2,8} \d{2}(\d{2})?$")
@@ -108,13 +107,20 @@ def in_grids(file: str, grids: Iterable[Grid], figures: list[Figure], month: Mon
     return out
 
 
-#: columns of figures published by others beside the council's own (How we compare, the
-#: appendix): England's, the region's, the neighbours' and the DfE's own publication
-OTHERS = frozenset(
-    name.lower()
-    for name in (*COMPARATOR_NAMES.values(), *COMPARATORS.values())
-    if name != COMPARATOR_NAMES["council"]
-)
+@lru_cache(maxsize=1)
+def _others() -> frozenset[str]:
+    """Columns of figures published by others beside the council's own (How we compare,
+    the appendix): England's, the region's, the neighbours' and the DfE's own publication
+    (the labels load pandas: imported when an audit runs, not with the command line)."""
+    from sendlib.paper.labels import COMPARATOR_NAMES, COMPARATORS
+
+    return frozenset(
+        name.lower()
+        for name in (*COMPARATOR_NAMES.values(), *COMPARATORS.values())
+        if name != COMPARATOR_NAMES["council"]
+    )
+
+
 MONTH_NAMES = [dt.date(2000, m, 1).strftime("%B").lower() for m in range(1, 13)]
 
 
@@ -132,7 +138,7 @@ def _caption_month(caption: str, month: Month) -> Month:
 def _belongs(figure: Figure, where: Where, month: Month) -> bool:
     """Whether a table cell is where this figure is shown (never a comparator's column:
     England's figure is not the council's, even when it reads the same)."""
-    if figure.kind != "cell" and where.column.strip().lower() in OTHERS:
+    if figure.kind != "cell" and where.column.strip().lower() in _others():
         return False
     if figure.kind == "cell":
         if not any(where.caption.startswith(c) for c in figure.captions):
