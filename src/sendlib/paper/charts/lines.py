@@ -23,8 +23,8 @@ from sendlib.paper.charts.figure import (
     withheld_words,
 )
 from sendlib.paper.charts.theme import (
+    plot_series,
     pyplot,
-    segments,
     series_style,
     set_date_ticks,
     set_value_ticks,
@@ -93,25 +93,11 @@ def draw_lines(
 ):
     """The line chart's figure (matplotlib's, drawn by seaborn): one line per column over
     the months of the index, gaps kept."""
-    import seaborn as sns
 
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
     legend = len(frame.columns) > 1 or target is not None
-    sns.lineplot(
-        data=segments(frame),
-        x="x",
-        y="value",
-        hue="series",
-        style="series",
-        units="run",
-        estimator=None,
-        **series_style(frame.columns),
-        linewidth=2,
-        markersize=5,
-        legend=bool(legend),
-        ax=ax,
-    )
+    plot_series(ax, frame, series_style(frame.columns), 2, 5, bool(legend))
     if target is not None:
         ax.axhline(target, color=TARGET_COLOUR, linestyle=":", linewidth=1.5)
     set_date_ticks(ax, month_names(frame.index, "%b %y"), 5.2 if legend else 6.6)

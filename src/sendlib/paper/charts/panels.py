@@ -19,8 +19,8 @@ import pandas as pd
 from sendlib.paper.charts.describe import describe_panels
 from sendlib.paper.charts.figure import SOURCE, Chart, NoChart, as_published, svg, value_text
 from sendlib.paper.charts.theme import (
+    plot_series,
     pyplot,
-    segments,
     series_style,
     set_date_ticks,
     set_value_ticks,
@@ -92,7 +92,6 @@ def draw_panels(
 ):
     """The small multiples' figure: panels of one scale on the labels of all of them
     (``merged``) and one value range."""
-    import seaborn as sns
 
     plt = pyplot()
     series = series or list(dict.fromkeys(str(c) for f in panels.values() for c in f.columns))
@@ -106,20 +105,7 @@ def draw_panels(
         for name in group:
             ax, frame = used[name], panels[name].reindex(everywhere)
             frame.columns = [str(c) for c in frame.columns]
-            sns.lineplot(
-                data=segments(frame),
-                x="x",
-                y="value",
-                hue="series",
-                style="series",
-                units="run",
-                estimator=None,
-                **style,
-                linewidth=1.6,
-                markersize=4,
-                legend=False,
-                ax=ax,
-            )
+            plot_series(ax, frame, style, 1.6, 4, False)
             ax.set_xlim(-0.5, len(everywhere) - 0.5)
             names = [str(label).replace("January ", "Jan ") for label in everywhere]
             set_date_ticks(ax, names, 3.0, 7)

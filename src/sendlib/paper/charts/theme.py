@@ -160,3 +160,24 @@ def set_date_ticks(ax, labels: list[str], width_in: float, fontsize: float = 9) 
     x = np.arange(len(labels))
     ax.set_xticks(x[::step], [str(label) for label in labels[::step]])
     ax.tick_params(axis="x", labelsize=fontsize, rotation=0)
+
+
+def plot_series(ax, frame: pd.DataFrame, style: dict, width: float, marker: float, legend: bool):
+    """One line per column of ``frame`` on ``ax``, with seaborn, in the series' colours and
+    dashes (``style``, from ``series_style``), a gap where a month has no value."""
+    import seaborn as sns
+
+    sns.lineplot(
+        data=segments(frame),
+        x="x",
+        y="value",
+        hue="series",
+        style="series",
+        units="run",
+        estimator=None,
+        **style,
+        linewidth=width,
+        markersize=marker,
+        legend=legend,
+        ax=ax,
+    )
